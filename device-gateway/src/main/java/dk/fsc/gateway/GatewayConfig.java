@@ -1,0 +1,52 @@
+package dk.fsc.gateway;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/** Settings of the MQTT ingest, under {@code fsc.gateway}; each is documented in application.yml. */
+@ConfigurationProperties("fsc.gateway")
+public class GatewayConfig {
+    /** Whether this process subscribes to device topics at all. */
+    private boolean enabled = false;
+    /** Broker address, e.g. tcp://127.0.0.1:1883. */
+    private String brokerUrl = "tcp://127.0.0.1:1883";
+    /** Client id of the persistent session; every gateway process needs its own. */
+    private String clientId = "fsc-gateway-1";
+    private String username;
+    private String password;
+    /** Shared-subscription group; gateways in one group split the device traffic. */
+    private String shareGroup = "fsc-gateways";
+    /** How long the broker keeps our session (and queued messages) while we are away. */
+    private Duration sessionExpiry = Duration.ofDays(7);
+    /** Unacknowledged messages the broker may send us at once: bounds memory in a burst. */
+    private int receiveMaximum = 2000;
+    /** Most messages committed in one transaction. */
+    private int batchSize = 500;
+    /** How far ahead of the server clock a device's measuredAt may be. */
+    private Duration futureTolerance = Duration.ofMinutes(5);
+    /** How old a reading may be when it arrives (devices send backlogs after being offline). */
+    private Duration backlogWindow = Duration.ofDays(30);
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public String getBrokerUrl() { return brokerUrl; }
+    public void setBrokerUrl(String brokerUrl) { this.brokerUrl = brokerUrl; }
+    public String getClientId() { return clientId; }
+    public void setClientId(String clientId) { this.clientId = clientId; }
+    public String getUsername() { return username; }
+    public void setUsername(String username) { this.username = username; }
+    public String getPassword() { return password; }
+    public void setPassword(String password) { this.password = password; }
+    public String getShareGroup() { return shareGroup; }
+    public void setShareGroup(String shareGroup) { this.shareGroup = shareGroup; }
+    public Duration getSessionExpiry() { return sessionExpiry; }
+    public void setSessionExpiry(Duration sessionExpiry) { this.sessionExpiry = sessionExpiry; }
+    public int getReceiveMaximum() { return receiveMaximum; }
+    public void setReceiveMaximum(int receiveMaximum) { this.receiveMaximum = receiveMaximum; }
+    public int getBatchSize() { return batchSize; }
+    public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    public Duration getFutureTolerance() { return futureTolerance; }
+    public void setFutureTolerance(Duration futureTolerance) { this.futureTolerance = futureTolerance; }
+    public Duration getBacklogWindow() { return backlogWindow; }
+    public void setBacklogWindow(Duration backlogWindow) { this.backlogWindow = backlogWindow; }
+}

@@ -1,0 +1,36 @@
+package dk.fsc.gateway.contract;
+
+/**
+ * Stable reason codes sent to a device in a {@code rejected} reply and kept with the quarantined
+ * message. Device firmware may switch on them; never rename one, only add.
+ */
+public enum RejectionCode {
+    /** The topic is not {@code fsc/v1/devices/{deviceId}/{kind}} with a known kind. */
+    BAD_TOPIC,
+    /** The payload is larger than the gateway accepts. */
+    PAYLOAD_TOO_LARGE,
+    /** The payload is not UTF-8 JSON. */
+    MALFORMED_JSON,
+    /** A required field is missing or has the wrong shape. */
+    INVALID_PAYLOAD,
+    /** An observation type the contract does not know. */
+    UNKNOWN_TYPE,
+    /** A unit that is not accepted for the observation's type. */
+    UNKNOWN_UNIT,
+    /** A value outside what is physically possible for the type. */
+    IMPLAUSIBLE_VALUE,
+    /** {@code measuredAt} is further in the future than the allowed clock skew. */
+    MEASURED_IN_FUTURE,
+    /** {@code measuredAt} is older than the accepted backlog window. */
+    MEASURED_TOO_LONG_AGO,
+    /** No device is registered under the topic's device id. */
+    UNKNOWN_DEVICE,
+    /** The device has been retired. */
+    DEVICE_RETIRED,
+    /** The device was not on loan to any patient at {@code measuredAt}. */
+    DEVICE_NOT_ON_LOAN,
+    /** The message id was used before by this device for a different reading. */
+    MESSAGE_ID_REUSED,
+    /** The database refused the message for a reason of its own; it is kept for an operator. */
+    STORE_REFUSED
+}

@@ -1,0 +1,191 @@
+package dk.fsc.gateway.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.DeviceTopic;
+import dk.fsc.gateway.contract.ReadingDecoder;
+import dk.fsc.gateway.contract.RejectedMessage;
+import dk.fsc.gateway.contract.RejectionCode;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one chain every message goes through: take a batch from the queue, check topic and
+ * payload, store it in one transaction, then acknowledge to the broker and reply to each device.
+ * While the database is unreachable the batch is retried and nothing is acknowledged; a batch the
+ * database refuses is split so only the offending message is quarantined.
+ */
+final class BatchWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+
+    private final BlockingQueue<Incoming> queue;
+    private final ReadingStore store;
+    private final MqttIngest mqtt;
+    private final GatewayMetrics metrics;
+    private final int batchSize;
+    private final ReadingDecoder decoder;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    BatchWriter(BlockingQueue<Incoming> queue, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
+        this.queue = queue;
+        this.store = store;
+        this.mqtt = mqtt;
+        this.metrics = metrics;
+        this.batchSize = config.getBatchSize();
+        this.decoder = new ReadingDecoder(Clock.systemUTC(), config.getFutureTolerance(), config.getBacklogWindow());
+        this.thread = new Thread(this::run, "gateway-batch-writer");
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Incoming first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Incoming> batch = new ArrayList<>(batchSize);
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                process(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Unacknowledged messages come back after a reconnect; the writer must not die.
+                LOG.error("Unexpected failure in the batch writer; messages stay unacknowledged", e);
+            }
+        }
+    }
+
+    private void process(List<Incoming> batch) throws InterruptedException {
+        List<Parsed> parsed = new ArrayList<>(batch.size());
+        for (Incoming message : batch) {
+            parsed.add(parse(message));
+        }
+        long started = System.nanoTime();
+        List<Outcome> outcomes = storeWithRetry(parsed);
+        if (outcomes == null) {
+            return; // stopping: not acknowledged, so the broker keeps them for the next run
+        }
+        metrics.batch(batch.size(), System.nanoTime() - started);
+        for (Incoming message : batch) {
+            mqtt.acknowledge(message);
+        }
+        for (Outcome outcome : outcomes) {
+            metrics.outcome(outcome);
+            reply(outcome);
+        }
+    }
+
+    private Parsed parse(Incoming message) {
+        String deviceId = DeviceTopic.deviceIdOf(message.topic());
+        try {
+            DeviceTopic topic = DeviceTopic.parse(message.topic());
+            if (topic.kind() != DeviceTopic.Kind.readings) {
+                throw new RejectedMessage(RejectionCode.BAD_TOPIC, "this gateway takes readings only");
+            }
+            return new Parsed(message, deviceId, null, decoder.decode(message.payload()));
+        } catch (RejectedMessage e) {
+            return new Parsed(message, deviceId, e, List.of());
+        }
+    }
+
+    private List<Outcome> storeWithRetry(List<Parsed> batch) throws InterruptedException {
+        long delay = 100;
+        while (running) {
+            try {
+                return store.write(batch);
+            } catch (SQLException e) {
+                if (isTransient(e)) {
+                    LOG.warn("Database unavailable ({}); batch of {} kept unacknowledged, retrying in {} ms",
+                            e.getMessage(), batch.size(), delay);
+                    Thread.sleep(delay);
+                    delay = Math.min(delay * 2, 5_000);
+                } else if (batch.size() > 1) {
+                    return storeOneByOne(batch);
+                } else {
+                    return refused(batch.get(0), e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
+        List<Outcome> all = new ArrayList<>();
+        for (Parsed message : batch) {
+            List<Outcome> one = storeWithRetry(List.of(message));
+            if (one == null) {
+                return null;
+            }
+            all.addAll(one);
+        }
+        return all;
+    }
+
+    private List<Outcome> refused(Parsed message, SQLException cause) throws InterruptedException {
+        String detail = "the database refused the message (" + cause.getSQLState() + "); it is kept for an operator";
+        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), cause.getMessage());
+        while (running) {
+            try {
+                store.quarantineRefused(message, detail);
+                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail));
+            } catch (SQLException e) {
+                LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
+                Thread.sleep(1_000);
+            }
+        }
+        return null;
+    }
+
+    /** Connection trouble, shutdown, lack of resources or a serialisation conflict: worth retrying. */
+    static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
+                || state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
+                || state.equals("55P03") || state.equals("58030");
+    }
+
+    private void reply(Outcome outcome) {
+        if (outcome.deviceId() == null) {
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("messageId", outcome.messageId());
+        body.put("status", outcome.status().name());
+        body.put("code", outcome.code() == null ? null : outcome.code().name());
+        body.put("detail", outcome.detail());
+        try {
+            if (!mqtt.reply(outcome.deviceId(), json.writeValueAsBytes(body))) {
+                metrics.replyLost();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            metrics.replyLost();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.contract.RejectionCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The gateway's Prometheus metrics (names in docs/operations.md). */
+@Singleton
+class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final Counter messages;
+    private final Counter received;
+    private final Counter stored;
+    private final Counter observations;
+    private final Counter duplicates;
+    private final Counter repliesLost;
+    private final Map<RejectionCode, Counter> rejected = new EnumMap<>(RejectionCode.class);
+    private final DistributionSummary batchSize;
+    private final Timer commit;
+
+    GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        messages = Counter.builder("fsc.gateway.messages.received").description("MQTT messages taken from the broker").register(registry);
+        received = Counter.builder("fsc.gateway.readings.received").description("Reading objects received").register(registry);
+        stored = Counter.builder("fsc.gateway.readings.stored").description("Reading objects committed").register(registry);
+        observations = Counter.builder("fsc.gateway.observations.stored").description("Observations committed").register(registry);
+        duplicates = Counter.builder("fsc.gateway.readings.duplicates").description("Redelivered or resent readings already stored").register(registry);
+        repliesLost = Counter.builder("fsc.gateway.replies.unsent").description("Replies the broker did not take").register(registry);
+        for (RejectionCode code : RejectionCode.values()) {
+            rejected.put(code, Counter.builder("fsc.gateway.readings.rejected").tag("code", code.name())
+                    .description("Reading objects rejected and quarantined").register(registry));
+        }
+        batchSize = DistributionSummary.builder("fsc.gateway.batch.size").description("MQTT messages per committed batch").register(registry);
+        commit = Timer.builder("fsc.gateway.batch.commit").description("Time to write and commit a batch").register(registry);
+    }
+
+    void queueDepth(Collection<?> queue) {
+        registry.gauge("fsc.gateway.queue.depth", queue, Collection::size);
+    }
+
+    void batch(int messageCount, long nanos) {
+        messages.increment(messageCount);
+        batchSize.record(messageCount);
+        commit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void outcome(Outcome outcome) {
+        received.increment();
+        switch (outcome.status()) {
+            case accepted -> {
+                stored.increment();
+                observations.increment(outcome.observations());
+            }
+            case duplicate -> duplicates.increment();
+            case rejected -> rejected.get(outcome.code()).increment();
+        }
+    }
+
+    void replyLost() {
+        repliesLost.increment();
+    }
+}

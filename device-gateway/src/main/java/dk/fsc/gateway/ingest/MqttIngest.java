@@ -1,0 +1,187 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.DeviceTopic;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's MQTT side: a persistent session (clean start off) with manual acknowledgements,
+ * a shared subscription so several gateways split the load, and a bounded queue in front of the
+ * {@link BatchWriter}. A message is acknowledged only after its batch committed, and only on the
+ * connection it arrived on: after a reconnect the broker redelivers it and the idempotency key
+ * turns it into a duplicate.
+ */
+@Context
+@Requires(property = "fsc.gateway.enabled", value = "true")
+public class MqttIngest implements MqttCallback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
+
+    private final GatewayConfig config;
+    private final BlockingQueue<Incoming> queue;
+    private final AtomicLong epoch = new AtomicLong();
+    private final MqttAsyncClient client;
+    private final BatchWriter writer;
+    private final Thread connector;
+    private volatile boolean running = true;
+
+    MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics) throws MqttException {
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(Math.max(16, config.getReceiveMaximum() * 2));
+        this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
+        client.setManualAcks(true);
+        client.setCallback(this); // before connect: queued messages arrive right after CONNACK
+        metrics.queueDepth(queue);
+        this.writer = new BatchWriter(queue, store, this, metrics, config);
+        writer.start();
+        this.connector = new Thread(this::connectUntilConnected, "mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    private void connectUntilConnected() {
+        long delay = 500;
+        while (running && !client.isConnected()) {
+            try {
+                client.connect(options()).waitForCompletion(15_000);
+                LOG.info("Gateway connected to {} as {}", config.getBrokerUrl(), config.getClientId());
+                subscribe();
+                return;
+            } catch (MqttException e) {
+                LOG.warn("Gateway cannot connect to {} ({}); retrying in {} ms", config.getBrokerUrl(), e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, 10_000);
+            }
+        }
+    }
+
+    private MqttConnectionOptions options() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(config.getSessionExpiry().toSeconds());
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 30);
+        o.setKeepAliveInterval(30);
+        o.setReceiveMaximum(config.getReceiveMaximum());
+        o.setConnectionTimeout(10);
+        if (config.getUsername() != null && !config.getUsername().isBlank()) {
+            o.setUserName(config.getUsername());
+            o.setPassword(config.getPassword() == null ? new byte[0] : config.getPassword().getBytes(StandardCharsets.UTF_8));
+        }
+        return o;
+    }
+
+    private void subscribe() throws MqttException {
+        String filter = "$share/" + config.getShareGroup() + "/" + DeviceTopic.subscription(DeviceTopic.Kind.readings);
+        client.subscribe(filter, 1).waitForCompletion(15_000);
+        LOG.info("Gateway subscribed to {}", filter);
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+        queue.put(new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), epoch.get()));
+    }
+
+    /** Acknowledges a committed message to the broker, if the connection it came on still stands. */
+    void acknowledge(Incoming message) {
+        if (message.qos() == 0 || message.epoch() != epoch.get()) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(message.mqttId(), message.qos());
+        } catch (MqttException e) {
+            LOG.debug("Ack of message {} not sent ({}); the broker will redeliver it", message.mqttId(), e.getMessage());
+        }
+    }
+
+    /** Sends a reply to a device; a lost reply loses no data, so failures are only counted. */
+    boolean reply(String deviceId, byte[] body) {
+        try {
+            client.publish(DeviceTopic.repliesTopic(deviceId), body, 1, false);
+            return true;
+        } catch (MqttException e) {
+            return false;
+        }
+    }
+
+    boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        epoch.incrementAndGet();
+        LOG.warn("Gateway lost the broker ({}); reconnecting", response.getReasonString());
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        if (reconnect) {
+            epoch.incrementAndGet();
+            try {
+                subscribe();
+            } catch (MqttException e) {
+                LOG.warn("Re-subscribe after reconnect failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        LOG.warn("MQTT error: {}", exception.getMessage());
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        connector.interrupt();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(5_000).waitForCompletion(6_000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("Disconnect: {}", e.getMessage());
+        }
+        epoch.incrementAndGet();
+        writer.stop();
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("Close: {}", e.getMessage());
+        }
+        LOG.info("Gateway stopped");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

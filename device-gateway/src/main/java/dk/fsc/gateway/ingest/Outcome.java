@@ -1,0 +1,21 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.contract.RejectionCode;
+
+/** What happened to one reading object: the reply the device gets. */
+record Outcome(String deviceId, String messageId, Status status, RejectionCode code, String detail, int observations) {
+
+    enum Status { accepted, duplicate, rejected }
+
+    static Outcome accepted(String deviceId, String messageId, int observations) {
+        return new Outcome(deviceId, messageId, Status.accepted, null, null, observations);
+    }
+
+    static Outcome duplicate(String deviceId, String messageId) {
+        return new Outcome(deviceId, messageId, Status.duplicate, null, "already stored", 0);
+    }
+
+    static Outcome rejected(String deviceId, String messageId, RejectionCode code, String detail) {
+        return new Outcome(deviceId, messageId, Status.rejected, code, detail, 0);
+    }
+}

@@ -1,0 +1,121 @@
+package dk.fsc.service.platform;
+
+import dk.fsc.service.Application;
+import dk.fsc.service.platform.embedded.BrokerAccess;
+import dk.fsc.service.platform.embedded.EmbeddedBroker;
+import dk.fsc.service.platform.embedded.EmbeddedDatabase;
+import dk.fsc.service.platform.security.PasswordHasher;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.EmbeddedApplication;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the whole system in one JVM: the embedded PostgreSQL and MQTT broker where no URL is
+ * given, then the service with the gateway hosted in-process. Closing stops them in reverse order.
+ */
+public final class Launcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private ApplicationContext context;
+
+    public static Launcher start(Settings settings, String... args) {
+        Launcher launcher = new Launcher();
+        try {
+            launcher.startAll(settings, args);
+            return launcher;
+        } catch (RuntimeException e) {
+            launcher.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings s, String[] args) {
+        Settings.requireFreePort(s.httpPort(), "FSC_HTTP_PORT");
+        if (s.embeddedBroker()) {
+            Settings.requireFreePort(s.mqttPort(), "FSC_MQTT_PORT");
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.server.port", s.httpPort());
+        p.put("fsc.data-dir", s.dataDir().toString());
+
+        String dbUrl = s.dbUrl();
+        if (s.embeddedDatabase()) {
+            LOG.info("No FSC_DB_URL: starting embedded PostgreSQL with its data in {}", s.dataDir().resolve("postgres"));
+            EmbeddedDatabase db = EmbeddedDatabase.start(s.dataDir().resolve("postgres"));
+            started.add(db);
+            dbUrl = db.jdbcUrl();
+        }
+        p.put("datasources.default.url", dbUrl);
+        p.put("datasources.default.username", s.dbUser() == null ? "" : s.dbUser());
+        p.put("datasources.default.password", s.dbPassword() == null ? "" : s.dbPassword());
+
+        String brokerUrl = s.mqttUrl();
+        String gatewayUser = s.mqttUsername();
+        String gatewayPassword = s.mqttPassword();
+        String mqttHost;
+        int mqttPort;
+        if (s.embeddedBroker()) {
+            gatewayUser = "fsc-gateway";
+            gatewayPassword = PasswordHasher.randomSecret(24);
+            LOG.info("No FSC_MQTT_URL: starting the embedded MQTT 5 broker on port {}", s.mqttPort());
+            EmbeddedBroker broker = EmbeddedBroker.start(s.dataDir().resolve("mqtt"), "0.0.0.0", s.mqttPort(),
+                    new BrokerAccess(gatewayUser, gatewayPassword, dbUrl, s.dbUser(), s.dbPassword()));
+            started.add(broker);
+            brokerUrl = broker.url();
+            mqttHost = "127.0.0.1";
+            mqttPort = broker.port();
+        } else {
+            URI uri = URI.create(brokerUrl);
+            mqttHost = uri.getHost();
+            mqttPort = uri.getPort() < 0 ? 1883 : uri.getPort();
+        }
+        p.put("fsc.gateway.enabled", true);
+        p.put("fsc.gateway.broker-url", brokerUrl);
+        if (gatewayUser != null) {
+            p.put("fsc.gateway.username", gatewayUser);
+            p.put("fsc.gateway.password", gatewayPassword == null ? "" : gatewayPassword);
+        }
+        p.put("fsc.demo.enabled", s.demoData());
+        p.put("fsc.demo.mqtt-host", mqttHost);
+        p.put("fsc.demo.mqtt-port", mqttPort);
+        p.put("fsc.demo.http-port", s.httpPort());
+        p.put("fsc.demo.credentials-file", s.dataDir().resolve("demo-credentials.json").toString());
+        p.put("micronaut.security.token.jwt.signatures.secret.generator.secret",
+                s.jwtSecret() != null ? s.jwtSecret() : LocalSecrets.jwtSecret(s.dataDir()));
+        p.put("fsc.cpr-key", s.cprKey() != null ? s.cprKey() : LocalSecrets.cprKey(s.dataDir()));
+
+        // Not Micronaut.run: its own shutdown hook would race ours, which must stop the
+        // embedded database and broker only after the context (and the gateway) closed.
+        context = ApplicationContext.builder(Application.class).args(args).properties(p).start();
+        context.findBean(EmbeddedApplication.class).ifPresent(EmbeddedApplication::start);
+        LOG.info("FSC is running: HTTP on port {}, MQTT at {}:{}, data in {}", s.httpPort(), mqttHost, mqttPort, s.dataDir());
+        if (s.demoData()) {
+            LOG.info("Demo logins and device credentials (development only): {}", s.dataDir().resolve("demo-credentials.json"));
+        }
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (context != null && context.isRunning()) {
+            context.close();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {}: {}", started.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}

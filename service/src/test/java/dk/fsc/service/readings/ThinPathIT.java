@@ -1,0 +1,143 @@
+package dk.fsc.service.readings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The walking skeleton: device → MQTT → gateway → PostgreSQL → HTTP → nurse, on real servers. */
+@MicronautTest(transactional = false)
+class ThinPathIT extends IntegrationTest {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    void nurseOfThePatientsMunicipalityReadsBackWhatTheDevicePublished() throws Exception {
+        String municipality = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(municipality);
+        UUID patient = fixtures.patient(municipality);
+        String device = fixtures.deviceOnLoanTo(patient, municipality);
+        OffsetDateTime measuredAt = OffsetDateTime.now(ZoneOffset.ofHours(1)).minusMinutes(1).truncatedTo(ChronoUnit.SECONDS);
+
+        try (TestDevice oximeter = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            oximeter.publishReading("""
+                    {"messageId": "5b0f1a9e-2f7c-4d0a-9d8e-6a1f0c2b9e11", "measuredAt": "%s",
+                     "observations": [{"type": "spo2", "value": 0.94, "unit": "%%"},
+                                      {"type": "pulse", "value": 88, "unit": "/min"}]}""".formatted(measuredAt));
+            String reply = oximeter.nextReply(Duration.ofSeconds(20));
+            assertNotNull(reply, "the device got no reply");
+            assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+        }
+
+        Map<String, Object> history = http.toBlocking().retrieve(
+                HttpRequest.GET("/api/patients/" + patient + "/readings").bearerAuth(token(nurse)), Argument.mapOf(String.class, Object.class));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> readings = (List<Map<String, Object>>) history.get("readings");
+        assertEquals(2, readings.size(), history.toString());
+        Map<String, Object> spo2 = readings.stream().filter(r -> r.get("type").equals("spo2")).findFirst().orElseThrow();
+        assertEquals(94.0, ((Number) spo2.get("value")).doubleValue(), 1e-9, "an SpO2 fraction is stored as percent");
+        assertEquals("%", spo2.get("unit"));
+        assertEquals("NPU03011", spo2.get("code"));
+        assertEquals(device, spo2.get("deviceId"));
+        assertEquals(measuredAt.toInstant().toString(), spo2.get("measuredAt"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ?", patient, nurse.username()));
+    }
+
+    @Test
+    void nurseOfAnotherMunicipalityIsToldThePatientIsNotFound() {
+        String municipality = fixtures.organisation();
+        UUID patient = fixtures.patient(municipality);
+        Fixtures.Login otherNurse = fixtures.nurse(fixtures.organisation());
+
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/api/patients/" + patient + "/readings").bearerAuth(token(otherNurse))));
+
+        assertEquals(HttpStatus.NOT_FOUND, refused.getStatus());
+        assertEquals("application/problem+json", refused.getResponse().getContentType().orElseThrow().toString());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient));
+    }
+
+    @Test
+    void fscSupportStaffCannotReadReadings() {
+        String municipality = fixtures.organisation();
+        UUID patient = fixtures.patient(municipality);
+        Fixtures.Login support = fixtures.staff(fixtures.organisation(), "fsc_support");
+
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/api/patients/" + patient + "/readings").bearerAuth(token(support))));
+
+        assertEquals(HttpStatus.FORBIDDEN, refused.getStatus());
+    }
+
+    @Test
+    void anonymousCallerMustLogIn() {
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/api/patients/" + UUID.randomUUID() + "/readings")));
+
+        assertEquals(HttpStatus.UNAUTHORIZED, refused.getStatus());
+    }
+
+    @Test
+    void badQueryParametersAreExplained() {
+        String municipality = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(municipality);
+        UUID patient = fixtures.patient(municipality);
+
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET("/api/patients/" + patient + "/readings?from=yesterday").bearerAuth(token(nurse))));
+
+        assertEquals(HttpStatus.BAD_REQUEST, refused.getStatus());
+        assertTrue(refused.getResponse().getBody(String.class).orElse("").contains("from must be an ISO 8601 time"));
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        Fixtures.Login nurse = fixtures.nurse(fixtures.organisation());
+
+        HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.POST("/login", Map.of("username", nurse.username(), "password", "not-" + nurse.password()))));
+
+        assertEquals(HttpStatus.UNAUTHORIZED, refused.getStatus());
+    }
+
+    @Test
+    void healthAndPrometheusAnswerWithoutAToken() {
+        assertEquals(HttpStatus.OK, http.toBlocking().exchange("/health").getStatus());
+        String metrics = http.toBlocking().retrieve("/prometheus");
+        assertTrue(metrics.contains("fsc_gateway_readings_received_total"), "received");
+        assertTrue(metrics.contains("fsc_gateway_readings_stored_total"), "stored");
+        assertTrue(metrics.contains("fsc_gateway_readings_rejected_total"), "rejected");
+    }
+
+    private String token(Fixtures.Login login) {
+        Map<String, Object> body = http.toBlocking().retrieve(
+                HttpRequest.POST("/login", Map.of("username", login.username(), "password", login.password())),
+                Argument.mapOf(String.class, Object.class));
+        return (String) body.get("access_token");
+    }
+}

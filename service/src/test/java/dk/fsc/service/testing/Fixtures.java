@@ -1,0 +1,102 @@
+package dk.fsc.service.testing;
+
+import dk.fsc.service.platform.security.PasswordHasher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Small builders for test data, written straight to the test database with unique ids. */
+public final class Fixtures {
+    private final TestInfrastructure.Database db = TestInfrastructure.database();
+
+    /** A staff login made by {@link #nurse}. */
+    public record Login(String username, String password, String organisation) {
+    }
+
+    public String organisation() {
+        String id = "org-" + suffix();
+        update("INSERT INTO organisations (id, name, kind) VALUES (?, ?, 'municipality')", id, "Test Kommune " + id);
+        return id;
+    }
+
+    public Login nurse(String organisation) {
+        return staff(organisation, "nurse");
+    }
+
+    public Login staff(String organisation, String role) {
+        String username = role + "." + suffix();
+        String password = "test-" + suffix();
+        update("INSERT INTO staff_users (username, password_hash, display_name, role, organisation_id) VALUES (?, ?, ?, ?, ?)",
+                username, PasswordHasher.hash(password), username, role, organisation);
+        return new Login(username, password, organisation);
+    }
+
+    public UUID patient(String organisation) {
+        UUID id = UUID.randomUUID();
+        byte[] fakeHash = new byte[32];
+        ThreadLocalRandom.current().nextBytes(fakeHash);
+        update("INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)",
+                id, organisation, "Test Patient", new byte[] {1}, fakeHash);
+        return id;
+    }
+
+    /** A registered device; its MQTT password is {@code "pw-" + id}. */
+    public String device(String state) {
+        String id = "TEST-" + suffix().toUpperCase();
+        update("INSERT INTO devices (id, device_type, state, mqtt_username, mqtt_password_hash) VALUES (?, 'pulse_oximeter', ?, ?, ?)",
+                id, state, id, PasswordHasher.hash("pw-" + id));
+        return id;
+    }
+
+    public void loan(String deviceId, UUID patient, String organisation, Instant from, Instant to) {
+        update("INSERT INTO loans (device_id, patient_id, organisation_id, starts_at, ends_at) VALUES (?, ?, ?, ?, ?)",
+                deviceId, patient, organisation, utc(from), to == null ? null : utc(to));
+    }
+
+    /** A device on an open-ended loan to a new patient since 30 days ago. */
+    public String deviceOnLoanTo(UUID patient, String organisation) {
+        String device = device("on_loan");
+        loan(device, patient, organisation, Instant.now().minusSeconds(30 * 86400), null);
+        return device;
+    }
+
+    public long count(String sql, Object... values) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void update(String sql, Object... values) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement s, Object[] values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            s.setObject(i + 1, values[i]);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,89 @@
+package dk.fsc.service.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A home device in a test: publishes on its topics and collects the replies it gets. */
+public final class TestDevice implements AutoCloseable {
+    private final String deviceId;
+    private final MqttClient client;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+
+    public TestDevice(String brokerUrl, String deviceId, String username, String password) throws MqttException {
+        this.deviceId = deviceId;
+        this.client = new MqttClient(brokerUrl, "test-device-" + deviceId + "-" + UUID.randomUUID().toString().substring(0, 6),
+                new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                replies.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
+        client.connect(options);
+        client.subscribe("fsc/v1/devices/" + deviceId + "/replies", 1);
+    }
+
+    public TestDevice(String brokerUrl, String deviceId) throws MqttException {
+        this(brokerUrl, deviceId, null, null);
+    }
+
+    public void publishReading(String json) throws MqttException {
+        publish("fsc/v1/devices/" + deviceId + "/readings", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void publish(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false);
+    }
+
+    /** The next reply, or null when none came in time. */
+    public String nextReply(Duration timeout) throws InterruptedException {
+        return replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect();
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,134 @@
+package dk.fsc.service.testing;
+
+import dk.fsc.service.platform.embedded.EmbeddedBroker;
+import dk.fsc.service.platform.embedded.EmbeddedDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * The real PostgreSQL and MQTT broker the integration tests run against, one of each per test
+ * JVM, chosen in this order: the servers named by FSC_TEST_DB_URL / FSC_TEST_MQTT_URL, containers
+ * where Docker runs, else the embedded PostgreSQL and HiveMQ CE the run command also uses.
+ * Each run gets a database of its own, so tests never see data of another run.
+ */
+public final class TestInfrastructure {
+
+    /** How to reach one database. */
+    public record Database(String url, String user, String password, String kind) {
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+    }
+
+    private static Database database;
+    private static String brokerUrl;
+
+    private TestInfrastructure() {
+    }
+
+    public static synchronized Database database() {
+        if (database == null) {
+            database = startDatabase();
+        }
+        return database;
+    }
+
+    public static synchronized String brokerUrl() {
+        if (brokerUrl == null) {
+            brokerUrl = startBroker();
+        }
+        return brokerUrl;
+    }
+
+    private static Database startDatabase() {
+        String external = System.getenv("FSC_TEST_DB_URL");
+        if (external != null && !external.isBlank()) {
+            return freshDatabaseOn(external, System.getenv("FSC_TEST_DB_USER"), System.getenv("FSC_TEST_DB_PASSWORD"));
+        }
+        if (dockerAvailable()) {
+            PostgreSQLContainer pg = new PostgreSQLContainer("postgres:15-alpine");
+            pg.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::stop));
+            return new Database(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), "testcontainers");
+        }
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(null);
+        Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+        return new Database(embedded.jdbcUrl(), null, null, "embedded");
+    }
+
+    /** A database of this run's own on an external server, dropped when the JVM ends. */
+    private static Database freshDatabaseOn(String adminUrl, String user, String password) {
+        String name = "fsc_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("FSC_TEST_DB_URL " + adminUrl + " must allow CREATE DATABASE: " + e.getMessage(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException e) {
+                // left behind; harmless, named fsc_test_*
+            }
+        }));
+        return new Database(withDatabase(adminUrl, name), user, password, "external");
+    }
+
+    static String withDatabase(String url, String name) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        String params = query < 0 ? "" : url.substring(query);
+        int slash = base.indexOf('/', "jdbc:postgresql://".length());
+        return (slash < 0 ? base : base.substring(0, slash)) + "/" + name + params;
+    }
+
+    private static String startBroker() {
+        String external = System.getenv("FSC_TEST_MQTT_URL");
+        if (external != null && !external.isBlank()) {
+            return external;
+        }
+        if (dockerAvailable()) {
+            GenericContainer<?> mosquitto = new GenericContainer<>("eclipse-mosquitto:2.0")
+                    .withCopyFileToContainer(MountableFile.forClasspathResource("mosquitto-test.conf"), "/mosquitto/config/mosquitto.conf")
+                    .withExposedPorts(1883);
+            mosquitto.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::stop));
+            return "tcp://" + mosquitto.getHost() + ":" + mosquitto.getMappedPort(1883);
+        }
+        try {
+            Path folder = Files.createTempDirectory("fsc-test-broker");
+            EmbeddedBroker broker = EmbeddedBroker.start(folder, "127.0.0.1", freePort(), null);
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+            return broker.url();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+}

@@ -121,7 +121,7 @@ public class MqttIngest implements MqttCallback {
         }
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return client.isConnected();
     }
 

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -39,7 +40,10 @@ public final class TestInfrastructure {
 
     public static synchronized Database database() {
         if (database == null) {
-            database = startDatabase();
+            Database started = startDatabase();
+            // Migrated once here, so fixtures can be written before any service context starts.
+            Flyway.configure().dataSource(started.url(), started.user(), started.password()).load().migrate();
+            database = started;
         }
         return database;
     }

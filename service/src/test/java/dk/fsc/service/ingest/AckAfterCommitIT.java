@@ -1,0 +1,105 @@
+package dk.fsc.service.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.gateway.ingest.MqttIngest;
+import dk.fsc.service.testing.Eventually;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.context.ApplicationContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway acknowledges a message to the broker only after its batch committed. The tests
+ * hold the gateway's insert on a table lock, then break the database connection or stop the
+ * gateway before the commit, and check that the reading still ends up stored exactly once.
+ */
+class AckAfterCommitIT extends IntegrationTest {
+    private static final String BLOCKED_INSERT = """
+            SELECT count(*) FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'""";
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    void aBatchWhoseDatabaseConnectionDiesIsRetriedAndStoredOnce() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        try (ApplicationContext gateway = startGateway("ack-a-" + runId);
+             TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device);
+             Connection lock = TestInfrastructure.database().connect()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE device_messages IN ACCESS EXCLUSIVE MODE");
+            d.publishReading(GatewayIngestIT.reading("conn-dies", GatewayIngestIT.minutesAgo(1), GatewayIngestIT.pulse(77)));
+            Eventually.await("the gateway's insert waits on the lock", Duration.ofSeconds(20), () -> fixtures.count(BLOCKED_INSERT) > 0);
+
+            terminateBlockedInserts();
+            lock.rollback();
+
+            String reply = d.nextReply(Duration.ofSeconds(30));
+            assertNotNull(reply, "no reply after the database came back");
+            assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+    }
+
+    @Test
+    void aMessageNotCommittedWhenTheGatewayStopsIsRedeliveredToItsNextRun() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String clientId = "ack-b-" + runId;
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            ApplicationContext first = startGateway(clientId);
+            try (Connection lock = TestInfrastructure.database().connect()) {
+                lock.setAutoCommit(false);
+                lock.createStatement().execute("LOCK TABLE device_messages IN ACCESS EXCLUSIVE MODE");
+                d.publishReading(GatewayIngestIT.reading("not-committed", GatewayIngestIT.minutesAgo(1), GatewayIngestIT.pulse(78)));
+                Eventually.await("the gateway's insert waits on the lock", Duration.ofSeconds(20), () -> fixtures.count(BLOCKED_INSERT) > 0);
+
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(first::close);
+                while (!stopping.isDone()) {  // no commit can happen while we hold the lock
+                    terminateBlockedInserts();
+                    Thread.sleep(200);
+                }
+                stopping.get();
+                lock.rollback();
+            }
+            assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device), "nothing committed yet");
+
+            try (ApplicationContext second = startGateway(clientId)) {
+                String reply = d.nextReply(Duration.ofSeconds(30));
+                assertNotNull(reply, "the broker did not redeliver the unacknowledged message");
+                assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+            }
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+    }
+
+    private ApplicationContext startGateway(String clientId) throws InterruptedException {
+        Map<String, Object> properties = new HashMap<>(getProperties());
+        properties.put("fsc.gateway.client-id", "fsc-test-" + clientId);
+        properties.put("fsc.gateway.share-group", "fsc-test-" + clientId);
+        ApplicationContext context = ApplicationContext.run(properties);
+        MqttIngest ingest = context.getBean(MqttIngest.class);
+        Eventually.await("the gateway connects", Duration.ofSeconds(20), ingest::isConnected);
+        Thread.sleep(300); // the subscription follows the connection
+        return context;
+    }
+
+    private static void terminateBlockedInserts() throws SQLException {
+        try (Connection c = TestInfrastructure.database().connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'");
+        }
+    }
+}

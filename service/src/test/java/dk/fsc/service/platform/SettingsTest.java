@@ -1,0 +1,47 @@
+package dk.fsc.service.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    @Test
+    void defaultsToEmbeddedServersAndDemoData() {
+        Settings s = Settings.fromEnvironment(Map.of());
+        assertEquals(8080, s.httpPort());
+        assertEquals(1883, s.mqttPort());
+        assertTrue(s.embeddedDatabase());
+        assertTrue(s.embeddedBroker());
+        assertTrue(s.demoData());
+        assertTrue(s.dataDir().endsWith("fsc-data"));
+    }
+
+    @Test
+    void anInstalledDatabaseMeansNoDemoDataUnlessAskedFor() {
+        Settings s = Settings.fromEnvironment(Map.of("FSC_DB_URL", "postgresql://db:5432/fsc"));
+        assertEquals("jdbc:postgresql://db:5432/fsc", s.dbUrl());
+        assertFalse(s.demoData());
+        assertTrue(Settings.fromEnvironment(Map.of("FSC_DB_URL", "jdbc:postgresql://db/fsc", "FSC_DEMO_DATA", "true")).demoData());
+    }
+
+    @Test
+    void aBadPortNamesTheVariable() {
+        StartupProblem problem = assertThrows(StartupProblem.class, () -> Settings.fromEnvironment(Map.of("FSC_HTTP_PORT", "eighty")));
+        assertTrue(problem.getMessage().contains("FSC_HTTP_PORT"), problem.getMessage());
+    }
+
+    @Test
+    void aTakenPortNamesTheVariableToChange() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            StartupProblem problem = assertThrows(StartupProblem.class,
+                    () -> Settings.requireFreePort(taken.getLocalPort(), "FSC_MQTT_PORT"));
+            assertTrue(problem.getMessage().contains("already in use"), problem.getMessage());
+            assertTrue(problem.getMessage().contains("FSC_MQTT_PORT="), problem.getMessage());
+        }
+    }
+}

@@ -75,7 +75,7 @@ public final class Launcher implements AutoCloseable {
             mqttHost = uri.getHost();
             mqttPort = uri.getPort() < 0 ? 1883 : uri.getPort();
         }
-        p.put("fsc.gateway.enabled", true);
+        p.put("fsc.gateway.enabled", s.gatewayEnabled());
         p.put("fsc.gateway.broker-url", brokerUrl);
         if (gatewayUser != null) {
             p.put("fsc.gateway.username", gatewayUser);
@@ -106,6 +106,9 @@ public final class Launcher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (context == null && started.isEmpty()) {
+            return;
+        }
         if (context != null && context.isRunning()) {
             context.close();
         }
@@ -117,5 +120,7 @@ public final class Launcher implements AutoCloseable {
             }
         }
         started.clear();
+        context = null;
+        LOG.info("FSC stopped");
     }
 }

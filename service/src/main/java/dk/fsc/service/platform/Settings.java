@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassword, String mqttUrl, int mqttPort,
                        String mqttUsername, String mqttPassword, Path dataDir, boolean demoData,
-                       String jwtSecret, String cprKey) {
+                       String jwtSecret, String cprKey, boolean gatewayEnabled) {
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String dbUrl = jdbcUrl(blankToNull(env.get("FSC_DB_URL")));
@@ -28,7 +28,8 @@ public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassw
                 Path.of(env.getOrDefault("FSC_DATA_DIR", "fsc-data")).toAbsolutePath().normalize(),
                 Boolean.parseBoolean(env.getOrDefault("FSC_DEMO_DATA", String.valueOf(dbUrl == null))),
                 blankToNull(env.get("FSC_JWT_SECRET")),
-                blankToNull(env.get("FSC_CPR_KEY")));
+                blankToNull(env.get("FSC_CPR_KEY")),
+                !"false".equalsIgnoreCase(env.getOrDefault("FSC_GATEWAY_ENABLED", "true")));
     }
 
     public boolean embeddedDatabase() {

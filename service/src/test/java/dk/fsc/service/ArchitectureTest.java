@@ -1,5 +1,6 @@
 package dk.fsc.service;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -17,6 +18,14 @@ class ArchitectureTest {
     void theMqttContractIsPlainJava() {
         noClasses().that().resideInAPackage("dk.fsc.gateway.contract..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.micronaut..", "java.sql..", "org.eclipse.paho..", "dk.fsc.service..")
+                .check(classes);
+    }
+
+    @Test
+    void theClinicalScoringIsPlainJava() {
+        classes().that().resideInAPackage("dk.fsc.service.alerts.scoring..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dk.fsc.service.alerts.scoring..", "java.lang..",
+                        "java.util..", "java.time..")
                 .check(classes);
     }
 

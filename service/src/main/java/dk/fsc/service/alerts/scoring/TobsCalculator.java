@@ -50,7 +50,9 @@ public final class TobsCalculator {
             int points = parameter.points(scored);
             total += points;
             highest = Math.max(highest, points);
-            items.add(new TobsScore.Item(parameter, m.value(), scored, points, m.measuredAt(), Duration.between(m.measuredAt(), now)));
+            // A device clock a little ahead gives a negative age: shown as 0.
+            Duration age = Duration.between(m.measuredAt(), now);
+            items.add(new TobsScore.Item(parameter, m.value(), scored, points, m.measuredAt(), age.isNegative() ? Duration.ZERO : age));
         }
         return new TobsScore(total, policy.colour(total, highest), !missing.isEmpty(), List.copyOf(items), List.copyOf(missing),
                 List.copyOf(advice), policy.name());
@@ -68,7 +70,7 @@ public final class TobsCalculator {
         Instant oldest = now.minus(window);
         return measurements.stream()
                 .filter(m -> m.type().equals(parameter.type()))
-                .filter(m -> !m.measuredAt().isBefore(oldest) && !m.measuredAt().isAfter(now))
+                .filter(m -> !m.measuredAt().isBefore(oldest))
                 .max(Comparator.comparing(Measurement::measuredAt));
     }
 

@@ -1,0 +1,52 @@
+package dk.fsc.service.alerts;
+
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.transaction.annotation.Transactional;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** {@code GET /api/patients/{patientId}/early-warning}: the patient's TOBS and threshold state now. */
+@Controller("/api/patients/{patientId}/early-warning")
+@Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
+class EarlyWarningController {
+    private final DataSource dataSource;
+    private final PatientAccess access;
+    private final PatientEvaluator evaluator;
+    private final AccessLog accessLog;
+
+    EarlyWarningController(DataSource dataSource, PatientAccess access, PatientEvaluator evaluator, AccessLog accessLog) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.evaluator = evaluator;
+        this.accessLog = accessLog;
+    }
+
+    @Get
+    @Transactional
+    EarlyWarningView current(@PathVariable UUID patientId, Authentication auth) throws SQLException {
+        StaffUser user = StaffUser.of(auth);
+        access.requireCareAccess(user, patientId);
+        Instant now = Instant.now();
+        PatientEvaluator.Picture p = evaluator.picture(Sql.on(dataSource.getConnection()), patientId, now);
+        accessLog.record(user, patientId, "read early warning", "care", null);
+        var tobs = p.tobs();
+        return new EarlyWarningView(patientId, now, tobs.total(), tobs.colour().name().toLowerCase(), tobs.partial(), tobs.policy(),
+                tobs.items().stream().map(i -> new EarlyWarningView.Parameter(i.parameter().type(), i.value(), i.scoredValue(),
+                        i.points(), i.measuredAt(), i.age().toMinutes())).toList(),
+                tobs.missing().stream().map(m -> m.type()).toList(), tobs.advice(),
+                p.thresholds().stream().map(t -> new EarlyWarningView.Threshold(t.type(), t.value(), t.measuredAt(),
+                        t.state().name().toLowerCase(), t.limits().redHigh(), t.limits().yellowHigh(), t.limits().yellowLow(),
+                        t.limits().redLow())).toList(),
+                p.weightGain().map(g -> new EarlyWarningView.WeightGain(g.kg(), g.from().measuredAt(), g.to().measuredAt())).orElse(null));
+    }
+}

@@ -1,0 +1,33 @@
+package dk.fsc.service.alerts;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A patient's current TOBS and threshold state.
+ *
+ * @param colour {@code green}, {@code yellow} or {@code red}
+ */
+@Serdeable
+public record EarlyWarningView(UUID patientId, Instant at, int total, String colour, boolean partial, String policy,
+                               List<Parameter> parameters, List<String> missing, List<String> advice,
+                               List<Threshold> thresholds, @Nullable WeightGain weightGain) {
+
+    /** One TOBS parameter that counted; {@code ageMinutes} since it was measured. */
+    @Serdeable
+    public record Parameter(String parameter, double value, double scoredValue, int points, Instant measuredAt, long ageMinutes) {
+    }
+
+    /** The newest value of a type and its colour under the patient's limits. */
+    @Serdeable
+    public record Threshold(String type, double value, Instant measuredAt, String state, @Nullable Double redHigh,
+                            @Nullable Double yellowHigh, @Nullable Double yellowLow, @Nullable Double redLow) {
+    }
+
+    @Serdeable
+    public record WeightGain(double kg, Instant from, Instant to) {
+    }
+}

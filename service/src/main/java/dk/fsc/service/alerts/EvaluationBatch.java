@@ -1,0 +1,64 @@
+package dk.fsc.service.alerts;
+
+import dk.fsc.service.platform.Sql;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One unit of evaluation work, in one transaction: claim the oldest waiting patient (skipping
+ * patients another worker holds), evaluate, raise alerts, remove the request. A reading that
+ * arrives meanwhile waits on the claimed row and leaves a new request behind. A patient whose
+ * evaluation fails is set aside with a growing pause and the reason kept, not retried hot.
+ */
+@Singleton
+class EvaluationBatch {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluationBatch.class);
+    private final DataSource dataSource;
+    private final PatientEvaluator evaluator;
+    private final AlertStore alerts;
+
+    EvaluationBatch(DataSource dataSource, PatientEvaluator evaluator, AlertStore alerts) {
+        this.dataSource = dataSource;
+        this.evaluator = evaluator;
+        this.alerts = alerts;
+    }
+
+    /** Evaluates one patient; empty when nobody was waiting. */
+    @Transactional
+    Optional<UUID> evaluateNext() throws SQLException {
+        Connection c = dataSource.getConnection();
+        Sql sql = Sql.on(c);
+        Optional<UUID> claimed = sql.one("""
+                SELECT patient_id FROM evaluation_requests WHERE not_before <= now()
+                 ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED""", rs -> rs.getObject(1, UUID.class));
+        if (claimed.isEmpty()) {
+            return claimed;
+        }
+        UUID patient = claimed.get();
+        Savepoint beforeEvaluation = c.setSavepoint();
+        try {
+            Instant now = Instant.now();
+            for (Finding finding : evaluator.evaluate(sql, patient, now)) {
+                alerts.raise(sql, finding, now);
+            }
+            sql.update("DELETE FROM evaluation_requests WHERE patient_id = ?", patient);
+        } catch (RuntimeException e) {
+            c.rollback(beforeEvaluation);
+            LOG.error("Evaluation of patient {} failed; set aside and retried later", patient, e);
+            sql.update("""
+                    UPDATE evaluation_requests SET attempts = attempts + 1, last_error = ?,
+                           not_before = now() + least(attempts + 1, 30) * interval '1 minute'
+                     WHERE patient_id = ?""", String.valueOf(e.getMessage()), patient);
+        }
+        return claimed;
+    }
+}

@@ -1,0 +1,97 @@
+package dk.fsc.service.readings;
+
+import dk.fsc.gateway.contract.Decoded;
+import dk.fsc.gateway.contract.Observation;
+import dk.fsc.gateway.contract.ReadingDecoder;
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.transaction.annotation.Transactional;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@code POST /api/patients/{patientId}/observations}: what a nurse measures or observes by hand
+ * (consciousness, respiration rate at a home visit). Same observation format and checks as the
+ * device payload, plus {@code measuredAt}; stored as staff-entered and evaluated like readings.
+ */
+@Controller("/api/patients/{patientId}/observations")
+@Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
+class ObservationsController {
+    private final DataSource dataSource;
+    private final PatientAccess access;
+    private final AccessLog accessLog;
+    private final JsonMapper json;
+    private final ReadingDecoder decoder = new ReadingDecoder(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofDays(30));
+
+    ObservationsController(DataSource dataSource, PatientAccess access, AccessLog accessLog, JsonMapper json) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.accessLog = accessLog;
+        this.json = json;
+    }
+
+    /** Body: {@code {"measuredAt": "...", "observations": [{"type", "value", "unit", "site"?}]}}. */
+    @Post
+    @Status(HttpStatus.CREATED)
+    @Transactional
+    Map<String, Object> record(@PathVariable UUID patientId, @Body String body, Authentication auth) throws SQLException {
+        StaffUser user = StaffUser.of(auth);
+        access.requireCareAccess(user, patientId);
+        String messageId = "staff-" + UUID.randomUUID();
+        Decoded decoded = decoder.decode(withMessageId(body, messageId)).get(0);
+        if (decoded instanceof Decoded.Invalid invalid) {
+            throw ApiProblem.badRequest(invalid.reason().code() + ": " + invalid.reason().detail());
+        }
+        var reading = ((Decoded.Valid) decoded).reading();
+        Sql sql = Sql.on(dataSource.getConnection());
+        short seq = 0;
+        for (Observation o : reading.observations()) {
+            sql.update("""
+                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, code_system, code,
+                                          site, origin, entered_by)
+                    VALUES ('staff', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'staff', ?)""",
+                    messageId, seq++, reading.measuredAt(), patientId, o.type().wireName(), o.value(), o.type().unit(),
+                    o.type().codeSystem(), o.type().code(), o.site(), user.username());
+        }
+        sql.update("""
+                INSERT INTO evaluation_requests (patient_id) VALUES (?)
+                ON CONFLICT (patient_id) DO UPDATE SET requested_at = clock_timestamp()""", patientId);
+        accessLog.record(user, patientId, "record observations", "care", reading.observations().size() + " observation(s)");
+        return Map.of("messageId", messageId, "measuredAt", reading.measuredAt().toString(), "observations", reading.observations().size());
+    }
+
+    private byte[] withMessageId(String body, String messageId) {
+        Map<String, Object> object;
+        try {
+            object = new HashMap<>(json.readValue(body, Argument.mapOf(String.class, Object.class)));
+        } catch (IOException | RuntimeException e) {
+            throw ApiProblem.badRequest("The body must be a JSON object with measuredAt and observations.");
+        }
+        object.put("messageId", messageId);
+        try {
+            return json.writeValueAsBytes(object);
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("The body must be a JSON object with measuredAt and observations.");
+        }
+    }
+}

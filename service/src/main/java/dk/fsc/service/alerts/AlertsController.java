@@ -83,7 +83,7 @@ class AlertsController {
             case "all" -> "";
             default -> " AND a.status = '" + filter + "'";
         };
-        return sql().list(SELECT + where + """
+        return sql().list(SELECT + where + "\n" + """
                  ORDER BY CASE a.severity WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, a.opened_at, a.id
                  LIMIT ?""", rs -> view(rs, null), StaffUser.of(auth).organisationId(), rows);
     }

@@ -26,7 +26,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                 .orElse(false);
         List<Measurement> measurements = sql.list("""
                 SELECT type, value, measured_at, site FROM readings
-                 WHERE patient_id = ? AND measured_at >= ? ORDER BY measured_at""",
+                 WHERE patient_id = ? AND measured_at >= ? ORDER BY measured_at, received_at, seq""",
                 rs -> new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site")),
                 patientId, now.minus(lookBack));
         return new PatientState(patientId, organisation, measurements, ThresholdSet.copdDefaults(scale2).with(overrides(sql, patientId, scale2)),

@@ -1,6 +1,7 @@
 package dk.fsc.service.audit;
 
 import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -18,9 +19,9 @@ public interface AccessLog extends GenericRepository<AccessLogEntry, Long> {
             INSERT INTO access_log (username, organisation_id, role, patient_id, action, purpose, detail)
             VALUES (:username, :organisationId, :role, :patientId, :action, :purpose, :detail)""")
     void append(String username, String organisationId, String role, UUID patientId, String action, String purpose,
-                String detail);
+                @Nullable String detail);
 
-    default void record(StaffUser user, UUID patientId, String action, String purpose, String detail) {
+    default void record(StaffUser user, UUID patientId, String action, String purpose, @Nullable String detail) {
         append(user.username(), user.organisationId(), user.role(), patientId, action, purpose, detail);
     }
 }

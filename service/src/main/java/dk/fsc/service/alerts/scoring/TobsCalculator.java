@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,11 @@ public final class TobsCalculator {
         this.policy = policy;
     }
 
-    /** Scores the newest value of each parameter among the given measurements, as of {@code now}. */
+    /**
+     * Scores the newest value of each parameter among the given measurements, as of {@code now}.
+     * Measurements are given in the order they were taken; of two taken at the same time the later
+     * one in the list (the later received) counts.
+     */
     public TobsScore score(Collection<Measurement> measurements, Instant now) {
         Map<TobsParameter, Measurement> latest = latestPerParameter(measurements, now);
         List<TobsScore.Item> items = new ArrayList<>();
@@ -71,7 +74,7 @@ public final class TobsCalculator {
         return measurements.stream()
                 .filter(m -> m.type().equals(parameter.type()))
                 .filter(m -> !m.measuredAt().isBefore(oldest))
-                .max(Comparator.comparing(Measurement::measuredAt));
+                .reduce((a, b) -> b.measuredAt().isBefore(a.measuredAt()) ? a : b); // on a tie the later in the list wins
     }
 
     private static String siteName(String site) {

@@ -77,6 +77,13 @@ class TobsCalculatorTest {
     }
 
     @Test
+    void ofTwoValuesTakenAtTheSameTimeTheLaterReceivedCounts() {
+        Instant at = NOW.minus(Duration.ofMinutes(10));
+        TobsScore score = calculator.score(List.of(new Measurement("pulse", 80, at), new Measurement("pulse", 135, at)), NOW);
+        assertEquals(3, score.total());
+    }
+
+    @Test
     void anOrganisationsPolicyDecidesTheColourAndIsNamedOnTheResult() {
         ResponsePolicy strict = new ResponsePolicy("strict-v1", 1, 2, true);
         TobsScore score = new TobsCalculator(Duration.ofHours(24), strict).score(List.of(m("pulse", 115)), NOW);

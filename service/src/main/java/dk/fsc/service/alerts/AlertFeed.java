@@ -68,7 +68,10 @@ public class AlertFeed {
      */
     public Subscription subscribe(String organisation, Long afterId, Consumer<AlertEventView> sink) {
         Subscriber subscriber = new Subscriber(organisation, sink);
-        joining.add(new Pending(subscriber, afterId == null ? Long.MAX_VALUE : afterId));
+        // Without Last-Event-ID the stream starts from what has been sent so far, so events that
+        // commit while the subscription is being registered are not lost.
+        long sent = lastSent;
+        joining.add(new Pending(subscriber, afterId != null ? afterId : sent >= 0 ? sent : Long.MAX_VALUE));
         wake.release();
         return () -> {
             live.remove(subscriber);

@@ -25,6 +25,7 @@ import jakarta.validation.Valid;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,7 @@ import reactor.core.publisher.FluxSink;
 @Controller("/api/alerts")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class AlertsController {
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
     private static final Set<String> STATUS_FILTERS = Set.of("active", "open", "acknowledged", "resolved", "all");
     private static final String SELECT = """
             SELECT a.*, p.display_name FROM alerts a JOIN patients p ON p.id = a.patient_id
@@ -160,14 +162,18 @@ class AlertsController {
      * the alert event id. Reconnect with {@code Last-Event-ID} to get everything since.
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
-    Publisher<Event<AlertEventView>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
+    Publisher<Event<?>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
         String organisation = StaffUser.of(auth).organisationId();
         Long after = parseEventId(lastEventId);
-        return Flux.create(sink -> {
+        Flux<Event<?>> events = Flux.create(sink -> {
             AlertFeed.Subscription subscription = feed.subscribe(organisation, after,
                     event -> sink.next(Event.of(event).id(String.valueOf(event.id()))));
             sink.onDispose(subscription::close);
         }, FluxSink.OverflowStrategy.BUFFER);
+        // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
+        // an event without data is ignored by EventSource clients.
+        Flux<Event<?>> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> Event.of("").comment("keep-alive"));
+        return Flux.merge(keepAlive, events);
     }
 
     private static Long parseEventId(String header) {

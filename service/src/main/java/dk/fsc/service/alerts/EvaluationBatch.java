@@ -1,6 +1,8 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.service.platform.Sql;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -26,10 +28,22 @@ class EvaluationBatch {
     private final PatientEvaluator evaluator;
     private final AlertStore alerts;
 
-    EvaluationBatch(DataSource dataSource, PatientEvaluator evaluator, AlertStore alerts) {
+    private final DataSource plainDataSource;
+
+    EvaluationBatch(DataSource dataSource, @Nullable DataSourceResolver resolver, PatientEvaluator evaluator, AlertStore alerts) {
         this.dataSource = dataSource;
+        this.plainDataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
         this.evaluator = evaluator;
         this.alerts = alerts;
+    }
+
+    /** Patients waiting for evaluation (a gauge; -1 when the database cannot be asked). */
+    double waiting() {
+        try (Connection c = plainDataSource.getConnection()) {
+            return Sql.on(c).one("SELECT count(*) FROM evaluation_requests", rs -> rs.getLong(1)).orElse(0L);
+        } catch (SQLException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Evaluates one patient; empty when nobody was waiting. */

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +27,15 @@ class EvaluationWorkers {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    EvaluationWorkers(EvaluationBatch batch, PgNotifications notifications, AlertsConfig config) {
+    private final Timer evaluations;
+
+    EvaluationWorkers(EvaluationBatch batch, PgNotifications notifications, AlertsConfig config, MeterRegistry registry,
+                      AlertFeed feed) {
         this.batch = batch;
+        this.evaluations = Timer.builder("fsc.evaluation").description("Patient evaluations (claim, score, raise alerts, commit)")
+                .register(registry);
+        registry.gauge("fsc.evaluation.waiting", batch, EvaluationBatch::waiting);
+        registry.gauge("fsc.alerts.streams.open", feed, AlertFeed::openStreams);
         notifications.listen("fsc_evaluate", () -> wake.release(config.getWorkers()));
         for (int i = 0; i < config.getWorkers(); i++) {
             Thread t = new Thread(this::run, "evaluation-worker-" + (i + 1));
@@ -39,7 +48,10 @@ class EvaluationWorkers {
     private void run() {
         while (running) {
             try {
-                if (batch.evaluateNext().isEmpty()) {
+                long started = System.nanoTime();
+                if (batch.evaluateNext().isPresent()) {
+                    evaluations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                } else {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();
                 }

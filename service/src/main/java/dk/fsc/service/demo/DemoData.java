@@ -105,6 +105,16 @@ class DemoData {
                     p.id(), p.organisation(), p.displayName(), cpr.encrypt(p.cpr()), cpr.lookupHash(p.cpr()));
         }
         OffsetDateTime loanStart = OffsetDateTime.now(ZoneOffset.UTC).minusDays(90);
+        for (DemoCatalogue.Patient p : DemoCatalogue.PATIENTS) {
+            update(c, "INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by) VALUES (?, ?, 'copd_standard', ?, 'demo')",
+                    p.id(), p.number() == 2, loanStart);
+        }
+        for (DemoCatalogue.Organisation o : DemoCatalogue.ORGANISATIONS) {
+            if (o.kind().equals("municipality")) {
+                update(c, "INSERT INTO escalation_levels (organisation_id, level, name, delay_minutes) VALUES (?, 1, ?, 15), (?, 2, ?, 10)",
+                        o.id(), "acute team coordinator, " + o.name(), o.id(), "on-call doctor");
+            }
+        }
         for (DemoCatalogue.Device d : DemoCatalogue.devices()) {
             update(c, "INSERT INTO devices (id, device_type, model, serial_number, state, mqtt_username, mqtt_password_hash)"
                             + " VALUES (?, 'pulse_oximeter', 'Demo Oximeter 1', ?, ?, ?, ?)",

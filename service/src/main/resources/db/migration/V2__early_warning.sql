@@ -131,7 +131,10 @@ CREATE TRIGGER alert_events_notify AFTER INSERT ON alert_events
     FOR EACH STATEMENT EXECUTE FUNCTION notify_alert_event();
 
 -- A patient whose evaluation fails is retried later with a growing pause, not in a hot loop.
+-- requested_at is when the patient started waiting (the queue order, never moved back by newer
+-- readings, so a patient measuring every second is not starved); updated_at the newest request.
 ALTER TABLE evaluation_requests
+    ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now(),
     ADD COLUMN not_before timestamptz NOT NULL DEFAULT '-infinity',
     ADD COLUMN attempts   integer NOT NULL DEFAULT 0,
     ADD COLUMN last_error text;

@@ -217,14 +217,18 @@ class ReadingStore {
             }
         }
 
-        /** In patient order, so two gateways upserting the same patients cannot deadlock. */
+        /**
+         * In patient order, so two gateways upserting the same patients cannot deadlock. DO UPDATE
+         * (not DO NOTHING) so that a request a worker is evaluating right now is waited for and
+         * then made anew: the worker may have read the patient's readings before this commit.
+         */
         private void requestEvaluations() throws SQLException {
             if (patientsToEvaluate.isEmpty()) {
                 return;
             }
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO evaluation_requests (patient_id) VALUES (?)
-                    ON CONFLICT (patient_id) DO UPDATE SET requested_at = clock_timestamp()""")) {
+                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""")) {
                 for (UUID patient : patientsToEvaluate) {
                     s.setObject(1, patient);
                     s.addBatch();

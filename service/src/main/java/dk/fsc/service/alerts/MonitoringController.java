@@ -169,9 +169,7 @@ class MonitoringController {
     }
 
     private void requestEvaluation(UUID patientId) throws SQLException {
-        sql().update("""
-                INSERT INTO evaluation_requests (patient_id) VALUES (?)
-                ON CONFLICT (patient_id) DO UPDATE SET requested_at = clock_timestamp()""", patientId);
+        EvaluationRequests.request(sql(), patientId);
     }
 
     private static void requireType(String type) {

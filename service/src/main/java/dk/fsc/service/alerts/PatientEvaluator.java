@@ -45,9 +45,7 @@ public class PatientEvaluator {
     }
 
     public Picture picture(Sql sql, UUID patientId, Instant now) {
-        Duration lookBack = config.getTobsWindow().compareTo(config.getWeightGainPeriod()) > 0
-                ? config.getTobsWindow() : config.getWeightGainPeriod();
-        PatientState state = PatientState.load(sql, patientId, now, lookBack);
+        PatientState state = PatientState.load(sql, patientId, now, config.getTobsWindow(), config.getWeightGainPeriod());
         TobsScore tobs = new TobsCalculator(config.getTobsWindow(), state.policy()).score(state.measurements(), now);
         Instant recent = now.minus(config.getTobsWindow());
         Map<String, Measurement> newest = new LinkedHashMap<>();

@@ -19,16 +19,21 @@ import java.util.UUID;
 record PatientState(UUID patientId, String organisationId, List<Measurement> measurements, ThresholdSet thresholds,
                     ResponsePolicy policy) {
 
-    static PatientState load(Sql sql, UUID patientId, Instant now, Duration lookBack) {
+    /**
+     * @param window     how far back values count for scoring
+     * @param weightBack how far back weights are needed for the trend
+     */
+    static PatientState load(Sql sql, UUID patientId, Instant now, Duration window, Duration weightBack) {
         String organisation = sql.one("SELECT organisation_id FROM patients WHERE id = ?", rs -> rs.getString(1), patientId)
                 .orElseThrow(() -> new IllegalStateException("no patient " + patientId));
         boolean scale2 = sql.one("SELECT spo2_target_88_92 FROM patient_monitoring WHERE patient_id = ?", rs -> rs.getBoolean(1), patientId)
                 .orElse(false);
         List<Measurement> measurements = sql.list("""
                 SELECT type, value, measured_at, site FROM readings
-                 WHERE patient_id = ? AND measured_at >= ? ORDER BY measured_at, received_at, seq""",
+                 WHERE patient_id = ? AND (measured_at >= ? OR (type = 'weight' AND measured_at >= ?))
+                 ORDER BY measured_at, received_at, seq""",
                 rs -> new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site")),
-                patientId, now.minus(lookBack));
+                patientId, now.minus(window), now.minus(weightBack));
         return new PatientState(patientId, organisation, measurements, ThresholdSet.copdDefaults(scale2).with(overrides(sql, patientId, scale2)),
                 policy(sql, organisation));
     }

@@ -3,6 +3,7 @@ package dk.fsc.service.readings;
 import dk.fsc.gateway.contract.Decoded;
 import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.ReadingDecoder;
+import dk.fsc.service.alerts.EvaluationRequests;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.ApiProblem;
@@ -73,9 +74,7 @@ class ObservationsController {
                     messageId, seq++, reading.measuredAt(), patientId, o.type().wireName(), o.value(), o.type().unit(),
                     o.type().codeSystem(), o.type().code(), o.site(), user.username());
         }
-        sql.update("""
-                INSERT INTO evaluation_requests (patient_id) VALUES (?)
-                ON CONFLICT (patient_id) DO UPDATE SET requested_at = clock_timestamp()""", patientId);
+        EvaluationRequests.request(sql, patientId);
         accessLog.record(user, patientId, "record observations", "care", reading.observations().size() + " observation(s)");
         return Map.of("messageId", messageId, "measuredAt", reading.measuredAt().toString(), "observations", reading.observations().size());
     }

@@ -38,6 +38,8 @@ final class DemoCatalogue {
             new User("nurse.aarhus", "dev-nurse-aarhus", "nurse", "aarhus"),
             new User("nurse.randers", "dev-nurse-randers", "nurse", "randers"),
             new User("nurse.horsens", "dev-nurse-horsens", "nurse", "horsens"),
+            new User("clinician.aarhus", "dev-clinician-aarhus", "clinician", "aarhus"),
+            new User("admin.aarhus", "dev-admin-aarhus", "org_admin", "aarhus"),
             new User("support.fsc", "dev-support-fsc", "fsc_support", "fsc"),
             new User("admin.fsc", "dev-admin-fsc", "fsc_admin", "fsc"));
 

@@ -88,7 +88,8 @@ class RunCommandIT {
         for (JsonNode device : credentials.get("devices")) {
             if (device.path("patientId").asText().equals(patientId)) {
                 for (JsonNode user : credentials.get("users")) {
-                    if (user.get("organisation").asText().equals(device.get("organisation").asText())) {
+                    if (user.get("organisation").asText().equals(device.get("organisation").asText())
+                            && user.get("role").asText().equals("nurse")) {
                         nurse = user;
                     }
                 }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 @Context
 public class AlertFeed {
     private static final Logger LOG = LoggerFactory.getLogger(AlertFeed.class);
+    private static final int PAGE = 5000;
     private static final String EVENTS = """
             SELECT e.id, e.alert_id, a.patient_id, a.kind, e.type, e.severity, a.status, e.actor, e.note, e.at, e.organisation_id
               FROM alert_events e JOIN alerts a ON a.id = e.alert_id
@@ -107,14 +108,18 @@ public class AlertFeed {
     }
 
     private void sendNewEvents() throws SQLException {
-        for (Row row : read(lastSent, null)) {
-            for (Subscriber s : live.values()) {
-                if (s.organisation().equals(row.organisation())) {
-                    deliver(s, row.event());
+        List<Row> page;
+        do {
+            page = read(lastSent, null);
+            for (Row row : page) {
+                for (Subscriber s : live.values()) {
+                    if (s.organisation().equals(row.organisation())) {
+                        deliver(s, row.event());
+                    }
                 }
+                lastSent = row.event().id();
             }
-            lastSent = row.event().id();
-        }
+        } while (page.size() == PAGE);
     }
 
     /** Replays what each new subscriber missed, up to what live subscribers have had, then adds it. */
@@ -151,7 +156,7 @@ public class AlertFeed {
 
     private List<Row> read(long after, String organisation) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            String sql = EVENTS + (organisation == null ? "" : " AND e.organisation_id = ?") + " ORDER BY e.id LIMIT 5000";
+            String sql = EVENTS + (organisation == null ? "" : " AND e.organisation_id = ?") + " ORDER BY e.id LIMIT " + PAGE;
             Object[] params = organisation == null ? new Object[] {after} : new Object[] {after, organisation};
             return Sql.on(c).list(sql, rs -> new Row(rs.getString("organisation_id"), new AlertEventView(rs.getLong("id"),
                     rs.getLong("alert_id"), rs.getObject("patient_id", java.util.UUID.class), rs.getString("kind"), rs.getString("type"),

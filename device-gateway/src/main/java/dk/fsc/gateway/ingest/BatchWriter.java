@@ -37,6 +37,8 @@ final class BatchWriter {
     private final ObjectMapper json = new ObjectMapper();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Arrival of the oldest message of the batch being written, or 0 between batches. */
+    private volatile long batchSince;
 
     BatchWriter(BlockingQueue<Incoming> queue, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
         this.queue = queue;
@@ -82,7 +84,27 @@ final class BatchWriter {
         }
     }
 
+    /** Seconds the oldest received but not yet acknowledged message has waited (0 when none). */
+    double oldestUnacknowledgedSeconds() {
+        long now = System.nanoTime();
+        long oldest = batchSince;
+        Incoming head = queue.peek();
+        if (head != null && (oldest == 0 || head.arrivedNanos() < oldest)) {
+            oldest = head.arrivedNanos();
+        }
+        return oldest == 0 ? 0 : (now - oldest) / 1e9;
+    }
+
     private void process(List<Incoming> batch) throws InterruptedException {
+        batchSince = batch.get(0).arrivedNanos();
+        try {
+            writeAndAcknowledge(batch);
+        } finally {
+            batchSince = 0;
+        }
+    }
+
+    private void writeAndAcknowledge(List<Incoming> batch) throws InterruptedException {
         List<Parsed> parsed = new ArrayList<>(batch.size());
         for (Incoming message : batch) {
             parsed.add(parse(message));

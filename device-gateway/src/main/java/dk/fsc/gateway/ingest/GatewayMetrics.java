@@ -44,6 +44,10 @@ class GatewayMetrics {
         registry.gauge("fsc.gateway.queue.depth", queue, Collection::size);
     }
 
+    void oldestUnacknowledged(BatchWriter writer) {
+        registry.gauge("fsc.gateway.oldest.unacknowledged.seconds", writer, BatchWriter::oldestUnacknowledgedSeconds);
+    }
+
     void batch(int messageCount, long nanos) {
         messages.increment(messageCount);
         batchSize.record(messageCount);

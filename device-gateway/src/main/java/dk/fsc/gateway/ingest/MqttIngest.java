@@ -50,6 +50,7 @@ public class MqttIngest implements MqttCallback {
         client.setCallback(this); // before connect: queued messages arrive right after CONNACK
         metrics.queueDepth(queue);
         this.writer = new BatchWriter(queue, store, this, metrics, config);
+        metrics.oldestUnacknowledged(writer);
         writer.start();
         this.connector = new Thread(this::connectUntilConnected, "mqtt-connect");
         connector.setDaemon(true);
@@ -96,7 +97,7 @@ public class MqttIngest implements MqttCallback {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
-        queue.put(new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), epoch.get()));
+        queue.put(new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), epoch.get(), System.nanoTime()));
     }
 
     /** Acknowledges a committed message to the broker, if the connection it came on still stands. */

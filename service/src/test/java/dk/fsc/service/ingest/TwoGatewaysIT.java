@@ -51,7 +51,11 @@ class TwoGatewaysIT extends IntegrationTest {
             double bySecond = storedBy(second);
             assertEquals(total, stored(org), "every reading exactly once");
             assertEquals(total, byFirst + bySecond, "each stored by exactly one gateway");
-            assertTrue(byFirst > 0 && bySecond > 0, "both gateways took a share: " + byFirst + " / " + bySecond);
+            // How a group's messages are spread is the broker's choice: Mosquitto alternates; the
+            // embedded HiveMQ CE (demo and fallback only) was seen to give all to one member.
+            if (!TestInfrastructure.brokerKind().equals("embedded")) {
+                assertTrue(byFirst > 0 && bySecond > 0, "both gateways took a share: " + byFirst + " / " + bySecond);
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public final class TestInfrastructure {
 
     private static Database database;
     private static String brokerUrl;
+    private static String brokerKind;
 
     private TestInfrastructure() {
     }
@@ -53,6 +54,12 @@ public final class TestInfrastructure {
             brokerUrl = startBroker();
         }
         return brokerUrl;
+    }
+
+    /** {@code external}, {@code testcontainers} (Mosquitto) or {@code embedded} (HiveMQ CE). */
+    public static synchronized String brokerKind() {
+        brokerUrl();
+        return brokerKind;
     }
 
     private static Database startDatabase() {
@@ -100,9 +107,11 @@ public final class TestInfrastructure {
     private static String startBroker() {
         String external = System.getenv("FSC_TEST_MQTT_URL");
         if (external != null && !external.isBlank()) {
+            brokerKind = "external";
             return external;
         }
         if (dockerAvailable()) {
+            brokerKind = "testcontainers";
             GenericContainer<?> mosquitto = new GenericContainer<>("eclipse-mosquitto:2.0")
                     .withCopyFileToContainer(MountableFile.forClasspathResource("mosquitto-test.conf"), "/mosquitto/config/mosquitto.conf")
                     .withExposedPorts(1883);
@@ -112,6 +121,7 @@ public final class TestInfrastructure {
         }
         try {
             Path folder = Files.createTempDirectory("fsc-test-broker");
+            brokerKind = "embedded";
             EmbeddedBroker broker = EmbeddedBroker.start(folder, "127.0.0.1", freePort(), null);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
             return broker.url();

@@ -75,7 +75,8 @@ public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassw
         if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
             return "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
         }
-        throw new StartupProblem("FSC_DB_URL must look like jdbc:postgresql://host:5432/database, not '" + url + "'.");
+        // The value is not echoed: a database URL may carry a password.
+        throw new StartupProblem("FSC_DB_URL must look like jdbc:postgresql://host:5432/database (or postgresql://host/database).");
     }
 
     private static String blankToNull(String s) {

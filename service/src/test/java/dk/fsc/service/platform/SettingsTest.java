@@ -30,6 +30,14 @@ class SettingsTest {
     }
 
     @Test
+    void aMalformedDatabaseUrlIsNotEchoedBecauseItMayHoldAPassword() {
+        StartupProblem problem = assertThrows(StartupProblem.class,
+                () -> Settings.fromEnvironment(Map.of("FSC_DB_URL", "mysql://db/fsc?password=s3cret")));
+        assertTrue(problem.getMessage().contains("FSC_DB_URL"), problem.getMessage());
+        assertFalse(problem.getMessage().contains("s3cret"), problem.getMessage());
+    }
+
+    @Test
     void aBadPortNamesTheVariable() {
         StartupProblem problem = assertThrows(StartupProblem.class, () -> Settings.fromEnvironment(Map.of("FSC_HTTP_PORT", "eighty")));
         assertTrue(problem.getMessage().contains("FSC_HTTP_PORT"), problem.getMessage());

@@ -1,6 +1,7 @@
 package dk.fsc.service.readings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,9 @@ class ThinPathIT extends IntegrationTest {
     @Test
     void healthAndPrometheusAnswerWithoutAToken() {
         assertEquals(HttpStatus.OK, http.toBlocking().exchange("/health").getStatus());
+        String health = http.toBlocking().retrieve(HttpRequest.GET("/health").bearerAuth(token(fixtures.nurse(fixtures.organisation()))));
+        assertTrue(health.contains("\"status\":\"UP\""), health);
+        assertFalse(health.contains("jdbc:"), "health must not show the database URL, even to staff: " + health);
         String metrics = http.toBlocking().retrieve("/prometheus");
         assertTrue(metrics.contains("fsc_gateway_readings_received_total"), "received");
         assertTrue(metrics.contains("fsc_gateway_readings_stored_total"), "stored");

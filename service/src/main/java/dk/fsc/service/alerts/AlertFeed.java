@@ -29,10 +29,8 @@ import org.slf4j.LoggerFactory;
 public class AlertFeed {
     private static final Logger LOG = LoggerFactory.getLogger(AlertFeed.class);
     private static final int PAGE = 5000;
-    private static final String EVENTS = """
-            SELECT e.id, e.alert_id, a.patient_id, a.kind, e.type, e.severity, a.status, e.actor, e.note, e.at, e.organisation_id
-              FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-             WHERE e.id > ?""";
+    private static final String EVENTS = "SELECT " + AlertEventView.COLUMNS + ", e.organisation_id"
+            + " FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.id > ?";
 
     /** A stream's handle: close it when the client goes away. */
     public interface Subscription extends AutoCloseable {
@@ -158,10 +156,7 @@ public class AlertFeed {
         try (Connection c = dataSource.getConnection()) {
             String sql = EVENTS + (organisation == null ? "" : " AND e.organisation_id = ?") + " ORDER BY e.id LIMIT " + PAGE;
             Object[] params = organisation == null ? new Object[] {after} : new Object[] {after, organisation};
-            return Sql.on(c).list(sql, rs -> new Row(rs.getString("organisation_id"), new AlertEventView(rs.getLong("id"),
-                    rs.getLong("alert_id"), rs.getObject("patient_id", java.util.UUID.class), rs.getString("kind"), rs.getString("type"),
-                    rs.getString("severity"), rs.getString("status"), rs.getString("actor"), rs.getString("note"),
-                    Sql.instant(rs, "at"))), params);
+            return Sql.on(c).list(sql, rs -> new Row(rs.getString("organisation_id"), AlertEventView.from(rs)), params);
         }
     }
 

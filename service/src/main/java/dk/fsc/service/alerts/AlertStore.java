@@ -2,6 +2,7 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
+import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,10 +114,10 @@ public class AlertStore {
                         rs -> new State(rs.getString("status"), Severity.of(rs.getString("severity"))), id, organisation)
                 .orElseThrow(() -> ApiProblem.notFound("No alert " + id + " for your organisation."));
         if (state.status().equals("resolved")) {
-            throw new ApiProblem(io.micronaut.http.HttpStatus.CONFLICT, "Alert " + id + " is already resolved.");
+            throw new ApiProblem(HttpStatus.CONFLICT, "Alert " + id + " is already resolved.");
         }
         if (requiredStatus != null && !state.status().equals(requiredStatus)) {
-            throw new ApiProblem(io.micronaut.http.HttpStatus.CONFLICT, "Alert " + id + " is " + state.status() + ", not " + requiredStatus + ".");
+            throw new ApiProblem(HttpStatus.CONFLICT, "Alert " + id + " is " + state.status() + ", not " + requiredStatus + ".");
         }
         return state.severity();
     }

@@ -15,7 +15,6 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.annotation.Status;
 import io.micronaut.http.sse.Event;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.security.annotation.Secured;
@@ -95,12 +94,9 @@ class AlertsController {
     AlertView one(@PathVariable long id, Authentication auth) throws SQLException {
         StaffUser user = StaffUser.of(auth);
         Sql sql = sql();
-        List<AlertEventView> events = sql.list("""
-                SELECT e.id, e.alert_id, a.patient_id, a.kind, e.type, e.severity, a.status, e.actor, e.note, e.at
-                  FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.alert_id = ? AND a.organisation_id = ? ORDER BY e.id""",
-                rs -> new AlertEventView(rs.getLong("id"), rs.getLong("alert_id"), rs.getObject("patient_id", UUID.class),
-                        rs.getString("kind"), rs.getString("type"), rs.getString("severity"), rs.getString("status"),
-                        rs.getString("actor"), rs.getString("note"), Sql.instant(rs, "at")), id, user.organisationId());
+        List<AlertEventView> events = sql.list("SELECT " + AlertEventView.COLUMNS
+                        + " FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.alert_id = ? AND a.organisation_id = ? ORDER BY e.id",
+                AlertEventView::from, id, user.organisationId());
         AlertView alert = sql.one(SELECT + " AND a.id = ?", rs -> view(rs, events), user.organisationId(), id)
                 .orElseThrow(() -> ApiProblem.notFound("No alert " + id + " for your organisation."));
         accessLog.record(user, alert.patientId(), "read alert " + id, "care", null);

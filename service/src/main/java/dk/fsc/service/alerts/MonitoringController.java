@@ -71,8 +71,9 @@ class MonitoringController {
         List<Change> history = sql.list("""
                 SELECT type, red_high, yellow_high, yellow_low, red_low, cleared, reason, changed_by, changed_at
                   FROM threshold_changes WHERE patient_id = ? ORDER BY id DESC""",
-                rs -> new Change(rs.getString(1), num(rs, 2), num(rs, 3), num(rs, 4), num(rs, 5), rs.getBoolean(6), rs.getString(7),
-                        rs.getString(8), Sql.instant(rs, "changed_at")), patientId);
+                rs -> new Change(rs.getString("type"), Sql.nullableDouble(rs, "red_high"), Sql.nullableDouble(rs, "yellow_high"),
+                        Sql.nullableDouble(rs, "yellow_low"), Sql.nullableDouble(rs, "red_low"), rs.getBoolean("cleared"),
+                        rs.getString("reason"), rs.getString("changed_by"), Sql.instant(rs, "changed_at")), patientId);
         ThresholdSet defaults = ThresholdSet.copdDefaults(scale2);
         List<ThresholdRow> rows = new ArrayList<>();
         for (ObservationType type : ObservationType.values()) {
@@ -180,10 +181,5 @@ class MonitoringController {
 
     private Sql sql() throws SQLException {
         return Sql.on(dataSource.getConnection());
-    }
-
-    private static Double num(java.sql.ResultSet rs, int column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
     }
 }

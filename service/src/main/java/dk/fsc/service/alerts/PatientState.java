@@ -48,7 +48,8 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                 SELECT DISTINCT ON (type) type, red_high, yellow_high, yellow_low, red_low, cleared
                   FROM threshold_changes WHERE patient_id = ? ORDER BY type, id DESC""",
                 rs -> new Change(rs.getString("type"), rs.getBoolean("cleared") ? null
-                        : new Limits(num(rs, "red_high"), num(rs, "yellow_high"), num(rs, "yellow_low"), num(rs, "red_low"))),
+                        : new Limits(Sql.nullableDouble(rs, "red_high"), Sql.nullableDouble(rs, "yellow_high"),
+                        Sql.nullableDouble(rs, "yellow_low"), Sql.nullableDouble(rs, "red_low"))),
                 patientId)) {
             if (c.limits() != null) {
                 out.put(c.type(), c.limits());
@@ -63,10 +64,5 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
         return sql.one("SELECT name, yellow_from_total, red_from_total, red_on_single_three FROM response_policies WHERE organisation_id = ?",
                 rs -> new ResponsePolicy(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)), organisation)
                 .orElse(ResponsePolicy.DEFAULT);
-    }
-
-    private static Double num(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
     }
 }

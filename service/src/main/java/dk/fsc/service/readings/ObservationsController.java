@@ -1,5 +1,6 @@
 package dk.fsc.service.readings;
 
+import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.Decoded;
 import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.ReadingDecoder;
@@ -23,7 +24,6 @@ import io.micronaut.transaction.annotation.Transactional;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +42,11 @@ class ObservationsController {
     private final PatientAccess access;
     private final AccessLog accessLog;
     private final JsonMapper json;
-    private final ReadingDecoder decoder = new ReadingDecoder(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofDays(30));
+    private final ReadingDecoder decoder;
 
-    ObservationsController(DataSource dataSource, PatientAccess access, AccessLog accessLog, JsonMapper json) {
+    /** Staff entries are checked like device payloads, with the gateway's clock tolerance and backlog window. */
+    ObservationsController(DataSource dataSource, PatientAccess access, AccessLog accessLog, JsonMapper json, GatewayConfig gateway) {
+        this.decoder = new ReadingDecoder(Clock.systemUTC(), gateway.getFutureTolerance(), gateway.getBacklogWindow());
         this.dataSource = dataSource;
         this.access = access;
         this.accessLog = accessLog;

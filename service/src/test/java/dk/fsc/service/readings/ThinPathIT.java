@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
@@ -139,9 +140,6 @@ class ThinPathIT extends IntegrationTest {
     }
 
     private String token(Fixtures.Login login) {
-        Map<String, Object> body = http.toBlocking().retrieve(
-                HttpRequest.POST("/login", Map.of("username", login.username(), "password", login.password())),
-                Argument.mapOf(String.class, Object.class));
-        return (String) body.get("access_token");
+        return new Api(http, login).token();
     }
 }

@@ -43,13 +43,16 @@ class ReadingStore {
     List<Outcome> write(List<Parsed> batch) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            Transaction transaction = new Transaction(c);
             try {
-                List<Outcome> outcomes = new Transaction(c).write(batch);
+                List<Outcome> outcomes = transaction.write(batch);
                 c.commit();
                 return outcomes;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            } finally {
+                transaction.close();
             }
         }
     }
@@ -58,20 +61,46 @@ class ReadingStore {
     void quarantineRefused(Parsed message, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            new Transaction(c).quarantine(message.message().topic(), message.deviceId(), null,
-                    RejectionCode.STORE_REFUSED, detail, message.message().payload());
+            Transaction transaction = new Transaction(c);
+            try {
+                transaction.quarantine(message.message().topic(), message.deviceId(), null,
+                        RejectionCode.STORE_REFUSED, detail, message.message().payload());
+            } finally {
+                transaction.close();
+            }
         }
     }
 
-    /** The statements of one transaction, with per-batch caches of device and loan look-ups. */
-    private static final class Transaction {
+    /**
+     * The statements of one transaction, each prepared once and reused for every reading of the
+     * batch, with a per-batch cache of device states.
+     */
+    private static final class Transaction implements AutoCloseable {
         private final Connection c;
         private final Map<String, Optional<String>> deviceStates = new HashMap<>();
         private final TreeSet<UUID> patientsToEvaluate = new TreeSet<>();
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
         private PreparedStatement readingInsert;
 
         Transaction(Connection c) {
             this.c = c;
+        }
+
+        private PreparedStatement prepared(String sql) throws SQLException {
+            PreparedStatement s = statements.get(sql);
+            if (s == null) {
+                s = c.prepareStatement(sql);
+                statements.put(sql, s);
+            }
+            return s;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement s : statements.values()) {
+                s.close();
+            }
+            statements.clear();
         }
 
         List<Outcome> write(List<Parsed> batch) throws SQLException {
@@ -138,53 +167,49 @@ class ReadingStore {
             if (cached != null) {
                 return cached;
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT state FROM devices WHERE id = ?")) {
-                s.setString(1, deviceId);
-                try (ResultSet rs = s.executeQuery()) {
-                    Optional<String> state = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                    deviceStates.put(deviceId, state);
-                    return state;
-                }
+            PreparedStatement s = prepared("SELECT state FROM devices WHERE id = ?");
+            s.setString(1, deviceId);
+            try (ResultSet rs = s.executeQuery()) {
+                Optional<String> state = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                deviceStates.put(deviceId, state);
+                return state;
             }
         }
 
         private UUID patientWithLoanAt(String deviceId, Instant at) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("""
+            PreparedStatement s = prepared("""
                     SELECT patient_id FROM loans
                      WHERE device_id = ? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
-                     ORDER BY starts_at DESC LIMIT 1""")) {
-                s.setString(1, deviceId);
-                s.setObject(2, utc(at));
-                s.setObject(3, utc(at));
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? rs.getObject(1, UUID.class) : null;
-                }
+                     ORDER BY starts_at DESC LIMIT 1""");
+            s.setString(1, deviceId);
+            s.setObject(2, utc(at));
+            s.setObject(3, utc(at));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
             }
         }
 
         private boolean claimMessageId(String deviceId, Reading reading, UUID patient) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("""
+            PreparedStatement s = prepared("""
                     INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-                s.setString(1, deviceId);
-                s.setString(2, reading.messageId());
-                s.setObject(3, utc(reading.measuredAt()));
-                s.setObject(4, patient);
-                s.setInt(5, reading.observations().size());
-                return s.executeUpdate() == 1;
-            }
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+            s.setString(1, deviceId);
+            s.setString(2, reading.messageId());
+            s.setObject(3, utc(reading.measuredAt()));
+            s.setObject(4, patient);
+            s.setInt(5, reading.observations().size());
+            return s.executeUpdate() == 1;
         }
 
         private boolean sameAsStored(String deviceId, Reading reading) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT measured_at, observation_count FROM device_messages WHERE device_id = ? AND message_id = ?")) {
-                s.setString(1, deviceId);
-                s.setString(2, reading.messageId());
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next()
-                            && rs.getObject(1, OffsetDateTime.class).toInstant().equals(reading.measuredAt())
-                            && rs.getInt(2) == reading.observations().size();
-                }
+            PreparedStatement s = prepared(
+                    "SELECT measured_at, observation_count FROM device_messages WHERE device_id = ? AND message_id = ?");
+            s.setString(1, deviceId);
+            s.setString(2, reading.messageId());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next()
+                        && rs.getObject(1, OffsetDateTime.class).toInstant().equals(reading.measuredAt())
+                        && rs.getInt(2) == reading.observations().size();
             }
         }
 
@@ -226,30 +251,28 @@ class ReadingStore {
             if (patientsToEvaluate.isEmpty()) {
                 return;
             }
-            try (PreparedStatement s = c.prepareStatement("""
+            PreparedStatement s = prepared("""
                     INSERT INTO evaluation_requests (patient_id) VALUES (?)
-                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""")) {
-                for (UUID patient : patientsToEvaluate) {
-                    s.setObject(1, patient);
-                    s.addBatch();
-                }
-                s.executeBatch();
+                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""");
+            for (UUID patient : patientsToEvaluate) {
+                s.setObject(1, patient);
+                s.addBatch();
             }
+            s.executeBatch();
         }
 
         void quarantine(String topic, String deviceId, String messageId, RejectionCode code, String detail, byte[] raw)
                 throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("""
+            PreparedStatement s = prepared("""
                     INSERT INTO quarantine (topic, device_id, message_id, code, detail, payload)
-                    VALUES (?, ?, ?, ?, ?, ?)""")) {
-                s.setString(1, topic);
-                s.setString(2, deviceId);
-                s.setString(3, messageId);
-                s.setString(4, code.name());
-                s.setString(5, detail);
-                s.setBytes(6, raw);
-                s.executeUpdate();
-            }
+                    VALUES (?, ?, ?, ?, ?, ?)""");
+            s.setString(1, topic);
+            s.setString(2, deviceId);
+            s.setString(3, messageId);
+            s.setString(4, code.name());
+            s.setString(5, detail);
+            s.setBytes(6, raw);
+            s.executeUpdate();
         }
 
         private static OffsetDateTime utc(Instant at) {

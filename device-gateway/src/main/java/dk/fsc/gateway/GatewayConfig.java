@@ -20,6 +20,8 @@ public class GatewayConfig {
     private Duration sessionExpiry = Duration.ofDays(7);
     /** Unacknowledged messages the broker may send us at once: bounds memory in a burst. */
     private int receiveMaximum = 2000;
+    /** Most bytes of received, not yet committed messages held at once (photos are up to 24 MiB each). */
+    private long maxInFlightBytes = 256L * 1024 * 1024;
     /** Most messages committed in one transaction. */
     private int batchSize = 500;
     /** How far ahead of the server clock a device's measuredAt may be. */
@@ -43,6 +45,8 @@ public class GatewayConfig {
     public void setSessionExpiry(Duration sessionExpiry) { this.sessionExpiry = sessionExpiry; }
     public int getReceiveMaximum() { return receiveMaximum; }
     public void setReceiveMaximum(int receiveMaximum) { this.receiveMaximum = receiveMaximum; }
+    public long getMaxInFlightBytes() { return maxInFlightBytes; }
+    public void setMaxInFlightBytes(long maxInFlightBytes) { this.maxInFlightBytes = maxInFlightBytes; }
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     public Duration getFutureTolerance() { return futureTolerance; }

@@ -31,6 +31,12 @@ public enum RejectionCode {
     DEVICE_NOT_ON_LOAN,
     /** The message id was used before by this device for a different reading. */
     MESSAGE_ID_REUSED,
+    /** A photo's image is larger than 10 MiB decoded. */
+    PHOTO_TOO_LARGE,
+    /** A photo's contentType is not JPEG, PNG, TIFF, GIF or PDF. */
+    UNSUPPORTED_CONTENT_TYPE,
+    /** A photo's image is not what its contentType says, or cannot be read. */
+    INVALID_IMAGE,
     /** The database refused the message for a reason of its own; it is kept for an operator. */
     STORE_REFUSED
 }

@@ -3,9 +3,6 @@ package dk.fsc.gateway.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.fsc.gateway.GatewayConfig;
-import dk.fsc.gateway.contract.DeviceTopic;
-import dk.fsc.gateway.contract.ReadingDecoder;
-import dk.fsc.gateway.contract.RejectedMessage;
 import dk.fsc.gateway.contract.RejectionCode;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -20,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one chain every message goes through: take a batch from the queue, check topic and
- * payload, store it in one transaction, then acknowledge to the broker and reply to each device.
+ * payload ({@link MessageParser}), store it in one transaction, then acknowledge to the broker and reply to each device.
  * While the database is unreachable the batch is retried and nothing is acknowledged; a batch the
  * database refuses is split so only the offending message is quarantined.
  */
@@ -29,24 +26,26 @@ final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
     private final BlockingQueue<Incoming> queue;
+    private final InFlightBytes inFlight;
     private final ReadingStore store;
     private final MqttIngest mqtt;
     private final GatewayMetrics metrics;
     private final int batchSize;
-    private final ReadingDecoder decoder;
+    private final MessageParser parser;
     private final ObjectMapper json = new ObjectMapper();
     private final Thread thread;
     private volatile boolean running = true;
     /** Arrival of the oldest message of the batch being written, or 0 between batches. */
     private volatile long batchSince;
 
-    BatchWriter(BlockingQueue<Incoming> queue, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
+    BatchWriter(BlockingQueue<Incoming> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
         this.queue = queue;
+        this.inFlight = inFlight;
         this.store = store;
         this.mqtt = mqtt;
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
-        this.decoder = new ReadingDecoder(Clock.systemUTC(), config.getFutureTolerance(), config.getBacklogWindow());
+        this.parser = new MessageParser(Clock.systemUTC(), config);
         this.thread = new Thread(this::run, "gateway-batch-writer");
     }
 
@@ -101,13 +100,16 @@ final class BatchWriter {
             writeAndAcknowledge(batch);
         } finally {
             batchSince = 0;
+            for (Incoming message : batch) {
+                inFlight.release(message.payload().length);
+            }
         }
     }
 
     private void writeAndAcknowledge(List<Incoming> batch) throws InterruptedException {
         List<Parsed> parsed = new ArrayList<>(batch.size());
         for (Incoming message : batch) {
-            parsed.add(parse(message));
+            parsed.add(parser.parse(message));
         }
         long started = System.nanoTime();
         List<Outcome> outcomes = storeWithRetry(parsed);
@@ -121,19 +123,6 @@ final class BatchWriter {
         for (Outcome outcome : outcomes) {
             metrics.outcome(outcome);
             reply(outcome);
-        }
-    }
-
-    private Parsed parse(Incoming message) {
-        String deviceId = DeviceTopic.deviceIdOf(message.topic());
-        try {
-            DeviceTopic topic = DeviceTopic.parse(message.topic());
-            if (topic.kind() != DeviceTopic.Kind.readings) {
-                throw new RejectedMessage(RejectionCode.BAD_TOPIC, "this gateway takes readings only");
-            }
-            return new Parsed(message, deviceId, null, decoder.decode(message.payload()));
-        } catch (RejectedMessage e) {
-            return new Parsed(message, deviceId, e, List.of());
         }
     }
 

@@ -36,6 +36,7 @@ public class MqttIngest implements MqttCallback {
 
     private final GatewayConfig config;
     private final BlockingQueue<Incoming> queue;
+    private final InFlightBytes inFlight;
     private final AtomicLong epoch = new AtomicLong();
     private final MqttAsyncClient client;
     private final BatchWriter writer;
@@ -45,11 +46,12 @@ public class MqttIngest implements MqttCallback {
     MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics) throws MqttException {
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(Math.max(16, config.getReceiveMaximum() * 2));
+        this.inFlight = new InFlightBytes(config.getMaxInFlightBytes());
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(this); // before connect: queued messages arrive right after CONNACK
         metrics.queueDepth(queue);
-        this.writer = new BatchWriter(queue, store, this, metrics, config);
+        this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config);
         metrics.oldestUnacknowledged(writer);
         writer.start();
         this.connector = new Thread(this::connectUntilConnected, "mqtt-connect");
@@ -90,13 +92,24 @@ public class MqttIngest implements MqttCallback {
     }
 
     private void subscribe() throws MqttException {
-        String filter = "$share/" + config.getShareGroup() + "/" + DeviceTopic.subscription(DeviceTopic.Kind.readings);
-        client.subscribe(filter, 1).waitForCompletion(15_000);
-        LOG.info("Gateway subscribed to {}", filter);
+        DeviceTopic.Kind[] kinds = DeviceTopic.Kind.values();
+        String[] filters = new String[kinds.length];
+        int[] qos = new int[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            filters[i] = "$share/" + config.getShareGroup() + "/" + DeviceTopic.subscription(kinds[i]);
+            qos[i] = 1;
+        }
+        client.subscribe(filters, qos).waitForCompletion(15_000);
+        LOG.info("Gateway subscribed to {}", String.join(", ", filters));
     }
 
+    /**
+     * Paho's receive thread: waits here while the queue or the byte budget is full, which stops
+     * reading from the socket, so a burst of photos cannot exhaust memory.
+     */
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+        inFlight.acquire(message.getPayload().length);
         queue.put(new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), epoch.get(), System.nanoTime()));
     }
 

@@ -1,9 +1,13 @@
 package dk.fsc.gateway.ingest;
 
+import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.gateway.contract.Decoded;
 import dk.fsc.gateway.contract.Observation;
+import dk.fsc.gateway.contract.PhotoMessage;
 import dk.fsc.gateway.contract.Reading;
 import dk.fsc.gateway.contract.RejectionCode;
+import dk.fsc.gateway.contract.StatusReport;
+import dk.fsc.gateway.photos.PhotoProcessor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
@@ -11,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,32 +25,48 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Writes a batch of device messages in one transaction: readings, their idempotency rows, the
- * patients' evaluation requests, and quarantine rows for what is refused. The tables are the
- * contract with the service (see docs/architecture.md).
+ * Writes a batch of device messages in one transaction: readings, photos and status reports,
+ * their idempotency rows, the devices' last-seen state, the patients' evaluation requests, and
+ * quarantine rows for what is refused. The tables are the contract with the service (see
+ * docs/architecture.md); photo files go to the {@link BlobStore} inside the transaction, before
+ * the commit, so a committed photo row always has its file.
  */
 @Singleton
 class ReadingStore {
 
     private final DataSource dataSource;
+    private final BlobStore blobs;
 
-    ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver) {
+    ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver, BlobStore blobs) {
         // Plain pool connections: this class owns its transactions and never joins a caller's.
         this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.blobs = blobs;
     }
 
-    /** Stores the batch atomically and returns one outcome per reading object, in order. */
+    /** Stores the batch atomically and returns one outcome per message object, in order. */
     List<Outcome> write(List<Parsed> batch) throws SQLException {
+        return write(batch, true, null);
+    }
+
+    /**
+     * @param quarantineRejections false for a replay: the message is already in quarantine
+     * @param inSameTransaction    run after the batch, before the commit (a replay marks its quarantine row)
+     */
+    List<Outcome> write(List<Parsed> batch, boolean quarantineRejections, TransactionStep inSameTransaction) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            Transaction transaction = new Transaction(c);
+            Transaction transaction = new Transaction(c, blobs, quarantineRejections);
             try {
                 List<Outcome> outcomes = transaction.write(batch);
+                if (inSameTransaction != null) {
+                    inSameTransaction.run(c, outcomes);
+                }
                 c.commit();
                 return outcomes;
             } catch (SQLException | RuntimeException e) {
@@ -57,11 +78,16 @@ class ReadingStore {
         }
     }
 
+    /** Work done in a batch's transaction after its messages are written. */
+    interface TransactionStep {
+        void run(Connection c, List<Outcome> outcomes) throws SQLException;
+    }
+
     /** Keeps a message that the database refused to store, so an operator can look at it. */
     void quarantineRefused(Parsed message, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            Transaction transaction = new Transaction(c);
+            Transaction transaction = new Transaction(c, blobs, true);
             try {
                 transaction.quarantine(message.message().topic(), message.deviceId(), null,
                         RejectionCode.STORE_REFUSED, detail, message.message().payload());
@@ -77,13 +103,19 @@ class ReadingStore {
      */
     private static final class Transaction implements AutoCloseable {
         private final Connection c;
+        private final BlobStore blobs;
+        private final boolean quarantineRejections;
         private final Map<String, Optional<String>> deviceStates = new HashMap<>();
         private final TreeSet<UUID> patientsToEvaluate = new TreeSet<>();
+        /** Devices heard from in this batch, with their newest status report (or null). */
+        private final TreeMap<String, StatusReport> devicesSeen = new TreeMap<>();
         private final Map<String, PreparedStatement> statements = new HashMap<>();
         private PreparedStatement readingInsert;
 
-        Transaction(Connection c) {
+        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections) {
             this.c = c;
+            this.blobs = blobs;
+            this.quarantineRejections = quarantineRejections;
         }
 
         private PreparedStatement prepared(String sql) throws SQLException {
@@ -107,7 +139,9 @@ class ReadingStore {
             List<Outcome> outcomes = new ArrayList<>();
             for (Parsed p : batch) {
                 if (p.refused() != null) {
-                    quarantine(p.message().topic(), p.deviceId(), null, p.refused().code(), p.refused().detail(), p.message().payload());
+                    if (quarantineRejections) {
+                        quarantine(p.message().topic(), p.deviceId(), null, p.refused().code(), p.refused().detail(), p.message().payload());
+                    }
                     outcomes.add(Outcome.rejected(p.deviceId(), null, p.refused().code(), p.refused().detail()));
                     continue;
                 }
@@ -119,16 +153,24 @@ class ReadingStore {
                 readingInsert.executeBatch();
                 readingInsert.close();
             }
+            recordDevicesSeen();
             requestEvaluations();
             return outcomes;
         }
 
         private Outcome write(Parsed p, Decoded item) throws SQLException {
             String deviceId = p.deviceId();
-            Outcome outcome = item instanceof Decoded.Valid valid
-                    ? store(deviceId, valid.reading())
-                    : rejectedAsDecoded((Decoded.Invalid) item, deviceId);
-            if (outcome.status() == Outcome.Status.rejected) {
+            Outcome outcome;
+            if (item instanceof Decoded.Valid valid) {
+                outcome = store(deviceId, valid.reading());
+            } else if (item instanceof Decoded.Photo photo) {
+                outcome = store(deviceId, photo.photo(), p.photo());
+            } else if (item instanceof Decoded.Status status) {
+                outcome = store(deviceId, status.status());
+            } else {
+                outcome = rejectedAsDecoded((Decoded.Invalid) item, deviceId);
+            }
+            if (outcome.status() == Outcome.Status.rejected && quarantineRejections) {
                 quarantine(p.message().topic(), deviceId, outcome.messageId(), outcome.code(), outcome.detail(), item.raw());
             }
             return outcome;
@@ -138,28 +180,166 @@ class ReadingStore {
             return Outcome.rejected(deviceId, invalid.messageId(), invalid.reason().code(), invalid.reason().detail());
         }
 
-        private Outcome store(String deviceId, Reading reading) throws SQLException {
-            String messageId = reading.messageId();
+        /** Why a message from this device cannot be taken at all, or null when the device is in service. */
+        private Outcome refusal(String deviceId, String messageId) throws SQLException {
             Optional<String> state = deviceState(deviceId);
             if (state.isEmpty()) {
                 return Outcome.rejected(deviceId, messageId, RejectionCode.UNKNOWN_DEVICE, "device " + deviceId + " is not registered");
             }
+            devicesSeen.putIfAbsent(deviceId, null);
             if (state.get().equals("retired")) {
                 return Outcome.rejected(deviceId, messageId, RejectionCode.DEVICE_RETIRED, "device " + deviceId + " is retired");
             }
+            return null;
+        }
+
+        private static Outcome notOnLoan(String deviceId, String messageId, Instant at) {
+            return Outcome.rejected(deviceId, messageId, RejectionCode.DEVICE_NOT_ON_LOAN,
+                    "device " + deviceId + " was not on loan to a patient at " + at);
+        }
+
+        private Outcome store(String deviceId, Reading reading) throws SQLException {
+            String messageId = reading.messageId();
+            Outcome refused = refusal(deviceId, messageId);
+            if (refused != null) {
+                return refused;
+            }
             UUID patient = patientWithLoanAt(deviceId, reading.measuredAt());
             if (patient == null) {
-                return Outcome.rejected(deviceId, messageId, RejectionCode.DEVICE_NOT_ON_LOAN,
-                        "device " + deviceId + " was not on loan to a patient at " + reading.measuredAt());
+                return notOnLoan(deviceId, messageId, reading.measuredAt());
             }
             if (!claimMessageId(deviceId, reading, patient)) {
-                return sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, messageId)
-                        : Outcome.rejected(deviceId, messageId, RejectionCode.MESSAGE_ID_REUSED,
-                        "messageId " + messageId + " was already used by this device for a different reading");
+                return sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
             }
             insertObservations(deviceId, reading, patient);
             patientsToEvaluate.add(patient);
             return Outcome.accepted(deviceId, messageId, reading.observations().size());
+        }
+
+        private Outcome store(String deviceId, PhotoMessage photo, PhotoProcessor.Processed cleaned) throws SQLException {
+            String messageId = photo.messageId();
+            Outcome refused = refusal(deviceId, messageId);
+            if (refused != null) {
+                return refused;
+            }
+            UUID patient = patientWithLoanAt(deviceId, photo.takenAt());
+            if (patient == null) {
+                return notOnLoan(deviceId, messageId, photo.takenAt());
+            }
+            String sha = BlobStore.sha256(cleaned.image());
+            String thumbnailSha = cleaned.thumbnail() == null ? null : BlobStore.sha256(cleaned.thumbnail());
+            PreparedStatement s = prepared("""
+                    INSERT INTO photos (device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, length_cm,
+                                        width_cm, depth_cm, area_cm2, note, content_type, sha256, size_bytes, width_px, height_px,
+                                        thumbnail_sha256, removed_metadata)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (device_id, message_id) DO NOTHING""");
+            int i = 1;
+            s.setString(i++, deviceId);
+            s.setString(i++, messageId);
+            s.setObject(i++, patient);
+            s.setObject(i++, utc(photo.takenAt()));
+            s.setString(i++, photo.woundId());
+            s.setString(i++, photo.woundType());
+            s.setString(i++, photo.bodySite());
+            s.setObject(i++, photo.lengthCm(), Types.DOUBLE);
+            s.setObject(i++, photo.widthCm(), Types.DOUBLE);
+            s.setObject(i++, photo.depthCm(), Types.DOUBLE);
+            s.setObject(i++, photo.areaCm2(), Types.DOUBLE);
+            s.setString(i++, photo.note());
+            s.setString(i++, photo.format().contentType());
+            s.setString(i++, sha);
+            s.setInt(i++, cleaned.image().length);
+            s.setObject(i++, cleaned.width(), Types.INTEGER);
+            s.setObject(i++, cleaned.height(), Types.INTEGER);
+            s.setString(i++, thumbnailSha);
+            s.setArray(i, c.createArrayOf("text", cleaned.removedMetadata().toArray()));
+            if (s.executeUpdate() == 0) {
+                return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", sha, deviceId, messageId)
+                        ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
+            }
+            try {
+                blobs.put(cleaned.image());
+                if (cleaned.thumbnail() != null) {
+                    blobs.put(cleaned.thumbnail());
+                }
+            } catch (java.io.IOException e) {
+                throw new SQLTransientException("blob store unavailable: " + e.getMessage(), e);
+            }
+            return Outcome.accepted(deviceId, messageId, 0);
+        }
+
+        private Outcome store(String deviceId, StatusReport status) throws SQLException {
+            String messageId = status.messageId();
+            Outcome refused = refusal(deviceId, messageId);
+            if (refused != null) {
+                return refused;
+            }
+            PreparedStatement s = prepared("""
+                    INSERT INTO device_status_reports (device_id, message_id, reported_at, battery_percent, firmware, signal_dbm, faults)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+            s.setString(1, deviceId);
+            s.setString(2, messageId);
+            s.setObject(3, utc(status.reportedAt()));
+            s.setObject(4, status.batteryPercent(), Types.SMALLINT);
+            s.setString(5, status.firmware());
+            s.setObject(6, status.signalDbm(), Types.SMALLINT);
+            s.setArray(7, c.createArrayOf("text", status.faults().toArray()));
+            if (s.executeUpdate() == 0) {
+                return sameStored("SELECT reported_at = ? FROM device_status_reports WHERE device_id = ? AND message_id = ?",
+                        utc(status.reportedAt()), deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
+            }
+            StatusReport newest = devicesSeen.get(deviceId);
+            if (newest == null || !status.reportedAt().isBefore(newest.reportedAt())) {
+                devicesSeen.put(deviceId, status);
+            }
+            return Outcome.accepted(deviceId, messageId, 0);
+        }
+
+        private boolean sameStored(String sql, Object value, String deviceId, String messageId) throws SQLException {
+            PreparedStatement s = prepared(sql);
+            s.setObject(1, value);
+            s.setString(2, deviceId);
+            s.setString(3, messageId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+
+        private static Outcome reused(String deviceId, String messageId) {
+            return Outcome.rejected(deviceId, messageId, RejectionCode.MESSAGE_ID_REUSED,
+                    "messageId " + messageId + " was already used by this device for a different message");
+        }
+
+        /**
+         * Last seen for every device heard from, and the newest status report where one came; in
+         * device order, so two gateways cannot deadlock on these rows.
+         */
+        private void recordDevicesSeen() throws SQLException {
+            if (devicesSeen.isEmpty()) {
+                return;
+            }
+            PreparedStatement seen = prepared("""
+                    INSERT INTO device_status (device_id, last_seen_at) VALUES (?, now())
+                    ON CONFLICT (device_id) DO UPDATE SET last_seen_at = greatest(device_status.last_seen_at, EXCLUDED.last_seen_at)""");
+            PreparedStatement report = prepared("""
+                    UPDATE device_status SET reported_at = ?, battery_percent = ?, firmware = ?, signal_dbm = ?, faults = ?
+                     WHERE device_id = ? AND (reported_at IS NULL OR reported_at <= ?)""");
+            for (Map.Entry<String, StatusReport> device : devicesSeen.entrySet()) {
+                seen.setString(1, device.getKey());
+                seen.executeUpdate();
+                StatusReport status = device.getValue();
+                if (status != null) {
+                    report.setObject(1, utc(status.reportedAt()));
+                    report.setObject(2, status.batteryPercent(), Types.SMALLINT);
+                    report.setString(3, status.firmware());
+                    report.setObject(4, status.signalDbm(), Types.SMALLINT);
+                    report.setArray(5, c.createArrayOf("text", status.faults().toArray()));
+                    report.setString(6, device.getKey());
+                    report.setObject(7, utc(status.reportedAt()));
+                    report.executeUpdate();
+                }
+            }
         }
 
         private Optional<String> deviceState(String deviceId) throws SQLException {

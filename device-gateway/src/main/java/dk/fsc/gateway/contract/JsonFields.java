@@ -1,0 +1,137 @@
+package dk.fsc.gateway.contract;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * The field checks every device payload shares: strict JSON parsing, required strings, the
+ * message id, and the time window a device clock must fall in.
+ */
+final class JsonFields {
+
+    static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,100}$");
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private JsonFields() {
+    }
+
+    /** Parses a whole payload of at most {@code maxBytes}, or says why it cannot be read. */
+    static JsonNode parse(byte[] payload, int maxBytes) throws RejectedMessage {
+        if (payload.length > maxBytes) {
+            throw new RejectedMessage(RejectionCode.PAYLOAD_TOO_LARGE,
+                    "payload is " + payload.length + " bytes; at most " + maxBytes + " are accepted");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid UTF-8 JSON");
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "empty payload");
+        }
+        return root;
+    }
+
+    /** The message id of an object when it carries a usable one, else null (for replies to bad payloads). */
+    static String usableMessageId(JsonNode node) {
+        JsonNode id = node.isObject() ? node.get("messageId") : null;
+        return id != null && id.isTextual() && MESSAGE_ID.matcher(id.asText()).matches() ? id.asText() : null;
+    }
+
+    static String messageId(JsonNode node) throws RejectedMessage {
+        String messageId = text(node, "messageId", null);
+        if (!MESSAGE_ID.matcher(messageId).matches()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, "messageId must be 1-100 characters of A-Z a-z 0-9 . _ : -");
+        }
+        return messageId;
+    }
+
+    static String text(JsonNode node, String field, String where) throws RejectedMessage {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " is required and must be a string");
+        }
+        return value.asText();
+    }
+
+    /** An optional string of at most {@code max} characters; null when absent. */
+    static String optionalText(JsonNode node, String field, int max) throws RejectedMessage {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().length() > max) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, field + " must be a string of at most " + max + " characters");
+        }
+        return value.asText();
+    }
+
+    /** An optional number in [min, max]; null when absent. */
+    static Double optionalNumber(JsonNode node, String field, double min, double max) throws RejectedMessage {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, field + " must be a number");
+        }
+        double d = value.asDouble();
+        if (d < min || d > max) {
+            throw new RejectedMessage(RejectionCode.IMPLAUSIBLE_VALUE, field + " " + value.asText() + " is outside " + min + " to " + max);
+        }
+        return d;
+    }
+
+    static String prefix(String where) {
+        return where == null ? "" : where + ".";
+    }
+
+    /** Keeps details readable and safe to log: bounded length, no control characters. */
+    static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** The window a device timestamp must fall in: not ahead of our clock, not older than the backlog. */
+    record TimeWindow(Clock clock, Duration futureTolerance, Duration backlogWindow) {
+
+        Instant check(JsonNode node, String field) throws RejectedMessage {
+            String value = text(node, field, null);
+            Instant at;
+            try {
+                at = OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD,
+                        field + " must be ISO 8601 with an offset, for example 2026-11-22T07:30:00+01:00");
+            }
+            Instant now = clock.instant();
+            if (at.isAfter(now.plus(futureTolerance))) {
+                throw new RejectedMessage(RejectionCode.MEASURED_IN_FUTURE, field + " " + printable(value) + " is more than "
+                        + futureTolerance.toMinutes() + " minutes ahead of the server clock (" + now + "); check the device clock");
+            }
+            if (at.isBefore(now.minus(backlogWindow))) {
+                throw new RejectedMessage(RejectionCode.MEASURED_TOO_LONG_AGO, field + " " + printable(value)
+                        + " is older than the accepted backlog of " + backlogWindow.toDays() + " days");
+            }
+            return at;
+        }
+    }
+}

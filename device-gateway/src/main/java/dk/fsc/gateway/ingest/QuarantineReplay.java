@@ -1,0 +1,90 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.GatewayConfig;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.jdbc.DataSourceResolver;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Runs a quarantined message through the same checks and store as a live one, after an operator
+ * fixed the cause (registered the loan, corrected the device's clock or firmware). Time checks use
+ * the moment the message first arrived, so a backlog replayed weeks later is judged as it was
+ * then. The quarantine row stays, with the replay's result; when every object of the message was
+ * stored (or was already), the row is marked replayed. Nothing is sent to the device.
+ */
+@Singleton
+public class QuarantineReplay {
+
+    /** What a replay did: one outcome per message object, and whether the row is now settled. */
+    public record Result(long quarantineId, boolean settled, List<Outcome> outcomes) {
+    }
+
+    /** The quarantine row does not exist. */
+    public static final class NotFound extends Exception {
+        public NotFound(long id) {
+            super("no quarantined message " + id);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final ReadingStore store;
+    private final GatewayConfig config;
+
+    QuarantineReplay(DataSource dataSource, @Nullable DataSourceResolver resolver, ReadingStore store, GatewayConfig config) {
+        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.store = store;
+        this.config = config;
+    }
+
+    public Result replay(long id, String operator) throws SQLException, NotFound {
+        String topic;
+        byte[] payload;
+        Instant receivedAt;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT topic, payload, received_at FROM quarantine WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFound(id);
+                }
+                topic = rs.getString(1);
+                payload = rs.getBytes(2);
+                receivedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
+            }
+        }
+        MessageParser parser = new MessageParser(Clock.fixed(receivedAt, ZoneOffset.UTC), config);
+        Parsed parsed = parser.parse(new Incoming(topic, payload, 0, 0, 0, System.nanoTime()));
+        boolean[] settled = new boolean[1];
+        List<Outcome> outcomes = store.write(List.of(parsed), false, (c, results) -> {
+            settled[0] = results.stream().allMatch(o -> o.status() != Outcome.Status.rejected);
+            try (PreparedStatement s = c.prepareStatement("""
+                    UPDATE quarantine SET replay_count = replay_count + 1, last_replay_at = now(), last_replay_by = ?,
+                           last_replay_result = ?, replayed_at = CASE WHEN ? THEN coalesce(replayed_at, now()) END
+                     WHERE id = ?""")) {
+                s.setString(1, operator);
+                s.setString(2, summary(results));
+                s.setBoolean(3, settled[0]);
+                s.setLong(4, id);
+                s.executeUpdate();
+            }
+        });
+        return new Result(id, settled[0], outcomes);
+    }
+
+    private static String summary(List<Outcome> outcomes) {
+        return outcomes.stream()
+                .map(o -> o.status() == Outcome.Status.rejected ? "rejected " + o.code() + ": " + o.detail() : o.status().name())
+                .collect(Collectors.joining("; "));
+    }
+}

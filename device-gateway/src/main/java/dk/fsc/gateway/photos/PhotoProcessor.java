@@ -1,0 +1,117 @@
+package dk.fsc.gateway.photos;
+
+import dk.fsc.gateway.contract.ImageFormat;
+import dk.fsc.gateway.contract.RejectedMessage;
+import dk.fsc.gateway.contract.RejectionCode;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Makes a received wound photo fit to store: removes identifying metadata (EXIF, GPS, XMP, IPTC,
+ * comments), checks that the picture can be read and is not a decompression bomb, and makes a
+ * JPEG thumbnail. PDF documents are kept as they are, without a thumbnail.
+ */
+public final class PhotoProcessor {
+
+    public static final int THUMBNAIL_EDGE = 320;
+    /** Largest picture accepted, in pixels (a 12000 x 12000 camera image would be 144 M). */
+    public static final long MAX_PIXELS = 100_000_000L;
+
+    /** What is stored: the cleaned file, its size in pixels, the thumbnail and what was removed. */
+    public record Processed(byte[] image, Integer width, Integer height, byte[] thumbnail, Set<String> removedMetadata) {
+    }
+
+    public Processed process(ImageFormat format, byte[] original) throws RejectedMessage {
+        if (format == ImageFormat.PDF) {
+            return new Processed(original, null, null, null, Set.of());
+        }
+        try {
+            BufferedImage picture = read(original);
+            byte[] cleaned;
+            Set<String> removed;
+            if (format == ImageFormat.TIFF) {
+                cleaned = tiffWithoutMetadata(picture);
+                removed = Set.of("TIFF tags other than the picture's (EXIF, GPS, XMP, IPTC)");
+            } else {
+                MetadataStripper.Result stripped = MetadataStripper.strip(format, original);
+                cleaned = stripped.bytes();
+                removed = stripped.removed();
+            }
+            return new Processed(cleaned, picture.getWidth(), picture.getHeight(), thumbnail(picture), removed);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new RejectedMessage(RejectionCode.INVALID_IMAGE, "the " + format.contentType() + " image cannot be read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private static BufferedImage read(byte[] data) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("no reader for this image format");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new IOException("the picture has " + pixels + " pixels; at most " + MAX_PIXELS + " are accepted");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new IOException("no picture in the file");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** Writes the picture alone as a Deflate-compressed TIFF: only the tags the picture itself needs. */
+    private static byte[] tiffWithoutMetadata(BufferedImage picture) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            var param = writer.getDefaultWriteParam();
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType("Deflate");
+            writer.write(null, new javax.imageio.IIOImage(picture, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] thumbnail(BufferedImage picture) throws IOException {
+        double scale = Math.min(1.0, (double) THUMBNAIL_EDGE / Math.max(picture.getWidth(), picture.getHeight()));
+        int w = Math.max(1, (int) Math.round(picture.getWidth() * scale));
+        int h = Math.max(1, (int) Math.round(picture.getHeight() * scale));
+        BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = small.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(picture, 0, 0, w, h, java.awt.Color.WHITE, null);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(small, "jpeg", out)) {
+            throw new IOException("no JPEG writer");
+        }
+        return out.toByteArray();
+    }
+}

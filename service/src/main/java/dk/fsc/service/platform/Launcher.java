@@ -43,6 +43,9 @@ public final class Launcher implements AutoCloseable {
         Map<String, Object> p = new HashMap<>();
         p.put("micronaut.server.port", s.httpPort());
         p.put("fsc.data-dir", s.dataDir().toString());
+        if (System.getenv("FSC_BLOB_DIR") == null) {
+            p.put("fsc.blobs.dir", s.dataDir().resolve("blobs").toString());
+        }
 
         String dbUrl = s.dbUrl();
         if (s.embeddedDatabase()) {

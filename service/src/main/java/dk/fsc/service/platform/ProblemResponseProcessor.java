@@ -29,7 +29,10 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         int status = response.code();
         String path = context.getRequest().getPath();
         String detail;
-        if (status >= 500) {
+        Throwable cause = context.getRootCause().orElse(null);
+        if (status == 503 && cause instanceof ApiProblem problem) {
+            detail = problem.getMessage(); // a dependency is down: say which, it helps the caller retry
+        } else if (status >= 500) {
             String reference = UUID.randomUUID().toString();
             LOG.error("Request {} {} failed, reference {}", context.getRequest().getMethod(), path, reference,
                     context.getRootCause().orElse(null));
@@ -40,7 +43,7 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
             detail = "Authentication required: send 'Authorization: Bearer <token>' with a token from POST /login.";
         } else if (status == 403) {
             detail = "Your role does not allow this request.";
-        } else if (context.getRootCause().orElse(null) instanceof ApiProblem problem) {
+        } else if (cause instanceof ApiProblem problem) {
             detail = problem.getMessage();
         } else {
             detail = context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));

@@ -36,6 +36,7 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         new SecureRandom().nextBytes(key);
         p.put("fsc.cpr-key", Base64.getEncoder().encodeToString(key));
         p.put("fsc.demo.enabled", "false");
+        p.put("fsc.blobs.dir", TestInfrastructure.scratch("blobs-" + runId).toString());
         return p;
     }
 }

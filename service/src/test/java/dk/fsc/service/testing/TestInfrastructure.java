@@ -130,6 +130,16 @@ public final class TestInfrastructure {
         }
     }
 
+    /** A new empty folder for one test's files (blob store, broker data), under target/. */
+    public static Path scratch(String name) {
+        try {
+            Path base = Files.createDirectories(Path.of("target", "scratch"));
+            return Files.createTempDirectory(base, name + "-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

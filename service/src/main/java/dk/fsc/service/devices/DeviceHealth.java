@@ -1,0 +1,51 @@
+package dk.fsc.service.devices;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * When a device needs FSC's attention: a low battery, a fault code in its latest status report,
+ * or silence longer than its patient's measurement schedule allows (two measurements a day in the
+ * first 14 days of {@code copd_standard}, else weekly). Devices not on loan, or whose patient's
+ * monitoring is paused or has no schedule, are never silent.
+ */
+final class DeviceHealth {
+    static final String BATTERY_LOW = "battery_low";
+    static final String SILENT = "silent";
+    static final String FAULT = "fault";
+
+    /** A day's measurements plus six hours' grace; a week's plus a day. */
+    static final Duration DAILY_SILENCE = Duration.ofHours(30);
+    static final Duration WEEKLY_SILENCE = Duration.ofDays(8);
+
+    private DeviceHealth() {
+    }
+
+    /** How long this device may be silent, or empty when silence is not a problem. */
+    static Optional<Duration> allowedSilence(String schedule, Instant monitoringStarted, boolean paused, Instant now) {
+        if (schedule == null || schedule.equals("none") || paused) {
+            return Optional.empty();
+        }
+        if (schedule.equals("copd_standard") && now.isBefore(monitoringStarted.plus(Duration.ofDays(14)))) {
+            return Optional.of(DAILY_SILENCE);
+        }
+        return Optional.of(WEEKLY_SILENCE);
+    }
+
+    static List<String> problems(Integer battery, int batteryLowPercent, List<String> faults, boolean silent) {
+        List<String> problems = new ArrayList<>();
+        if (battery != null && battery < batteryLowPercent) {
+            problems.add(BATTERY_LOW);
+        }
+        if (silent) {
+            problems.add(SILENT);
+        }
+        if (!faults.isEmpty()) {
+            problems.add(FAULT);
+        }
+        return problems;
+    }
+}

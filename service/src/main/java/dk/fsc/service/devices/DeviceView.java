@@ -1,0 +1,23 @@
+package dk.fsc.service.devices;
+
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A device as logistics sees it: registry data, what it last reported, and its health. No
+ * patient data: only the organisation that has it on loan.
+ *
+ * @param problems {@code battery_low}, {@code silent}, {@code fault}; empty when healthy
+ * @param silentSince when the device was last heard from, if that is longer ago than its
+ *                    patient's measurement schedule allows
+ */
+@Serdeable
+@Introspected
+public record DeviceView(String id, String deviceType, @Nullable String model, @Nullable String serialNumber, String state,
+                         @Nullable String loanOrganisation, @Nullable Instant lastSeenAt, @Nullable Instant reportedAt,
+                         @Nullable Integer batteryPercent, @Nullable String firmware, @Nullable Integer signalDbm,
+                         List<String> faults, List<String> problems, @Nullable Instant silentSince) {
+}

@@ -1,0 +1,227 @@
+package dk.fsc.service.devices;
+
+import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.security.PasswordHasher;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device registry for FSC staff: registering a device issues its MQTT account (the password is
+ * shown once), retiring it revokes the account, and each device's last report and health (battery
+ * low, silent longer than its schedule allows, fault codes) is shown. No patient data here.
+ */
+@Controller("/api/devices")
+@Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
+class DevicesController {
+    private static final Logger LOG = LoggerFactory.getLogger(DevicesController.class);
+    private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
+    private static final Pattern DEVICE_TYPE = Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
+    private static final Set<String> PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT);
+    private static final String SELECT = """
+            SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
+                   coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
+                   s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
+                   EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
+                            AND p.starts_at <= now() AND p.ends_at > now()) AS paused
+              FROM devices d
+              LEFT JOIN device_status s ON s.device_id = d.id
+              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
+              LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
+
+    private final DataSource dataSource;
+    private final BrokerAccounts accounts;
+    private final int batteryLowPercent;
+
+    DevicesController(DataSource dataSource, BrokerAccounts accounts,
+                      @Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
+        this.dataSource = dataSource;
+        this.accounts = accounts;
+        this.batteryLowPercent = batteryLowPercent;
+    }
+
+    @Serdeable
+    @Introspected
+    record Registration(@Nullable String id, @Nullable String deviceType, @Nullable String model, @Nullable String serialNumber) {
+    }
+
+    /** The device's MQTT account: the password is not stored in clear and is shown only here. */
+    @Serdeable
+    @Introspected
+    record Credentials(String deviceId, String mqttUsername, String mqttPassword, List<String> publishTopics,
+                       String repliesTopic, String accounts) {
+    }
+
+    @Serdeable
+    @Introspected
+    record Retirement(@Nullable String reason) {
+    }
+
+    @Post
+    @Status(HttpStatus.CREATED)
+    @Transactional
+    Credentials register(@Body Registration body, Authentication auth) throws SQLException {
+        String id = required(body.id(), "id");
+        if (!DEVICE_ID.matcher(id).matches()) {
+            throw ApiProblem.badRequest("id must be 3-64 characters of A-Z a-z 0-9 _ - (the FSC device id; never a CPR number)");
+        }
+        String type = required(body.deviceType(), "deviceType");
+        if (!DEVICE_TYPE.matcher(type).matches()) {
+            throw ApiProblem.badRequest("deviceType must be lower-case letters, digits and _, e.g. pulse_oximeter");
+        }
+        Sql sql = sql();
+        if (sql.one("SELECT 1 FROM devices WHERE id = ? OR mqtt_username = ?", rs -> 1, id, id).isPresent()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already registered.");
+        }
+        String password = PasswordHasher.randomSecret(24);
+        sql.update("""
+                INSERT INTO devices (id, device_type, model, serial_number, mqtt_username, mqtt_password_hash)
+                VALUES (?, ?, ?, ?, ?, ?)""", id, type, body.model(), body.serialNumber(), id, PasswordHasher.hash(password));
+        issue(id, password); // a failure rolls the registration back
+        LOG.info("Device {} registered by {}", id, StaffUser.of(auth).username());
+        return credentials(id, password);
+    }
+
+    /** A new MQTT password for the device (the old one stops working). */
+    @Post("/{id}/credentials")
+    @Secured(StaffUser.Role.FSC_ADMIN)
+    @Transactional
+    Credentials newCredentials(@PathVariable String id, Authentication auth) throws SQLException {
+        String state = state(id);
+        if (state.equals("retired")) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is retired; it gets no credentials.");
+        }
+        String password = PasswordHasher.randomSecret(24);
+        sql().update("UPDATE devices SET mqtt_password_hash = ? WHERE id = ?", PasswordHasher.hash(password), id);
+        issue(id, password);
+        LOG.info("Device {} got new MQTT credentials from {}", id, StaffUser.of(auth).username());
+        return credentials(id, password);
+    }
+
+    /** Retires a device that is not on loan: its MQTT account is revoked and it is disconnected. */
+    @Post("/{id}/retire")
+    @Transactional
+    DeviceView retire(@PathVariable String id, @Body Retirement body, Authentication auth) throws SQLException {
+        String reason = required(body.reason(), "reason");
+        String state = state(id);
+        if (state.equals("retired")) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already retired.");
+        }
+        Sql sql = sql();
+        if (sql.one("SELECT 1 FROM loans WHERE device_id = ? AND (ends_at IS NULL OR ends_at > now())", rs -> 1, id).isPresent()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is on loan; end the loan before retiring it.");
+        }
+        try {
+            accounts.revoke(id, id);
+        } catch (BrokerAccounts.BrokerAccountException e) {
+            LOG.warn("Retiring device {}: {}", id, e.getMessage());
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not revoke the device's account ("
+                    + e.getMessage() + "); nothing was changed, try again.");
+        }
+        sql.update("UPDATE devices SET state = 'retired' WHERE id = ?", id);
+        LOG.info("Device {} retired by {}: {}", id, StaffUser.of(auth).username(), reason);
+        return find(id);
+    }
+
+    @Get("/{id}")
+    @Transactional
+    DeviceView one(@PathVariable String id) throws SQLException {
+        return find(id);
+    }
+
+    /**
+     * Devices that need attention.
+     *
+     * @param problem only this problem: battery_low, silent or fault
+     */
+    @Get("/health")
+    @Transactional
+    List<DeviceView> health(@Nullable @QueryValue String problem) throws SQLException {
+        if (problem != null && !PROBLEMS.contains(problem)) {
+            throw ApiProblem.badRequest("problem must be one of " + PROBLEMS);
+        }
+        return sql().list(SELECT + " WHERE d.state <> 'retired' ORDER BY d.id", this::view).stream()
+                .filter(d -> problem == null ? !d.problems().isEmpty() : d.problems().contains(problem))
+                .toList();
+    }
+
+    private DeviceView find(String id) throws SQLException {
+        return sql().one(SELECT + " WHERE d.id = ?", this::view, id)
+                .orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+    }
+
+    private String state(String id) throws SQLException {
+        return sql().one("SELECT state FROM devices WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
+                .orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+    }
+
+    private void issue(String id, String password) {
+        try {
+            accounts.issue(id, id, password);
+        } catch (BrokerAccounts.BrokerAccountException e) {
+            LOG.warn("Issuing MQTT account of device {}: {}", id, e.getMessage());
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not create the device's account ("
+                    + e.getMessage() + "); nothing was registered, try again.");
+        }
+    }
+
+    private Credentials credentials(String id, String password) {
+        List<String> topics = Arrays.stream(dk.fsc.gateway.contract.DeviceTopic.Kind.values())
+                .map(k -> dk.fsc.gateway.contract.DeviceTopic.PREFIX + id + "/" + k.name()).toList();
+        return new Credentials(id, id, password, topics, dk.fsc.gateway.contract.DeviceTopic.repliesTopic(id), accounts.describe());
+    }
+
+    private DeviceView view(ResultSet rs) throws SQLException {
+        Instant now = Instant.now();
+        Array faultArray = rs.getArray("faults");
+        List<String> faults = Arrays.asList((String[]) faultArray.getArray());
+        Integer battery = (Integer) rs.getObject("battery_percent");
+        Instant heardSince = Sql.instant(rs, "heard_since");
+        Instant monitoringStarted = Sql.instant(rs, "started_at");
+        Optional<Duration> allowed = rs.getString("loan_organisation") == null ? Optional.empty()
+                : DeviceHealth.allowedSilence(rs.getString("schedule"), monitoringStarted, rs.getBoolean("paused"), now);
+        boolean silent = allowed.isPresent() && heardSince != null && heardSince.plus(allowed.get()).isBefore(now);
+        return new DeviceView(rs.getString("id"), rs.getString("device_type"), rs.getString("model"), rs.getString("serial_number"),
+                rs.getString("state"), rs.getString("loan_organisation"), Sql.instant(rs, "last_seen_at"),
+                Sql.instant(rs, "reported_at"), battery, rs.getString("firmware"), (Integer) rs.getObject("signal_dbm"), faults,
+                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null);
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ApiProblem.badRequest(field + " is required");
+        }
+        return value.strip();
+    }
+
+    private Sql sql() throws SQLException {
+        return Sql.on(dataSource.getConnection());
+    }
+}

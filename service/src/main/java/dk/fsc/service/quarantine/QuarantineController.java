@@ -1,0 +1,194 @@
+package dk.fsc.service.quarantine;
+
+import dk.fsc.gateway.ingest.Outcome;
+import dk.fsc.gateway.ingest.QuarantineReplay;
+import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view of rejected device messages: list them by code and device, download the raw
+ * bytes (administrators only: a payload can hold a citizen's measurements), and replay them after
+ * fixing the cause. A replay runs the message through the gateway's checks and store again.
+ */
+@Controller("/api/quarantine")
+@Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
+class QuarantineController {
+    private static final Logger LOG = LoggerFactory.getLogger(QuarantineController.class);
+    static final int MAX_LIST = 1000;
+    private static final String COLUMNS = """
+            id, received_at, topic, device_id, message_id, code, detail, octet_length(payload) AS size_bytes,
+            replay_count, last_replay_at, last_replay_by, last_replay_result, replayed_at""";
+
+    private final DataSource dataSource;
+    private final QuarantineReplay replay;
+
+    QuarantineController(DataSource dataSource, QuarantineReplay replay) {
+        this.dataSource = dataSource;
+        this.replay = replay;
+    }
+
+    /** One quarantined message, without its bytes. {@code replayedAt} is set once a replay stored it. */
+    @Serdeable
+    @Introspected
+    record Entry(long id, Instant receivedAt, String topic, @Nullable String deviceId, @Nullable String messageId, String code,
+                 String detail, int sizeBytes, int replayCount, @Nullable Instant lastReplayAt, @Nullable String lastReplayBy,
+                 @Nullable String lastReplayResult, @Nullable Instant replayedAt) {
+    }
+
+    @Serdeable
+    @Introspected
+    record Page(List<Entry> items, @Nullable Long nextBefore, Map<String, Long> openByCode) {
+    }
+
+    /** What one replay did: one result per message object; {@code settled} when all were stored (or already were). */
+    @Serdeable
+    @Introspected
+    record ReplayAnswer(long id, boolean settled, List<Result> results) {
+    }
+
+    /** @param status accepted, duplicate or rejected (then with the code and detail, as a device would get) */
+    @Serdeable
+    @Introspected
+    record Result(@Nullable String messageId, String status, @Nullable String code, @Nullable String detail) {
+        static Result of(Outcome o) {
+            return new Result(o.messageId(), o.status().name(), o.code() == null ? null : o.code().name(), o.detail());
+        }
+    }
+
+    /** Which open messages to replay; at most {@value #MAX_LIST} at a time. */
+    @Serdeable
+    @Introspected
+    record ReplayFilter(@Nullable String code, @Nullable String deviceId, @Nullable Integer limit) {
+    }
+
+    @Serdeable
+    @Introspected
+    record ReplaySummary(int replayed, int settled, int stillRejected, List<ReplayAnswer> results) {
+    }
+
+    /**
+     * @param open   true (default): only messages not yet stored by a replay; false: all
+     * @param before paging: only ids below this (take {@code nextBefore} of the previous page)
+     */
+    @Get
+    @Transactional
+    Page list(@Nullable @QueryValue String code, @Nullable @QueryValue String deviceId, @Nullable @QueryValue Boolean open,
+              @Nullable @QueryValue Long before, @Nullable @QueryValue Integer limit) throws SQLException {
+        int rows = limit == null ? 100 : limit;
+        if (rows < 1 || rows > MAX_LIST) {
+            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_LIST);
+        }
+        List<Entry> items = sql().list("SELECT " + COLUMNS + " FROM quarantine WHERE " + filter(open)
+                + " AND id < ? ORDER BY id DESC LIMIT ?", QuarantineController::entry,
+                code, code, deviceId, deviceId, before == null ? Long.MAX_VALUE : before, rows + 1);
+        Long next = items.size() > rows ? items.get(rows - 1).id() : null;
+        Map<String, Long> byCode = new LinkedHashMap<>();
+        sql().list("SELECT code, count(*) FROM quarantine WHERE replayed_at IS NULL GROUP BY code ORDER BY count(*) DESC",
+                rs -> byCode.put(rs.getString(1), rs.getLong(2)));
+        return new Page(items.size() > rows ? items.subList(0, rows) : items, next, byCode);
+    }
+
+    @Get("/{id}")
+    @Transactional
+    Entry one(@PathVariable long id) throws SQLException {
+        return sql().one("SELECT " + COLUMNS + " FROM quarantine WHERE id = ?", QuarantineController::entry, id)
+                .orElseThrow(() -> notFound(id));
+    }
+
+    /** The message byte for byte, as the device sent it (or the one object of a backlog array that was refused). */
+    @Get("/{id}/payload")
+    @Secured(StaffUser.Role.FSC_ADMIN)
+    @Transactional
+    HttpResponse<byte[]> payload(@PathVariable long id, Authentication auth) throws SQLException {
+        byte[] payload = sql().one("SELECT payload FROM quarantine WHERE id = ?", rs -> rs.getBytes(1), id)
+                .orElseThrow(() -> notFound(id));
+        LOG.info("Quarantined message {} downloaded by {}", id, StaffUser.of(auth).username());
+        return HttpResponse.ok(payload).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"quarantine-" + id + ".bin\"")
+                .header("Cache-Control", "no-store");
+    }
+
+    @Post("/{id}/replay")
+    ReplayAnswer replayOne(@PathVariable long id, Authentication auth) throws SQLException {
+        return replay(id, StaffUser.of(auth).username());
+    }
+
+    /** Replays the open messages that match, oldest first; each in its own transaction. */
+    @Post("/replay")
+    @Transactional
+    ReplaySummary replayMany(@Body ReplayFilter body, Authentication auth) throws SQLException {
+        int rows = body.limit() == null ? 100 : body.limit();
+        if (rows < 1 || rows > MAX_LIST) {
+            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_LIST);
+        }
+        if (body.code() == null && body.deviceId() == null) {
+            throw ApiProblem.badRequest("name a code or a deviceId (or both): replaying everything at once is refused");
+        }
+        List<Long> ids = sql().list("SELECT id FROM quarantine WHERE " + filter(true) + " ORDER BY id LIMIT ?",
+                rs -> rs.getLong(1), body.code(), body.code(), body.deviceId(), body.deviceId(), rows);
+        String operator = StaffUser.of(auth).username();
+        List<ReplayAnswer> results = new ArrayList<>();
+        for (long id : ids) {
+            results.add(replay(id, operator));
+        }
+        int settled = (int) results.stream().filter(ReplayAnswer::settled).count();
+        LOG.info("{} replayed {} quarantined message(s) (code {}, device {}): {} stored", operator, results.size(),
+                body.code(), body.deviceId(), settled);
+        return new ReplaySummary(results.size(), settled, results.size() - settled, results);
+    }
+
+    private ReplayAnswer replay(long id, String operator) throws SQLException {
+        try {
+            QuarantineReplay.Result result = replay.replay(id, operator);
+            return new ReplayAnswer(id, result.settled(), result.outcomes().stream().map(Result::of).toList());
+        } catch (QuarantineReplay.NotFound e) {
+            throw notFound(id);
+        }
+    }
+
+    private static String filter(Boolean open) {
+        return "(?::text IS NULL OR code = ?) AND (?::text IS NULL OR device_id = ?)"
+                + (open == null || open ? " AND replayed_at IS NULL" : "");
+    }
+
+    private static ApiProblem notFound(long id) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "No quarantined message " + id + ".");
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        return new Entry(rs.getLong("id"), Sql.instant(rs, "received_at"), rs.getString("topic"), rs.getString("device_id"),
+                rs.getString("message_id"), rs.getString("code"), rs.getString("detail"), rs.getInt("size_bytes"),
+                rs.getInt("replay_count"), Sql.instant(rs, "last_replay_at"), rs.getString("last_replay_by"),
+                rs.getString("last_replay_result"), Sql.instant(rs, "replayed_at"));
+    }
+
+    private Sql sql() throws SQLException {
+        return Sql.on(dataSource.getConnection());
+    }
+}

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +118,8 @@ final class JsonFields {
             String value = text(node, field, null);
             Instant at;
             try {
-                at = OffsetDateTime.parse(value).toInstant();
+                // The database keeps microseconds: compare and store what it will hold.
+                at = OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MICROS);
             } catch (DateTimeParseException e) {
                 throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD,
                         field + " must be ISO 8601 with an offset, for example 2026-11-22T07:30:00+01:00");

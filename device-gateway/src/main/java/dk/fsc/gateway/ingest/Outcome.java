@@ -3,9 +3,9 @@ package dk.fsc.gateway.ingest;
 import dk.fsc.gateway.contract.RejectionCode;
 
 /** What happened to one message object (reading, photo or status report): the reply the device gets. */
-public record Outcome(String deviceId, String messageId, Status status, RejectionCode code, String detail, int observations) {
+record Outcome(String deviceId, String messageId, Status status, RejectionCode code, String detail, int observations) {
 
-    public enum Status { accepted, duplicate, rejected }
+    enum Status { accepted, duplicate, rejected }
 
     static Outcome accepted(String deviceId, String messageId, int observations) {
         return new Outcome(deviceId, messageId, Status.accepted, null, null, observations);

@@ -1,6 +1,7 @@
 package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.replay.QuarantineReplays;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
@@ -24,18 +25,7 @@ import javax.sql.DataSource;
  * stored (or was already), the row is marked replayed. Nothing is sent to the device.
  */
 @Singleton
-public class QuarantineReplay {
-
-    /** What a replay did: one outcome per message object, and whether the row is now settled. */
-    public record Result(long quarantineId, boolean settled, List<Outcome> outcomes) {
-    }
-
-    /** The quarantine row does not exist. */
-    public static final class NotFound extends Exception {
-        public NotFound(long id) {
-            super("no quarantined message " + id);
-        }
-    }
+class QuarantineReplay implements QuarantineReplays {
 
     private final DataSource dataSource;
     private final ReadingStore store;
@@ -47,6 +37,7 @@ public class QuarantineReplay {
         this.config = config;
     }
 
+    @Override
     public Result replay(long id, String operator) throws SQLException, NotFound {
         String topic;
         byte[] payload;
@@ -79,7 +70,8 @@ public class QuarantineReplay {
                 s.executeUpdate();
             }
         });
-        return new Result(id, settled[0], outcomes);
+        return new Result(id, settled[0], outcomes.stream().map(o -> new ObjectResult(o.messageId(), o.status().name(),
+                o.code() == null ? null : o.code().name(), o.detail())).toList());
     }
 
     private static String summary(List<Outcome> outcomes) {

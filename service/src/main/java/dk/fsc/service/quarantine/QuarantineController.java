@@ -1,7 +1,6 @@
 package dk.fsc.service.quarantine;
 
-import dk.fsc.gateway.ingest.Outcome;
-import dk.fsc.gateway.ingest.QuarantineReplay;
+import dk.fsc.gateway.replay.QuarantineReplays;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.staff.StaffUser;
@@ -46,9 +45,9 @@ class QuarantineController {
             replay_count, last_replay_at, last_replay_by, last_replay_result, replayed_at""";
 
     private final DataSource dataSource;
-    private final QuarantineReplay replay;
+    private final QuarantineReplays replay;
 
-    QuarantineController(DataSource dataSource, QuarantineReplay replay) {
+    QuarantineController(DataSource dataSource, QuarantineReplays replay) {
         this.dataSource = dataSource;
         this.replay = replay;
     }
@@ -76,8 +75,8 @@ class QuarantineController {
     @Serdeable
     @Introspected
     record Result(@Nullable String messageId, String status, @Nullable String code, @Nullable String detail) {
-        static Result of(Outcome o) {
-            return new Result(o.messageId(), o.status().name(), o.code() == null ? null : o.code().name(), o.detail());
+        static Result of(QuarantineReplays.ObjectResult o) {
+            return new Result(o.messageId(), o.status(), o.code(), o.detail());
         }
     }
 
@@ -165,9 +164,9 @@ class QuarantineController {
 
     private ReplayAnswer replay(long id, String operator) throws SQLException {
         try {
-            QuarantineReplay.Result result = replay.replay(id, operator);
-            return new ReplayAnswer(id, result.settled(), result.outcomes().stream().map(Result::of).toList());
-        } catch (QuarantineReplay.NotFound e) {
+            QuarantineReplays.Result result = replay.replay(id, operator);
+            return new ReplayAnswer(id, result.settled(), result.objects().stream().map(Result::of).toList());
+        } catch (QuarantineReplays.NotFound e) {
             throw notFound(id);
         }
     }

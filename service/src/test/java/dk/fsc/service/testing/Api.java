@@ -37,6 +37,11 @@ public final class Api {
         return http.toBlocking().retrieve(auth(HttpRequest.PUT(path, body)), Argument.mapOf(String.class, Object.class));
     }
 
+    /** A binary answer (a photo, a payload download), with its headers. */
+    public io.micronaut.http.HttpResponse<byte[]> getBytes(String path) {
+        return http.toBlocking().exchange(auth(HttpRequest.GET(path)), byte[].class);
+    }
+
     /** The status of a request expected to fail. */
     public int statusOf(Runnable call) {
         try {

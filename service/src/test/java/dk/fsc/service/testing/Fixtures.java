@@ -77,6 +77,17 @@ public final class Fixtures {
         }
     }
 
+    public String text(String sql, Object... values) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void update(String sql, Object... values) {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, values);

@@ -1,0 +1,142 @@
+package dk.fsc.service.devices;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.platform.security.PasswordHasher;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The device registry: registration with credentials, status reports, health for logistics, retirement. */
+@MicronautTest(transactional = false)
+class DevicesIT extends IntegrationTest {
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(20);
+    private final Fixtures fixtures = new Fixtures();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Test
+    void registeringADeviceIssuesCredentialsShownOnce() {
+        Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
+        String id = "REG-" + runId.toUpperCase();
+        Map<String, Object> credentials = admin.post("/api/devices", Map.of("id", id, "deviceType", "pulse_oximeter",
+                "model", "Nonin 3230", "serialNumber", "SN-" + runId));
+        assertEquals(id, credentials.get("mqttUsername"));
+        String password = (String) credentials.get("mqttPassword");
+        assertTrue(password.length() >= 24);
+        assertTrue(((List<?>) credentials.get("publishTopics")).contains("fsc/v1/devices/" + id + "/readings"));
+        String hash = fixtures.text("SELECT mqtt_password_hash FROM devices WHERE id = ?", id);
+        assertFalse(hash.contains(password), "stored hashed");
+        assertTrue(PasswordHasher.matches(password, hash));
+
+        assertEquals(409, admin.statusOf(() -> admin.post("/api/devices", Map.of("id", id, "deviceType", "pulse_oximeter"))));
+        assertEquals(400, admin.statusOf(() -> admin.post("/api/devices", Map.of("id", "0101901234 x", "deviceType", "scale"))));
+        assertEquals(400, admin.statusOf(() -> admin.post("/api/devices", Map.of("deviceType", "scale"))));
+        Api nurse = new Api(http, fixtures.nurse(fixtures.organisation()));
+        assertEquals(403, nurse.statusOf(() -> nurse.post("/api/devices", Map.of("id", id + "X", "deviceType", "scale"))));
+        assertEquals(403, nurse.statusOf(() -> nurse.get("/api/devices/" + id)));
+
+        Map<String, Object> renewed = admin.post("/api/devices/" + id + "/credentials", Map.of());
+        assertFalse(renewed.get("mqttPassword").equals(password));
+        assertFalse(PasswordHasher.matches(password, fixtures.text("SELECT mqtt_password_hash FROM devices WHERE id = ?", id)));
+    }
+
+    @Test
+    void statusReportsShowBatteryAndFaultsAndTheLatestWins() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        Instant hourAgo = Instant.now().minusSeconds(3600);
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            publishStatus(d, device, "s-2", Instant.now().minusSeconds(60), 12, "[\"E12_SENSOR\"]");
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            publishStatus(d, device, "s-1", hourAgo, 90, "[]"); // older, arrives late
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            publishStatus(d, device, "s-1", hourAgo, 90, "[]");
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"duplicate\""));
+            publishStatus(d, device, "s-1", hourAgo.plusSeconds(1), 90, "[]");
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("MESSAGE_ID_REUSED"));
+        }
+        Api support = new Api(http, fixtures.staff(org, "fsc_support"));
+        Map<String, Object> view = support.get("/api/devices/" + device);
+        assertEquals(12, view.get("batteryPercent"), "the newest report wins, whatever the arrival order");
+        assertEquals(List.of("E12_SENSOR"), view.get("faults"));
+        assertEquals(List.of("battery_low", "fault"), view.get("problems"));
+        assertNotNull(view.get("lastSeenAt"));
+        assertEquals(org, view.get("loanOrganisation"));
+        assertEquals(2, fixtures.count("SELECT count(*) FROM device_status_reports WHERE device_id = ?", device));
+
+        assertTrue(ids(support.getList("/api/devices/health?problem=fault")).contains(device));
+        assertFalse(ids(support.getList("/api/devices/health?problem=silent")).contains(device));
+        assertEquals(400, support.statusOf(() -> support.getList("/api/devices/health?problem=sad")));
+    }
+
+    @Test
+    void aDeviceSilentLongerThanItsPatientsScheduleAllowsIsFlagged() {
+        String org = fixtures.organisation();
+        UUID quiet = fixtures.patient(org);
+        UUID paused = fixtures.patient(org);
+        String quietDevice = fixtures.deviceOnLoanTo(quiet, org);
+        String pausedDevice = fixtures.deviceOnLoanTo(paused, org);
+        for (UUID p : List.of(quiet, paused)) {
+            fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) VALUES (?, 'copd_standard', now() - interval '2 days', 'test')", p);
+        }
+        fixtures.update("INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by) VALUES (?, now() - interval '3 days', now() + interval '1 day', 'admitted', 'test')", paused);
+        for (String d : List.of(quietDevice, pausedDevice)) {
+            fixtures.update("INSERT INTO device_status (device_id, last_seen_at) VALUES (?, now() - interval '31 hours')", d);
+        }
+        Api support = new Api(http, fixtures.staff(org, "fsc_support"));
+        List<String> silent = ids(support.getList("/api/devices/health?problem=silent"));
+        assertTrue(silent.contains(quietDevice), "two measurements a day are due, none for 31 hours");
+        assertFalse(silent.contains(pausedDevice), "monitoring paused");
+        assertNotNull(support.get("/api/devices/" + quietDevice).get("silentSince"));
+    }
+
+    @Test
+    void aRetiredDeviceIsRefusedAndADeviceOnLoanCannotBeRetired() throws Exception {
+        String org = fixtures.organisation();
+        String onLoan = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String inStock = fixtures.device("cleaning");
+        Api admin = new Api(http, fixtures.staff(org, "fsc_admin"));
+        assertEquals(409, admin.statusOf(() -> admin.post("/api/devices/" + onLoan + "/retire", Map.of("reason", "broken"))));
+        assertEquals(400, admin.statusOf(() -> admin.post("/api/devices/" + inStock + "/retire", Map.of())));
+
+        Map<String, Object> retired = admin.post("/api/devices/" + inStock + "/retire", Map.of("reason", "housing cracked"));
+        assertEquals("retired", retired.get("state"));
+        assertEquals(409, admin.statusOf(() -> admin.post("/api/devices/" + inStock + "/retire", Map.of("reason", "again"))));
+        assertEquals(409, admin.statusOf(() -> admin.post("/api/devices/" + inStock + "/credentials", Map.of())));
+        assertEquals(404, admin.statusOf(() -> admin.get("/api/devices/NO-SUCH-" + runId)));
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), inStock)) {
+            publishStatus(d, inStock, "after", Instant.now(), 50, "[]");
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("DEVICE_RETIRED"));
+        }
+        assertNull(admin.get("/api/devices/" + inStock).get("loanOrganisation"));
+    }
+
+    private static void publishStatus(TestDevice d, String device, String messageId, Instant at, int battery, String faults)
+            throws Exception {
+        d.publish("fsc/v1/devices/" + device + "/status", ("{\"messageId\":\"" + messageId + "\",\"reportedAt\":\"" + at
+                + "\",\"batteryPercent\":" + battery + ",\"firmware\":\"2.4.1\",\"faults\":" + faults + "}").getBytes());
+    }
+
+    private static List<String> ids(List<Map<String, Object>> devices) {
+        return devices.stream().map(d -> (String) d.get("id")).toList();
+    }
+}

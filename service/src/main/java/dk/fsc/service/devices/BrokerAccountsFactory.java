@@ -1,5 +1,6 @@
 package dk.fsc.service.devices;
 
+import dk.fsc.gateway.GatewayConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -21,7 +22,7 @@ class BrokerAccountsFactory {
     @Singleton
     @Bean(preDestroy = "close")
     BrokerAccounts brokerAccounts(@Value("${fsc.mqtt-accounts.kind:registry}") String kind,
-                                        @Value("${fsc.mqtt-accounts.url:${fsc.gateway.broker-url:`tcp://127.0.0.1:1883`}}") String url,
+                                        @Value("${fsc.mqtt-accounts.url:}") String url, GatewayConfig gateway,
                                         @Value("${fsc.mqtt-accounts.username:}") String username,
                                         @Value("${fsc.mqtt-accounts.password:}") String password) {
         BrokerAccounts accounts = switch (kind) {
@@ -31,7 +32,7 @@ class BrokerAccountsFactory {
                     throw new ConfigurationException("fsc.mqtt-accounts.kind=mosquitto-dynsec needs FSC_MQTT_ADMIN_USERNAME and "
                             + "FSC_MQTT_ADMIN_PASSWORD: the dynamic-security admin account (see docs/mqtt.md)");
                 }
-                yield new MosquittoDynamicSecurity(url, username, password);
+                yield new MosquittoDynamicSecurity(url.isBlank() ? gateway.getBrokerUrl() : url, username, password);
             }
             default -> throw new ConfigurationException("fsc.mqtt-accounts.kind must be registry or mosquitto-dynsec, not '" + kind + "'");
         };

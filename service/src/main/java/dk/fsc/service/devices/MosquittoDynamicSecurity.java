@@ -12,11 +12,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +65,12 @@ final class MosquittoDynamicSecurity implements BrokerAccounts {
         createClient.putArray("roles").addObject().put("rolename", role);
         List<String> errors = send(createRole, createClient);
         if (errors.get(1) != null && errors.get(1).contains("already exists")) {
-            // Re-registration after a failed attempt: reset the password and make sure the role is on.
+            // New credentials, or a registration retried after a failure: reset the password, enable the client.
             errors = send(command("setClientPassword").put("username", deviceUsername).put("password", devicePassword),
-                    command("addClientRole").put("username", deviceUsername).put("rolename", role),
                     command("enableClient").put("username", deviceUsername));
             fail("issue the account of " + deviceId, errors, "already");
+            // Make sure the role is on; Mosquitto answers with an error when it already is, which is fine.
+            send(command("addClientRole").put("username", deviceUsername).put("rolename", role));
         } else {
             fail("issue the account of " + deviceId, errors, "already exists");
         }
@@ -143,8 +148,35 @@ final class MosquittoDynamicSecurity implements BrokerAccounts {
         options.setUserName(username);
         options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         options.setConnectionTimeout((int) TIMEOUT_SECONDS);
+        // A callback, not a per-subscription listener: Paho's MQTT 5 client does not call those reliably.
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                answer(message);
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
         client.connect(options);
-        client.subscribe(CONTROL + "/response", 1, (topic, message) -> answer(message));
+        client.subscribe(CONTROL + "/response", 1);
         LOG.info("Connected to Mosquitto dynamic security at {} as {}", url, username);
     }
 

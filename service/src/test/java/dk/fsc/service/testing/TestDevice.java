@@ -74,6 +74,10 @@ public final class TestDevice implements AutoCloseable {
         client.publish(topic, payload, 1, false);
     }
 
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
     /** The next reply, or null when none came in time. */
     public String nextReply(Duration timeout) throws InterruptedException {
         return replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -14,7 +14,10 @@ public class GatewayConfig {
     private String clientId = "fsc-gateway-1";
     private String username;
     private String password;
-    /** Shared-subscription group; gateways in one group split the device traffic. */
+    /**
+     * Shared-subscription group; gateways in one group split the device traffic. Empty: a plain
+     * subscription, for a single gateway on a broker that forgets shared subscriptions on restart.
+     */
     private String shareGroup = "fsc-gateways";
     /** How long the broker keeps our session (and queued messages) while we are away. */
     private Duration sessionExpiry = Duration.ofDays(7);

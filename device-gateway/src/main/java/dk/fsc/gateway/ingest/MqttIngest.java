@@ -39,6 +39,7 @@ public class MqttIngest implements MqttCallback {
     private final InFlightBytes inFlight;
     private final AtomicLong epoch = new AtomicLong();
     private final MqttAsyncClient client;
+    private final ReplySender replies;
     private final BatchWriter writer;
     private final Thread connector;
     private volatile boolean running = true;
@@ -50,6 +51,8 @@ public class MqttIngest implements MqttCallback {
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(this); // before connect: queued messages arrive right after CONNACK
+        this.replies = new ReplySender(config);
+        replies.start();
         metrics.queueDepth(queue);
         this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config);
         metrics.oldestUnacknowledged(writer);
@@ -92,15 +95,30 @@ public class MqttIngest implements MqttCallback {
     }
 
     private void subscribe() throws MqttException {
+        client.subscribe(filters(), qos()).waitForCompletion(15_000);
+        LOG.info("Gateway subscribed to {}", String.join(", ", filters()));
+    }
+
+    /**
+     * Shared subscriptions ({@code $share/{group}/...}) let several gateways split the traffic; with
+     * no share group the gateway subscribes plainly, which a broker restores from its persistence
+     * after a restart (Mosquitto 2.0 forgets shared subscriptions over a restart: docs/mqtt.md).
+     */
+    private String[] filters() {
         DeviceTopic.Kind[] kinds = DeviceTopic.Kind.values();
         String[] filters = new String[kinds.length];
-        int[] qos = new int[kinds.length];
+        String group = config.getShareGroup();
         for (int i = 0; i < kinds.length; i++) {
-            filters[i] = "$share/" + config.getShareGroup() + "/" + DeviceTopic.subscription(kinds[i]);
-            qos[i] = 1;
+            String topic = DeviceTopic.subscription(kinds[i]);
+            filters[i] = group == null || group.isBlank() ? topic : "$share/" + group + "/" + topic;
         }
-        client.subscribe(filters, qos).waitForCompletion(15_000);
-        LOG.info("Gateway subscribed to {}", String.join(", ", filters));
+        return filters;
+    }
+
+    private static int[] qos() {
+        int[] qos = new int[DeviceTopic.Kind.values().length];
+        java.util.Arrays.fill(qos, 1);
+        return qos;
     }
 
     /**
@@ -127,12 +145,7 @@ public class MqttIngest implements MqttCallback {
 
     /** Sends a reply to a device; a lost reply loses no data, so failures are only counted. */
     boolean reply(String deviceId, byte[] body) {
-        try {
-            client.publish(DeviceTopic.repliesTopic(deviceId), body, 1, false);
-            return true;
-        } catch (MqttException e) {
-            return false;
-        }
+        return replies.send(deviceId, body);
     }
 
     public boolean isConnected() {
@@ -145,12 +158,28 @@ public class MqttIngest implements MqttCallback {
         LOG.warn("Gateway lost the broker ({}); reconnecting", response.getReasonString());
     }
 
+    /**
+     * Only {@link #disconnected} moves the epoch: messages that arrive on the new connection before
+     * this callback runs belong to it and must be acknowledged on it.
+     */
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
-            epoch.incrementAndGet();
+            // Not waited for: this is Paho's callback thread, which must stay free to complete the
+            // SUBACK's token and to deliver messages. A resumed session may already hold the
+            // subscription; subscribing again is harmless.
             try {
-                subscribe();
+                client.subscribe(filters(), qos()).setActionCallback(new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        LOG.info("Gateway subscribed again after reconnecting");
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        LOG.warn("Re-subscribe after reconnect failed: {}", e.getMessage());
+                    }
+                });
             } catch (MqttException e) {
                 LOG.warn("Re-subscribe after reconnect failed: {}", e.getMessage());
             }
@@ -183,6 +212,7 @@ public class MqttIngest implements MqttCallback {
         }
         epoch.incrementAndGet();
         writer.stop();
+        replies.close();
         try {
             client.close(true);
         } catch (MqttException e) {

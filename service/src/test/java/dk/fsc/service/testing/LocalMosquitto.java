@@ -31,6 +31,9 @@ public final class LocalMosquitto implements AutoCloseable {
     public final String adminPassword = secret();
     public final String gatewayUser = "fsc-gateway";
     public final String gatewayPassword = secret();
+    /** A load generator that may publish as any device (the fault tests' simulator). */
+    public final String simulatorUser = "fsc-simulator";
+    public final String simulatorPassword = secret();
     private final Path folder;
     private final int port;
     private Process process;
@@ -128,6 +131,7 @@ public final class LocalMosquitto implements AutoCloseable {
         ArrayNode clients = root.putArray("clients");
         client(clients, adminUser, adminPassword, "admin");
         client(clients, gatewayUser, gatewayPassword, "gateway");
+        client(clients, simulatorUser, simulatorPassword, "simulator");
         ArrayNode roles = root.putArray("roles");
         ArrayNode admin = roles.addObject().put("rolename", "admin").putArray("acls");
         for (String type : List.of("publishClientSend", "publishClientReceive", "subscribePattern")) {
@@ -138,6 +142,8 @@ public final class LocalMosquitto implements AutoCloseable {
         gateway.addObject().put("acltype", "subscribePattern").put("topic", "fsc/v1/devices/#").put("allow", true);
         gateway.addObject().put("acltype", "publishClientReceive").put("topic", "fsc/v1/devices/#").put("allow", true);
         gateway.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/replies").put("allow", true);
+        ArrayNode simulator = roles.addObject().put("rolename", "simulator").putArray("acls");
+        simulator.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/readings").put("allow", true);
         ObjectNode defaults = root.putObject("defaultACLAccess");
         defaults.put("publishClientSend", false).put("publishClientReceive", false).put("subscribe", false).put("unsubscribe", true);
         return root.toPrettyString();

@@ -24,8 +24,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts on a free port; a null folder means a throw-away database. */
     public static EmbeddedDatabase start(Path folder) {
+        return start(folder, 0);
+    }
+
+    /** Starts on the given port (0: a free one), so a restart on the same folder keeps the address. */
+    public static EmbeddedDatabase start(Path folder, int port) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port > 0) {
+                builder.setPort(port);
+            }
             if (folder != null) {
                 Files.createDirectories(folder.getParent());
                 builder.setDataDirectory(folder).setCleanDataDirectory(false);

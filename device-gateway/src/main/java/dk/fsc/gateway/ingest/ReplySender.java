@@ -1,0 +1,90 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.DeviceTopic;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes replies to devices (QoS 1) on a connection of its own with a clean session. Replies
+ * are a courtesy, not the delivery guarantee (the PUBACK is), so after a lost connection nothing is
+ * resent. Keeping them off the ingest connection matters: Paho's MQTT 5 client gives outgoing
+ * messages topic aliases and, on a resumed session, would resend a reply with an alias the new
+ * connection does not know, which the broker answers by closing the connection: over and over,
+ * with the ingest stalled behind it.
+ */
+final class ReplySender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options = new MqttConnectionOptions();
+
+    ReplySender(GatewayConfig config) throws MqttException {
+        client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId() + "-replies", new MemoryPersistence());
+        options.setCleanStart(true);
+        options.setSessionExpiryInterval(0L);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 30);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        if (config.getUsername() != null && !config.getUsername().isBlank()) {
+            options.setUserName(config.getUsername());
+            options.setPassword(config.getPassword() == null ? new byte[0] : config.getPassword().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Connects in the background; replies sent before the connection stands are counted as lost. */
+    void start() {
+        try {
+            client.connect(options);
+        } catch (MqttException e) {
+            LOG.warn("Reply connection to {} failed ({}); retrying", client.getServerURI(), e.getMessage());
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        Thread retry = new Thread(() -> {
+            while (!client.isConnected()) {
+                try {
+                    Thread.sleep(2_000);
+                    client.connect(options).waitForCompletion(15_000);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (MqttException e) {
+                    LOG.debug("Reply connection still down: {}", e.getMessage());
+                }
+            }
+        }, "mqtt-reply-connect");
+        retry.setDaemon(true);
+        retry.start();
+    }
+
+    boolean send(String deviceId, byte[] body) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        try {
+            client.publish(DeviceTopic.repliesTopic(deviceId), body, 1, false);
+            return true;
+        } catch (MqttException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("Closing the reply connection: {}", e.getMessage());
+        }
+    }
+}

@@ -26,9 +26,18 @@ class BlobStoreFactory {
                         @Nullable @Value("${fsc.blobs.s3.region:eu-north-1}") String region,
                         @Nullable @Value("${fsc.blobs.s3.access-key:}") String accessKey,
                         @Nullable @Value("${fsc.blobs.s3.secret-key:}") String secretKey) throws IOException {
-        BlobStore store = endpoint == null || endpoint.isBlank()
-                ? new FolderBlobStore(Path.of(dir))
-                : new S3BlobStore(URI.create(endpoint), bucket, prefix, region, accessKey, secretKey);
+        if (endpoint == null || endpoint.isBlank()) {
+            BlobStore store = new FolderBlobStore(Path.of(dir));
+            LOG.info("Photo files are kept in {}", store.describe());
+            return store;
+        }
+        S3BlobStore store = new S3BlobStore(URI.create(endpoint), bucket, prefix, region, accessKey, secretKey);
+        try {
+            store.ensureBucket();
+        } catch (IOException e) {
+            // Not fatal: readings flow without it; photos wait unacknowledged until the store answers.
+            LOG.error("Photo store {} is not usable yet: {}", store.describe(), e.getMessage());
+        }
         LOG.info("Photo files are kept in {}", store.describe());
         return store;
     }

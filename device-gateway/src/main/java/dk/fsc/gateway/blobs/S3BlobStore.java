@@ -60,13 +60,30 @@ public final class S3BlobStore implements BlobStore {
         return BlobStore.verified(sha256, response.body());
     }
 
+    /**
+     * Creates the bucket if it does not exist yet. Fails with the store's answer when the bucket
+     * cannot be reached or is not ours (wrong keys, no rights).
+     */
+    public void ensureBucket() throws IOException {
+        HttpResponse<byte[]> head = send("HEAD", "", new byte[0], null);
+        if (head.statusCode() == 404) {
+            HttpResponse<byte[]> created = send("PUT", "", new byte[0], null);
+            if (created.statusCode() / 100 != 2) {
+                throw failure("PUT bucket", bucket, created);
+            }
+        } else if (head.statusCode() / 100 != 2) {
+            throw failure("HEAD bucket", bucket, head);
+        }
+    }
+
     @Override
     public String describe() {
         return "S3 bucket " + bucket + " at " + endpoint;
     }
 
+    /** One signed request; an empty name addresses the bucket itself. */
     private HttpResponse<byte[]> send(String method, String sha, byte[] body, String bodySha) throws IOException {
-        String path = endpoint.getRawPath() + "/" + bucket + "/" + prefix + sha;
+        String path = endpoint.getRawPath() + "/" + bucket + (sha.isEmpty() ? "" : "/" + prefix + sha);
         URI uri = endpoint.resolve(path);
         String payloadHash = bodySha != null ? bodySha : BlobStore.sha256(body);
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
@@ -101,9 +118,9 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private static IOException failure(String method, String sha, HttpResponse<byte[]> response) {
+    private static IOException failure(String method, String name, HttpResponse<byte[]> response) {
         String body = new String(response.body(), StandardCharsets.UTF_8);
-        return new IOException("object store answered " + response.statusCode() + " to " + method + " of blob " + sha
+        return new IOException("object store answered " + response.statusCode() + " to " + method + " of " + name
                 + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length()))));
     }
 

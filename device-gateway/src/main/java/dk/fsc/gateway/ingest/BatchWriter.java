@@ -165,7 +165,8 @@ final class BatchWriter {
         while (running) {
             try {
                 store.quarantineRefused(message, detail);
-                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail));
+                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail)
+                        .of(Outcome.kindOf(message.message().topic())));
             } catch (SQLException e) {
                 LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
                 Thread.sleep(1_000);

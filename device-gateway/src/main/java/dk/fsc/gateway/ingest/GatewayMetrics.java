@@ -1,5 +1,6 @@
 package dk.fsc.gateway.ingest;
 
+import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.RejectionCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,6 +22,7 @@ class GatewayMetrics {
     private final Counter duplicates;
     private final Counter repliesLost;
     private final Map<RejectionCode, Counter> rejected = new EnumMap<>(RejectionCode.class);
+    private final Map<DeviceTopic.Kind, Map<Outcome.Status, Counter>> otherKinds = new EnumMap<>(DeviceTopic.Kind.class);
     private final DistributionSummary batchSize;
     private final Timer commit;
 
@@ -34,7 +36,15 @@ class GatewayMetrics {
         repliesLost = Counter.builder("fsc.gateway.replies.unsent").description("Replies the broker did not take").register(registry);
         for (RejectionCode code : RejectionCode.values()) {
             rejected.put(code, Counter.builder("fsc.gateway.readings.rejected").tag("code", code.name())
-                    .description("Reading objects rejected and quarantined").register(registry));
+                    .description("Message objects (readings, photos, status reports) rejected and quarantined").register(registry));
+        }
+        for (DeviceTopic.Kind kind : new DeviceTopic.Kind[] {DeviceTopic.Kind.photos, DeviceTopic.Kind.status}) {
+            Map<Outcome.Status, Counter> byStatus = new EnumMap<>(Outcome.Status.class);
+            for (Outcome.Status status : Outcome.Status.values()) {
+                byStatus.put(status, Counter.builder("fsc.gateway." + kind.name() + ".received").tag("status", status.name())
+                        .description("Device " + kind.name() + " messages by what became of them").register(registry));
+            }
+            otherKinds.put(kind, byStatus);
         }
         batchSize = DistributionSummary.builder("fsc.gateway.batch.size").description("MQTT messages per committed batch").register(registry);
         commit = Timer.builder("fsc.gateway.batch.commit").description("Time to write and commit a batch").register(registry);
@@ -54,7 +64,19 @@ class GatewayMetrics {
         commit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Readings (and messages whose topic named no kind) count in the readings counters; photos
+     * and status reports in their own, by status; every rejection also by code.
+     */
     void outcome(Outcome outcome) {
+        Map<Outcome.Status, Counter> other = outcome.kind() == null ? null : otherKinds.get(outcome.kind());
+        if (other != null) {
+            other.get(outcome.status()).increment();
+            if (outcome.status() == Outcome.Status.rejected) {
+                rejected.get(outcome.code()).increment();
+            }
+            return;
+        }
         received.increment();
         switch (outcome.status()) {
             case accepted -> {

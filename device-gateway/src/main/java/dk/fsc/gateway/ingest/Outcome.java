@@ -1,21 +1,39 @@
 package dk.fsc.gateway.ingest;
 
+import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.RejectionCode;
 
-/** What happened to one message object (reading, photo or status report): the reply the device gets. */
-record Outcome(String deviceId, String messageId, Status status, RejectionCode code, String detail, int observations) {
+/**
+ * What happened to one message object (reading, photo or status report): the reply the device
+ * gets, and for the metrics the kind of message (null when the topic named none).
+ */
+record Outcome(String deviceId, String messageId, Status status, RejectionCode code, String detail, int observations,
+               DeviceTopic.Kind kind) {
 
     enum Status { accepted, duplicate, rejected }
 
     static Outcome accepted(String deviceId, String messageId, int observations) {
-        return new Outcome(deviceId, messageId, Status.accepted, null, null, observations);
+        return new Outcome(deviceId, messageId, Status.accepted, null, null, observations, null);
     }
 
     static Outcome duplicate(String deviceId, String messageId) {
-        return new Outcome(deviceId, messageId, Status.duplicate, null, "already stored", 0);
+        return new Outcome(deviceId, messageId, Status.duplicate, null, "already stored", 0, null);
     }
 
     static Outcome rejected(String deviceId, String messageId, RejectionCode code, String detail) {
-        return new Outcome(deviceId, messageId, Status.rejected, code, detail, 0);
+        return new Outcome(deviceId, messageId, Status.rejected, code, detail, 0, null);
+    }
+
+    Outcome of(DeviceTopic.Kind messageKind) {
+        return new Outcome(deviceId, messageId, status, code, detail, observations, messageKind);
+    }
+
+    /** The kind named by a topic, or null for a topic that names none. */
+    static DeviceTopic.Kind kindOf(String topic) {
+        try {
+            return DeviceTopic.parse(topic).kind();
+        } catch (dk.fsc.gateway.contract.RejectedMessage e) {
+            return null;
+        }
     }
 }

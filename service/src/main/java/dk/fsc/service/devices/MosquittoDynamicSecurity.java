@@ -199,7 +199,9 @@ final class MosquittoDynamicSecurity implements BrokerAccounts {
     private void disconnect() {
         try {
             if (client != null) {
-                client.disconnectForcibly(1000);
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1000); // no quiesce: Paho would wait 30 s by default
+                }
                 client.close();
             }
         } catch (MqttException e) {

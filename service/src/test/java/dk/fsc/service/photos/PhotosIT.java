@@ -12,6 +12,7 @@ import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -39,6 +40,9 @@ class PhotosIT extends IntegrationTest {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    MeterRegistry metrics;
+
     @Test
     void storesAPhotoWithoutItsMetadataAndShowsItOnlyToThePatientsOrganisation() throws Exception {
         String org = fixtures.organisation();
@@ -53,6 +57,9 @@ class PhotosIT extends IntegrationTest {
             d.publish("fsc/v1/devices/" + device + "/photos", photo(messageId, "image/jpeg", original));
             assertReply(d, "\"status\":\"duplicate\"");
         }
+
+        assertTrue(metrics.counter("fsc.gateway.photos.received", "status", "accepted").count() >= 1, "photos counted as photos");
+        assertTrue(metrics.counter("fsc.gateway.photos.received", "status", "duplicate").count() >= 1);
 
         Api nurse = new Api(http, fixtures.nurse(org));
         List<Map<String, Object>> photos = nurse.getList("/api/patients/" + patient + "/photos");

@@ -122,8 +122,9 @@ public class MqttIngest implements MqttCallback {
     }
 
     /**
-     * Paho's receive thread: waits here while the queue or the byte budget is full, which stops
-     * reading from the socket, so a burst of photos cannot exhaust memory.
+     * Paho's callback thread: waits here while the queue or the byte budget is full; Paho's own
+     * inbound queue is small, so its socket reader soon waits too and the broker holds the rest.
+     * A burst of photos cannot exhaust memory.
      */
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
@@ -169,7 +170,7 @@ public class MqttIngest implements MqttCallback {
             // SUBACK's token and to deliver messages. A resumed session may already hold the
             // subscription; subscribing again is harmless.
             try {
-                client.subscribe(filters(), qos()).setActionCallback(new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                client.subscribe(filters(), qos(), null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
                         LOG.info("Gateway subscribed again after reconnecting");

@@ -327,9 +327,12 @@ class ReadingStore {
             PreparedStatement report = prepared("""
                     UPDATE device_status SET reported_at = ?, battery_percent = ?, firmware = ?, signal_dbm = ?, faults = ?
                      WHERE device_id = ? AND (reported_at IS NULL OR reported_at <= ?)""");
+            for (String device : devicesSeen.keySet()) {
+                seen.setString(1, device);
+                seen.addBatch(); // one round trip for the whole batch: this runs for every reading batch
+            }
+            seen.executeBatch();
             for (Map.Entry<String, StatusReport> device : devicesSeen.entrySet()) {
-                seen.setString(1, device.getKey());
-                seen.executeUpdate();
                 StatusReport status = device.getValue();
                 if (status != null) {
                     report.setObject(1, utc(status.reportedAt()));

@@ -41,7 +41,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                       <listeners>
                         <tcp-listener><port>%d</port><bind-address>%s</bind-address></tcp-listener>
                       </listeners>
-                      <mqtt><packets><max-packet-size>16777216</max-packet-size></packets></mqtt>
+                      <mqtt><packets><max-packet-size>25165824</max-packet-size></packets></mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
                     """.formatted(port, bindAddress));

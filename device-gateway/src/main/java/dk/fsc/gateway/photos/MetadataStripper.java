@@ -14,8 +14,15 @@ import java.util.TreeSet;
  */
 final class MetadataStripper {
 
-    /** The stripped bytes and the names of what was removed (for the photo's record). */
-    record Result(byte[] bytes, Set<String> removed) {
+    /**
+     * The stripped bytes, the names of what was removed (for the photo's record), and the EXIF
+     * orientation (1-8; 1 is upright), which is kept because it is how the picture is meant to
+     * be shown.
+     */
+    record Result(byte[] bytes, Set<String> removed, int orientation) {
+        Result(byte[] bytes, Set<String> removed) {
+            this(bytes, removed, 1);
+        }
     }
 
     private MetadataStripper() {
@@ -33,13 +40,13 @@ final class MetadataStripper {
     /**
      * JPEG: keeps JFIF (APP0), the ICC colour profile (APP2 "ICC_PROFILE") and Adobe's colour
      * transform (APP14); drops every other APPn segment (EXIF and GPS are APP1) and comments.
-     * From the start of scan on, the bytes are copied as they are.
+     * From the start of scan on, the bytes are copied as they are. A photo taken sideways gets a
+     * new EXIF segment holding the orientation and nothing else, so it still shows upright.
      */
     private static Result jpeg(byte[] d) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(d.length);
         Set<String> removed = new TreeSet<>();
-        out.write(0xFF);
-        out.write(0xD8);
+        int orientation = 1;
         int i = 2;
         while (true) {
             require(i + 4 <= d.length && (d[i] & 0xFF) == 0xFF, "JPEG segment marker expected at byte " + i);
@@ -50,11 +57,14 @@ final class MetadataStripper {
             }
             if (marker == 0xDA) { // start of scan: the rest is picture data
                 out.write(d, i, d.length - i);
-                return new Result(out.toByteArray(), removed);
+                return new Result(withOrientation(out.toByteArray(), orientation), removed, orientation);
             }
             int length = ((d[i + 2] & 0xFF) << 8) | (d[i + 3] & 0xFF);
             require(length >= 2 && i + 2 + length <= d.length, "JPEG segment runs past the end of the file");
             boolean keep = true;
+            if (marker == 0xE1 && startsWith(d, i + 4, "Exif\0\0")) {
+                orientation = exifOrientation(d, i + 10, length - 8);
+            }
             if (marker >= 0xE1 && marker <= 0xEF) {
                 keep = marker == 0xEE || (marker == 0xE2 && startsWith(d, i + 4, "ICC_PROFILE"));
                 if (!keep) {
@@ -69,6 +79,65 @@ final class MetadataStripper {
             }
             i += 2 + length;
         }
+    }
+
+    /** SOI, then (for a turned picture) an EXIF segment with only the orientation, then the rest. */
+    private static byte[] withOrientation(byte[] segmentsAndScan, int orientation) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(segmentsAndScan.length + 40);
+        out.write(0xFF);
+        out.write(0xD8);
+        if (orientation != 1) {
+            // "Exif\0\0", big-endian TIFF header, IFD0 at 8 with one entry: 0x0112 SHORT 1 = orientation.
+            byte[] exif = {'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
+                    0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+            out.write(0xFF);
+            out.write(0xE1);
+            out.write(0);
+            out.write(exif.length + 2);
+            out.write(exif, 0, exif.length);
+        }
+        out.write(segmentsAndScan, 0, segmentsAndScan.length);
+        return out.toByteArray();
+    }
+
+    /** The orientation tag of an EXIF block (TIFF structure at {@code tiff}), or 1 when absent or unreadable. */
+    static int exifOrientation(byte[] d, int tiff, int length) {
+        int end = Math.min(d.length, tiff + length);
+        if (length < 8 || end - tiff < 8) {
+            return 1;
+        }
+        boolean little;
+        if (d[tiff] == 'I' && d[tiff + 1] == 'I') {
+            little = true;
+        } else if (d[tiff] == 'M' && d[tiff + 1] == 'M') {
+            little = false;
+        } else {
+            return 1;
+        }
+        long first = u16(d, tiff + 4, little);
+        long second = u16(d, tiff + 6, little);
+        long ifd = little ? second << 16 | first : first << 16 | second; // offset of IFD0, 32 bits
+        if (ifd < 8 || tiff + ifd + 2 > end) {
+            return 1;
+        }
+        int entries = u16(d, (int) (tiff + ifd), little);
+        for (int k = 0; k < entries; k++) {
+            int e = (int) (tiff + ifd + 2 + 12L * k);
+            if (e + 12 > end) {
+                return 1;
+            }
+            if (u16(d, e, little) == 0x0112 && u16(d, e + 2, little) == 3) {
+                int value = u16(d, e + 8, little);
+                return value >= 1 && value <= 8 ? value : 1;
+            }
+        }
+        return 1;
+    }
+
+    private static int u16(byte[] d, int at, boolean little) {
+        int a = d[at] & 0xFF;
+        int b = d[at + 1] & 0xFF;
+        return little ? b << 8 | a : a << 8 | b;
     }
 
     private static String jpegSegmentName(byte[] d, int at, int marker) {

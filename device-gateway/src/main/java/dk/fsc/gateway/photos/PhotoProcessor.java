@@ -40,6 +40,7 @@ public final class PhotoProcessor {
             BufferedImage picture = read(original);
             byte[] cleaned;
             Set<String> removed;
+            int orientation = 1;
             if (format == ImageFormat.TIFF) {
                 cleaned = tiffWithoutMetadata(picture);
                 removed = Set.of("TIFF tags other than the picture's (EXIF, GPS, XMP, IPTC)");
@@ -47,12 +48,42 @@ public final class PhotoProcessor {
                 MetadataStripper.Result stripped = MetadataStripper.strip(format, original);
                 cleaned = stripped.bytes();
                 removed = stripped.removed();
+                orientation = stripped.orientation();
             }
-            return new Processed(cleaned, picture.getWidth(), picture.getHeight(), thumbnail(picture), removed);
+            return new Processed(cleaned, picture.getWidth(), picture.getHeight(), thumbnail(picture, orientation), removed);
         } catch (IllegalArgumentException | IOException e) {
             throw new RejectedMessage(RejectionCode.INVALID_IMAGE, "the " + format.contentType() + " image cannot be read: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /**
+     * Applies an EXIF orientation (2-8: mirrored and/or turned by 90, 180 or 270 degrees) to a
+     * small picture, pixel by pixel.
+     */
+    static BufferedImage upright(BufferedImage s, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return s;
+        }
+        int w = s.getWidth();
+        int h = s.getHeight();
+        boolean swap = orientation >= 5;
+        BufferedImage o = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < o.getHeight(); y++) {
+            for (int x = 0; x < o.getWidth(); x++) {
+                int rgb = switch (orientation) {
+                    case 2 -> s.getRGB(w - 1 - x, y);
+                    case 3 -> s.getRGB(w - 1 - x, h - 1 - y);
+                    case 4 -> s.getRGB(x, h - 1 - y);
+                    case 5 -> s.getRGB(y, x);
+                    case 6 -> s.getRGB(y, h - 1 - x);
+                    case 7 -> s.getRGB(w - 1 - y, h - 1 - x);
+                    default -> s.getRGB(w - 1 - y, x); // 8
+                };
+                o.setRGB(x, y, rgb);
+            }
+        }
+        return o;
     }
 
     private static BufferedImage read(byte[] data) throws IOException {
@@ -95,7 +126,8 @@ public final class PhotoProcessor {
         return out.toByteArray();
     }
 
-    private static byte[] thumbnail(BufferedImage picture) throws IOException {
+    /** The thumbnail is turned the way the camera's orientation tag says, so it shows upright. */
+    private static byte[] thumbnail(BufferedImage picture, int orientation) throws IOException {
         double scale = Math.min(1.0, (double) THUMBNAIL_EDGE / Math.max(picture.getWidth(), picture.getHeight()));
         int w = Math.max(1, (int) Math.round(picture.getWidth() * scale));
         int h = Math.max(1, (int) Math.round(picture.getHeight() * scale));
@@ -109,7 +141,7 @@ public final class PhotoProcessor {
             g.dispose();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!ImageIO.write(small, "jpeg", out)) {
+        if (!ImageIO.write(upright(small, orientation), "jpeg", out)) {
             throw new IOException("no JPEG writer");
         }
         return out.toByteArray();

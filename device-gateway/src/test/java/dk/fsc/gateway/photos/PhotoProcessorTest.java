@@ -39,6 +39,41 @@ class PhotoProcessorTest {
     }
 
     @Test
+    void keepsOnlyTheOrientationOfAPhotoTakenSidewaysAndTurnsTheThumbnail() throws Exception {
+        byte[] original = TestImages.jpegTakenSideways(640, 480);
+        assertEquals(6, orientationOf(original), "the test photo itself");
+
+        PhotoProcessor.Processed out = processor.process(ImageFormat.JPEG, original);
+
+        assertFalse(TestImages.contains(out.image(), TestImages.SECRET), "the rest of the EXIF block survived");
+        assertEquals(6, orientationOf(out.image()), "viewers must still turn it upright");
+        assertEquals(640, read(out.image()).getWidth(), "the picture itself is untouched");
+        BufferedImage thumbnail = read(out.thumbnail());
+        assertEquals(240, thumbnail.getWidth(), "the thumbnail is turned upright");
+        assertEquals(320, thumbnail.getHeight());
+    }
+
+    @Test
+    void turnsPixelsForEveryOrientation() {
+        BufferedImage s = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        s.setRGB(0, 0, 0xFF0000); // the top-left pixel as stored
+        int[][] expectedCorner = {{}, {}, {2, 0}, {2, 1}, {0, 1}, {0, 0}, {1, 0}, {1, 2}, {0, 2}};
+        for (int orientation = 2; orientation <= 8; orientation++) {
+            BufferedImage o = PhotoProcessor.upright(s, orientation);
+            int[] at = expectedCorner[orientation];
+            assertEquals(0xFF0000, o.getRGB(at[0], at[1]) & 0xFFFFFF, "orientation " + orientation);
+            assertEquals(orientation >= 5 ? 2 : 3, o.getWidth());
+        }
+    }
+
+    private static int orientationOf(byte[] jpeg) {
+        // The EXIF segment directly after SOI: FF D8 FF E1 len(2) "Exif\0\0" then the TIFF structure.
+        assertEquals(0xE1, jpeg[3] & 0xFF, "EXIF right after SOI");
+        int length = ((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF);
+        return MetadataStripper.exifOrientation(jpeg, 12, length - 8);
+    }
+
+    @Test
     void removesExifAndTextChunksFromAPng() throws Exception {
         byte[] original = TestImages.pngWithMetadata(300, 200);
         assertEquals(300, read(original).getWidth(), "the test PNG itself must be readable");

@@ -53,6 +53,30 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A JPEG as a phone writes one when held sideways: an EXIF block (little-endian, like most
+     * phones) with an image description holding the secret and orientation 6 (turn 90° clockwise).
+     */
+    public static byte[] jpegTakenSideways(int width, int height) throws IOException {
+        byte[] plain = encode(picture(width, height), "jpeg");
+        byte[] secret = (SECRET + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 24 + 4 + secret.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        tiff.putShort((short) 2);
+        tiff.putShort((short) 0x010E).putShort((short) 2).putInt(secret.length).putInt(8 + 2 + 24 + 4); // ImageDescription
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) 6).putShort((short) 0); // Orientation
+        tiff.putInt(0);
+        tiff.put(secret);
+        ByteArrayOutputStream exif = new ByteArrayOutputStream();
+        exif.writeBytes("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        exif.writeBytes(tiff.array());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(plain, 0, 2);
+        segment(out, 0xE1, exif.toByteArray());
+        out.write(plain, 2, plain.length - 2);
+        return out.toByteArray();
+    }
+
     /** A PNG with eXIf and tEXt chunks holding the secret, before the image data. */
     public static byte[] pngWithMetadata(int width, int height) throws IOException {
         byte[] plain = encode(picture(width, height), "png");

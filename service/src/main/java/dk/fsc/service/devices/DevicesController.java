@@ -187,8 +187,8 @@ class DevicesController {
             accounts.issue(id, id, password);
         } catch (BrokerAccounts.BrokerAccountException e) {
             LOG.warn("Issuing MQTT account of device {}: {}", id, e.getMessage());
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not create the device's account ("
-                    + e.getMessage() + "); nothing was registered, try again.");
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not take the device's account ("
+                    + e.getMessage() + "); nothing was changed, try again.");
         }
     }
 

@@ -87,7 +87,7 @@ class PhotosController {
         StaffUser user = StaffUser.of(auth);
         Stored photo = find(user, photoId);
         if (photo.thumbnailSha256() == null) {
-            throw ApiProblem.notFound("Photo " + photoId + " is a " + photo.view().contentType() + " document and has no thumbnail.");
+            throw ApiProblem.notFound("Photo " + photoId + " (" + photo.view().contentType() + ") has no thumbnail; only pictures have one.");
         }
         accessLog.record(user, photo.view().patientId(), "view photo thumbnail", "care", photoId.toString());
         return file(photo.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId);

@@ -77,6 +77,19 @@ public final class Fixtures {
         }
     }
 
+    /** The first column of the first row, e.g. of an INSERT ... RETURNING id. */
+    public long longValue(String sql, Object... values) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String text(String sql, Object... values) {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, values);

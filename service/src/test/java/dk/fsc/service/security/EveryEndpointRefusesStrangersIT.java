@@ -1,0 +1,202 @@
+package dk.fsc.service.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.web.router.Router;
+import io.micronaut.web.router.UriRouteInfo;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Walks every route of the API, found from the router (a new endpoint cannot be forgotten), with
+ * a real record of organisation A in every path variable, as an anonymous caller and as staff of
+ * organisation B (a clinician, the widest care role) and as FSC support (who never see clinical
+ * data). Every answer must be a refusal, and the same refusal as for a record that does not exist,
+ * so nobody learns whether organisation A's record is there.
+ */
+@MicronautTest(transactional = false)
+class EveryEndpointRefusesStrangersIT extends IntegrationTest {
+    /** Routes anyone may call, on purpose. */
+    private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus");
+    /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
+    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine");
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Inject
+    Router router;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    private record Target(String existing, String missing) {
+    }
+
+    @Test
+    void everyRouteStatesWhoMayCallIt() {
+        List<String> unstated = routes().stream()
+                .filter(r -> !PUBLIC.contains(r.getUriMatchTemplate().toString()))
+                .filter(r -> !r.getTargetMethod().getAnnotationMetadata().hasAnnotation(Secured.class))
+                .map(r -> r.getHttpMethod() + " " + r.getUriMatchTemplate()).toList();
+        assertTrue(unstated.isEmpty(), "routes without @Secured: " + unstated);
+    }
+
+    @Test
+    void strangersAreRefusedEverywhereWithoutLearningWhatExists() {
+        String orgA = fixtures.organisation();
+        UUID patient = fixtures.patient(orgA);
+        String device = fixtures.deviceOnLoanTo(patient, orgA);
+        long alert = fixtures.longValue("""
+                INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary) VALUES (?, ?, 'tobs', 'red', 'test')
+                RETURNING id""", patient, orgA);
+        UUID photo = UUID.randomUUID();
+        fixtures.update("""
+                INSERT INTO photos (id, device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, content_type,
+                                    sha256, size_bytes) VALUES (?, ?, 'p-1', ?, now(), 'w', 'other', 'leg', 'image/jpeg', ?, 1)""",
+                photo, device, patient, "0".repeat(64));
+        long quarantined = fixtures.longValue("""
+                INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
+                RETURNING id""", device);
+
+        String orgB = fixtures.organisation();
+        String clinicianB = token(fixtures.staff(orgB, "clinician"));
+        String support = token(fixtures.staff(orgB, "fsc_support"));
+
+        List<String> problems = new ArrayList<>();
+        int walked = 0;
+        for (UriRouteInfo<?, ?> route : routes()) {
+            String template = route.getUriMatchTemplate().toString();
+            if (PUBLIC.contains(template)) {
+                continue;
+            }
+            walked++;
+            HttpMethod method = route.getHttpMethod();
+            Target path = fill(template, patient, alert, photo, device, quarantined);
+            int anonymous = call(method, path.existing(), null).status;
+            if (anonymous != 401) {
+                problems.add(method + " " + template + " anonymous: " + anonymous + " instead of 401");
+            }
+            boolean hasRecord = !path.existing().equals(path.missing());
+            boolean fscWide = FSC_WIDE.stream().anyMatch(template::startsWith);
+            if (!hasRecord && !fscWide) {
+                continue; // the caller's own organisation's list, settings or stream: theirs to see
+            }
+            for (String[] caller : new String[][] {{"clinician of another organisation", clinicianB}, {"FSC support", support}}) {
+                if (fscWide && caller[1].equals(support)) {
+                    continue; // their own work
+                }
+                Answer existing = call(method, path.existing(), caller[1]);
+                Answer missing = call(method, path.missing(), caller[1]);
+                if (hasRecord) {
+                    if (existing.status < 400) {
+                        problems.add(method + " " + template + " as " + caller[0] + ": " + existing.status + " on A's record");
+                    }
+                    String a = normalised(existing.body, path.existing());
+                    String b = normalised(missing.body, path.missing());
+                    if (existing.status != missing.status || !a.equals(b)) {
+                        problems.add(method + " " + template + " as " + caller[0] + " tells existing (" + existing.status + " "
+                                + existing.body + ") from missing (" + missing.status + " " + missing.body + ")");
+                    }
+                } else if (fscWide && existing.status != 403) {
+                    problems.add(method + " " + template + " as " + caller[0] + ": " + existing.status + " instead of 403");
+                }
+            }
+        }
+        assertTrue(walked >= 30, "the router listed only " + walked + " routes");
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    private List<UriRouteInfo<?, ?>> routes() {
+        return router.uriRoutes().filter(r -> {
+            String t = r.getUriMatchTemplate().toString();
+            return t.startsWith("/api") || PUBLIC.contains(t);
+        }).toList();
+    }
+
+    /** The path with A's records, and the same path with records that do not exist. */
+    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined) {
+        String existing = template;
+        String missing = template;
+        String other = UUID.randomUUID().toString();
+        existing = existing.replace("{patientId}", patient.toString());
+        missing = missing.replace("{patientId}", other);
+        existing = existing.replace("{photoId}", photo.toString());
+        missing = missing.replace("{photoId}", other);
+        existing = existing.replace("{type}", "spo2");
+        missing = missing.replace("{type}", "spo2");
+        if (template.startsWith("/api/alerts/")) {
+            existing = existing.replace("{id}", String.valueOf(alert));
+            missing = missing.replace("{id}", "987654321");
+        } else if (template.startsWith("/api/devices/")) {
+            existing = existing.replace("{id}", device);
+            missing = missing.replace("{id}", "NO-SUCH-DEVICE");
+        } else if (template.startsWith("/api/quarantine/")) {
+            existing = existing.replace("{id}", String.valueOf(quarantined));
+            missing = missing.replace("{id}", "987654321");
+        }
+        assertFalse(existing.contains("{"), "a path variable this test does not know yet: " + template);
+        return new Target(existing, missing);
+    }
+
+    /** The answer with the record's id (and path) in its message replaced, so two answers can be compared. */
+    private static String normalised(String body, String path) {
+        String id = java.util.regex.Pattern.quote(idIn(path));
+        return body.replace(path, "{path}").replaceAll("(\"detail\":\"[^\"]*?)\\b" + id + "\\b", "$1{id}");
+    }
+
+    /** The record id in a path (the segment that is a UUID, a number or a device id), for comparing messages. */
+    private static String idIn(String path) {
+        for (String segment : path.split("/")) {
+            if (segment.matches("[0-9a-f-]{36}|[0-9]+|NO-SUCH-DEVICE|TEST-[A-Z0-9]+")) {
+                return segment;
+            }
+        }
+        return "\u0000";
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Answer call(HttpMethod method, String path, String token) {
+        MutableHttpRequest<Object> request = HttpRequest.create(method, path);
+        if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+            request.body(Map.of()).contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
+        if (token != null) {
+            request.bearerAuth(token);
+        }
+        try {
+            HttpResponse<String> response = http.toBlocking().exchange(request, String.class);
+            return new Answer(response.code(), response.getBody().orElse(""));
+        } catch (HttpClientResponseException e) {
+            String body = e.getResponse().getBody(String.class).orElse("");
+            // The problem's "instance" is the request path; compare the rest.
+            return new Answer(e.getStatus().getCode(), body.replaceAll("\"instance\":\"[^\"]*\"", ""));
+        }
+    }
+
+    private String token(Fixtures.Login login) {
+        HttpResponse<Map> response = http.toBlocking().exchange(
+                HttpRequest.POST("/login", Map.of("username", login.username(), "password", login.password())), Map.class);
+        return (String) response.body().get("access_token");
+    }
+}

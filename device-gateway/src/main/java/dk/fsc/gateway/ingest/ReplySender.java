@@ -22,6 +22,7 @@ final class ReplySender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options = new MqttConnectionOptions();
+    private volatile boolean closed;
 
     ReplySender(GatewayConfig config) throws MqttException {
         client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId() + "-replies", new MemoryPersistence());
@@ -37,31 +38,29 @@ final class ReplySender implements AutoCloseable {
         }
     }
 
-    /** Connects in the background; replies sent before the connection stands are counted as lost. */
+    /**
+     * Connects in the background, retrying until it stands (Paho's automatic reconnect only covers
+     * a connection that was once up); replies sent before then are counted as lost.
+     */
     void start() {
-        try {
-            client.connect(options);
-        } catch (MqttException e) {
-            LOG.warn("Reply connection to {} failed ({}); retrying", client.getServerURI(), e.getMessage());
-            retryLater();
-        }
-    }
-
-    private void retryLater() {
-        Thread retry = new Thread(() -> {
-            while (!client.isConnected()) {
+        Thread connector = new Thread(() -> {
+            long delay = 500;
+            while (!closed && !client.isConnected()) {
                 try {
-                    Thread.sleep(2_000);
                     client.connect(options).waitForCompletion(15_000);
-                } catch (InterruptedException e) {
-                    return;
                 } catch (MqttException e) {
-                    LOG.debug("Reply connection still down: {}", e.getMessage());
+                    LOG.debug("Reply connection to {} not up yet: {}", client.getServerURI(), e.getMessage());
+                    try {
+                        Thread.sleep(delay);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                    delay = Math.min(delay * 2, 10_000);
                 }
             }
         }, "mqtt-reply-connect");
-        retry.setDaemon(true);
-        retry.start();
+        connector.setDaemon(true);
+        connector.start();
     }
 
     boolean send(String deviceId, byte[] body) {
@@ -78,6 +77,7 @@ final class ReplySender implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000).waitForCompletion(3_000);

@@ -51,6 +51,30 @@ final class JsonFields {
         return root;
     }
 
+    /** Turns the object of a payload into a message; throws for a field that breaks the contract. */
+    interface ObjectReader {
+        Decoded read(JsonNode object) throws RejectedMessage;
+    }
+
+    /**
+     * Decodes a payload that holds one object (a photo, a status report): a payload that cannot
+     * be parsed and a field that breaks the contract both become an Invalid outcome, never an
+     * exception.
+     */
+    static Decoded decodeObject(byte[] payload, int maxBytes, ObjectReader reader) {
+        JsonNode root;
+        try {
+            root = parse(payload, maxBytes);
+        } catch (RejectedMessage e) {
+            return new Decoded.Invalid(null, e, payload);
+        }
+        try {
+            return reader.read(root);
+        } catch (RejectedMessage e) {
+            return new Decoded.Invalid(usableMessageId(root), e, payload);
+        }
+    }
+
     /** The message id of an object when it carries a usable one, else null (for replies to bad payloads). */
     static String usableMessageId(JsonNode node) {
         JsonNode id = node.isObject() ? node.get("messageId") : null;

@@ -26,17 +26,7 @@ public final class PhotoDecoder {
     }
 
     public Decoded decode(byte[] payload) {
-        JsonNode root;
-        try {
-            root = JsonFields.parse(payload, MAX_PAYLOAD_BYTES);
-        } catch (RejectedMessage e) {
-            return new Decoded.Invalid(null, e, payload);
-        }
-        try {
-            return new Decoded.Photo(photo(root), payload);
-        } catch (RejectedMessage e) {
-            return new Decoded.Invalid(JsonFields.usableMessageId(root), e, payload);
-        }
+        return JsonFields.decodeObject(payload, MAX_PAYLOAD_BYTES, node -> new Decoded.Photo(photo(node), payload));
     }
 
     private PhotoMessage photo(JsonNode node) throws RejectedMessage {

@@ -22,17 +22,7 @@ public final class StatusDecoder {
     }
 
     public Decoded decode(byte[] payload) {
-        JsonNode root;
-        try {
-            root = JsonFields.parse(payload, MAX_PAYLOAD_BYTES);
-        } catch (RejectedMessage e) {
-            return new Decoded.Invalid(null, e, payload);
-        }
-        try {
-            return new Decoded.Status(status(root), payload);
-        } catch (RejectedMessage e) {
-            return new Decoded.Invalid(JsonFields.usableMessageId(root), e, payload);
-        }
+        return JsonFields.decodeObject(payload, MAX_PAYLOAD_BYTES, node -> new Decoded.Status(status(node), payload));
     }
 
     private StatusReport status(JsonNode node) throws RejectedMessage {

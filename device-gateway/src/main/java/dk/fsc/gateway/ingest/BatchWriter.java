@@ -165,8 +165,7 @@ final class BatchWriter {
         while (running) {
             try {
                 store.quarantineRefused(message, detail);
-                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail)
-                        .of(Outcome.kindOf(message.message().topic())));
+                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind()));
             } catch (SQLException e) {
                 LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
                 Thread.sleep(1_000);

@@ -37,8 +37,8 @@ final class MessageParser {
             return Parsed.refused(message, deviceId, e);
         }
         return switch (topic.kind()) {
-            case readings -> Parsed.of(message, deviceId, readings.decode(message.payload()));
-            case status -> Parsed.of(message, deviceId, List.of(status.decode(message.payload())));
+            case readings -> Parsed.of(message, deviceId, topic.kind(), readings.decode(message.payload()));
+            case status -> Parsed.of(message, deviceId, topic.kind(), List.of(status.decode(message.payload())));
             case photos -> photo(message, deviceId);
         };
     }
@@ -46,13 +46,14 @@ final class MessageParser {
     private Parsed photo(Incoming message, String deviceId) {
         Decoded decoded = photos.decode(message.payload());
         if (!(decoded instanceof Decoded.Photo photo)) {
-            return Parsed.of(message, deviceId, List.of(decoded));
+            return Parsed.of(message, deviceId, DeviceTopic.Kind.photos, List.of(decoded));
         }
         try {
             PhotoProcessor.Processed processed = processor.process(photo.photo().format(), photo.photo().image());
-            return new Parsed(message, deviceId, null, List.of(photo), processed);
+            return new Parsed(message, deviceId, DeviceTopic.Kind.photos, null, List.of(photo), processed);
         } catch (RejectedMessage e) {
-            return Parsed.of(message, deviceId, List.of(new Decoded.Invalid(photo.messageId(), e, message.payload())));
+            return Parsed.of(message, deviceId, DeviceTopic.Kind.photos,
+                    List.of(new Decoded.Invalid(photo.messageId(), e, message.payload())));
         }
     }
 }

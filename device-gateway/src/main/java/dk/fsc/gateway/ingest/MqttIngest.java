@@ -95,8 +95,9 @@ public class MqttIngest implements MqttCallback {
     }
 
     private void subscribe() throws MqttException {
-        client.subscribe(filters(), qos()).waitForCompletion(15_000);
-        LOG.info("Gateway subscribed to {}", String.join(", ", filters()));
+        String[] filters = filters();
+        client.subscribe(filters, qos()).waitForCompletion(15_000);
+        LOG.info("Gateway subscribed to {}", String.join(", ", filters));
     }
 
     /**

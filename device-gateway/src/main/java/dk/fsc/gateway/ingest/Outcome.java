@@ -27,13 +27,4 @@ record Outcome(String deviceId, String messageId, Status status, RejectionCode c
     Outcome of(DeviceTopic.Kind messageKind) {
         return new Outcome(deviceId, messageId, status, code, detail, observations, messageKind);
     }
-
-    /** The kind named by a topic, or null for a topic that names none. */
-    static DeviceTopic.Kind kindOf(String topic) {
-        try {
-            return DeviceTopic.parse(topic).kind();
-        } catch (dk.fsc.gateway.contract.RejectedMessage e) {
-            return null;
-        }
-    }
 }

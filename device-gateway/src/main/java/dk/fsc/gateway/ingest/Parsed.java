@@ -1,6 +1,7 @@
 package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.contract.Decoded;
+import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.RejectedMessage;
 import dk.fsc.gateway.photos.PhotoProcessor;
 import java.util.List;
@@ -9,15 +10,17 @@ import java.util.List;
  * A message after the checks that need no database: its device id (when the topic names one)
  * and either the decoded objects or the reason the whole message is refused.
  *
+ * @param kind  what the topic says the message is; null when the topic names no kind
  * @param photo the cleaned file and thumbnail when the message is a valid photo, else null
  */
-record Parsed(Incoming message, String deviceId, RejectedMessage refused, List<Decoded> items, PhotoProcessor.Processed photo) {
+record Parsed(Incoming message, String deviceId, DeviceTopic.Kind kind, RejectedMessage refused, List<Decoded> items,
+              PhotoProcessor.Processed photo) {
 
     static Parsed refused(Incoming message, String deviceId, RejectedMessage reason) {
-        return new Parsed(message, deviceId, reason, List.of(), null);
+        return new Parsed(message, deviceId, null, reason, List.of(), null);
     }
 
-    static Parsed of(Incoming message, String deviceId, List<Decoded> items) {
-        return new Parsed(message, deviceId, null, items, null);
+    static Parsed of(Incoming message, String deviceId, DeviceTopic.Kind kind, List<Decoded> items) {
+        return new Parsed(message, deviceId, kind, null, items, null);
     }
 }

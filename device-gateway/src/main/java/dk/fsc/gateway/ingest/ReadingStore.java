@@ -2,7 +2,6 @@ package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.gateway.contract.Decoded;
-import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.PhotoMessage;
 import dk.fsc.gateway.contract.Reading;
@@ -139,16 +138,15 @@ class ReadingStore {
         List<Outcome> write(List<Parsed> batch) throws SQLException {
             List<Outcome> outcomes = new ArrayList<>();
             for (Parsed p : batch) {
-                DeviceTopic.Kind kind = Outcome.kindOf(p.message().topic());
                 if (p.refused() != null) {
                     if (quarantineRejections) {
                         quarantine(p.message().topic(), p.deviceId(), null, p.refused().code(), p.refused().detail(), p.message().payload());
                     }
-                    outcomes.add(Outcome.rejected(p.deviceId(), null, p.refused().code(), p.refused().detail()).of(kind));
+                    outcomes.add(Outcome.rejected(p.deviceId(), null, p.refused().code(), p.refused().detail()));
                     continue;
                 }
                 for (Decoded item : p.items()) {
-                    outcomes.add(write(p, item).of(kind));
+                    outcomes.add(write(p, item).of(p.kind()));
                 }
             }
             if (readingInsert != null) {

@@ -1,5 +1,6 @@
 package dk.fsc.service.devices;
 
+import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
@@ -193,9 +194,8 @@ class DevicesController {
     }
 
     private Credentials credentials(String id, String password) {
-        List<String> topics = Arrays.stream(dk.fsc.gateway.contract.DeviceTopic.Kind.values())
-                .map(k -> dk.fsc.gateway.contract.DeviceTopic.PREFIX + id + "/" + k.name()).toList();
-        return new Credentials(id, id, password, topics, dk.fsc.gateway.contract.DeviceTopic.repliesTopic(id), accounts.describe());
+        List<String> topics = Arrays.stream(DeviceTopic.Kind.values()).map(k -> DeviceTopic.PREFIX + id + "/" + k.name()).toList();
+        return new Credentials(id, id, password, topics, DeviceTopic.repliesTopic(id), accounts.describe());
     }
 
     private DeviceView view(ResultSet rs) throws SQLException {

@@ -66,35 +66,28 @@ public final class Fixtures {
     }
 
     public long count(String sql, Object... values) {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, values);
-            try (var rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return firstColumn(sql, values, rs -> rs.getLong(1));
     }
 
     /** The first column of the first row, e.g. of an INSERT ... RETURNING id. */
     public long longValue(String sql, Object... values) {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, values);
-            try (var rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return firstColumn(sql, values, rs -> rs.getLong(1));
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
     public String text(String sql, Object... values) {
+        return firstColumn(sql, values, rs -> rs.getString(1));
+    }
+
+    private interface Column<T> {
+        T read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    private <T> T firstColumn(String sql, Object[] values, Column<T> column) {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, values);
             try (var rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? column.read(rs) : null;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -1,20 +1,16 @@
 package dk.fsc.service.testing;
 
+import dk.fsc.service.platform.MqttMessageCallback;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A home device in a test: publishes on its topics and collects the replies it gets. */
 public final class TestDevice implements AutoCloseable {
@@ -26,32 +22,8 @@ public final class TestDevice implements AutoCloseable {
         this.deviceId = deviceId;
         this.client = new MqttClient(brokerUrl, "test-device-" + deviceId + "-" + UUID.randomUUID().toString().substring(0, 6),
                 new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                replies.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
+        client.setCallback((MqttMessageCallback) (topic, message) ->
+                replies.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         if (username != null) {

@@ -31,6 +31,13 @@ public class GatewayConfig {
     private Duration futureTolerance = Duration.ofMinutes(5);
     /** How old a reading may be when it arrives (devices send backlogs after being offline). */
     private Duration backlogWindow = Duration.ofDays(30);
+    /**
+     * Messages per second one device may send, sustained (0: no limit); more are refused with
+     * RATE_LIMITED and kept in quarantine. Devices send a few a day; this stops a runaway one.
+     */
+    private double deviceRate = 10;
+    /** Messages one device may send at once before the rate applies (a backlog sent one reading per message). */
+    private int deviceBurst = 1000;
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -56,4 +63,8 @@ public class GatewayConfig {
     public void setFutureTolerance(Duration futureTolerance) { this.futureTolerance = futureTolerance; }
     public Duration getBacklogWindow() { return backlogWindow; }
     public void setBacklogWindow(Duration backlogWindow) { this.backlogWindow = backlogWindow; }
+    public double getDeviceRate() { return deviceRate; }
+    public void setDeviceRate(double deviceRate) { this.deviceRate = deviceRate; }
+    public int getDeviceBurst() { return deviceBurst; }
+    public void setDeviceBurst(int deviceBurst) { this.deviceBurst = deviceBurst; }
 }

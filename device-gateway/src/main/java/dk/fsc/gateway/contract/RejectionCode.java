@@ -38,5 +38,7 @@ public enum RejectionCode {
     /** A photo's image is not what its contentType says, or cannot be read. */
     INVALID_IMAGE,
     /** The database refused the message for a reason of its own; it is kept for an operator. */
-    STORE_REFUSED
+    STORE_REFUSED,
+    /** The device sent more messages than its rate allows; the message is kept in quarantine. Send slower. */
+    RATE_LIMITED
 }

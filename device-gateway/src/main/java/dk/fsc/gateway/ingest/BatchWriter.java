@@ -3,7 +3,10 @@ package dk.fsc.gateway.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.DeviceTopic;
+import dk.fsc.gateway.contract.RejectedMessage;
 import dk.fsc.gateway.contract.RejectionCode;
+import dk.fsc.gateway.limits.RateLimiter;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -32,6 +35,8 @@ final class BatchWriter {
     private final GatewayMetrics metrics;
     private final int batchSize;
     private final MessageParser parser;
+    private final RateLimiter deviceRate;
+    private final double deviceRatePerSecond;
     private final ObjectMapper json = new ObjectMapper();
     private final Thread thread;
     private volatile boolean running = true;
@@ -46,6 +51,8 @@ final class BatchWriter {
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
         this.parser = new MessageParser(Clock.systemUTC(), config);
+        this.deviceRatePerSecond = config.getDeviceRate();
+        this.deviceRate = config.getDeviceRate() > 0 ? new RateLimiter(config.getDeviceRate(), Math.max(1, config.getDeviceBurst())) : null;
         this.thread = new Thread(this::run, "gateway-batch-writer");
     }
 
@@ -109,7 +116,7 @@ final class BatchWriter {
     private void writeAndAcknowledge(List<Incoming> batch) throws InterruptedException {
         List<Parsed> parsed = new ArrayList<>(batch.size());
         for (Incoming message : batch) {
-            parsed.add(parser.parse(message));
+            parsed.add(withinRate(message));
         }
         long started = System.nanoTime();
         List<Outcome> outcomes = storeWithRetry(parsed);
@@ -124,6 +131,20 @@ final class BatchWriter {
             metrics.outcome(outcome);
             reply(outcome);
         }
+    }
+
+    /** Parsed, unless its device is over its rate: then refused before any parsing work, and quarantined. */
+    private Parsed withinRate(Incoming message) {
+        if (deviceRate != null) {
+            String deviceId = DeviceTopic.deviceIdOf(message.topic());
+            long wait = deviceRate.take(deviceId == null ? message.topic() : deviceId);
+            if (wait > 0) {
+                return Parsed.refused(message, deviceId, new RejectedMessage(RejectionCode.RATE_LIMITED,
+                        "more than " + deviceRatePerSecond + " messages per second from this device; this one is kept in "
+                                + "quarantine. Wait " + wait + " s and send more slowly."));
+            }
+        }
+        return parser.parse(message);
     }
 
     private List<Outcome> storeWithRetry(List<Parsed> batch) throws InterruptedException {

@@ -1,9 +1,12 @@
 package dk.fsc.service.alerts;
 
+import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.PgNotifications;
 import dk.fsc.service.platform.Sql;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -38,7 +41,7 @@ public class AlertFeed {
         void close();
     }
 
-    private record Subscriber(String organisation, Consumer<AlertEventView> sink) {
+    private record Subscriber(String organisation, String viewer, Consumer<AlertEventView> sink) {
     }
 
     private record Pending(Subscriber subscriber, long after) {
@@ -52,8 +55,14 @@ public class AlertFeed {
     private volatile boolean running = true;
     private volatile long lastSent = -1;
 
-    AlertFeed(DataSource dataSource, @Nullable DataSourceResolver resolver, PgNotifications notifications) {
+    private final int maxPerViewer;
+    private final int maxStreams;
+
+    AlertFeed(DataSource dataSource, @Nullable DataSourceResolver resolver, PgNotifications notifications,
+              @Value("${fsc.alerts.max-streams-per-user:5}") int maxPerViewer, @Value("${fsc.alerts.max-streams:2000}") int maxStreams) {
         this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.maxPerViewer = maxPerViewer;
+        this.maxStreams = maxStreams;
         notifications.listen("fsc_alert_events", wake::release);
         this.thread = new Thread(this::run, "alert-feed");
         thread.setDaemon(true);
@@ -63,10 +72,21 @@ public class AlertFeed {
     /**
      * Streams the organisation's alert events to {@code sink}: those after {@code afterId} first
      * (a reconnect with Last-Event-ID), then new ones as they happen. A null {@code afterId}
-     * starts with the next new event.
+     * starts with the next new event. A viewer may hold {@code fsc.alerts.max-streams-per-user}
+     * streams and the service {@code fsc.alerts.max-streams}; past that the answer is 429.
      */
-    public Subscription subscribe(String organisation, Long afterId, Consumer<AlertEventView> sink) {
-        Subscriber subscriber = new Subscriber(organisation, sink);
+    public synchronized Subscription subscribe(String organisation, String viewer, Long afterId, Consumer<AlertEventView> sink) {
+        if (openStreams() >= maxStreams) {
+            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "The service has " + maxStreams
+                    + " open alert streams, its limit; try again shortly.");
+        }
+        long mine = java.util.stream.Stream.concat(live.values().stream(), joining.stream().map(Pending::subscriber))
+                .filter(s -> s.viewer().equals(viewer)).count();
+        if (mine >= maxPerViewer) {
+            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "You have " + mine + " alert streams open, the most one account may "
+                    + "have; close one (another tab or screen) and try again.");
+        }
+        Subscriber subscriber = new Subscriber(organisation, viewer, sink);
         // Without Last-Event-ID the stream starts from what has been sent so far, so events that
         // commit while the subscription is being registered are not lost.
         long sent = lastSent;
@@ -79,7 +99,7 @@ public class AlertFeed {
     }
 
     public int openStreams() {
-        return live.size();
+        return live.size() + joining.size();
     }
 
     private void run() {

@@ -32,7 +32,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Sinks;
 
 /**
  * The alerts feed of an organisation's nurses and clinicians: the worklist, one alert with its
@@ -68,7 +68,7 @@ class AlertsController {
      *               {@code acknowledged}, {@code resolved} or {@code all}
      */
     @Get
-    @Transactional(readOnly = true)
+    @Transactional
     List<AlertView> worklist(@Nullable @QueryValue String status, @Nullable @QueryValue Integer limit, Authentication auth)
             throws SQLException {
         String filter = status == null ? "active" : status;
@@ -84,9 +84,13 @@ class AlertsController {
             case "all" -> "";
             default -> " AND a.status = '" + filter + "'";
         };
-        return sql().list(SELECT + where + "\n" + """
+        StaffUser user = StaffUser.of(auth);
+        List<AlertView> alerts = sql().list(SELECT + where + "\n" + """
                  ORDER BY CASE a.severity WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, a.opened_at, a.id
-                 LIMIT ?""", rs -> view(rs, null), StaffUser.of(auth).organisationId(), rows);
+                 LIMIT ?""", rs -> view(rs, null), user.organisationId(), rows);
+        // The worklist names citizens and their alerts: each one shown is a line in their access log.
+        accessLog.recordEach(user, alerts.stream().map(AlertView::patientId).toList(), "read alert worklist", "care");
+        return alerts;
     }
 
     @Get("/{id}")
@@ -159,13 +163,19 @@ class AlertsController {
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<?>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
-        String organisation = StaffUser.of(auth).organisationId();
+        StaffUser user = StaffUser.of(auth);
         Long after = parseEventId(lastEventId);
-        Flux<Event<?>> events = Flux.create(sink -> {
-            AlertFeed.Subscription subscription = feed.subscribe(organisation, after,
-                    event -> sink.next(Event.of(event).id(String.valueOf(event.id()))));
-            sink.onDispose(subscription::close);
-        }, FluxSink.OverflowStrategy.BUFFER);
+        // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
+        // events that arrive before the response is subscribed wait in the unicast buffer.
+        Sinks.Many<Event<?>> out = Sinks.many().unicast().onBackpressureBuffer();
+        AlertFeed.Subscription subscription = feed.subscribe(user.organisationId(), user.username(), after, event -> {
+            // Each event shown names a citizen: logged before it is sent.
+            accessLog.record(user, event.patientId(), "alert stream event " + event.id(), "care", "alert " + event.alertId());
+            if (out.tryEmitNext(Event.of(event).id(String.valueOf(event.id()))).isFailure()) {
+                throw new IllegalStateException("stream closed"); // the feed drops this subscriber
+            }
+        });
+        Flux<Event<?>> events = out.asFlux().doFinally(signal -> subscription.close());
         // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
         // an event without data is ignored by EventSource clients.
         Flux<Event<?>> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> Event.of("").comment("keep-alive"));

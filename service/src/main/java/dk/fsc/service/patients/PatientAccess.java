@@ -25,7 +25,15 @@ public class PatientAccess {
         return patients.findByIdAndOrganisationId(patientId, user.organisationId()).orElseThrow(() -> notFound(patientId));
     }
 
-    private static ApiProblem notFound(UUID patientId) {
+    /** The patient, when the caller is staff of the patient's organisation in one of {@code roles}; else "not found". */
+    public Patient requireOrganisation(StaffUser user, UUID patientId, java.util.Set<String> roles) {
+        if (!roles.contains(user.role())) {
+            throw notFound(patientId);
+        }
+        return patients.findByIdAndOrganisationId(patientId, user.organisationId()).orElseThrow(() -> notFound(patientId));
+    }
+
+    public static ApiProblem notFound(UUID patientId) {
         return ApiProblem.notFound("No patient " + patientId + " among your organisation's citizens.");
     }
 }

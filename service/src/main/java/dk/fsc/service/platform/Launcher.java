@@ -67,7 +67,7 @@ public final class Launcher implements AutoCloseable {
             gatewayUser = "fsc-gateway";
             gatewayPassword = PasswordHasher.randomSecret(24);
             LOG.info("No FSC_MQTT_URL: starting the embedded MQTT 5 broker on port {}", s.mqttPort());
-            EmbeddedBroker broker = EmbeddedBroker.start(s.dataDir().resolve("mqtt"), "0.0.0.0", s.mqttPort(),
+            EmbeddedBroker broker = EmbeddedBroker.start(s.dataDir().resolve("mqtt"), s.bindAddress(), s.mqttPort(),
                     new BrokerAccess(gatewayUser, gatewayPassword, dbUrl, s.dbUser(), s.dbPassword()));
             started.add(broker);
             brokerUrl = broker.url();
@@ -91,7 +91,12 @@ public final class Launcher implements AutoCloseable {
         p.put("fsc.demo.credentials-file", s.dataDir().resolve("demo-credentials.json").toString());
         p.put("micronaut.security.token.jwt.signatures.secret.generator.secret",
                 s.jwtSecret() != null ? s.jwtSecret() : LocalSecrets.jwtSecret(s.dataDir()));
+        p.put("micronaut.server.host", s.bindAddress());
         p.put("fsc.cpr-key", s.cprKey() != null ? s.cprKey() : LocalSecrets.cprKey(s.dataDir()));
+        if (s.oidcJwksUrl() != null) {
+            // Staff tokens from the organisations' OpenID Connect provider, besides built-in logins.
+            p.put("micronaut.security.token.jwt.signatures.jwks.oidc.url", s.oidcJwksUrl());
+        }
 
         // Not Micronaut.run: its own shutdown hook would race ours, which must stop the
         // embedded database and broker only after the context (and the gateway) closed.

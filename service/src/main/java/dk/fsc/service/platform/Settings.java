@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassword, String mqttUrl, int mqttPort,
                        String mqttUsername, String mqttPassword, Path dataDir, boolean demoData,
-                       String jwtSecret, String cprKey, boolean gatewayEnabled) {
+                       String jwtSecret, String cprKey, boolean gatewayEnabled, String oidcJwksUrl,
+                       String bindAddress) {
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String dbUrl = jdbcUrl(blankToNull(env.get("FSC_DB_URL")));
@@ -29,7 +30,9 @@ public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassw
                 Boolean.parseBoolean(env.getOrDefault("FSC_DEMO_DATA", String.valueOf(dbUrl == null))),
                 blankToNull(env.get("FSC_JWT_SECRET")),
                 blankToNull(env.get("FSC_CPR_KEY")),
-                !"false".equalsIgnoreCase(env.getOrDefault("FSC_GATEWAY_ENABLED", "true")));
+                !"false".equalsIgnoreCase(env.getOrDefault("FSC_GATEWAY_ENABLED", "true")),
+                blankToNull(env.get("FSC_OIDC_JWKS_URL")),
+                env.getOrDefault("FSC_BIND_ADDRESS", "0.0.0.0").strip());
     }
 
     public boolean embeddedDatabase() {

@@ -64,6 +64,15 @@ public final class Sql {
         }
     }
 
+    /** An SQL array of {@code type} (e.g. "bigint", "bytea") to bind as one parameter. */
+    public java.sql.Array array(String type, Object[] values) {
+        try {
+            return connection.createArrayOf(type, values);
+        } catch (SQLException e) {
+            throw new DataError(e);
+        }
+    }
+
     /** A nullable double column (JDBC reads SQL NULL as 0). */
     public static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);

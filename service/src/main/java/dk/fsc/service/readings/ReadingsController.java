@@ -70,18 +70,9 @@ class ReadingsController {
         }
         List<ReadingView> found = readings.history(patientId, type, start, end, rows + 1);
         boolean truncated = found.size() > rows;
-        accessLog.record(user, patientId, "read readings", purposeOf(purpose),
+        accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose),
                 (type == null ? "all types" : type) + " " + start + " to " + end);
         return new ReadingHistory(patientId, type, start, end, rows, truncated, truncated ? found.subList(0, rows) : found);
-    }
-
-    /** The stated purpose, bounded and printable, for the access log. */
-    private static String purposeOf(String header) {
-        if (header == null || header.isBlank()) {
-            return "care";
-        }
-        String clean = header.replaceAll("\\p{Cntrl}", " ").strip();
-        return clean.length() > 200 ? clean.substring(0, 200) : clean;
     }
 
     private static Instant instant(String name, String value) {

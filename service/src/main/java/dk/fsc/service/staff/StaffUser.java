@@ -19,6 +19,8 @@ public record StaffUser(String username, String role, String organisationId) {
         public static final String FSC_SUPPORT = "fsc_support";
         public static final String FSC_ADMIN = "fsc_admin";
         public static final String ORG_ADMIN = "org_admin";
+        /** A citizen signed in through the OpenID Connect provider: sees only who accessed their own data. */
+        public static final String CITIZEN = "citizen";
 
         private Role() {
         }

@@ -60,6 +60,8 @@ class NoLossUnderFaultsIT {
                      // One gateway, plain subscription: Mosquitto 2.0 restores it after a restart (not a shared one).
                      "FSC_GATEWAY_SHARE_GROUP", "",
                      "FSC_GATEWAY_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()),
+                     // 100 simulated devices at 30 messages/s each, far past a real device's rate limit
+                     "FSC_DEVICE_RATE", "0",
                      "FSC_BLOB_DIR", folder.resolve("blobs").toString()), folder.resolve("gateway.log"));
              ReadingPublisher publisher = new ReadingPublisher(broker.url(), broker.simulatorUser, broker.simulatorPassword, devices)) {
             gateway.start();

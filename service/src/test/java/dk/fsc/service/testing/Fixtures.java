@@ -1,5 +1,6 @@
 package dk.fsc.service.testing;
 
+import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.platform.security.PasswordHasher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,10 +9,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Small builders for test data, written straight to the test database with unique ids. */
 public final class Fixtures {
+    private static final CprCipher CIPHER = new CprCipher(TestInfrastructure.cprKey(), "");
     private final TestInfrastructure.Database db = TestInfrastructure.database();
 
     /** A staff login made by {@link #nurse}. */
@@ -37,11 +38,14 @@ public final class Fixtures {
     }
 
     public UUID patient(String organisation) {
+        return patient(organisation, TestCprs.next());
+    }
+
+    /** A patient with this CPR number, encrypted and hashed with the test run's key as the service does. */
+    public UUID patient(String organisation, String cpr) {
         UUID id = UUID.randomUUID();
-        byte[] fakeHash = new byte[32];
-        ThreadLocalRandom.current().nextBytes(fakeHash);
         update("INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)",
-                id, organisation, "Test Patient", new byte[] {1}, fakeHash);
+                id, organisation, "Test Patient", CIPHER.encrypt(cpr), CIPHER.lookupHash(cpr));
         return id;
     }
 
@@ -75,6 +79,10 @@ public final class Fixtures {
     }
 
     /** The first column of the first row as text, or null when there is no row. */
+    public byte[] bytes(String sql, Object... values) {
+        return firstColumn(sql, values, rs -> rs.getBytes(1));
+    }
+
     public String text(String sql, Object... values) {
         return firstColumn(sql, values, rs -> rs.getString(1));
     }

@@ -2,8 +2,6 @@ package dk.fsc.service.testing;
 
 import dk.fsc.service.platform.security.PasswordHasher;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -32,9 +30,7 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         p.put("fsc.gateway.share-group", "fsc-test-" + runId);
         p.put("micronaut.server.port", "-1");
         p.put("micronaut.security.token.jwt.signatures.secret.generator.secret", PasswordHasher.randomSecret(48));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        p.put("fsc.cpr-key", Base64.getEncoder().encodeToString(key));
+        p.put("fsc.cpr-key", TestInfrastructure.cprKey());
         p.put("fsc.demo.enabled", "false");
         p.put("fsc.blobs.dir", TestInfrastructure.scratch("blobs-" + runId).toString());
         return p;

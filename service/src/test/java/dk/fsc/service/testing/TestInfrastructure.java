@@ -49,6 +49,18 @@ public final class TestInfrastructure {
         return database;
     }
 
+    private static String cprKey;
+
+    /** One CPR key per test run (random, test only), so every test context can read the fixtures' patients. */
+    public static synchronized String cprKey() {
+        if (cprKey == null) {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            cprKey = java.util.Base64.getEncoder().encodeToString(key);
+        }
+        return cprKey;
+    }
+
     public static synchronized String brokerUrl() {
         if (brokerUrl == null) {
             brokerUrl = startBroker();

@@ -1,0 +1,187 @@
+package dk.fsc.service.audit;
+
+import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.security.CprCipher;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Who has worked with a citizen's data. Staff of the patient's organisation read the full log of
+ * that record; the citizen, signed in through the OpenID Connect provider (MitID), reads every
+ * organisation's log of their data, in plain words. Both as JSON or, with {@code format=csv}, as
+ * a CSV file. Reading the log is itself logged.
+ */
+@Controller
+class AccessLogController {
+    private static final int MAX_ROWS = 10_000;
+    private static final Map<String, String> ROLE_WORDS = Map.of(
+            StaffUser.Role.NURSE, "nurse", StaffUser.Role.CLINICIAN, "doctor or clinician",
+            StaffUser.Role.ORG_ADMIN, "administrator of the organisation", StaffUser.Role.FSC_SUPPORT, "FSC support",
+            StaffUser.Role.FSC_ADMIN, "FSC administrator");
+    private static final String SELECT = """
+            SELECT l.id, l.at, l.username, coalesce(s.display_name, l.username) AS person, l.organisation_id,
+                   coalesce(o.name, l.organisation_id) AS organisation, l.role, l.action, l.purpose, l.detail
+              FROM access_log l
+              LEFT JOIN staff_users s ON s.username = l.username
+              LEFT JOIN organisations o ON o.id = l.organisation_id
+             WHERE""";
+    private final DataSource dataSource;
+    private final PatientAccess access;
+    private final AccessLog accessLog;
+    private final CprCipher cipher;
+    private final String cprClaim;
+
+    AccessLogController(DataSource dataSource, PatientAccess access, AccessLog accessLog, CprCipher cipher,
+                        @Value("${fsc.oidc.cpr-claim:cpr}") String cprClaim) {
+        this.dataSource = dataSource;
+        this.access = access;
+        this.accessLog = accessLog;
+        this.cipher = cipher;
+        this.cprClaim = cprClaim;
+    }
+
+    /** A line as staff see it. */
+    @Serdeable
+    record StaffLine(long id, Instant at, String username, String name, String organisationId, String role, String action,
+                     String purpose, @Nullable String detail) {
+        static final List<String> CSV = List.of("id", "at", "username", "name", "organisation_id", "role", "action", "purpose", "detail");
+
+        List<Object> values() {
+            return List.of(id, at, username, name, organisationId, role, action, purpose, detail == null ? "" : detail);
+        }
+    }
+
+    /** A line as the citizen sees it: who, from which organisation, in what role, what and why. */
+    @Serdeable
+    record CitizenLine(Instant at, String person, String organisation, String role, String action, String purpose) {
+        static final List<String> CSV = List.of("at", "person", "organisation", "role", "action", "purpose");
+
+        List<Object> values() {
+            return List.of(at, person, organisation, role, action, purpose);
+        }
+    }
+
+    /**
+     * The access log of one patient record, newest first.
+     *
+     * @param from   ISO 8601 instant, inclusive (default: the beginning)
+     * @param to     ISO 8601 instant, exclusive (default: now)
+     * @param format {@code json} (default) or {@code csv}
+     */
+    @Get("/api/patients/{patientId}/access-log")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.ORG_ADMIN})
+    @Transactional
+    HttpResponse<?> forStaff(@PathVariable UUID patientId, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                             @Nullable @QueryValue Integer limit, @Nullable @QueryValue String format,
+                             @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) throws SQLException {
+        StaffUser user = StaffUser.of(auth);
+        access.requireOrganisation(user, patientId, Set.of(StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.ORG_ADMIN));
+        boolean csv = csv(format);
+        Range range = Range.of(from, to, limit);
+        List<StaffLine> lines = Sql.on(dataSource.getConnection()).list(SELECT + " " + """
+                l.patient_id = ? AND l.at >= ? AND l.at < ? ORDER BY l.at DESC, l.id DESC LIMIT ?""",
+                rs -> new StaffLine(rs.getLong("id"), Sql.instant(rs, "at"), rs.getString("username"), rs.getString("person"),
+                        rs.getString("organisation_id"), rs.getString("role"), rs.getString("action"), rs.getString("purpose"),
+                        rs.getString("detail")), patientId, range.from(), range.to(), range.limit());
+        // Logged after the read, so the answer shows the log as it was when asked.
+        accessLog.record(user, patientId, "read access log", AccessLog.purpose(purpose), csv ? "csv" : null);
+        return csv ? csvFile("access-log-" + patientId + ".csv", StaffLine.CSV, lines, StaffLine::values) : HttpResponse.ok(lines);
+    }
+
+    /** The signed-in citizen's own access log across every organisation that has a record of them. */
+    @Get("/api/me/access-log")
+    @Secured(StaffUser.Role.CITIZEN)
+    @Transactional(readOnly = true)
+    HttpResponse<?> forCitizen(@Nullable @QueryValue String from, @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
+                               @Nullable @QueryValue String format, Authentication auth) throws SQLException {
+        Object claim = auth.getAttributes().get(cprClaim);
+        String cpr = claim == null ? null : CprCipher.normalise(claim.toString());
+        if (!CprCipher.isValid(cpr)) {
+            throw ApiProblem.badRequest("Your sign-in did not carry a CPR number this service can read; sign in again with MitID.");
+        }
+        boolean csv = csv(format);
+        Range range = Range.of(from, to, limit);
+        Sql sql = Sql.on(dataSource.getConnection());
+        List<byte[]> hashes = cipher.lookupHashes(cpr);
+        List<CitizenLine> lines = sql.list(SELECT + " " + """
+                l.patient_id IN (SELECT id FROM patients WHERE cpr_hash = ANY (?))
+                  AND l.at >= ? AND l.at < ? ORDER BY l.at DESC, l.id DESC LIMIT ?""",
+                rs -> new CitizenLine(Sql.instant(rs, "at"), rs.getString("person"), rs.getString("organisation"),
+                        ROLE_WORDS.getOrDefault(rs.getString("role"), rs.getString("role")), rs.getString("action"),
+                        rs.getString("purpose")),
+                sql.array("bytea", hashes.toArray(new byte[0][])), range.from(), range.to(), range.limit());
+        return csv ? csvFile("who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
+    }
+
+    private record Range(Instant from, Instant to, int limit) {
+        static Range of(String from, String to, Integer limit) {
+            Instant end = to == null ? Instant.now() : instant("to", to);
+            Instant start = from == null ? Instant.EPOCH : instant("from", from);
+            if (!start.isBefore(end)) {
+                throw ApiProblem.badRequest("from (" + start + ") must be before to (" + end + ")");
+            }
+            int rows = limit == null ? 1000 : limit;
+            if (rows < 1 || rows > MAX_ROWS) {
+                throw ApiProblem.badRequest("limit must be between 1 and " + MAX_ROWS);
+            }
+            return new Range(start, end, rows);
+        }
+
+        private static Instant instant(String name, String value) {
+            try {
+                return java.time.OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset, e.g. 2026-11-22T07:30:00+01:00 (encode + as %2B)");
+            }
+        }
+    }
+
+    private static boolean csv(String format) {
+        if (format == null || format.equals("json")) {
+            return false;
+        }
+        if (format.equals("csv")) {
+            return true;
+        }
+        throw ApiProblem.badRequest("format must be json or csv");
+    }
+
+    private static <T> HttpResponse<String> csvFile(String name, List<String> header, List<T> lines, Function<T, List<Object>> values) {
+        StringBuilder out = new StringBuilder(String.join(",", header)).append("\r\n");
+        for (T line : lines) {
+            out.append(values.apply(line).stream().map(v -> csvField(String.valueOf(v))).collect(Collectors.joining(","))).append("\r\n");
+        }
+        return HttpResponse.ok(out.toString()).contentType(new MediaType("text/csv; charset=utf-8"))
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    }
+
+    /** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet does not run it as a formula. */
+    static String csvField(String value) {
+        String v = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        boolean quote = v.chars().anyMatch(c -> c == '"' || c == ',' || c == '\n' || c == '\r');
+        return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}

@@ -1,0 +1,87 @@
+package dk.fsc.service.platform.security;
+
+import dk.fsc.gateway.limits.RateLimiter;
+import dk.fsc.service.platform.Problem;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
+import java.security.Principal;
+import java.util.Map;
+
+/**
+ * What every HTTP answer gets: a rate limit per account (per client address before login, and
+ * a stricter one for {@code POST /login}) answered with 429 and Retry-After, and the security
+ * headers a browser needs to keep the API's answers from being sniffed, framed, cached or sent
+ * on as a referrer. Runs after the security filter, so the account is known.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+class HttpHardening implements Ordered {
+    private static final Map<String, String> HEADERS = Map.of(
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'",
+            "Referrer-Policy", "no-referrer",
+            "Cross-Origin-Resource-Policy", "same-origin",
+            "Strict-Transport-Security", "max-age=31536000");
+    private final RateLimiter accounts;
+    private final RateLimiter logins;
+
+    private final HttpClientAddressResolver addresses;
+
+    HttpHardening(HttpClientAddressResolver addresses, @Value("${fsc.rate-limit.requests-per-second:20}") double perSecond,
+                  @Value("${fsc.rate-limit.burst:200}") int burst,
+                  @Value("${fsc.rate-limit.logins-per-minute:10}") double loginsPerMinute) {
+        this.addresses = addresses;
+        this.accounts = new RateLimiter(perSecond, burst);
+        this.logins = new RateLimiter(loginsPerMinute / 60.0, (int) Math.max(1, loginsPerMinute));
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.after();
+    }
+
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> limit(HttpRequest<?> request) {
+        // The client's address; behind a proxy, set micronaut.server.client-address-header (e.g. X-Forwarded-For).
+        String address = addresses.resolve(request);
+        if (request.getPath().equals("/login")) {
+            return refusal(request, logins.take("login " + address), "Too many login attempts from your address; wait ");
+        }
+        String account = request.getUserPrincipal().map(Principal::getName).map(n -> "account " + n).orElse("address " + address);
+        return refusal(request, accounts.take(account), "Too many requests for your account; wait ");
+    }
+
+    private static HttpResponse<?> refusal(HttpRequest<?> request, long waitSeconds, String message) {
+        if (waitSeconds == 0) {
+            return null;
+        }
+        Problem body = new Problem("about:blank", HttpStatus.TOO_MANY_REQUESTS.getReason(), 429,
+                message + waitSeconds + " s and try again.", request.getPath());
+        return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).body(body).contentType(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(waitSeconds));
+    }
+
+    @ResponseFilter
+    void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        HEADERS.forEach((name, value) -> {
+            if (!response.getHeaders().contains(name)) {
+                response.header(name, value);
+            }
+        });
+        if (!response.getHeaders().contains(HttpHeaders.CACHE_CONTROL)) {
+            response.header(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+    }
+}

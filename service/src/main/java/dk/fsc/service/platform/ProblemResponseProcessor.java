@@ -9,6 +9,8 @@ import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +48,50 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         } else if (cause instanceof ApiProblem problem) {
             detail = problem.getMessage();
         } else {
-            detail = context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));
+            detail = withoutInternals(context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; ")));
             if (detail.isBlank()) {
                 detail = HttpStatus.valueOf(status).getReason();
             }
         }
         Problem body = new Problem("about:blank", HttpStatus.valueOf(status).getReason(), status, detail, path);
         return response.body(body).contentType(Problem.MEDIA_TYPE);
+    }
+
+    private static final Pattern CONVERSION = Pattern.compile("Failed to convert argument \\[(\\w+)\\]");
+    private static final Pattern PROPERTY = Pattern.compile("property \\[\\S+ (\\w+)\\]");
+    private static final Pattern POSITION = Pattern.compile("line: (\\d+), column: (\\d+)");
+
+    /**
+     * The framework's conversion messages name our classes and may quote the value sent (which can
+     * be a CPR number): said again in plain words, naming the field and position only.
+     */
+    static String withoutInternals(String detail) {
+        Matcher conversion = CONVERSION.matcher(detail);
+        if (conversion.find()) {
+            String argument = conversion.group(1);
+            if (!argument.equals("body")) {
+                return "The parameter '" + argument + "' has the wrong form for this request.";
+            }
+            StringBuilder plain = new StringBuilder("The request body is not JSON of the shape this request takes");
+            Matcher property = PROPERTY.matcher(detail);
+            if (property.find()) {
+                plain.append(" (field '").append(property.group(1)).append("')");
+            }
+            Matcher position = POSITION.matcher(detail);
+            String line = null;
+            String column = null;
+            while (position.find()) {
+                line = position.group(1);
+                column = position.group(2);
+            }
+            if (line != null) {
+                plain.append(", at line ").append(line).append(" column ").append(column);
+            }
+            return plain.append("; see docs/api.md.").toString();
+        }
+        if (detail.contains("Exception") || detail.contains("dk.fsc.") || detail.contains("io.micronaut.")) {
+            return "The request could not be read; see docs/api.md for its form.";
+        }
+        return detail;
     }
 }

@@ -9,36 +9,25 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
-import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.util.HttpClientAddressResolver;
 import java.security.Principal;
-import java.util.Map;
 
 /**
- * What every HTTP answer gets: a rate limit per account (per client address before login, and
- * a stricter one for {@code POST /login}) answered with 429 and Retry-After, and the security
- * headers a browser needs to keep the API's answers from being sniffed, framed, cached or sent
- * on as a referrer. Runs after the security filter, so the account is known.
+ * A rate limit per account (per client address for callers without a token, and a stricter one
+ * for {@code POST /login} against password guessing), answered with 429 problem+json and
+ * Retry-After. Runs after the security filter, so the account is known.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-class HttpHardening implements Ordered {
-    private static final Map<String, String> HEADERS = Map.of(
-            "X-Content-Type-Options", "nosniff",
-            "X-Frame-Options", "DENY",
-            "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'",
-            "Referrer-Policy", "no-referrer",
-            "Cross-Origin-Resource-Policy", "same-origin",
-            "Strict-Transport-Security", "max-age=31536000");
+class RateLimits implements Ordered {
     private final RateLimiter accounts;
     private final RateLimiter logins;
 
     private final HttpClientAddressResolver addresses;
 
-    HttpHardening(HttpClientAddressResolver addresses, @Value("${fsc.rate-limit.requests-per-second:20}") double perSecond,
+    RateLimits(HttpClientAddressResolver addresses, @Value("${fsc.rate-limit.requests-per-second:20}") double perSecond,
                   @Value("${fsc.rate-limit.burst:200}") int burst,
                   @Value("${fsc.rate-limit.logins-per-minute:10}") double loginsPerMinute) {
         this.addresses = addresses;
@@ -56,6 +45,9 @@ class HttpHardening implements Ordered {
     HttpResponse<?> limit(HttpRequest<?> request) {
         // The client's address; behind a proxy, set micronaut.server.client-address-header (e.g. X-Forwarded-For).
         String address = addresses.resolve(request);
+        if (address == null) {
+            address = request.getRemoteAddress().getAddress().getHostAddress(); // the configured header was missing
+        }
         if (request.getPath().equals("/login")) {
             return refusal(request, logins.take("login " + address), "Too many login attempts from your address; wait ");
         }
@@ -71,17 +63,5 @@ class HttpHardening implements Ordered {
                 message + waitSeconds + " s and try again.", request.getPath());
         return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).body(body).contentType(Problem.MEDIA_TYPE)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(waitSeconds));
-    }
-
-    @ResponseFilter
-    void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        HEADERS.forEach((name, value) -> {
-            if (!response.getHeaders().contains(name)) {
-                response.header(name, value);
-            }
-        });
-        if (!response.getHeaders().contains(HttpHeaders.CACHE_CONTROL)) {
-            response.header(HttpHeaders.CACHE_CONTROL, "no-store");
-        }
     }
 }

@@ -104,6 +104,8 @@ class AlertStreamIT extends IntegrationTest {
             assertNotNull(event, "no event on the stream");
             assertTrue(event[1].contains(first.toString()) && event[1].contains("\"type\":\"opened\""), event[1]);
             firstEventId = event[0];
+            assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND patient_id = ? AND action = ?",
+                    login.username(), first, "alert stream event " + firstEventId), "what the stream showed is in the access log");
         }
 
         redTobs(nurse, second); // while nobody listens

@@ -18,10 +18,25 @@ public final class Application {
             System.err.println("FSC cannot start: " + e.getMessage());
             System.exit(2);
         } catch (RuntimeException e) {
+            StartupProblem problem = startupProblemIn(e);
+            if (problem != null) { // a bean's own check, wrapped by the framework (e.g. OIDC settings incomplete)
+                System.err.println();
+                System.err.println("FSC cannot start: " + problem.getMessage());
+                System.exit(2);
+            }
             System.err.println();
             System.err.println("FSC failed while starting: " + e);
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    private static StartupProblem startupProblemIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupProblem problem) {
+                return problem;
+            }
+        }
+        return null;
     }
 }

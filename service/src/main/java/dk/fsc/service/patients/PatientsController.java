@@ -75,8 +75,14 @@ class PatientsController {
             throw new ApiProblem(HttpStatus.CONFLICT, "This citizen is already registered with your organisation as patient " + existing + ".");
         }
         UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)",
+        // Two staff registering the same citizen at once: the unique index lets one win; the other gets 409.
+        int inserted = sql.update("""
+                INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (organisation_id, cpr_hash) DO NOTHING""",
                 id, user.organisationId(), name, cipher.encrypt(cpr), cipher.lookupHash(cpr));
+        if (inserted == 0) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "This citizen was registered with your organisation a moment ago; search for them.");
+        }
         accessLog.record(user, id, "register patient", "care", null);
         return read(sql, id);
     }

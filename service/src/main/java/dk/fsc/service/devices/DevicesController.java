@@ -1,6 +1,8 @@
 package dk.fsc.service.devices;
 
 import dk.fsc.gateway.contract.DeviceTopic;
+import dk.fsc.service.logistics.DeviceState;
+import dk.fsc.service.logistics.DeviceStates;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
@@ -59,11 +61,13 @@ class DevicesController {
 
     private final DataSource dataSource;
     private final BrokerAccounts accounts;
+    private final DeviceStates states;
     private final int batteryLowPercent;
 
-    DevicesController(DataSource dataSource, BrokerAccounts accounts,
+    DevicesController(DataSource dataSource, BrokerAccounts accounts, DeviceStates states,
                       @Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
         this.dataSource = dataSource;
+        this.states = states;
         this.accounts = accounts;
         this.batteryLowPercent = batteryLowPercent;
     }
@@ -106,6 +110,7 @@ class DevicesController {
                 INSERT INTO devices (id, device_type, model, serial_number, mqtt_username, mqtt_password_hash)
                 VALUES (?, ?, ?, ?, ?, ?)""", id, type, body.model(), body.serialNumber(), id, PasswordHasher.hash(password));
         issue(id, password); // a failure rolls the registration back
+        states.record(sql, id, null, DeviceState.ready, StaffUser.of(auth), "registered", null);
         LOG.info("Device {} registered by {}", id, StaffUser.of(auth).username());
         return credentials(id, password);
     }
@@ -131,13 +136,17 @@ class DevicesController {
     @Transactional
     DeviceView retire(@PathVariable String id, @Body Retirement body, Authentication auth) throws SQLException {
         String reason = required(body.reason(), "reason");
-        String state = state(id);
-        if (state.equals("retired")) {
+        Sql sql = sql();
+        DeviceState state = states.lock(sql, id);
+        if (state == DeviceState.retired) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already retired.");
         }
-        Sql sql = sql();
         if (sql.one("SELECT 1 FROM loans WHERE device_id = ? AND (ends_at IS NULL OR ends_at > now())", rs -> 1, id).isPresent()) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is on loan; end the loan before retiring it.");
+        }
+        if (!state.canMoveTo(DeviceState.retired)) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is " + state + "; a device is retired from ready, cleaning, "
+                    + "in_repair or lost (one back from a loan is cleaned or repaired first).");
         }
         try {
             accounts.revoke(id, id);
@@ -146,7 +155,7 @@ class DevicesController {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not revoke the device's account ("
                     + e.getMessage() + "); nothing was changed, try again.");
         }
-        sql.update("UPDATE devices SET state = 'retired' WHERE id = ?", id);
+        states.move(sql, id, state, DeviceState.retired, StaffUser.of(auth), reason, null);
         LOG.info("Device {} retired by {}: {}", id, StaffUser.of(auth).username(), reason);
         return find(id);
     }

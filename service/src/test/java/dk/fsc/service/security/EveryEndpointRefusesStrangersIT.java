@@ -37,7 +37,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** Routes anyone may call, on purpose. */
     private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus");
     /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
-    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine");
+    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans");
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -77,6 +77,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
                 RETURNING id""", device);
 
+        UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
         String orgB = fixtures.organisation();
         String clinicianB = token(fixtures.staff(orgB, "clinician"));
         String support = token(fixtures.staff(orgB, "fsc_support"));
@@ -90,7 +91,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan);
             int anonymous = call(method, path.existing(), null).status;
             if (anonymous != 401) {
                 problems.add(method + " " + template + " anonymous: " + anonymous + " instead of 401");
@@ -133,7 +134,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     }
 
     /** The path with A's records, and the same path with records that do not exist. */
-    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined) {
+    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
@@ -149,6 +150,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         } else if (template.startsWith("/api/devices/")) {
             existing = existing.replace("{id}", device);
             missing = missing.replace("{id}", "NO-SUCH-DEVICE");
+        } else if (template.startsWith("/api/loans/")) {
+            existing = existing.replace("{id}", loan.toString());
+            missing = missing.replace("{id}", other);
         } else if (template.startsWith("/api/quarantine/")) {
             existing = existing.replace("{id}", String.valueOf(quarantined));
             missing = missing.replace("{id}", "987654321");

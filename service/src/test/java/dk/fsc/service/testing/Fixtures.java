@@ -20,8 +20,13 @@ public final class Fixtures {
     }
 
     public String organisation() {
+        return organisation("municipality");
+    }
+
+    /** An organisation of this kind: municipality, region, hospital, gp or fsc. */
+    public String organisation(String kind) {
         String id = "org-" + suffix();
-        update("INSERT INTO organisations (id, name, kind) VALUES (?, ?, 'municipality')", id, "Test Kommune " + id);
+        update("INSERT INTO organisations (id, name, kind) VALUES (?, ?, ?)", id, "Test Kommune " + id, kind);
         return id;
     }
 

@@ -1,0 +1,44 @@
+package dk.fsc.service.logistics;
+
+import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.util.UUID;
+
+/**
+ * Moves devices through {@link DeviceState}, one at a time: the device row is locked, the move
+ * checked against the state machine, the new state written and the move kept with who, when and
+ * why. Two staff moving the same device at the same moment are served one after the other, and
+ * the second is judged against the first one's result.
+ */
+@Singleton
+public class DeviceStates {
+
+    /** Locks the device for the rest of the transaction and answers its current state. */
+    public DeviceState lock(Sql sql, String deviceId) {
+        return sql.one("SELECT state FROM devices WHERE id = ? FOR UPDATE", rs -> DeviceState.of(rs.getString(1)).orElseThrow(), deviceId)
+                .orElseThrow(() -> ApiProblem.notFound("No device " + deviceId + " is registered."));
+    }
+
+    /** Moves a locked device; refuses a move the state machine does not have, naming the ones it does. */
+    public void move(Sql sql, String deviceId, DeviceState from, DeviceState to, StaffUser user, String reason, @Nullable UUID loanId) {
+        if (!from.canMoveTo(to)) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + deviceId + " is " + from + " and cannot become " + to
+                    + (from.next().isEmpty() ? "; it is retired for good." : "; from " + from + " it can become " + from.next() + "."));
+        }
+        sql.update("UPDATE devices SET state = ?, state_changed_at = now() WHERE id = ?", to.name(), deviceId);
+        record(sql, deviceId, from, to, user, reason, loanId);
+    }
+
+    /** Keeps a move (or, with {@code from} null, the registration). */
+    public void record(Sql sql, String deviceId, @Nullable DeviceState from, DeviceState to, StaffUser user, String reason,
+                       @Nullable UUID loanId) {
+        sql.update("""
+                INSERT INTO device_transitions (device_id, from_state, to_state, username, organisation_id, reason, loan_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", deviceId, from == null ? null : from.name(), to.name(), user.username(),
+                user.organisationId(), reason, loanId);
+    }
+}

@@ -37,7 +37,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** Routes anyone may call, on purpose. */
     private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus");
     /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
-    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans");
+    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans", "/api/tickets");
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -78,6 +78,10 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 RETURNING id""", device);
 
         UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
+        long ticket = fixtures.longValue("""
+                INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
+                                     resolve_target_s, created_by) VALUES ('t', 3, 3, 3, ?, ?, ?, 'business', 1, 1, 'test') RETURNING id""",
+                orgA, device, patient);
         String orgB = fixtures.organisation();
         String clinicianB = token(fixtures.staff(orgB, "clinician"));
         String support = token(fixtures.staff(orgB, "fsc_support"));
@@ -91,7 +95,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined, loan);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket);
             int anonymous = call(method, path.existing(), null).status;
             if (anonymous != 401) {
                 problems.add(method + " " + template + " anonymous: " + anonymous + " instead of 401");
@@ -134,7 +138,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     }
 
     /** The path with A's records, and the same path with records that do not exist. */
-    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan) {
+    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
@@ -153,6 +157,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         } else if (template.startsWith("/api/loans/")) {
             existing = existing.replace("{id}", loan.toString());
             missing = missing.replace("{id}", other);
+        } else if (template.startsWith("/api/tickets/")) {
+            existing = existing.replace("{id}", String.valueOf(ticket));
+            missing = missing.replace("{id}", "987654321");
         } else if (template.startsWith("/api/quarantine/")) {
             existing = existing.replace("{id}", String.valueOf(quarantined));
             missing = missing.replace("{id}", "987654321");

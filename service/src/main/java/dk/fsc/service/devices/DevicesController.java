@@ -7,7 +7,6 @@ import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
 import dk.fsc.service.staff.StaffUser;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -22,14 +21,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
-import java.sql.Array;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -48,28 +42,16 @@ class DevicesController {
     private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
     private static final Pattern DEVICE_TYPE = Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
     private static final Set<String> PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT);
-    private static final String SELECT = """
-            SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
-                   coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
-                   s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
-                   EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
-                            AND p.starts_at <= now() AND p.ends_at > now()) AS paused
-              FROM devices d
-              LEFT JOIN device_status s ON s.device_id = d.id
-              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
-              LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
-
     private final DataSource dataSource;
     private final BrokerAccounts accounts;
     private final DeviceStates states;
-    private final int batteryLowPercent;
+    private final DeviceReader reader;
 
-    DevicesController(DataSource dataSource, BrokerAccounts accounts, DeviceStates states,
-                      @Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
+    DevicesController(DataSource dataSource, BrokerAccounts accounts, DeviceStates states, DeviceReader reader) {
         this.dataSource = dataSource;
         this.states = states;
         this.accounts = accounts;
-        this.batteryLowPercent = batteryLowPercent;
+        this.reader = reader;
     }
 
     @Serdeable
@@ -177,14 +159,11 @@ class DevicesController {
         if (problem != null && !PROBLEMS.contains(problem)) {
             throw ApiProblem.badRequest("problem must be one of " + PROBLEMS);
         }
-        return sql().list(SELECT + " WHERE d.state <> 'retired' ORDER BY d.id", this::view).stream()
-                .filter(d -> problem == null ? !d.problems().isEmpty() : d.problems().contains(problem))
-                .toList();
+        return reader.unhealthy(sql(), problem);
     }
 
     private DeviceView find(String id) throws SQLException {
-        return sql().one(SELECT + " WHERE d.id = ?", this::view, id)
-                .orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+        return reader.one(sql(), id).orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
     }
 
     private String state(String id) throws SQLException {
@@ -205,22 +184,6 @@ class DevicesController {
     private Credentials credentials(String id, String password) {
         List<String> topics = Arrays.stream(DeviceTopic.Kind.values()).map(k -> DeviceTopic.PREFIX + id + "/" + k.name()).toList();
         return new Credentials(id, id, password, topics, DeviceTopic.repliesTopic(id), accounts.describe());
-    }
-
-    private DeviceView view(ResultSet rs) throws SQLException {
-        Instant now = Instant.now();
-        Array faultArray = rs.getArray("faults");
-        List<String> faults = Arrays.asList((String[]) faultArray.getArray());
-        Integer battery = (Integer) rs.getObject("battery_percent");
-        Instant heardSince = Sql.instant(rs, "heard_since");
-        Instant monitoringStarted = Sql.instant(rs, "started_at");
-        Optional<Duration> allowed = rs.getString("loan_organisation") == null ? Optional.empty()
-                : DeviceHealth.allowedSilence(rs.getString("schedule"), monitoringStarted, rs.getBoolean("paused"), now);
-        boolean silent = allowed.isPresent() && heardSince != null && heardSince.plus(allowed.get()).isBefore(now);
-        return new DeviceView(rs.getString("id"), rs.getString("device_type"), rs.getString("model"), rs.getString("serial_number"),
-                rs.getString("state"), rs.getString("loan_organisation"), Sql.instant(rs, "last_seen_at"),
-                Sql.instant(rs, "reported_at"), battery, rs.getString("firmware"), (Integer) rs.getObject("signal_dbm"), faults,
-                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null);
     }
 
     private static String required(String value, String field) {

@@ -33,6 +33,9 @@ class DevicesIT extends IntegrationTest {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    DeviceHealthTickets healthTickets;
+
     @Test
     void registeringADeviceIssuesCredentialsShownOnce() {
         Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
@@ -79,9 +82,22 @@ class DevicesIT extends IntegrationTest {
         assertEquals(12, view.get("batteryPercent"), "the newest report wins, whatever the arrival order");
         assertEquals(List.of("E12_SENSOR"), view.get("faults"));
         assertEquals(List.of("battery_low", "fault"), view.get("problems"));
+
         assertNotNull(view.get("lastSeenAt"));
         assertEquals(org, view.get("loanOrganisation"));
         assertEquals(2, fixtures.count("SELECT count(*) FROM device_status_reports WHERE device_id = ?", device));
+
+        // The problems open a ticket each, once however often they are reported or checked.
+        healthTickets.openTickets();
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            publishStatus(d, device, "s-3", Instant.now().minusSeconds(30), 11, "[\"E12_SENSOR\"]");
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+        }
+        healthTickets.openTickets();
+        assertEquals(List.of("Device " + device + " battery low (12 %)", "Device " + device + " reports faults E12_SENSOR"),
+                fixtures.strings("SELECT title FROM tickets WHERE device_id = ? AND source = 'device_health' ORDER BY priority", device));
+        assertEquals(2, fixtures.count("SELECT count(*) FROM tickets WHERE device_id = ? AND organisation_id = ? AND patient_id IS NOT NULL "
+                + "AND loan_id IS NOT NULL", device, org), "the loan's organisation, linked to loan and patient");
 
         assertTrue(ids(support.getList("/api/devices/health?problem=fault")).contains(device));
         assertFalse(ids(support.getList("/api/devices/health?problem=silent")).contains(device));

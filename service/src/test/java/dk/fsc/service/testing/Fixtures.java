@@ -84,6 +84,22 @@ public final class Fixtures {
     }
 
     /** The first column of the first row as text, or null when there is no row. */
+    /** The first column of every row. */
+    public java.util.List<String> strings(String sql, Object... values) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values);
+            java.util.List<String> out = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public byte[] bytes(String sql, Object... values) {
         return firstColumn(sql, values, rs -> rs.getBytes(1));
     }

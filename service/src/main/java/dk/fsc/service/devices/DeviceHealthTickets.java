@@ -1,0 +1,93 @@
+package dk.fsc.service.devices;
+
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.tickets.TicketStore;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a support ticket by itself when a device has a problem (battery low, silent longer than
+ * its patient's schedule allows, fault codes): one ticket per device and problem while it is
+ * open, however many status messages repeat the problem. The ticket belongs to the organisation
+ * that has the device on loan (else to FSC) and links the loan and the patient.
+ */
+@Singleton
+class DeviceHealthTickets {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceHealthTickets.class);
+    /** Urgency and impact per problem: a fault stops measurements, silence may mean a problem at home, a battery warns. */
+    private static final Map<String, int[]> URGENCY_IMPACT = Map.of(
+            DeviceHealth.FAULT, new int[] {4, 3}, DeviceHealth.SILENT, new int[] {3, 3}, DeviceHealth.BATTERY_LOW, new int[] {2, 2});
+    private final DataSource dataSource;
+    private final DeviceReader reader;
+    private final TicketStore tickets;
+
+    DeviceHealthTickets(DataSource dataSource, @Nullable DataSourceResolver resolver, DeviceReader reader, TicketStore tickets) {
+        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.reader = reader;
+        this.tickets = tickets;
+    }
+
+    @Scheduled(fixedDelay = "${fsc.tickets.device-check:5m}", initialDelay = "1m")
+    void check() {
+        try {
+            int opened = openTickets();
+            if (opened > 0) {
+                LOG.info("Opened {} tickets for device problems", opened);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Device health check failed ({}); next try at the next interval", e.getMessage());
+        }
+    }
+
+    /** Opens the tickets that are missing; answers how many. */
+    int openTickets() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            Optional<String> fsc = sql.one("SELECT id FROM organisations WHERE kind = 'fsc' ORDER BY id LIMIT 1", rs -> rs.getString(1));
+            int opened = 0;
+            for (DeviceView device : reader.unhealthy(sql, null)) {
+                record Loan(UUID id, UUID patient) {
+                }
+                Optional<Loan> loan = sql.one("""
+                        SELECT id, patient_id FROM loans WHERE device_id = ? AND status = 'active'
+                           AND starts_at <= now() AND (ends_at IS NULL OR ends_at > now())""",
+                        rs -> new Loan(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), device.id());
+                String organisation = device.loanOrganisation() != null ? device.loanOrganisation() : fsc.orElse(null);
+                if (organisation == null) {
+                    continue; // no loan and no FSC organisation to own it
+                }
+                for (String problem : device.problems()) {
+                    int[] ui = URGENCY_IMPACT.get(problem);
+                    Long id = tickets.open(sql, new TicketStore.Opening(title(device, problem), null, ui[0], ui[1], null, organisation,
+                            device.id(), loan.map(Loan::id).orElse(null), loan.map(Loan::patient).orElse(null), "device_health",
+                            "device:" + device.id() + ":" + problem, false), "device-health");
+                    c.commit(); // each ticket with its first event, on its own
+                    if (id != null) {
+                        opened++;
+                    }
+                }
+            }
+            c.commit();
+            return opened;
+        }
+    }
+
+    private static String title(DeviceView d, String problem) {
+        return switch (problem) {
+            case DeviceHealth.FAULT -> "Device " + d.id() + " reports faults " + String.join(", ", d.faults());
+            case DeviceHealth.SILENT -> "Device " + d.id() + " silent since " + d.silentSince();
+            default -> "Device " + d.id() + " battery low (" + d.batteryPercent() + " %)";
+        };
+    }
+}

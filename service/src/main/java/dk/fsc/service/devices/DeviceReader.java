@@ -1,0 +1,61 @@
+package dk.fsc.service.devices;
+
+import dk.fsc.service.platform.Sql;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Devices as logistics sees them, with their health worked out (for the API and the ticket job). */
+@Singleton
+class DeviceReader {
+    private static final String SELECT = """
+            SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
+                   coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
+                   s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
+                   EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
+                            AND p.starts_at <= now() AND p.ends_at > now()) AS paused
+              FROM devices d
+              LEFT JOIN device_status s ON s.device_id = d.id
+              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
+              LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
+    private final int batteryLowPercent;
+
+    DeviceReader(@Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
+        this.batteryLowPercent = batteryLowPercent;
+    }
+
+    Optional<DeviceView> one(Sql sql, String id) {
+        return sql.one(SELECT + " WHERE d.id = ?", this::view, id);
+    }
+
+    /** Devices not retired that have a problem (this one, when given). */
+    List<DeviceView> unhealthy(Sql sql, @Nullable String problem) {
+        return sql.list(SELECT + " WHERE d.state <> 'retired' ORDER BY d.id", this::view).stream()
+                .filter(d -> problem == null ? !d.problems().isEmpty() : d.problems().contains(problem))
+                .toList();
+    }
+
+    private DeviceView view(ResultSet rs) throws SQLException {
+        Instant now = Instant.now();
+        Array faultArray = rs.getArray("faults");
+        List<String> faults = Arrays.asList((String[]) faultArray.getArray());
+        Integer battery = (Integer) rs.getObject("battery_percent");
+        Instant heardSince = Sql.instant(rs, "heard_since");
+        Instant monitoringStarted = Sql.instant(rs, "started_at");
+        Optional<Duration> allowed = rs.getString("loan_organisation") == null ? Optional.empty()
+                : DeviceHealth.allowedSilence(rs.getString("schedule"), monitoringStarted, rs.getBoolean("paused"), now);
+        boolean silent = allowed.isPresent() && heardSince != null && heardSince.plus(allowed.get()).isBefore(now);
+        return new DeviceView(rs.getString("id"), rs.getString("device_type"), rs.getString("model"), rs.getString("serial_number"),
+                rs.getString("state"), rs.getString("loan_organisation"), Sql.instant(rs, "last_seen_at"),
+                Sql.instant(rs, "reported_at"), battery, rs.getString("firmware"), (Integer) rs.getObject("signal_dbm"), faults,
+                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null);
+    }
+}

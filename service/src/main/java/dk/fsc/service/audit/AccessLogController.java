@@ -2,13 +2,13 @@ package dk.fsc.service.audit;
 
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Csv;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -69,7 +67,7 @@ class AccessLogController {
                      String purpose, @Nullable String detail) {
         static final List<String> CSV = List.of("id", "at", "username", "name", "organisation_id", "role", "action", "purpose", "detail");
 
-        List<Object> values() {
+        List<?> values() {
             return List.of(id, at, username, name, organisationId, role, action, purpose, detail == null ? "" : detail);
         }
     }
@@ -79,7 +77,7 @@ class AccessLogController {
     record CitizenLine(Instant at, String person, String organisation, String role, String action, String purpose) {
         static final List<String> CSV = List.of("at", "person", "organisation", "role", "action", "purpose");
 
-        List<Object> values() {
+        List<?> values() {
             return List.of(at, person, organisation, role, action, purpose);
         }
     }
@@ -99,7 +97,7 @@ class AccessLogController {
                              @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) throws SQLException {
         StaffUser user = StaffUser.of(auth);
         access.requireOrganisation(user, patientId, Set.of(StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.ORG_ADMIN));
-        boolean csv = csv(format);
+        boolean csv = Csv.wanted(format);
         Range range = Range.of(from, to, limit);
         List<StaffLine> lines = Sql.on(dataSource.getConnection()).list(SELECT + " " + """
                 l.patient_id = ? AND l.at >= ? AND l.at < ? ORDER BY l.at DESC, l.id DESC LIMIT ?""",
@@ -108,7 +106,7 @@ class AccessLogController {
                         rs.getString("detail")), patientId, range.from(), range.to(), range.limit());
         // Logged after the read, so the answer shows the log as it was when asked.
         accessLog.record(user, patientId, "read access log", AccessLog.purpose(purpose), csv ? "csv" : null);
-        return csv ? csvFile("access-log-" + patientId + ".csv", StaffLine.CSV, lines, StaffLine::values) : HttpResponse.ok(lines);
+        return csv ? Csv.file("access-log-" + patientId + ".csv", StaffLine.CSV, lines, StaffLine::values) : HttpResponse.ok(lines);
     }
 
     /** The signed-in citizen's own access log across every organisation that has a record of them. */
@@ -122,7 +120,7 @@ class AccessLogController {
         if (!CprCipher.isValid(cpr)) {
             throw ApiProblem.badRequest("Your sign-in did not carry a CPR number this service can read; sign in again with MitID.");
         }
-        boolean csv = csv(format);
+        boolean csv = Csv.wanted(format);
         Range range = Range.of(from, to, limit);
         Sql sql = Sql.on(dataSource.getConnection());
         List<byte[]> hashes = cipher.lookupHashes(cpr);
@@ -133,7 +131,7 @@ class AccessLogController {
                         ROLE_WORDS.getOrDefault(rs.getString("role"), rs.getString("role")), rs.getString("action"),
                         rs.getString("purpose")),
                 sql.array("bytea", hashes.toArray(new byte[0][])), range.from(), range.to(), range.limit());
-        return csv ? csvFile("who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
+        return csv ? Csv.file("who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
     }
 
     private record Range(Instant from, Instant to, int limit) {
@@ -157,31 +155,5 @@ class AccessLogController {
                 throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset, e.g. 2026-11-22T07:30:00+01:00 (encode + as %2B)");
             }
         }
-    }
-
-    private static boolean csv(String format) {
-        if (format == null || format.equals("json")) {
-            return false;
-        }
-        if (format.equals("csv")) {
-            return true;
-        }
-        throw ApiProblem.badRequest("format must be json or csv");
-    }
-
-    private static <T> HttpResponse<String> csvFile(String name, List<String> header, List<T> lines, Function<T, List<Object>> values) {
-        StringBuilder out = new StringBuilder(String.join(",", header)).append("\r\n");
-        for (T line : lines) {
-            out.append(values.apply(line).stream().map(v -> csvField(String.valueOf(v))).collect(Collectors.joining(","))).append("\r\n");
-        }
-        return HttpResponse.ok(out.toString()).contentType(new MediaType("text/csv; charset=utf-8"))
-                .header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    }
-
-    /** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet does not run it as a formula. */
-    static String csvField(String value) {
-        String v = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        boolean quote = v.chars().anyMatch(c -> c == '"' || c == ',' || c == '\n' || c == '\r');
-        return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 }

@@ -84,6 +84,7 @@ class DevicesController {
             throw ApiProblem.badRequest("deviceType must be lower-case letters, digits and _, e.g. pulse_oximeter");
         }
         Sql sql = sql();
+        DeviceStates.requireType(sql, type);
         if (sql.one("SELECT 1 FROM devices WHERE id = ? OR mqtt_username = ?", rs -> 1, id, id).isPresent()) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already registered.");
         }

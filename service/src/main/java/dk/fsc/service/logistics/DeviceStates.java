@@ -6,6 +6,7 @@ import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -30,6 +31,12 @@ public class DeviceStates {
                     + (from.next().isEmpty() ? "; it is retired for good." : "; from " + from + " it can become " + from.next() + "."));
         }
         sql.update("UPDATE devices SET state = ?, state_changed_at = now() WHERE id = ?", to.name(), deviceId);
+        if (from == DeviceState.cleaning && to == DeviceState.ready) {
+            // recurring cleaning: the next one is due after the type's interval
+            sql.update("""
+                    UPDATE devices d SET next_cleaning_on = current_date + t.cleaning_interval_days
+                      FROM device_types t WHERE t.code = d.device_type AND d.id = ? AND t.cleaning_interval_days IS NOT NULL""", deviceId);
+        }
         record(sql, deviceId, from, to, user, reason, loanId);
     }
 
@@ -40,5 +47,13 @@ public class DeviceStates {
                 INSERT INTO device_transitions (device_id, from_state, to_state, username, organisation_id, reason, loan_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""", deviceId, from == null ? null : from.name(), to.name(), user.username(),
                 user.organisationId(), reason, loanId);
+    }
+
+    /** Refuses a device type that is not in the catalogue, naming the ones that are. */
+    public static void requireType(Sql sql, String type) {
+        if (sql.one("SELECT 1 FROM device_types WHERE code = ?", rs -> 1, type).isEmpty()) {
+            List<String> known = sql.list("SELECT code FROM device_types ORDER BY code", rs -> rs.getString(1));
+            throw ApiProblem.badRequest("deviceType " + type + " is not in the catalogue; known types: " + known);
+        }
     }
 }

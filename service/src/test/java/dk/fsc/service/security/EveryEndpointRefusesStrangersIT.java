@@ -37,7 +37,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** Routes anyone may call, on purpose. */
     private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus");
     /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
-    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans", "/api/tickets");
+    private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans", "/api/tickets",
+            "/api/catalogue", "/api/logistics", "/api/reports");
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -147,6 +148,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         existing = existing.replace("{photoId}", photo.toString());
         missing = missing.replace("{photoId}", other);
         existing = existing.replace("{type}", "spo2");
+        existing = existing.replace("{code}", "pulse_oximeter");
+        missing = missing.replace("{code}", "pulse_oximeter");
         missing = missing.replace("{type}", "spo2");
         if (template.startsWith("/api/alerts/")) {
             existing = existing.replace("{id}", String.valueOf(alert));

@@ -1,10 +1,19 @@
 package dk.fsc.service;
 
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+
 import dk.fsc.service.platform.Launcher;
 import dk.fsc.service.platform.Settings;
 import dk.fsc.service.platform.StartupProblem;
 
 /** The run command: the whole system in the foreground, configured by FSC_* environment variables. */
+@OpenAPIDefinition(info = @Info(title = "FSC telemedicine API", version = "1",
+        description = "Home monitoring, early warning, device logistics and support for the Faelles Service Center. "
+                + "Bearer tokens from POST /login or the OpenID Connect provider; errors are application/problem+json."))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 public final class Application {
     private Application() {
     }

@@ -89,6 +89,15 @@ class InventoryAndReportsIT extends IntegrationTest {
         assertEquals(400, support.statusOf(() -> support.getList("/api/reports/tickets?format=xml")));
     }
 
+    @Test
+    void theServiceServesItsOpenApiDocument() {
+        String yml = http.toBlocking().retrieve(HttpRequest.GET("/openapi/fsc-telemedicine-api-1.yml"));
+        for (String path : List.of("/api/loans:", "/api/loans/{id}/handover:", "/api/tickets/{id}/state:", "/api/reports/devices:",
+                "/api/catalogue/device-types:", "/api/devices/{id}/transitions:", "/api/patients/{patientId}/access-log:")) {
+            assertTrue(yml.contains("  " + path), path + " is not in the OpenAPI document");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> ids(Map<String, Object> reminders, String list, String field) {
         return ((List<Map<String, Object>>) reminders.get(list)).stream().map(m -> m.get(field)).toList();

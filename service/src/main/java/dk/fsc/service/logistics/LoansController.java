@@ -44,7 +44,7 @@ class LoansController {
     private static final Duration RESERVATION_AFTER = Duration.ofHours(1);
     private static final Set<String> END_OUTCOMES = Set.of("returned", "lost", "not_delivered");
     private static final String SELECT = """
-            SELECT l.*, d.device_type, d.state AS device_state, p.display_name, p.phone, p.organisation_id AS patient_organisation
+            SELECT l.*, d.device_type, d.state AS device_state, p.display_name, p.phone, p.address AS patient_address
               FROM loans l JOIN devices d ON d.id = l.device_id JOIN patients p ON p.id = l.patient_id""";
     private final DataSource dataSource;
     private final DeviceStates states;
@@ -73,13 +73,13 @@ class LoansController {
     record Reason(@Nullable String reason) {
     }
 
-    /** A loan as logistics sees it; {@code patientName}, {@code patientPhone} only in the single-loan answer. */
+    /** A loan as logistics sees it; the citizen's name, phone and address only in the single-loan answer. */
     @Serdeable
     record LoanView(UUID id, String deviceId, String deviceType, String deviceState, UUID patientId, String organisationId,
                     String status, Instant startsAt, @Nullable Instant endsAt, @Nullable LocalDate dueOn, boolean overdue,
                     @Nullable String shippingAddress, @Nullable String pickupAddress, @Nullable Instant handoverAcceptedAt,
                     @Nullable String handoverAcceptedBy, @Nullable Instant returnRequestedAt, @Nullable String endReason,
-                    @Nullable String patientName, @Nullable String patientPhone) {
+                    @Nullable String patientName, @Nullable String patientPhone, @Nullable String patientAddress) {
     }
 
     /** Orders a loan: a reservation when it starts more than an hour from now, else the device is shipped now. */
@@ -272,7 +272,8 @@ class LoansController {
                 status.equals("active") && due != null && due.isBefore(LocalDate.now()),
                 rs.getString("shipping_address"), rs.getString("pickup_address"), Sql.instant(rs, "handover_accepted_at"),
                 rs.getString("handover_accepted_by"), Sql.instant(rs, "return_requested_at"), rs.getString("end_reason"),
-                withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null);
+                withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null,
+                withPatient ? rs.getString("patient_address") : null);
     }
 
     private static String required(String value, String name) {

@@ -55,7 +55,13 @@ class PatientsController {
     }
 
     @Serdeable
-    record PatientRecord(UUID id, String organisationId, String displayName, String cpr, Instant createdAt) {
+    record PatientRecord(UUID id, String organisationId, String displayName, String cpr, @Nullable String address, @Nullable String phone,
+                         Instant createdAt) {
+    }
+
+    /** Where devices are shipped and how FSC reaches the citizen about them. */
+    @Serdeable
+    record Contact(@Nullable String address, @Nullable String phone) {
     }
 
     /** Registers a citizen with the caller's organisation; 409 with the existing record's id if already there. */
@@ -113,6 +119,21 @@ class PatientsController {
         return read(Sql.on(connection()), patientId);
     }
 
+    /** Sets the address and phone logistics uses for shipping and collecting devices (FSC sees these, never readings). */
+    @io.micronaut.http.annotation.Put("/{patientId}/contact")
+    @Transactional
+    PatientRecord contact(@PathVariable UUID patientId, @Body Contact body, Authentication auth) throws SQLException {
+        StaffUser user = StaffUser.of(auth);
+        access.requireCareAccess(user, patientId);
+        if (body.address() != null && body.address().length() > 500 || body.phone() != null && !body.phone().matches("[+0-9 ()-]{6,30}")) {
+            throw ApiProblem.badRequest("address is at most 500 characters; phone is 6-30 of digits, spaces, + ( ) -");
+        }
+        Sql sql = Sql.on(connection());
+        sql.update("UPDATE patients SET address = ?, phone = ? WHERE id = ?", body.address(), body.phone(), patientId);
+        accessLog.record(user, patientId, "change contact details", "care", null);
+        return read(sql, patientId);
+    }
+
     private String validCpr(String given) {
         String cpr = CprCipher.normalise(given);
         if (!CprCipher.isValid(cpr)) {
@@ -133,9 +154,9 @@ class PatientsController {
     }
 
     private PatientRecord read(Sql sql, UUID id) {
-        return sql.one("SELECT id, organisation_id, display_name, cpr_encrypted, created_at FROM patients WHERE id = ?",
+        return sql.one("SELECT id, organisation_id, display_name, cpr_encrypted, address, phone, created_at FROM patients WHERE id = ?",
                 rs -> new PatientRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), cipher.decrypt(rs.getBytes(4)),
-                        Sql.instant(rs, "created_at")), id).orElseThrow();
+                        rs.getString(5), rs.getString(6), Sql.instant(rs, "created_at")), id).orElseThrow();
     }
 
     private Connection connection() throws SQLException {

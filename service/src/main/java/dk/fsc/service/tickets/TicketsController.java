@@ -164,11 +164,14 @@ class TicketsController {
      *
      * @param state  one state, or {@code open} (default: not solved or closed) or {@code all}
      * @param sla    {@code warning} or {@code breached}: only tickets with such a record
+     * @param device a device's tickets (the device's side of the link)
+     * @param loan   a loan's tickets
      */
     @Get
     @Transactional(readOnly = true)
     List<TicketView> list(@Nullable @QueryValue String state, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
-                          @Nullable @QueryValue Integer limit) throws SQLException {
+                          @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan, @Nullable @QueryValue Integer limit)
+            throws SQLException {
         String filter = state == null ? "open" : state;
         if (!Set.of("open", "all", "new", "assigned", "planned", "pending", "solved", "closed").contains(filter)) {
             throw ApiProblem.badRequest("state must be open, all, new, assigned, planned, pending, solved or closed");
@@ -191,6 +194,14 @@ class TicketsController {
         if (organisation != null) {
             where.append(" AND t.organisation_id = ?");
             params.add(organisation);
+        }
+        if (device != null) {
+            where.append(" AND t.device_id = ?");
+            params.add(device);
+        }
+        if (loan != null) {
+            where.append(" AND t.loan_id = ?");
+            params.add(loan);
         }
         if (sla != null) {
             where.append(" AND EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = ?)");

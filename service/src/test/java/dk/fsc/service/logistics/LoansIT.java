@@ -179,9 +179,14 @@ class LoansIT extends IntegrationTest {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
         Api fsc = support();
+        Api careNurse = new Api(http, fixtures.nurse(org));
+        careNurse.put("/api/patients/" + patient + "/contact", Map.of("address", "Skovvej 2, 8600 Silkeborg", "phone", "+45 12 34 56 78"));
+        assertEquals(400, careNurse.statusOf(() -> careNurse.put("/api/patients/" + patient + "/contact", Map.of("phone", "call me"))));
         String loan = (String) fsc.post("/api/loans", order(fixtures.device("ready"), patient, region)).get("id");
         Map<String, Object> one = fsc.get("/api/loans/" + loan);
         assertEquals("Test Patient", one.get("patientName"));
+        assertEquals("+45 12 34 56 78", one.get("patientPhone"));
+        assertEquals("Skovvej 2, 8600 Silkeborg", one.get("patientAddress"));
         assertEquals("Testvej 1, 8000 Aarhus C", one.get("shippingAddress"));
         assertNull(fsc.getList("/api/loans?organisation=" + region).get(0).get("patientName"), "lists carry no names");
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND purpose = 'logistics'", patient));

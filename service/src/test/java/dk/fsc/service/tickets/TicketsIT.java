@@ -56,6 +56,8 @@ class TicketsIT extends IntegrationTest {
         Map<String, Object> solved = fsc.post("/api/tickets/" + id + "/state", Map.of("to", "solved", "note", "new sensor sent"));
         assertEquals("met", clock(solved, "resolve").get("state"));
         Map<String, Object> closed = fsc.post("/api/tickets/" + id + "/state", Map.of("to", "closed"));
+        assertEquals(List.of(Integer.valueOf(id)), fsc.getList("/api/tickets?state=all&device=" + device).stream().map(x -> x.get("id")).toList(),
+                "the device's side of the link");
         assertEquals(409, fsc.statusOf(() -> fsc.post("/api/tickets/" + id + "/state", Map.of("to", "assigned", "assignee", "x"))));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> events = (List<Map<String, Object>>) closed.get("events");

@@ -29,7 +29,7 @@ class RateLimits implements Ordered {
 
     RateLimits(HttpClientAddressResolver addresses, @Value("${fsc.rate-limit.requests-per-second:20}") double perSecond,
                   @Value("${fsc.rate-limit.burst:200}") int burst,
-                  @Value("${fsc.rate-limit.logins-per-minute:10}") double loginsPerMinute) {
+                  @Value("${fsc.rate-limit.logins-per-minute:60}") double loginsPerMinute) {
         this.addresses = addresses;
         this.accounts = new RateLimiter(perSecond, burst);
         this.logins = new RateLimiter(loginsPerMinute / 60.0, (int) Math.max(1, loginsPerMinute));

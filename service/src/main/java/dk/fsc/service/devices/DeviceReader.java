@@ -18,6 +18,7 @@ import java.util.Optional;
 class DeviceReader {
     private static final String SELECT = """
             SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
+                   d.model_id, d.asset_tag, d.purchased_on, d.next_calibration_on, d.next_cleaning_on,
                    coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
                    s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
                    EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
@@ -56,6 +57,8 @@ class DeviceReader {
         return new DeviceView(rs.getString("id"), rs.getString("device_type"), rs.getString("model"), rs.getString("serial_number"),
                 rs.getString("state"), rs.getString("loan_organisation"), Sql.instant(rs, "last_seen_at"),
                 Sql.instant(rs, "reported_at"), battery, rs.getString("firmware"), (Integer) rs.getObject("signal_dbm"), faults,
-                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null);
+                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null,
+                rs.getString("model_id"), rs.getString("asset_tag"), rs.getObject("purchased_on", java.time.LocalDate.class),
+                rs.getObject("next_calibration_on", java.time.LocalDate.class), rs.getObject("next_cleaning_on", java.time.LocalDate.class));
     }
 }

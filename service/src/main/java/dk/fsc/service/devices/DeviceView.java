@@ -4,10 +4,11 @@ import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A device as logistics sees it: registry data, what it last reported, and its health. No
+ * A device as logistics sees it: registry and inventory data, what it last reported, and its health. No
  * patient data: only the organisation that has it on loan.
  *
  * @param problems {@code battery_low}, {@code silent}, {@code fault}; empty when healthy
@@ -19,5 +20,7 @@ import java.util.List;
 public record DeviceView(String id, String deviceType, @Nullable String model, @Nullable String serialNumber, String state,
                          @Nullable String loanOrganisation, @Nullable Instant lastSeenAt, @Nullable Instant reportedAt,
                          @Nullable Integer batteryPercent, @Nullable String firmware, @Nullable Integer signalDbm,
-                         List<String> faults, List<String> problems, @Nullable Instant silentSince) {
+                         List<String> faults, List<String> problems, @Nullable Instant silentSince, @Nullable String modelId,
+                         @Nullable String assetTag, @Nullable LocalDate purchasedOn, @Nullable LocalDate nextCalibrationOn,
+                         @Nullable LocalDate nextCleaningOn) {
 }

@@ -26,8 +26,11 @@ class InventoryAndReportsIT extends IntegrationTest {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    ReminderTickets reminderTickets;
+
     @Test
-    void theCatalogueAndInventoryDriveRegistrationAndReminders() {
+    void theCatalogueAndInventoryDriveRegistrationAndReminders() throws Exception {
         String fscOrg = fixtures.organisation("fsc");
         Api admin = new Api(http, fixtures.staff(fscOrg, "fsc_admin"));
         Api support = new Api(http, fixtures.staff(fscOrg, "fsc_support"));
@@ -46,6 +49,7 @@ class InventoryAndReportsIT extends IntegrationTest {
         Map<String, Object> inv = support.put("/api/devices/" + device + "/inventory", Map.of("modelId", model, "assetTag", tag,
                 "purchasedOn", "2025-03-01", "nextCalibrationOn", LocalDate.now().plusDays(5).toString()));
         assertEquals(tag, inv.get("assetTag"));
+        assertEquals(model, support.get("/api/devices/" + device).get("modelId"), "the device shows its inventory data");
         assertEquals(409, support.statusOf(() -> support.put("/api/devices/" + fixtures.device("ready") + "/inventory",
                 Map.of("assetTag", tag))));
         assertEquals(400, support.statusOf(() -> support.put("/api/devices/" + device + "/inventory", Map.of("modelId", "no-such"))));
@@ -62,6 +66,15 @@ class InventoryAndReportsIT extends IntegrationTest {
         Map<String, Object> reminders = support.get("/api/logistics/reminders");
         assertTrue(ids(reminders, "calibrationDue", "deviceId").contains(device), reminders.toString());
         assertTrue(ids(reminders, "overdueLoans", "deviceId").contains(lent));
+        // Each reminder becomes one ticket, however often the check runs.
+        reminderTickets.openTickets();
+        reminderTickets.openTickets();
+        assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE source = 'reminder' AND device_id = ? AND organisation_id = ?",
+                lent, region));
+        fixtures.update("UPDATE devices SET next_calibration_on = current_date WHERE id = ?", device);
+        reminderTickets.openTickets();
+        assertEquals(List.of("Device " + device + " calibration due " + LocalDate.now()),
+                fixtures.strings("SELECT title FROM tickets WHERE source = 'reminder' AND device_id = ?", device));
 
         HttpResponse<String> csv = http.toBlocking().exchange(HttpRequest.GET("/api/reports/loans-overdue?format=csv")
                 .bearerAuth(support.token()), String.class);

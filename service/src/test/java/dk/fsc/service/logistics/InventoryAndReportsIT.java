@@ -43,6 +43,13 @@ class InventoryAndReportsIT extends IntegrationTest {
         assertEquals(403, support.statusOf(() -> support.post("/api/catalogue/models", Map.of("id", model + "x", "deviceType", "scale",
                 "manufacturer", "A", "name", "B"))), "the catalogue is the admins'");
         assertEquals(400, admin.statusOf(() -> admin.post("/api/devices", Map.of("id", "X-" + model, "deviceType", "toaster"))));
+        String type = "peak_flow_" + UUID.randomUUID().toString().substring(0, 4);
+        Map<String, Object> added = admin.put("/api/catalogue/device-types/" + type, Map.of("code", type, "name", "Peak flow meter",
+                "measurementTypes", List.of("pef"), "lendingSector", "municipality", "cleaningIntervalDays", 60));
+        assertEquals(List.of("pef"), added.get("measurementTypes"));
+        admin.post("/api/devices", Map.of("id", "X-" + model, "deviceType", type));
+        assertEquals(400, admin.statusOf(() -> admin.put("/api/catalogue/device-types/" + type, Map.of("code", type, "name", "x",
+                "lendingSector", "hospital"))));
 
         String device = fixtures.device("ready");
         String tag = "FSC-" + UUID.randomUUID().toString().substring(0, 8);

@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
@@ -120,7 +121,7 @@ class PatientsController {
     }
 
     /** Sets the address and phone logistics uses for shipping and collecting devices (FSC sees these, never readings). */
-    @io.micronaut.http.annotation.Put("/{patientId}/contact")
+    @Put("/{patientId}/contact")
     @Transactional
     PatientRecord contact(@PathVariable UUID patientId, @Body Contact body, Authentication auth) throws SQLException {
         StaffUser user = StaffUser.of(auth);

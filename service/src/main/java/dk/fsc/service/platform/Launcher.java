@@ -71,6 +71,9 @@ public final class Launcher implements AutoCloseable {
                     new BrokerAccess(gatewayUser, gatewayPassword, dbUrl, s.dbUser(), s.dbPassword()));
             started.add(broker);
             brokerUrl = broker.url();
+            // One gateway, in this process: a plain subscription. HiveMQ CE's shared-subscription
+            // delivery was seen to stall when a device sends messages back to back (docs/mqtt.md).
+            p.put("fsc.gateway.share-group", "");
             mqttHost = "127.0.0.1";
             mqttPort = broker.port();
         } else {

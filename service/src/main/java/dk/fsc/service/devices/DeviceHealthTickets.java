@@ -54,7 +54,7 @@ class DeviceHealthTickets {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Sql sql = Sql.on(c);
-            Optional<String> fsc = sql.one("SELECT id FROM organisations WHERE kind = 'fsc' ORDER BY id LIMIT 1", rs -> rs.getString(1));
+            Optional<String> fsc = tickets.fscOrganisation(sql);
             int opened = 0;
             for (DeviceView device : reader.unhealthy(sql, null)) {
                 record Loan(UUID id, UUID patient) {

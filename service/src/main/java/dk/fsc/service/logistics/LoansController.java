@@ -128,31 +128,23 @@ class LoansController {
                 body.shippingAddress(), body.pickupAddress(), user.username());
         states.move(sql, deviceId, state, reservation ? DeviceState.reserved : DeviceState.shipped, user,
                 reservation ? "reserved from " + start : "shipped on loan", id);
-        return find(sql, id, null);
+        return find(sql, id, false);
     }
 
     /** Ships a reserved device: the loan starts now. */
     @Post("/{id}/ship")
     @Transactional
     LoanView ship(@PathVariable UUID id, Authentication auth) throws SQLException {
-        Sql sql = sql();
-        Loan loan = loan(sql, id, "reserved");
-        DeviceState state = states.lock(sql, loan.deviceId());
-        sql.update("UPDATE loans SET status = 'active', starts_at = now() WHERE id = ?", id);
-        states.move(sql, loan.deviceId(), state, DeviceState.shipped, StaffUser.of(auth), "reservation shipped", id);
-        return find(sql, id, null);
+        return step(id, "reserved", DeviceState.shipped, "reservation shipped", auth,
+                "UPDATE loans SET status = 'active', starts_at = now() WHERE id = ?");
     }
 
     @Post("/{id}/cancel")
     @Transactional
     LoanView cancel(@PathVariable UUID id, @Body Reason body, Authentication auth) throws SQLException {
         String reason = required(body.reason(), "reason");
-        Sql sql = sql();
-        Loan loan = loan(sql, id, "reserved");
-        DeviceState state = states.lock(sql, loan.deviceId());
-        sql.update("UPDATE loans SET status = 'cancelled', ends_at = starts_at, end_reason = ? WHERE id = ?", reason, id);
-        states.move(sql, loan.deviceId(), state, DeviceState.ready, StaffUser.of(auth), "reservation cancelled: " + reason, id);
-        return find(sql, id, null);
+        return step(id, "reserved", DeviceState.ready, "reservation cancelled: " + reason, auth,
+                "UPDATE loans SET status = 'cancelled', ends_at = starts_at, end_reason = ? WHERE id = ?", reason);
     }
 
     /** The recipient (the citizen, a relative, a nurse at the home) accepted the device. */
@@ -160,12 +152,8 @@ class LoansController {
     @Transactional
     LoanView handover(@PathVariable UUID id, @Body Handover body, Authentication auth) throws SQLException {
         String who = required(body.acceptedBy(), "acceptedBy (who received the device)");
-        Sql sql = sql();
-        Loan loan = loan(sql, id, "active");
-        DeviceState state = states.lock(sql, loan.deviceId());
-        sql.update("UPDATE loans SET handover_accepted_at = now(), handover_accepted_by = ? WHERE id = ?", who, id);
-        states.move(sql, loan.deviceId(), state, DeviceState.on_loan, StaffUser.of(auth), "hand-over accepted by " + who, id);
-        return find(sql, id, null);
+        return step(id, "active", DeviceState.on_loan, "hand-over accepted by " + who, auth,
+                "UPDATE loans SET handover_accepted_at = now(), handover_accepted_by = ? WHERE id = ?", who);
     }
 
     /** Asks for the device back (discharge, end of the programme, swap). */
@@ -173,12 +161,8 @@ class LoansController {
     @Transactional
     LoanView requestReturn(@PathVariable UUID id, @Body Reason body, Authentication auth) throws SQLException {
         String reason = required(body.reason(), "reason");
-        Sql sql = sql();
-        Loan loan = loan(sql, id, "active");
-        DeviceState state = states.lock(sql, loan.deviceId());
-        sql.update("UPDATE loans SET return_requested_at = now() WHERE id = ?", id);
-        states.move(sql, loan.deviceId(), state, DeviceState.return_requested, StaffUser.of(auth), "return requested: " + reason, id);
-        return find(sql, id, null);
+        return step(id, "active", DeviceState.return_requested, "return requested: " + reason, auth,
+                "UPDATE loans SET return_requested_at = now() WHERE id = ?");
     }
 
     /**
@@ -193,14 +177,10 @@ class LoansController {
             throw ApiProblem.badRequest("outcome must be one of " + END_OUTCOMES);
         }
         String reason = required(body.reason(), "reason (e.g. discharged)");
-        Sql sql = sql();
-        Loan loan = loan(sql, id, "active");
-        DeviceState state = states.lock(sql, loan.deviceId());
-        sql.update("UPDATE loans SET status = 'ended', ends_at = greatest(now(), starts_at), end_reason = ? WHERE id = ?",
-                outcome + ": " + reason, id);
-        states.move(sql, loan.deviceId(), state, outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
-                StaffUser.of(auth), "loan ended, " + outcome + ": " + reason, id);
-        return find(sql, id, null);
+        return step(id, "active", outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
+                "loan ended, " + outcome + ": " + reason, auth,
+                "UPDATE loans SET status = 'ended', ends_at = greatest(now(), starts_at), end_reason = ? WHERE id = ?",
+                outcome + ": " + reason);
     }
 
     /** One loan with the citizen's name and phone for shipping (logged in the citizen's access log). */
@@ -209,7 +189,7 @@ class LoansController {
     LoanView one(@PathVariable UUID id, Authentication auth) throws SQLException {
         Sql sql = sql();
         StaffUser user = StaffUser.of(auth);
-        LoanView view = find(sql, id, user);
+        LoanView view = find(sql, id, true);
         accessLog.record(user, view.patientId(), "read shipping details of loan " + id, "logistics", null);
         return view;
     }
@@ -248,6 +228,22 @@ class LoansController {
     private record Loan(UUID id, String deviceId, String status) {
     }
 
+    /**
+     * One step of a loan's life: the loan must be in {@code requiredStatus}; {@code update} (its
+     * last parameter the loan id) changes it, and the device moves to {@code to}, kept with {@code why}.
+     */
+    private LoanView step(UUID id, String requiredStatus, DeviceState to, String why, Authentication auth, String update,
+                          Object... params) throws SQLException {
+        Sql sql = sql();
+        Loan loan = loan(sql, id, requiredStatus);
+        DeviceState state = states.lock(sql, loan.deviceId());
+        Object[] all = java.util.Arrays.copyOf(params, params.length + 1);
+        all[params.length] = id;
+        sql.update(update, all);
+        states.move(sql, loan.deviceId(), state, to, StaffUser.of(auth), why, id);
+        return find(sql, id, false);
+    }
+
     private Loan loan(Sql sql, UUID id, String requiredStatus) {
         Loan loan = sql.one("SELECT id, device_id, status FROM loans WHERE id = ? FOR UPDATE",
                         rs -> new Loan(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), id)
@@ -258,8 +254,8 @@ class LoansController {
         return loan;
     }
 
-    private LoanView find(Sql sql, UUID id, @Nullable StaffUser withPatient) {
-        return sql.one(SELECT + " WHERE l.id = ?", rs -> view(rs, withPatient != null), id)
+    private LoanView find(Sql sql, UUID id, boolean withPatient) {
+        return sql.one(SELECT + " WHERE l.id = ?", rs -> view(rs, withPatient), id)
                 .orElseThrow(() -> ApiProblem.notFound("No loan " + id + "."));
     }
 

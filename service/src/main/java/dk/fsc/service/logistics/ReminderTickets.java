@@ -52,7 +52,7 @@ class ReminderTickets {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Sql sql = Sql.on(c);
-            Optional<String> fsc = sql.one("SELECT id FROM organisations WHERE kind = 'fsc' ORDER BY id LIMIT 1", rs -> rs.getString(1));
+            Optional<String> fsc = tickets.fscOrganisation(sql);
             List<Due> due = new java.util.ArrayList<>(sql.list("""
                     SELECT l.id, l.device_id, l.organisation_id, l.patient_id, l.due_on FROM loans l
                      WHERE l.status = 'active' AND l.due_on < current_date""",

@@ -82,6 +82,11 @@ public class TicketStore {
         return id;
     }
 
+    /** The FSC's own organisation: owner of tickets about devices no organisation has on loan. */
+    public java.util.Optional<String> fscOrganisation(Sql sql) {
+        return sql.one("SELECT id FROM organisations WHERE kind = 'fsc' ORDER BY id LIMIT 1", rs -> rs.getString(1));
+    }
+
     /** Moves a ticket, booking the clocks; refuses a move the state machine does not have. */
     public void move(Sql sql, long id, String to, @Nullable String assignee, @Nullable String note, String username) {
         State target;

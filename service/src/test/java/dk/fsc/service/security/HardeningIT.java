@@ -10,7 +10,6 @@ import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;

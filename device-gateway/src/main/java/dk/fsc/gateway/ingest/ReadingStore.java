@@ -22,9 +22,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -110,7 +112,19 @@ class ReadingStore {
         /** Devices heard from in this batch, with their newest status report (or null). */
         private final TreeMap<String, StatusReport> devicesSeen = new TreeMap<>();
         private final Map<String, PreparedStatement> statements = new HashMap<>();
-        private PreparedStatement readingInsert;
+        /** Loans of the batch's devices, read once per batch. */
+        private final Map<String, List<LoanSpan>> loans = new HashMap<>();
+        /** Valid readings waiting for the batch's one claim of message ids, in arrival order. */
+        private final List<PendingReading> pendingReadings = new ArrayList<>();
+
+        private record LoanSpan(UUID patient, Instant startsAt, Instant endsAt) {
+        }
+
+        private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient) {
+            String key() {
+                return parsed.deviceId() + '\u0000' + item.reading().messageId();
+            }
+        }
 
         Transaction(Connection c, BlobStore blobs, boolean quarantineRejections) {
             this.c = c;
@@ -135,7 +149,13 @@ class ReadingStore {
             statements.clear();
         }
 
+        /**
+         * Set-based, as few round trips as possible: the batch's devices and loans are read in one
+         * query, its readings' message ids claimed in one statement and their observations
+         * inserted in one more; photos and status reports go one by one (they are rare).
+         */
         List<Outcome> write(List<Parsed> batch) throws SQLException {
+            readDevicesAndLoans(batch);
             List<Outcome> outcomes = new ArrayList<>();
             for (Parsed p : batch) {
                 if (p.refused() != null) {
@@ -146,23 +166,24 @@ class ReadingStore {
                     continue;
                 }
                 for (Decoded item : p.items()) {
-                    outcomes.add(write(p, item).of(p.kind()));
+                    outcomes.add(write(p, item, outcomes.size()));
                 }
             }
-            if (readingInsert != null) {
-                readingInsert.executeBatch();
-                readingInsert.close();
-            }
+            claimAndInsertReadings(outcomes);
             recordDevicesSeen();
             requestEvaluations();
             return outcomes;
         }
 
-        private Outcome write(Parsed p, Decoded item) throws SQLException {
+        /** The item's outcome, or null for a valid reading: that one is decided with the batch's claim. */
+        private Outcome write(Parsed p, Decoded item, int slot) throws SQLException {
             String deviceId = p.deviceId();
             Outcome outcome;
             if (item instanceof Decoded.Valid valid) {
-                outcome = store(deviceId, valid.reading());
+                outcome = admit(p, valid, slot);
+                if (outcome == null) {
+                    return null;
+                }
             } else if (item instanceof Decoded.Photo photo) {
                 outcome = store(deviceId, photo.photo(), p.photo());
             } else if (item instanceof Decoded.Status status) {
@@ -170,10 +191,15 @@ class ReadingStore {
             } else {
                 outcome = rejectedAsDecoded((Decoded.Invalid) item, deviceId);
             }
+            return settle(p, item, outcome);
+        }
+
+        /** Keeps a rejected item in quarantine (unless replaying) and tags the outcome with the message kind. */
+        private Outcome settle(Parsed p, Decoded item, Outcome outcome) throws SQLException {
             if (outcome.status() == Outcome.Status.rejected && quarantineRejections) {
-                quarantine(p.message().topic(), deviceId, outcome.messageId(), outcome.code(), outcome.detail(), item.raw());
+                quarantine(p.message().topic(), p.deviceId(), outcome.messageId(), outcome.code(), outcome.detail(), item.raw());
             }
-            return outcome;
+            return outcome.of(p.kind());
         }
 
         private static Outcome rejectedAsDecoded(Decoded.Invalid invalid, String deviceId) {
@@ -181,7 +207,7 @@ class ReadingStore {
         }
 
         /** Why a message from this device cannot be taken at all, or null when the device is in service. */
-        private Outcome refusal(String deviceId, String messageId) throws SQLException {
+        private Outcome refusal(String deviceId, String messageId) {
             Optional<String> state = deviceState(deviceId);
             if (state.isEmpty()) {
                 return Outcome.rejected(deviceId, messageId, RejectionCode.UNKNOWN_DEVICE, "device " + deviceId + " is not registered");
@@ -198,22 +224,85 @@ class ReadingStore {
                     "device " + deviceId + " was not on loan to a patient at " + at);
         }
 
-        private Outcome store(String deviceId, Reading reading) throws SQLException {
-            String messageId = reading.messageId();
-            Outcome refused = refusal(deviceId, messageId);
+        /** Refused now (device unknown, retired, not on loan), or queued for the claim (null). */
+        private Outcome admit(Parsed p, Decoded.Valid valid, int slot) {
+            Reading reading = valid.reading();
+            Outcome refused = refusal(p.deviceId(), reading.messageId());
             if (refused != null) {
                 return refused;
             }
-            UUID patient = patientWithLoanAt(deviceId, reading.measuredAt());
+            UUID patient = patientWithLoanAt(p.deviceId(), reading.measuredAt());
             if (patient == null) {
-                return notOnLoan(deviceId, messageId, reading.measuredAt());
+                return notOnLoan(p.deviceId(), reading.messageId(), reading.measuredAt());
             }
-            if (!claimMessageId(deviceId, reading, patient)) {
-                return sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
+            pendingReadings.add(new PendingReading(slot, p, valid, patient));
+            return null;
+        }
+
+        /**
+         * Claims the pending readings' message ids in one statement; a claimed reading's
+         * observations are stored, one not claimed (stored before, or twice in this batch) is a
+         * duplicate when it matches what is stored and a reused id otherwise.
+         */
+        private void claimAndInsertReadings(List<Outcome> outcomes) throws SQLException {
+            if (pendingReadings.isEmpty()) {
+                return;
             }
-            insertObservations(deviceId, reading, patient);
-            patientsToEvaluate.add(patient);
-            return Outcome.accepted(deviceId, messageId, reading.observations().size());
+            Set<String> claimed = claim();
+            List<PendingReading> stored = new ArrayList<>();
+            for (PendingReading r : pendingReadings) {
+                String deviceId = r.parsed().deviceId();
+                Reading reading = r.item().reading();
+                Outcome outcome;
+                if (claimed.remove(r.key())) {
+                    stored.add(r);
+                    patientsToEvaluate.add(r.patient());
+                    outcome = Outcome.accepted(deviceId, reading.messageId(), reading.observations().size());
+                } else {
+                    outcome = sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, reading.messageId()) : reused(deviceId, reading.messageId());
+                }
+                outcomes.set(r.slot(), settle(r.parsed(), r.item(), outcome));
+            }
+            insertObservations(stored);
+            pendingReadings.clear();
+        }
+
+        /** The keys of the readings whose message ids this batch claimed (the first of each id, in key order: no deadlocks). */
+        private Set<String> claim() throws SQLException {
+            TreeMap<String, PendingReading> first = new TreeMap<>();
+            for (PendingReading r : pendingReadings) {
+                first.putIfAbsent(r.key(), r);
+            }
+            int n = first.size();
+            String[] devices = new String[n];
+            String[] ids = new String[n];
+            String[] times = new String[n];
+            UUID[] patients = new UUID[n];
+            Integer[] counts = new Integer[n];
+            int i = 0;
+            for (PendingReading r : first.values()) {
+                devices[i] = r.parsed().deviceId();
+                ids[i] = r.item().reading().messageId();
+                times[i] = r.item().reading().measuredAt().toString();
+                patients[i] = r.patient();
+                counts[i++] = r.item().reading().observations().size();
+            }
+            PreparedStatement s = prepared("""
+                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
+                    SELECT d, m, t::timestamptz, p, n FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[]) AS x(d, m, t, p, n)
+                    ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
+            s.setArray(1, c.createArrayOf("text", devices));
+            s.setArray(2, c.createArrayOf("text", ids));
+            s.setArray(3, c.createArrayOf("text", times));
+            s.setArray(4, c.createArrayOf("uuid", patients));
+            s.setArray(5, c.createArrayOf("int4", counts));
+            Set<String> claimed = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                }
+            }
+            return claimed;
         }
 
         private Outcome store(String deviceId, PhotoMessage photo, PhotoProcessor.Processed cleaned) throws SQLException {
@@ -320,16 +409,13 @@ class ReadingStore {
                 return;
             }
             PreparedStatement seen = prepared("""
-                    INSERT INTO device_status (device_id, last_seen_at) VALUES (?, now())
+                    INSERT INTO device_status (device_id, last_seen_at) SELECT unnest(?::text[]), now()
                     ON CONFLICT (device_id) DO UPDATE SET last_seen_at = greatest(device_status.last_seen_at, EXCLUDED.last_seen_at)""");
             PreparedStatement report = prepared("""
                     UPDATE device_status SET reported_at = ?, battery_percent = ?, firmware = ?, signal_dbm = ?, faults = ?
                      WHERE device_id = ? AND (reported_at IS NULL OR reported_at <= ?)""");
-            for (String device : devicesSeen.keySet()) {
-                seen.setString(1, device);
-                seen.addBatch(); // one round trip for the whole batch: this runs for every reading batch
-            }
-            seen.executeBatch();
+            seen.setArray(1, c.createArrayOf("text", devicesSeen.keySet().toArray())); // one statement: runs for every batch
+            seen.executeUpdate();
             for (Map.Entry<String, StatusReport> device : devicesSeen.entrySet()) {
                 StatusReport status = device.getValue();
                 if (status != null) {
@@ -345,43 +431,53 @@ class ReadingStore {
             }
         }
 
-        private Optional<String> deviceState(String deviceId) throws SQLException {
-            Optional<String> cached = deviceStates.get(deviceId);
-            if (cached != null) {
-                return cached;
+        /** Reads the state and loans of every device the batch names, in one query. */
+        private void readDevicesAndLoans(List<Parsed> batch) throws SQLException {
+            TreeSet<String> ids = new TreeSet<>();
+            for (Parsed p : batch) {
+                if (p.refused() == null && p.deviceId() != null && !deviceStates.containsKey(p.deviceId())) {
+                    ids.add(p.deviceId());
+                }
             }
-            PreparedStatement s = prepared("SELECT state FROM devices WHERE id = ?");
-            s.setString(1, deviceId);
+            if (ids.isEmpty()) {
+                return;
+            }
+            PreparedStatement s = prepared("""
+                    SELECT d.id, d.state, l.patient_id, l.starts_at, l.ends_at
+                      FROM devices d LEFT JOIN loans l ON l.device_id = d.id
+                     WHERE d.id = ANY(?)""");
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = s.executeQuery()) {
-                Optional<String> state = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                deviceStates.put(deviceId, state);
-                return state;
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    deviceStates.put(id, Optional.of(rs.getString(2)));
+                    List<LoanSpan> spans = loans.computeIfAbsent(id, k -> new ArrayList<>());
+                    UUID patient = rs.getObject(3, UUID.class);
+                    if (patient != null) {
+                        OffsetDateTime ends = rs.getObject(5, OffsetDateTime.class);
+                        spans.add(new LoanSpan(patient, rs.getObject(4, OffsetDateTime.class).toInstant(), ends == null ? null : ends.toInstant()));
+                    }
+                }
+            }
+            for (String id : ids) {
+                deviceStates.putIfAbsent(id, Optional.empty());
             }
         }
 
-        private UUID patientWithLoanAt(String deviceId, Instant at) throws SQLException {
-            PreparedStatement s = prepared("""
-                    SELECT patient_id FROM loans
-                     WHERE device_id = ? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
-                     ORDER BY starts_at DESC LIMIT 1""");
-            s.setString(1, deviceId);
-            s.setObject(2, utc(at));
-            s.setObject(3, utc(at));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getObject(1, UUID.class) : null;
-            }
+        private Optional<String> deviceState(String deviceId) {
+            return deviceStates.getOrDefault(deviceId, Optional.empty());
         }
 
-        private boolean claimMessageId(String deviceId, Reading reading, UUID patient) throws SQLException {
-            PreparedStatement s = prepared("""
-                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
-            s.setString(1, deviceId);
-            s.setString(2, reading.messageId());
-            s.setObject(3, utc(reading.measuredAt()));
-            s.setObject(4, patient);
-            s.setInt(5, reading.observations().size());
-            return s.executeUpdate() == 1;
+        /** The patient of the device's loan at that moment (the latest started one, if loans overlap). */
+        private UUID patientWithLoanAt(String deviceId, Instant at) {
+            LoanSpan found = null;
+            for (LoanSpan l : loans.getOrDefault(deviceId, List.of())) {
+                if (!l.startsAt().isAfter(at) && (l.endsAt() == null || l.endsAt().isAfter(at))
+                        && (found == null || l.startsAt().isAfter(found.startsAt()))) {
+                    found = l;
+                }
+            }
+            return found == null ? null : found.patient();
         }
 
         private boolean sameAsStored(String deviceId, Reading reading) throws SQLException {
@@ -396,33 +492,65 @@ class ReadingStore {
             }
         }
 
-        private void insertObservations(String deviceId, Reading reading, UUID patient) throws SQLException {
-            if (readingInsert == null) {
-                readingInsert = c.prepareStatement("""
-                        INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit,
-                                              code_system, code, site, source_device)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+        /** The observations of the claimed readings, in one statement. */
+        private void insertObservations(List<PendingReading> stored) throws SQLException {
+            int n = 0;
+            for (PendingReading r : stored) {
+                n += r.item().reading().observations().size();
             }
-            short seq = 0;
-            for (Observation o : reading.observations()) {
-                readingInsert.setString(1, deviceId);
-                readingInsert.setString(2, reading.messageId());
-                readingInsert.setShort(3, seq++);
-                readingInsert.setObject(4, utc(reading.measuredAt()));
-                readingInsert.setObject(5, patient);
-                readingInsert.setString(6, o.type().wireName());
-                readingInsert.setDouble(7, o.value());
-                readingInsert.setString(8, o.type().unit());
-                readingInsert.setString(9, o.type().codeSystem());
-                readingInsert.setString(10, o.type().code());
-                readingInsert.setString(11, o.site());
-                if (o.source() == null) {
-                    readingInsert.setNull(12, Types.OTHER);
-                } else {
-                    readingInsert.setObject(12, o.source(), Types.OTHER);
+            if (n == 0) {
+                return;
+            }
+            String[] devices = new String[n];
+            String[] ids = new String[n];
+            Integer[] seqs = new Integer[n];
+            String[] times = new String[n];
+            UUID[] patients = new UUID[n];
+            String[] types = new String[n];
+            Double[] values = new Double[n];
+            String[] units = new String[n];
+            String[] systems = new String[n];
+            String[] codes = new String[n];
+            String[] sites = new String[n];
+            String[] sources = new String[n];
+            int i = 0;
+            for (PendingReading r : stored) {
+                Reading reading = r.item().reading();
+                int seq = 0;
+                for (Observation o : reading.observations()) {
+                    devices[i] = r.parsed().deviceId();
+                    ids[i] = reading.messageId();
+                    seqs[i] = seq++;
+                    times[i] = reading.measuredAt().toString();
+                    patients[i] = r.patient();
+                    types[i] = o.type().wireName();
+                    values[i] = o.value();
+                    units[i] = o.type().unit();
+                    systems[i] = o.type().codeSystem();
+                    codes[i] = o.type().code();
+                    sites[i] = o.site();
+                    sources[i++] = o.source();
                 }
-                readingInsert.addBatch();
             }
+            PreparedStatement s = prepared("""
+                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit,
+                                          code_system, code, site, source_device)
+                    SELECT d, m, q::smallint, t::timestamptz, p, ty, v, u, cs, co, si, src::jsonb
+                      FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::uuid[], ?::text[], ?::float8[], ?::text[],
+                                  ?::text[], ?::text[], ?::text[], ?::text[]) AS x(d, m, q, t, p, ty, v, u, cs, co, si, src)""");
+            s.setArray(1, c.createArrayOf("text", devices));
+            s.setArray(2, c.createArrayOf("text", ids));
+            s.setArray(3, c.createArrayOf("int4", seqs));
+            s.setArray(4, c.createArrayOf("text", times));
+            s.setArray(5, c.createArrayOf("uuid", patients));
+            s.setArray(6, c.createArrayOf("text", types));
+            s.setArray(7, c.createArrayOf("float8", values));
+            s.setArray(8, c.createArrayOf("text", units));
+            s.setArray(9, c.createArrayOf("text", systems));
+            s.setArray(10, c.createArrayOf("text", codes));
+            s.setArray(11, c.createArrayOf("text", sites));
+            s.setArray(12, c.createArrayOf("text", sources));
+            s.executeUpdate();
         }
 
         /**
@@ -435,13 +563,10 @@ class ReadingStore {
                 return;
             }
             PreparedStatement s = prepared("""
-                    INSERT INTO evaluation_requests (patient_id) VALUES (?)
+                    INSERT INTO evaluation_requests (patient_id) SELECT unnest(?::uuid[])
                     ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""");
-            for (UUID patient : patientsToEvaluate) {
-                s.setObject(1, patient);
-                s.addBatch();
-            }
-            s.executeBatch();
+            s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.toArray()));
+            s.executeUpdate();
         }
 
         void quarantine(String topic, String deviceId, String messageId, RejectionCode code, String detail, byte[] raw)

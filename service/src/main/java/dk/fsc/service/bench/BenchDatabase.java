@@ -1,0 +1,40 @@
+package dk.fsc.service.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+
+/** The benchmark's database: created on its server when missing, and brought to the current schema. */
+final class BenchDatabase {
+    private static final Pattern NAME = Pattern.compile("^(jdbc:postgresql://[^/]+/)([^?]+)(.*)$");
+
+    private BenchDatabase() {
+    }
+
+    static void ensure(String jdbc) throws SQLException {
+        Matcher m = NAME.matcher(jdbc);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL with a database name: " + jdbc.replaceAll("password=[^&]*", "password=…"));
+        }
+        String name = m.group(2);
+        try (Connection c = DriverManager.getConnection(m.group(1) + "postgres" + m.group(3));
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+                    }
+                    Benchmark.say("Created database " + name);
+                }
+            }
+        }
+        Flyway.configure().dataSource(jdbc, null, null).load().migrate();
+    }
+}

@@ -1,0 +1,150 @@
+package dk.fsc.service.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The processes a benchmark starts: a Mosquitto broker of its own and the system's jar. */
+final class BenchProcesses {
+    private BenchProcesses() {
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Mosquitto from the machine's binary, on a free loopback port, with the production settings
+     * that matter for throughput and no loss (ops/mosquitto/mosquitto.conf: a large queue per
+     * session, 2000 in flight), anonymous and in memory (a benchmark, not a deployment).
+     */
+    static final class Broker implements AutoCloseable {
+        final Process process;
+        final int port;
+
+        Broker(Path folder) throws IOException, InterruptedException {
+            Path binary = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"))
+                    .stream().filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new IOException("no mosquitto binary (apt-get install mosquitto): the benchmark runs a broker of its own"));
+            port = freePort();
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("mosquitto.conf"), String.join("\n",
+                    "listener " + port + " 127.0.0.1",
+                    "allow_anonymous true",
+                    "persistence false",
+                    "max_queued_messages 3000000",
+                    "max_inflight_messages 2000",
+                    "user " + System.getProperty("user.name"),
+                    "log_dest file " + folder.resolve("mosquitto.log"),
+                    ""));
+            process = new ProcessBuilder(binary.toString(), "-c", folder.resolve("mosquitto.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(folder.resolve("mosquitto.out").toFile()).start();
+            awaitPort(port, process, Duration.ofSeconds(15));
+        }
+
+        String url() {
+            return "tcp://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The system's own jar (this one) as a child process, exactly as the run command starts it. */
+    static final class SystemProcess implements AutoCloseable {
+        private final Map<String, String> env;
+        private final List<String> jvmOptions;
+        private final Path log;
+        private Process process;
+
+        SystemProcess(Map<String, String> env, List<String> jvmOptions, Path log) {
+            this.env = env;
+            this.jvmOptions = jvmOptions;
+            this.log = log;
+        }
+
+        /** Starts it and waits until the gateway has subscribed; returns when that was (System.nanoTime). */
+        long start() throws IOException, InterruptedException {
+            long before = countLines("Gateway subscribed");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.add("-jar");
+            command.add(ownJar().toString());
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            b.environment().putAll(env);
+            process = b.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (countLines("Gateway subscribed") <= before) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("the system did not start; see " + log);
+                }
+                Thread.sleep(50);
+            }
+            return System.nanoTime();
+        }
+
+        long pid() {
+            return process == null || !process.isAlive() ? -1 : process.pid();
+        }
+
+        /** SIGTERM and wait: the system drains nothing more and keeps its broker session. */
+        void stop() throws InterruptedException {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+
+        private long countLines(String text) throws IOException {
+            if (!Files.exists(log)) {
+                return 0;
+            }
+            try (var lines = Files.lines(log)) {
+                return lines.filter(l -> l.contains(text)).count();
+            }
+        }
+
+        static Path ownJar() {
+            try {
+                return Path.of(SystemProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    static void awaitPort(int port, Process process, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("process exited with " + process.exitValue() + " before listening on port " + port);
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("nothing listens on port " + port + " after " + timeout.toSeconds() + " s");
+    }
+}

@@ -1,0 +1,352 @@
+package dk.fsc.service.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dk.fsc.service.simulator.DeviceSimulator;
+import dk.fsc.service.simulator.Kit;
+import dk.fsc.service.simulator.SimulatedFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code bin/benchmark}: the system's speed on this machine, with the real PostgreSQL and a
+ * Mosquitto broker (docs/benchmarks.md). Phases, each optional with {@code --only}:
+ * <ol>
+ * <li>ceiling: the same messages through the broker into a bare Paho consumer writing with COPY;</li>
+ * <li>ingest: the system's sustained ingest, publish to commit, with CPU and memory per process;</li>
+ * <li>drain: a backlog of {@code --drain-messages} queued while the system was down;</li>
+ * <li>alerts: latency from a red reading's commit to its alert on the nurse's event stream under load;</li>
+ * <li>history: a patient's 90-day history of one type over HTTP on a table of at least
+ * {@code --history-rows} readings (loaded once, kept in the benchmark database);</li>
+ * <li>storage: bytes per reading, table plus indexes.</li>
+ * </ol>
+ * Prints each phase's figures as it goes, then all of them as a table, as Markdown rows for
+ * docs/benchmarks.md and as JSON.
+ */
+public final class Benchmark {
+    private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "storage");
+    private static final Set<String> OPTIONS = Set.of("db", "only", "devices", "connections", "ingest-messages", "drain-messages",
+            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "profile", "json");
+
+    private final Map<String, String> args;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Set<String> phases;
+    private final String jdbc;
+    private final Path folder;
+    private final ProcessStats stats = new ProcessStats();
+    private BenchProcesses.Broker broker;
+    private BenchProcesses.SystemProcess system;
+    private int httpPort;
+
+    private Benchmark(Map<String, String> args) throws Exception {
+        this.args = args;
+        this.phases = args.containsKey("only") ? Set.of(args.get("only").split(",")) : PHASES;
+        for (String p : phases) {
+            if (!PHASES.contains(p)) {
+                throw new IllegalArgumentException("unknown phase '" + p + "'; phases: " + PHASES);
+            }
+        }
+        this.jdbc = args.getOrDefault("db", env("FSC_BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/fsc_bench?user=postgres"));
+        this.folder = Files.createTempDirectory("fsc-benchmark");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String arg : argv) {
+            int eq = arg.indexOf('=');
+            String key = arg.startsWith("--") ? (eq < 0 ? arg.substring(2) : arg.substring(2, eq)) : "";
+            if (!OPTIONS.contains(key)) {
+                System.err.println("Unknown argument '" + arg + "'. Options: --" + String.join(" --", new java.util.TreeSet<>(OPTIONS))
+                        + " (docs/benchmarks.md)");
+                System.exit(2);
+            }
+            a.put(key, eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        int exit;
+        try {
+            exit = new Benchmark(a).run();
+        } catch (Exception e) {
+            System.err.println("Benchmark failed: " + e.getMessage());
+            e.printStackTrace();
+            exit = 1;
+        }
+        System.exit(exit);
+    }
+
+    private int run() throws Exception {
+        say("Benchmark on " + Runtime.getRuntime().availableProcessors() + " cores; database " + jdbc.replaceAll("password=[^&]*", "password=…")
+                + "; working folder " + folder);
+        BenchDatabase.ensure(jdbc);
+        results.put("date", LocalDate.now().toString());
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        broker = new BenchProcesses.Broker(folder.resolve("mosquitto"));
+        long self = ProcessHandle.current().pid();
+        stats.watch("system", () -> system == null || system.pid() < 0 ? List.of() : List.of(system.pid()));
+        stats.watch("postgres", () -> ProcessStats.byCommand("postgres"));
+        stats.watch("mosquitto", () -> List.of(broker.process.pid()));
+        stats.watch("load generator", () -> List.of(self));
+        try {
+            if (phases.contains("ceiling")) {
+                ceiling();
+            }
+            system = new BenchProcesses.SystemProcess(systemEnvironment(), jvmOptions(), folder.resolve("system.log"));
+            system.start();
+            if (phases.contains("ingest")) {
+                ingest();
+            }
+            if (phases.contains("drain")) {
+                drain();
+            }
+            if (phases.contains("alerts")) {
+                results.putAll(new AlertLatency(jdbc, broker.url(), httpPort, intArg("alert-rate", 2000), intArg("alert-seconds", 30),
+                        intArg("probes", 5), stats).run());
+            }
+            if (phases.contains("history")) {
+                results.putAll(new HistoryQueries(jdbc, httpPort, longArg("history-rows", 50_000_000), intArg("history-queries", 1000)).run());
+            }
+            if (phases.contains("storage")) {
+                storage();
+            }
+        } finally {
+            if (system != null) {
+                system.close();
+            }
+            broker.close();
+            stats.close();
+        }
+        if (args.containsKey("profile") && Files.exists(folder.resolve("system.jfr"))) {
+            Profile.print(folder.resolve("system.jfr"), 25);
+        }
+        report();
+        return 0;
+    }
+
+    private Map<String, String> systemEnvironment() throws Exception {
+        httpPort = BenchProcesses.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("FSC_DB_URL", jdbc);
+        env.put("FSC_MQTT_URL", broker.url());
+        env.put("FSC_HTTP_PORT", String.valueOf(httpPort));
+        env.put("FSC_DATA_DIR", folder.resolve("system-data").toString());
+        env.put("FSC_DEMO_DATA", "false");
+        env.put("FSC_DEVICE_RATE", "0"); // thousands of simulated messages per device: far past a real device's limit
+        env.put("FSC_GATEWAY_SHARE_GROUP", ""); // one gateway
+        env.put("FSC_GATEWAY_CLIENT_ID", "fsc-bench-gateway");
+        env.put("FSC_RATE_LIMIT", "100000"); // the history phase asks as fast as it can with one account
+        env.put("FSC_RATE_LIMIT_BURST", "100000");
+        return env;
+    }
+
+    private List<String> jvmOptions() {
+        List<String> o = new ArrayList<>(List.of("-Xmx2g"));
+        if (args.containsKey("profile")) {
+            // Written when the system stops (after the drain phase, or at the end).
+            o.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + folder.resolve("system.jfr"));
+        }
+        return o;
+    }
+
+    /** Readings as fast as the broker takes them, from {@code --devices} devices over {@code --connections} connections. */
+    private DeviceSimulator.Options load(long messages) {
+        return DeviceSimulator.Options.defaults(broker.url())
+                .withShares(0, 0, 0, 0, 0)
+                .withLoad(0, messages, null, intArg("connections", 4))
+                .withWindow(2000);
+    }
+
+    private SimulatedFleet fleet(String organisation) throws SQLException {
+        return SimulatedFleet.create(jdbc, null, null, organisation, Kit.named("single", false), intArg("devices", 2000), null);
+    }
+
+    private void ceiling() throws Exception {
+        long messages = longArg("ingest-messages", 300_000);
+        say("Ceiling: " + messages + " readings through the broker into a bare Paho consumer writing with COPY ...");
+        SimulatedFleet fleet = fleet("bench-load");
+        try (BareCeiling bare = new BareCeiling(broker.url(), jdbc, null, null)) {
+            stats.begin();
+            long start = System.nanoTime();
+            try (DeviceSimulator sim = new DeviceSimulator(fleet, load(messages)).start()) {
+                awaitCount(bare::committed, messages, Duration.ofMinutes(10), bare::failure);
+            }
+            double seconds = (bare.lastCommitNanos() - start) / 1e9;
+            putRate("ceiling", "bare ceiling (readings/s)", messages / seconds, stats.end());
+        }
+    }
+
+    private void ingest() throws Exception {
+        long messages = longArg("ingest-messages", 300_000);
+        say("Sustained ingest: " + messages + " single-observation readings, publish to commit ...");
+        SimulatedFleet fleet = fleet("bench-load");
+        StoredCounter stored = new StoredCounter(jdbc, fleet);
+        stats.begin();
+        long start = System.nanoTime();
+        long done;
+        try (DeviceSimulator sim = new DeviceSimulator(fleet, load(messages)).start()) {
+            done = awaitCount(stored::count, messages, Duration.ofMinutes(15), () -> null);
+        }
+        putRate("ingest", "sustained ingest (readings/s)", messages / ((done - start) / 1e9), stats.end());
+        results.put("sustained ingest (observations/s)", results.get("sustained ingest (readings/s)"));
+        if (results.containsKey("bare ceiling (readings/s)")) {
+            double ratio = ((Number) results.get("sustained ingest (readings/s)")).doubleValue()
+                    / ((Number) results.get("bare ceiling (readings/s)")).doubleValue();
+            results.put("ratio to bare ceiling", Math.round(ratio * 100) / 100.0);
+            say(String.format(Locale.ROOT, "  ratio to the bare ceiling: %.2f", ratio));
+        }
+        stored.close();
+    }
+
+    private void drain() throws Exception {
+        long messages = longArg("drain-messages", 1_000_000);
+        SimulatedFleet fleet = fleet("bench-load");
+        StoredCounter stored = new StoredCounter(jdbc, fleet);
+        say("Drain: system stopped; queueing " + messages + " readings in its broker session ...");
+        system.stop();
+        try (DeviceSimulator sim = new DeviceSimulator(fleet, load(messages)).start()) {
+            sim.awaitFinished(Duration.ofMinutes(30));
+            say(String.format(Locale.ROOT, "  queued %,d in %.0f s (%,.0f/s into the broker)", sim.sent(), sim.seconds(), sim.sent() / sim.seconds()));
+            results.put("broker intake while the system is down (messages/s)", Math.round(sim.sent() / sim.seconds()));
+        }
+        say("  starting the system ...");
+        stats.begin();
+        long subscribed = system.start();
+        long done = awaitCount(stored::count, messages, Duration.ofMinutes(30), () -> null);
+        putRate("drain", "drain (readings/s)", messages / ((done - subscribed) / 1e9), stats.end());
+        stored.close();
+    }
+
+    private void storage() throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
+            s.execute("ANALYZE readings");
+            s.execute("ANALYZE device_messages");
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'readings'::regclass),
+                           (SELECT count(*) FROM readings),
+                           pg_total_relation_size('device_messages'), (SELECT count(*) FROM device_messages)""")) {
+                rs.next();
+                double perObservation = rs.getDouble(1) / Math.max(1, rs.getLong(2));
+                double perMessage = rs.getDouble(3) / Math.max(1, rs.getLong(4));
+                results.put("readings in the database", rs.getLong(2));
+                results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
+                results.put("bytes per message row (device_messages, with indexes)", Math.round(perMessage));
+                results.put("bytes per reading", Math.round(perObservation + perMessage));
+                say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), over %,d rows",
+                        perObservation + perMessage, perObservation, perMessage, rs.getLong(2)));
+            }
+        }
+    }
+
+    private void putRate(String phase, String name, double rate, Map<String, ProcessStats.Usage> usage) {
+        results.put(name, Math.round(rate));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s: %,.0f", name, rate));
+        usage.forEach((process, u) -> {
+            results.put(phase + " CPU " + process + " (% of one core)", Math.round(u.cpuPercent()));
+            results.put(phase + " peak memory " + process + " (MB)", Math.round(u.peakMemoryMb()));
+            line.append(String.format(Locale.ROOT, "; %s %.0f%% CPU, %.0f MB", process, u.cpuPercent(), u.peakMemoryMb()));
+        });
+        say(line.toString());
+    }
+
+    /** Waits until the counter reaches the target; returns System.nanoTime() of the first poll that saw it. */
+    private static long awaitCount(LongSupplier count, long target, Duration timeout, java.util.function.Supplier<Exception> failure) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastReport = System.nanoTime();
+        while (true) {
+            long now = count.getAsLong();
+            if (now >= target) {
+                return System.nanoTime();
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + now + " of " + target + " stored after " + timeout.toMinutes() + " min");
+            }
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                say(String.format(Locale.ROOT, "    %,d of %,d stored", now, target));
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Messages of a fleet stored since this counter was made (earlier runs' rows stay in the database). */
+    private static final class StoredCounter implements AutoCloseable {
+        private final Connection c;
+        private final PreparedStatement count;
+        private final long before;
+
+        StoredCounter(String jdbc, SimulatedFleet fleet) throws SQLException {
+            c = DriverManager.getConnection(jdbc);
+            count = c.prepareStatement("SELECT count(*) FROM device_messages WHERE device_id = ANY(?)");
+            count.setArray(1, c.createArrayOf("text", fleet.devices().stream().map(SimulatedFleet.Device::id).toArray()));
+            before = raw();
+        }
+
+        private long raw() throws SQLException {
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        long count() {
+            try {
+                return raw() - before;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            c.close();
+        }
+    }
+
+    private void report() throws Exception {
+        System.out.println();
+        System.out.println("| figure | value |");
+        System.out.println("|---|---|");
+        results.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+        System.out.println();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        String text = json.writeValueAsString(results);
+        System.out.println(text);
+        if (args.containsKey("json")) {
+            Files.writeString(Path.of(args.get("json")), text);
+        }
+    }
+
+    static void say(String line) {
+        System.err.println(line);
+    }
+
+    private int intArg(String name, int fallback) {
+        return Integer.parseInt(args.getOrDefault(name, String.valueOf(fallback)));
+    }
+
+    private long longArg(String name, long fallback) {
+        return Long.parseLong(args.getOrDefault(name, String.valueOf(fallback)).replace("_", ""));
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

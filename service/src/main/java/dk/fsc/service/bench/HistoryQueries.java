@@ -1,0 +1,178 @@
+package dk.fsc.service.bench;
+
+import dk.fsc.service.platform.security.PasswordHasher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * A patient's 90-day history of one type, asked over HTTP as a nurse would, on a database with at
+ * least {@code rows} readings. The history is loaded once into the benchmark database (and kept):
+ * 10 000 patients of organisation {@code bench-history}, each with a year of readings, 5 000 per
+ * patient (five types in turn, one every 105 minutes), written with {@code INSERT ... SELECT} in
+ * chunks of 100 patients with progress; a later run only loads what is missing.
+ */
+final class HistoryQueries {
+    private static final int PATIENTS = 10_000;
+    private static final int CHUNK = 100;
+
+    private final String jdbc;
+    private final int httpPort;
+    private final long rows;
+    private final int queries;
+
+    HistoryQueries(String jdbc, int httpPort, long rows, int queries) {
+        this.jdbc = jdbc;
+        this.httpPort = httpPort;
+        this.rows = rows;
+        this.queries = queries;
+    }
+
+    Map<String, Object> run() throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        int perPatient = (int) Math.max(500, (rows + PATIENTS - 1) / PATIENTS);
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            double loadSeconds = load(c, perPatient);
+            r.put("history rows loaded in this run", loadedNow);
+            r.put("history load time (s)", Math.round(loadSeconds));
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sum(rows) FROM bench_history")) {
+                rs.next();
+                r.put("history readings in the database", rs.getLong(1));
+            }
+            String password = PasswordHasher.randomSecret(16);
+            String user = "bench-history.nurse-" + UUID.randomUUID().toString().substring(0, 6);
+            try (PreparedStatement nurse = c.prepareStatement("""
+                    INSERT INTO staff_users (username, password_hash, display_name, role, organisation_id)
+                    VALUES (?, ?, 'bench', 'nurse', 'bench-history')""")) {
+                nurse.setString(1, user);
+                nurse.setString(2, PasswordHasher.hash(password));
+                nurse.executeUpdate();
+            }
+            List<UUID> patients = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM bench_history WHERE rows > 0")) {
+                while (rs.next()) {
+                    patients.add(rs.getObject(1, UUID.class));
+                }
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            String token = login(http, httpPort, user, password);
+            Random random = new Random(1);
+            String[] types = {"spo2", "pulse", "temperature", "systolic_bp", "diastolic_bp"};
+            Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's 90 days of one type ...");
+            List<Long> micros = new ArrayList<>();
+            long rowsSeen = 0;
+            for (int i = 0; i < queries + 100; i++) {
+                UUID patient = patients.get(random.nextInt(patients.size()));
+                Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                String url = "http://127.0.0.1:" + httpPort + "/api/patients/" + patient + "/readings?type=" + types[random.nextInt(types.length)]
+                        + "&from=" + to.minus(90, ChronoUnit.DAYS) + "&to=" + to + "&limit=1000";
+                long t0 = System.nanoTime();
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                        .header("X-FSC-Purpose", "benchmark").GET().build(), HttpResponse.BodyHandlers.ofString());
+                long took = (System.nanoTime() - t0) / 1000;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("history query answered " + response.statusCode() + ": " + response.body());
+                }
+                if (i >= 100) {
+                    micros.add(took);
+                    rowsSeen += response.body().split("\"measuredAt\"", -1).length - 1;
+                }
+            }
+            micros.sort(Long::compare);
+            r.put("history query p50 (ms)", AlertLatency.percentile(micros, 50) / 1000.0);
+            r.put("history query p99 (ms)", AlertLatency.percentile(micros, 99) / 1000.0);
+            r.put("history rows per answer (mean)", rowsSeen / Math.max(1, micros.size()));
+            Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms, %d rows per answer",
+                    AlertLatency.percentile(micros, 50) / 1000.0, AlertLatency.percentile(micros, 99) / 1000.0, rowsSeen / Math.max(1, micros.size())));
+        }
+        return r;
+    }
+
+    private long loadedNow;
+
+    /** Loads the history until every patient has {@code perPatient} readings; returns the seconds it took. */
+    private double load(Connection c, int perPatient) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO organisations (id, name, kind) VALUES ('bench-history', 'Benchmark history', 'municipality') ON CONFLICT DO NOTHING");
+            s.execute("CREATE TABLE IF NOT EXISTS bench_history (n integer PRIMARY KEY, id uuid NOT NULL, rows integer NOT NULL DEFAULT 0)");
+            s.execute("""
+                    INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash)
+                    SELECT gen_random_uuid(), 'bench-history', 'History ' || n, '\\x00', decode(md5('bench-history-' || n), 'hex')
+                      FROM generate_series(0, %d) n
+                     WHERE NOT EXISTS (SELECT 1 FROM bench_history)""".formatted(PATIENTS - 1));
+            s.execute("""
+                    INSERT INTO bench_history (n, id)
+                    SELECT substring(display_name FROM 9)::int, id FROM patients WHERE organisation_id = 'bench-history'
+                    ON CONFLICT DO NOTHING""");
+        }
+        long missing;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM bench_history WHERE rows < " + perPatient)) {
+            rs.next();
+            missing = rs.getLong(1);
+        }
+        if (missing == 0) {
+            Benchmark.say("History: already loaded (" + PATIENTS + " patients x " + perPatient + " readings)");
+            return 0;
+        }
+        Benchmark.say(String.format(Locale.ROOT, "History: loading %,d readings (%d patients x %d) once; later runs reuse them ...",
+                missing * perPatient, missing, perPatient));
+        long start = System.nanoTime();
+        try (PreparedStatement chunk = c.prepareStatement("""
+                WITH p AS (SELECT n, id FROM bench_history WHERE rows < ? AND n >= ? AND n < ?),
+                     ins AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, received_at)
+                             SELECT 'HIST-' || p.n, 'h-' || i, 0, now() - i * interval '105 minutes', p.id,
+                                    (ARRAY['spo2','pulse','temperature','systolic_bp','diastolic_bp'])[1 + i % 5],
+                                    (ARRAY[95, 72, 36.8, 130, 80])[1 + i % 5] + (i % 7) - 3,
+                                    (ARRAY['%','/min','Cel','mm[Hg]','mm[Hg]'])[1 + i % 5], now() - i * interval '105 minutes'
+                               FROM p, generate_series(0, ? - 1) i
+                             ON CONFLICT DO NOTHING)
+                UPDATE bench_history b SET rows = ? FROM p WHERE b.n = p.n""")) {
+            for (int from = 0; from < PATIENTS; from += CHUNK) {
+                chunk.setInt(1, perPatient);
+                chunk.setInt(2, from);
+                chunk.setInt(3, from + CHUNK);
+                chunk.setInt(4, perPatient);
+                chunk.setInt(5, perPatient);
+                int patients = chunk.executeUpdate();
+                loadedNow += (long) patients * perPatient;
+                if (patients > 0 && (from / CHUNK) % 10 == 9) {
+                    double s = (System.nanoTime() - start) / 1e9;
+                    Benchmark.say(String.format(Locale.ROOT, "    %,d readings loaded in %.0f s (%,.0f/s); %d of %d patients done",
+                            loadedNow, s, loadedNow / s, from + CHUNK, PATIENTS));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ANALYZE readings");
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static String login(HttpClient http, int httpPort, String user, String password) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        if (!body.contains("access_token")) {
+            throw new IllegalStateException("login refused: " + body);
+        }
+        return body.replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+    }
+}

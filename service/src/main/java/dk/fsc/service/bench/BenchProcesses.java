@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The processes a benchmark starts: a Mosquitto broker of its own and the system's jar. */
-final class BenchProcesses {
+/** The processes a benchmark (or the fault suite) starts: a Mosquitto broker of its own and the system's jar. */
+public final class BenchProcesses {
     private BenchProcesses() {
     }
 
@@ -62,32 +62,40 @@ final class BenchProcesses {
         }
     }
 
-    /** The system's own jar (this one) as a child process, exactly as the run command starts it. */
-    static final class SystemProcess implements AutoCloseable {
+    /** The system's jar as a child process, exactly as the run command starts it. */
+    public static final class SystemProcess implements AutoCloseable {
+        private final Path jar;
         private final Map<String, String> env;
         private final List<String> jvmOptions;
         private final Path log;
+        private final String readyLine;
         private Process process;
 
-        SystemProcess(Map<String, String> env, List<String> jvmOptions, Path log) {
+        /**
+         * @param readyLine the log line that says it is ready ("Gateway subscribed" when it hosts the
+         *                  gateway, "FSC is running" otherwise)
+         */
+        public SystemProcess(Path jar, Map<String, String> env, List<String> jvmOptions, Path log, String readyLine) {
+            this.jar = jar;
             this.env = env;
             this.jvmOptions = jvmOptions;
             this.log = log;
+            this.readyLine = readyLine;
         }
 
-        /** Starts it and waits until the gateway has subscribed; returns when that was (System.nanoTime). */
-        long start() throws IOException, InterruptedException {
-            long before = countLines("Gateway subscribed");
+        /** Starts it and waits until it is ready; returns when that was (System.nanoTime). */
+        public long start() throws IOException, InterruptedException {
+            long before = countLines(readyLine);
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.add("-jar");
-            command.add(ownJar().toString());
+            command.add(jar.toString());
             ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             b.environment().putAll(env);
             process = b.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (countLines("Gateway subscribed") <= before) {
+            while (countLines(readyLine) <= before) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("the system did not start; see " + log);
                 }
@@ -96,12 +104,12 @@ final class BenchProcesses {
             return System.nanoTime();
         }
 
-        long pid() {
+        public long pid() {
             return process == null || !process.isAlive() ? -1 : process.pid();
         }
 
         /** SIGTERM and wait: the system drains nothing more and keeps its broker session. */
-        void stop() throws InterruptedException {
+        public void stop() throws InterruptedException {
             if (process != null && process.isAlive()) {
                 process.destroy();
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -125,6 +133,10 @@ final class BenchProcesses {
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        public Path log() {
+            return log;
         }
 
         @Override

@@ -105,7 +105,8 @@ public final class Benchmark {
             if (phases.contains("ceiling")) {
                 ceiling();
             }
-            system = new BenchProcesses.SystemProcess(systemEnvironment(), jvmOptions(), folder.resolve("system.log"));
+            system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.ownJar(), systemEnvironment(), jvmOptions(),
+                    folder.resolve("system.log"), "Gateway subscribed");
             system.start();
             if (phases.contains("ingest")) {
                 ingest();

@@ -89,6 +89,7 @@ public final class DeviceSimulator implements AutoCloseable {
     private final BufferedWriter log;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong brokerRefused = new AtomicLong();
     private final long startedNanos = System.nanoTime();
     private volatile boolean running = true;
     private volatile long finishedNanos;
@@ -164,6 +165,11 @@ public final class DeviceSimulator implements AutoCloseable {
     /** Messages sent again because no acknowledgement came (connection lost). */
     public long resent() {
         return resent.get();
+    }
+
+    /** Messages the broker acknowledged with a failure reason code (not authorised, say): not sent, not logged. */
+    public long refusedByBroker() {
+        return brokerRefused.get();
     }
 
     /** Seconds from start to the last acknowledgement (or to now while running). */
@@ -382,6 +388,7 @@ public final class DeviceSimulator implements AutoCloseable {
 
         void sendUntilAcknowledged(List<Messages.Message> window) throws InterruptedException {
             List<Messages.Message> todo = window;
+            List<Messages.Message> refused = new ArrayList<>();
             boolean first = true;
             while (!todo.isEmpty() && running) {
                 if (!first) {
@@ -389,17 +396,24 @@ public final class DeviceSimulator implements AutoCloseable {
                     Thread.sleep(200);
                 }
                 first = false;
-                todo = sendOnce(todo);
+                todo = sendOnce(todo, refused);
             }
             if (todo.isEmpty()) {
-                logAcknowledged(window);
+                // Refused by the broker: never reached the system, so not in the log (and counted).
+                List<Messages.Message> delivered = new ArrayList<>(window);
+                delivered.removeAll(refused);
+                logAcknowledged(delivered);
                 laneSent += window.size();
-                sent.addAndGet(window.size());
+                sent.addAndGet(delivered.size());
+                if (!refused.isEmpty() && brokerRefused.getAndAdd(refused.size()) == 0) {
+                    LOG.warn("The broker refused messages on {} (PUBACK with a failure reason code): check the simulator account's rights",
+                            refused.get(0).topic());
+                }
             }
         }
 
         /** Publishes the window and returns what the broker did not acknowledge. */
-        List<Messages.Message> sendOnce(List<Messages.Message> window) throws InterruptedException {
+        List<Messages.Message> sendOnce(List<Messages.Message> window, List<Messages.Message> refused) throws InterruptedException {
             if (!ensureConnected()) {
                 return window;
             }
@@ -429,9 +443,17 @@ public final class DeviceSimulator implements AutoCloseable {
                 IMqttToken token = tokens.get(i);
                 if (token == null || !waitQuietly(token)) {
                     failed.add(window.get(i));
+                } else if (refusedByBroker(token)) {
+                    refused.add(window.get(i));
                 }
             }
             return failed;
+        }
+
+        /** A PUBACK with a reason code of 0x80 or more: the broker took the message and dropped it (not authorised, say). */
+        boolean refusedByBroker(IMqttToken token) {
+            int[] codes = token.getReasonCodes();
+            return codes != null && codes.length > 0 && codes[0] >= 0x80;
         }
 
         boolean waitQuietly(IMqttToken token) {

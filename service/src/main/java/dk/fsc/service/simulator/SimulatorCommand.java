@@ -60,8 +60,8 @@ public final class SimulatorCommand {
                 System.err.printf(Locale.ROOT, "  %,d messages acknowledged (%,.0f/s in the last 5 s), %,d resent%n", now, (now - last) / 5.0, sim.resent());
                 last = now;
             }
-            System.err.printf(Locale.ROOT, "Done: %,d messages in %.1f s (%,.0f/s), %,d resent. Check with: bin/simulate --check --log=%s%n",
-                    sim.sent(), sim.seconds(), sim.sent() / sim.seconds(), sim.resent(), log);
+            System.err.printf(Locale.ROOT, "Done: %,d messages in %.1f s (%,.0f/s), %,d resent, %,d refused by the broker. Check with: "
+                    + "bin/simulate --check --log=%s%n", sim.sent(), sim.seconds(), sim.sent() / sim.seconds(), sim.resent(), sim.refusedByBroker(), log);
         }
         System.exit(0);
     }

@@ -143,7 +143,9 @@ public final class LocalMosquitto implements AutoCloseable {
         gateway.addObject().put("acltype", "publishClientReceive").put("topic", "fsc/v1/devices/#").put("allow", true);
         gateway.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/replies").put("allow", true);
         ArrayNode simulator = roles.addObject().put("rolename", "simulator").putArray("acls");
-        simulator.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/readings").put("allow", true);
+        for (String kind : List.of("readings", "photos", "status")) {
+            simulator.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/" + kind).put("allow", true);
+        }
         ObjectNode defaults = root.putObject("defaultACLAccess");
         defaults.put("publishClientSend", false).put("publishClientReceive", false).put("subscribe", false).put("unsubscribe", true);
         return root.toPrettyString();

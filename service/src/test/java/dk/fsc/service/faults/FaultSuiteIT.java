@@ -1,0 +1,192 @@
+package dk.fsc.service.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.bench.BenchProcesses;
+import dk.fsc.service.platform.embedded.EmbeddedDatabase;
+import dk.fsc.service.simulator.DeviceSimulator;
+import dk.fsc.service.simulator.Kit;
+import dk.fsc.service.simulator.SimulatedFleet;
+import dk.fsc.service.simulator.SimulatorLog;
+import dk.fsc.service.testing.LocalMosquitto;
+import dk.fsc.service.testing.TestInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fault suite (issue 7; `bin/fault-suite` runs it at full size): while the device simulator
+ * streams COPD kits (bad payloads, photos, offline backlogs, deteriorating patients among them),
+ * the gateway is killed with SIGKILL, PostgreSQL is restarted, the broker is restarted and the
+ * database is paused (SIGSTOP) for a while. Afterwards the simulator's log is reconciled with the
+ * database: every accepted message stored exactly once, every refused one in quarantine with its
+ * code, one TOBS alert for each patient with red readings and none for the others.
+ *
+ * <p>Every part is real and separate: the gateway jar and the service jar (gateway off: it
+ * evaluates and raises alerts) in their own processes, a PostgreSQL server and a Mosquitto broker
+ * of the test's own so they can be restarted and paused. In the test suite it is reduced
+ * (-Dfsc.faults.messages=30000, -Dfsc.faults.pause-seconds=10); the command runs 1 000 000
+ * messages and a 30 s pause.
+ */
+class FaultSuiteIT {
+    private static final int MESSAGES = Integer.getInteger("fsc.faults.messages", 30_000);
+    private static final int RATE = Integer.getInteger("fsc.faults.rate", 1_500);
+    private static final int PAUSE_SECONDS = Integer.getInteger("fsc.faults.pause-seconds", 10);
+    private static final int DEVICES = Integer.getInteger("fsc.faults.devices", 140);
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    void everyMessageIsAccountedForAndEveryAlertRaisedOnceThroughCrashesRestartsAndAPause() throws Exception {
+        Assumptions.assumeTrue(LocalMosquitto.unavailable().isEmpty(), () -> "skipped: " + LocalMosquitto.unavailable().get());
+        Path folder = TestInfrastructure.scratch("fault-suite");
+        int pgPort = TestInfrastructure.freePort();
+        Path pgData = folder.resolve("postgres");
+        EmbeddedDatabase db = EmbeddedDatabase.start(pgData, pgPort);
+        String url = db.jdbcUrl();
+        Flyway.configure().dataSource(url, null, null).load().migrate();
+        SimulatedFleet fleet = SimulatedFleet.create(url, null, null, "fault-org", Kit.named("copd", true), DEVICES, null);
+        Path log = folder.resolve("simulator-log.tsv");
+
+        try (LocalMosquitto broker = LocalMosquitto.start();
+             GatewayProcess gateway = new GatewayProcess(Map.of(
+                     "FSC_DB_URL", url,
+                     "FSC_MQTT_URL", broker.url(),
+                     "FSC_MQTT_USERNAME", broker.gatewayUser,
+                     "FSC_MQTT_PASSWORD", broker.gatewayPassword,
+                     "FSC_GATEWAY_CLIENT_ID", "fault-gateway",
+                     // One gateway, plain subscription: Mosquitto 2.0 restores it after a restart (not a shared one).
+                     "FSC_GATEWAY_SHARE_GROUP", "",
+                     "FSC_GATEWAY_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()),
+                     // simulated devices send about ten messages a second each, past a real device's limit
+                     "FSC_DEVICE_RATE", "0",
+                     "FSC_BLOB_DIR", folder.resolve("blobs").toString()), folder.resolve("gateway.log"));
+             BenchProcesses.SystemProcess service = new BenchProcesses.SystemProcess(Path.of("target", "fsc-service.jar").toAbsolutePath(),
+                     Map.of("FSC_DB_URL", url,
+                             "FSC_MQTT_URL", broker.url(),
+                             "FSC_GATEWAY_ENABLED", "false",
+                             "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()),
+                             "FSC_DATA_DIR", folder.resolve("service-data").toString(),
+                             "FSC_DEMO_DATA", "false"),
+                     List.of("-Xmx512m"), folder.resolve("service.log"), "FSC is running")) {
+            gateway.start();
+            gateway.awaitSubscribed(Duration.ofMinutes(1));
+            service.start();
+            DeviceSimulator.Options options = DeviceSimulator.Options.defaults(broker.url())
+                    .withCredentials(broker.simulatorUser, broker.simulatorPassword)
+                    .withLoad(RATE, MESSAGES, null, 2)
+                    .withShares(0.01, 0.002, 0.005, 0.15, 0.05)
+                    .withLog(log)
+                    .withSeed(7);
+            try (DeviceSimulator simulator = new DeviceSimulator(fleet, options).start()) {
+                awaitStored(url, MESSAGES / 6, Duration.ofMinutes(3));
+                gateway.kill();
+                say("gateway killed with SIGKILL at " + stored(url) + " stored");
+                Thread.sleep(1_000);
+                gateway.start();
+
+                awaitStored(url, MESSAGES * 2 / 6, Duration.ofMinutes(3));
+                db.close();
+                say("PostgreSQL stopped");
+                Thread.sleep(2_000);
+                db = EmbeddedDatabase.start(pgData, pgPort);
+                say("PostgreSQL started again");
+
+                awaitStored(url, MESSAGES * 3 / 6, Duration.ofMinutes(3));
+                broker.restart();
+                say("broker restarted (SIGTERM, persistence) at " + stored(url) + " stored");
+
+                awaitStored(url, MESSAGES * 4 / 6, Duration.ofMinutes(3));
+                List<Long> paused = pause(pgData);
+                say("PostgreSQL paused (SIGSTOP, " + paused.size() + " processes) for " + PAUSE_SECONDS + " s at " + stored(url) + " stored");
+                Thread.sleep(PAUSE_SECONDS * 1000L);
+                signal("-CONT", paused);
+                say("PostgreSQL resumed");
+
+                assertTrue(simulator.awaitFinished(Duration.ofMinutes(20)), "the simulator finished sending");
+                assertEquals(0, simulator.refusedByBroker(), "the broker let the simulator publish every kind of message");
+                say("simulator: " + simulator.sent() + " messages acknowledged by the broker, " + simulator.resent() + " sent again after faults");
+            }
+            SimulatorLog.Reconciliation r;
+            try (Connection c = DriverManager.getConnection(url)) {
+                r = SimulatorLog.reconcile(log, c, Duration.ofMinutes(5));
+            }
+            Files.writeString(folder.resolve("fault-suite-report.md"), r.table());
+            Files.writeString(Path.of("target", "fault-suite-report.md"), "Fault suite: " + MESSAGES + " messages at " + RATE
+                    + "/s; gateway SIGKILL, PostgreSQL restart, broker restart, PostgreSQL paused " + PAUSE_SECONDS + " s\n\n" + r.table());
+            say("\n" + r.table());
+            assertEquals(MESSAGES, r.get("messages in the log"), "the simulator logged every message it sent");
+            assertTrue(r.get("rejected expected") > 0 && r.get("patients with red readings") > 0 && r.get("photos stored") > 0,
+                    "the run had refused messages, photos and deteriorating patients to check: " + r.counts());
+            assertEquals(0, r.get("accepted missing"), r::table);
+            assertEquals(0, r.get("accepted doubled"), r::table);
+            assertEquals(0, r.get("accepted stored wrong"), r::table);
+            assertEquals(0, r.get("rejected missing from quarantine"), r::table);
+            assertEquals(0, r.get("rejected but stored"), r::table);
+            assertEquals(0, r.get("stored but never sent"), r::table);
+            assertEquals(0, r.get("alerts missing"), r::table);
+            assertEquals(0, r.get("alerts doubled"), r::table);
+            assertEquals(0, r.get("alerts unexpected"), r::table);
+        } finally {
+            db.close();
+        }
+    }
+
+    /** SIGSTOP to the postmaster and every backend: the server is there but answers nothing. */
+    private static List<Long> pause(Path pgData) throws Exception {
+        long postmaster = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).strip());
+        List<Long> pids = new ArrayList<>();
+        pids.add(postmaster);
+        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+        signal("-STOP", pids);
+        return pids;
+    }
+
+    private static void signal(String signal, List<Long> pids) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        pids.forEach(p -> command.add(String.valueOf(p)));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes());
+        assertEquals(0, kill.waitFor(), () -> "kill " + signal + ": " + output);
+    }
+
+    private static long stored(String url) {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM device_messages) + (SELECT count(*) FROM quarantine)")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1; // the database is restarting
+        }
+    }
+
+    private static void awaitStored(String url, long atLeast, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long now = 0;
+        while (System.nanoTime() < deadline) {
+            now = stored(url);
+            if (now >= atLeast) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("only " + now + " of " + atLeast + " messages stored after " + timeout.toSeconds() + " s");
+    }
+
+    private static void say(String line) {
+        System.out.println("[faults] " + line);
+    }
+}

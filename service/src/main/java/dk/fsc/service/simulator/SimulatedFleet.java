@@ -54,7 +54,7 @@ public final class SimulatedFleet {
         }
     }
 
-    static SimulatedFleet create(Connection c, String organisation, Kit kit, int deviceCount, CprCipher cpr) throws SQLException {
+    public static SimulatedFleet create(Connection c, String organisation, Kit kit, int deviceCount, CprCipher cpr) throws SQLException {
         c.setAutoCommit(false);
         String prefix = "SIM-" + organisation.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "") + "-";
         try (PreparedStatement org = c.prepareStatement("""

@@ -401,8 +401,9 @@ class ReadingStore {
         }
 
         /**
-         * Last seen for every device heard from, and the newest status report where one came; in
-         * device order, so two gateways cannot deadlock on these rows.
+         * Last seen for every device heard from (to within 10 s: a busy device's row is not rewritten
+         * for every batch), and the newest status report where one came; in device order, so two
+         * gateways cannot deadlock on these rows.
          */
         private void recordDevicesSeen() throws SQLException {
             if (devicesSeen.isEmpty()) {
@@ -410,7 +411,8 @@ class ReadingStore {
             }
             PreparedStatement seen = prepared("""
                     INSERT INTO device_status (device_id, last_seen_at) SELECT unnest(?::text[]), now()
-                    ON CONFLICT (device_id) DO UPDATE SET last_seen_at = greatest(device_status.last_seen_at, EXCLUDED.last_seen_at)""");
+                    ON CONFLICT (device_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
+                     WHERE device_status.last_seen_at < EXCLUDED.last_seen_at - interval '10 seconds'""");
             PreparedStatement report = prepared("""
                     UPDATE device_status SET reported_at = ?, battery_percent = ?, firmware = ?, signal_dbm = ?, faults = ?
                      WHERE device_id = ? AND (reported_at IS NULL OR reported_at <= ?)""");

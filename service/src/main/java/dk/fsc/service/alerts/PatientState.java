@@ -4,9 +4,11 @@ import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.Measurement;
 import dk.fsc.service.alerts.scoring.ResponsePolicy;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
+import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.platform.Sql;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,10 @@ import java.util.UUID;
 record PatientState(UUID patientId, String organisationId, List<Measurement> measurements, ThresholdSet thresholds,
                     ResponsePolicy policy) {
 
+    /** Types of which only the newest value counts (all but weight). */
+    private static final String[] NEWEST_ONLY = Arrays.stream(ObservationType.values()).map(ObservationType::wireName)
+            .filter(t -> !t.equals("weight")).toArray(String[]::new);
+
     /**
      * @param window     how far back values count for scoring
      * @param weightBack how far back weights are needed for the trend
@@ -28,12 +34,22 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                 .orElseThrow(() -> new IllegalStateException("no patient " + patientId));
         boolean scale2 = sql.one("SELECT spo2_target_88_92 FROM patient_monitoring WHERE patient_id = ?", rs -> rs.getBoolean(1), patientId)
                 .orElse(false);
+        // The rules look at the newest value of each type in the window, and at every weight for the
+        // trend: so one index probe per type, not every reading of the window (a patient measured
+        // every minute would otherwise cost more with each reading). Same order as the rules expect.
+        Instant weightsFrom = now.minus(window).isBefore(now.minus(weightBack)) ? now.minus(window) : now.minus(weightBack);
         List<Measurement> measurements = sql.list("""
-                SELECT type, value, measured_at, site FROM readings
-                 WHERE patient_id = ? AND (measured_at >= ? OR (type = 'weight' AND measured_at >= ?))
+                SELECT * FROM (
+                    SELECT r.* FROM unnest(?::text[]) AS t(type)
+                     CROSS JOIN LATERAL (SELECT type, value, measured_at, site, received_at, seq FROM readings
+                                          WHERE patient_id = ? AND type = t.type AND measured_at >= ?
+                                          ORDER BY measured_at DESC, received_at DESC, seq DESC LIMIT 1) r
+                    UNION ALL
+                    SELECT type, value, measured_at, site, received_at, seq FROM readings
+                     WHERE patient_id = ? AND type = 'weight' AND measured_at >= ?) m
                  ORDER BY measured_at, received_at, seq""",
                 rs -> new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site")),
-                patientId, now.minus(window), now.minus(weightBack));
+                NEWEST_ONLY, patientId, now.minus(window), patientId, weightsFrom);
         return new PatientState(patientId, organisation, measurements, ThresholdSet.copdDefaults(scale2).with(overrides(sql, patientId, scale2)),
                 policy(sql, organisation));
     }

@@ -49,8 +49,9 @@ class EvaluationWorkers {
         while (running) {
             try {
                 long started = System.nanoTime();
-                if (batch.evaluateNext().isPresent()) {
-                    evaluations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                int evaluated = batch.evaluateWaiting();
+                if (evaluated > 0) {
+                    evaluations.record((System.nanoTime() - started) / evaluated, TimeUnit.NANOSECONDS);
                 } else {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();

@@ -68,7 +68,7 @@ final class Messages {
             String site = null;
             switch (type) {
                 case "pulse" -> {
-                    value = deteriorated ? 132 + r.nextInt(14) : clamp(Math.round(b.pulse() + 6 * afternoon + r.nextGaussian() * 3), 55, 100);
+                    value = deteriorated ? 132 + r.nextInt(14) : clamp(Math.round(b.pulse() + 6 * afternoon + r.nextGaussian() * 3), 55, 88); // TOBS 0 is 50–89
                     unit = "/min";
                     red |= deteriorated;
                 }

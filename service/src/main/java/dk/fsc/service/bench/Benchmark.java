@@ -50,6 +50,7 @@ public final class Benchmark {
     private final String jdbc;
     private final Path folder;
     private final ProcessStats stats = new ProcessStats();
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private BenchProcesses.Broker broker;
     private BenchProcesses.SystemProcess system;
     private int httpPort;
@@ -171,14 +172,18 @@ public final class Benchmark {
                 .withWindow(2000);
     }
 
-    private SimulatedFleet fleet(String organisation) throws SQLException {
-        return SimulatedFleet.create(jdbc, null, null, organisation, Kit.named("single", false), intArg("devices", 2000), null);
+    /**
+     * A fleet of its own for each phase and run: progress is counted by the fleet's devices, and
+     * earlier runs' rows would make every count slower (and the load less alike between runs).
+     */
+    private SimulatedFleet fleet(String phase) throws SQLException {
+        return SimulatedFleet.create(jdbc, null, null, "bench-" + phase + "-" + runId, Kit.named("single", false), intArg("devices", 2000), null);
     }
 
     private void ceiling() throws Exception {
         long messages = longArg("ingest-messages", 300_000);
         say("Ceiling: " + messages + " readings through the broker into a bare Paho consumer writing with COPY ...");
-        SimulatedFleet fleet = fleet("bench-load");
+        SimulatedFleet fleet = fleet("ceiling");
         try (BareCeiling bare = new BareCeiling(broker.url(), jdbc, null, null)) {
             stats.begin();
             long start = System.nanoTime();
@@ -192,7 +197,7 @@ public final class Benchmark {
 
     private void ingest() throws Exception {
         long messages = longArg("ingest-messages", 300_000);
-        SimulatedFleet fleet = fleet("bench-load");
+        SimulatedFleet fleet = fleet("ingest");
         long warmUp = Math.min(50_000, messages / 5);
         say("Sustained ingest: warming up with " + warmUp + " readings (not counted) ...");
         try (StoredCounter warm = new StoredCounter(jdbc, fleet); DeviceSimulator sim = new DeviceSimulator(fleet, load(warmUp)).start()) {
@@ -219,7 +224,7 @@ public final class Benchmark {
 
     private void drain() throws Exception {
         long messages = longArg("drain-messages", 1_000_000);
-        SimulatedFleet fleet = fleet("bench-load");
+        SimulatedFleet fleet = fleet("drain");
         StoredCounter stored = new StoredCounter(jdbc, fleet);
         say("Drain: system stopped; queueing " + messages + " readings in its broker session ...");
         system.stop();
@@ -287,7 +292,7 @@ public final class Benchmark {
                 say(String.format(Locale.ROOT, "    %,d of %,d stored", now, target));
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(50);
+            Thread.sleep(100); // each poll is a count in the database: not too often
         }
     }
 

@@ -110,8 +110,9 @@ class FaultSuiteIT {
                 say("broker restarted (SIGTERM, persistence) at " + stored(url) + " stored");
 
                 awaitStored(url, MESSAGES * 4 / 6, Duration.ofMinutes(3));
+                long before = stored(url); // not while paused: that would wait for the connect timeout
                 List<Long> paused = pause(pgData);
-                say("PostgreSQL paused (SIGSTOP, " + paused.size() + " processes) for " + PAUSE_SECONDS + " s at " + stored(url) + " stored");
+                say("PostgreSQL paused (SIGSTOP, " + paused.size() + " processes) for " + PAUSE_SECONDS + " s at " + before + " stored");
                 Thread.sleep(PAUSE_SECONDS * 1000L);
                 signal("-CONT", paused);
                 say("PostgreSQL resumed");

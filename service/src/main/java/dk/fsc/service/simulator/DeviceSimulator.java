@@ -94,6 +94,7 @@ public final class DeviceSimulator implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long finishedNanos;
     private boolean closed;
+    private long lastFlushNanos = System.nanoTime();
 
     public DeviceSimulator(SimulatedFleet fleet, Options options) throws IOException {
         this.options = options;
@@ -213,6 +214,10 @@ public final class DeviceSimulator implements AutoCloseable {
             for (Messages.Message m : window) {
                 log.write(m.logLine());
                 log.newLine();
+            }
+            if (System.nanoTime() - lastFlushNanos > 1_000_000_000L) {
+                log.flush(); // whole lines for whoever reads the log while the simulator runs
+                lastFlushNanos = System.nanoTime();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the simulator log " + options.log(), e);

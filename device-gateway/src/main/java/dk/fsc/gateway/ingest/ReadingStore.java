@@ -556,9 +556,9 @@ class ReadingStore {
         }
 
         /**
-         * In patient order, so two gateways upserting the same patients cannot deadlock. DO UPDATE
-         * (not DO NOTHING) so that a request a worker is evaluating right now is waited for and
-         * then made anew: the worker may have read the patient's readings before this commit.
+         * In patient order, so two gateways upserting the same patients cannot deadlock. An existing
+         * request gets a new version: a worker evaluating the patient right now (it may have read
+         * the readings before this commit) then leaves the request for another evaluation.
          */
         private void requestEvaluations() throws SQLException {
             if (patientsToEvaluate.isEmpty()) {
@@ -566,7 +566,7 @@ class ReadingStore {
             }
             PreparedStatement s = prepared("""
                     INSERT INTO evaluation_requests (patient_id) SELECT unnest(?::uuid[])
-                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""");
+                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1""");
             s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.toArray()));
             s.executeUpdate();
         }

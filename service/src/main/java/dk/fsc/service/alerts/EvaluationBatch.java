@@ -16,15 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One unit of evaluation work, in one transaction: claim the oldest waiting patients (skipping
- * patients another worker holds), evaluate, raise alerts, remove the requests. A reading that
- * arrives meanwhile waits on the claimed row and leaves a new request behind. A patient whose
- * evaluation fails is set aside with a growing pause and the reason kept, not retried hot.
+ * Evaluation work in two steps. {@link #claim}: take up to {@value #PATIENTS_PER_TRANSACTION} of
+ * the longest-waiting patients on a short lease (skipping rows another worker is claiming, and
+ * leases not yet run out), in a transaction of its own, so the gateway's next request for these
+ * patients does not wait for their evaluation. {@link #evaluate}: evaluate them, raise alerts and
+ * remove each request whose version is still the claimed one, in one transaction (one commit for
+ * all). A reading committed meanwhile bumped the version: the request stays and is evaluated
+ * again. A patient whose evaluation fails is set aside with a growing pause and the reason kept,
+ * not retried hot; a worker that dies leaves leases that run out after {@code LEASE}.
  */
 @Singleton
 class EvaluationBatch {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationBatch.class);
     static final int PATIENTS_PER_TRANSACTION = 10;
+    /** How long a claim holds when its worker neither finishes nor gives it back (a crash). */
+    static final String LEASE = "30 seconds";
     private final DataSource dataSource;
     private final PatientEvaluator evaluator;
     private final AlertStore alerts;
@@ -47,38 +53,52 @@ class EvaluationBatch {
         }
     }
 
-    /**
-     * Evaluates up to {@value #PATIENTS_PER_TRANSACTION} waiting patients, oldest request first, in
-     * one transaction: one commit (one WAL flush) for them all, where one per patient made the
-     * queue the bottleneck of alert latency under load (docs/benchmarks.md). Each patient has its
-     * own savepoint, so one failing evaluation sets only that patient aside.
-     *
-     * @return how many patients were evaluated or set aside (0: nobody was waiting)
-     */
+    /** A claimed patient and the version of the request that was claimed. */
+    record Claim(UUID patientId, long version) {
+    }
+
+    /** Takes the longest-waiting patients on a lease; empty when nobody is waiting. */
+    List<Claim> claim() throws SQLException {
+        try (Connection c = plainDataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return Sql.on(c).list("""
+                    UPDATE evaluation_requests SET claimed_until = now() + ?::interval
+                     WHERE patient_id IN (SELECT patient_id FROM evaluation_requests
+                                           WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                                           ORDER BY requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING patient_id, version""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2)),
+                    LEASE, PATIENTS_PER_TRANSACTION);
+        }
+    }
+
+    /** Evaluates the claimed patients in one transaction, each under its own savepoint. */
     @Transactional
-    int evaluateWaiting() throws SQLException {
+    void evaluate(List<Claim> claims) throws SQLException {
         Connection c = dataSource.getConnection();
         Sql sql = Sql.on(c);
-        List<UUID> claimed = sql.list("""
-                SELECT patient_id FROM evaluation_requests WHERE not_before <= now()
-                 ORDER BY requested_at LIMIT ? FOR UPDATE SKIP LOCKED""", rs -> rs.getObject(1, UUID.class), PATIENTS_PER_TRANSACTION);
-        for (UUID patient : claimed) {
+        List<Claim> evaluated = new java.util.ArrayList<>(claims.size());
+        for (Claim claim : claims) {
             Savepoint beforeEvaluation = c.setSavepoint();
             try {
                 Instant now = Instant.now();
-                for (Finding finding : evaluator.evaluate(sql, patient, now)) {
+                for (Finding finding : evaluator.evaluate(sql, claim.patientId(), now)) {
                     alerts.raise(sql, finding, now);
                 }
-                sql.update("DELETE FROM evaluation_requests WHERE patient_id = ?", patient);
+                evaluated.add(claim);
             } catch (RuntimeException e) {
                 c.rollback(beforeEvaluation);
-                LOG.error("Evaluation of patient {} failed; set aside and retried later", patient, e);
+                LOG.error("Evaluation of patient {} failed; set aside and retried later", claim.patientId(), e);
                 sql.update("""
-                        UPDATE evaluation_requests SET attempts = attempts + 1, last_error = ?,
+                        UPDATE evaluation_requests SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
                                not_before = now() + least(attempts + 1, 30) * interval '1 minute'
-                         WHERE patient_id = ?""", String.valueOf(e.getMessage()), patient);
+                         WHERE patient_id = ?""", String.valueOf(e.getMessage()), claim.patientId());
             }
         }
-        return claimed.size();
+        // Last, so the rows are locked only for the commit: done unless a newer request came.
+        for (Claim claim : evaluated) {
+            if (sql.update("DELETE FROM evaluation_requests WHERE patient_id = ? AND version = ?", claim.patientId(), claim.version()) == 0) {
+                sql.update("UPDATE evaluation_requests SET claimed_until = NULL WHERE patient_id = ?", claim.patientId());
+            }
+        }
     }
 }

@@ -11,6 +11,6 @@ public final class EvaluationRequests {
     public static void request(Sql sql, UUID patientId) {
         sql.update("""
                 INSERT INTO evaluation_requests (patient_id) VALUES (?)
-                ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp()""", patientId);
+                ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1""", patientId);
     }
 }

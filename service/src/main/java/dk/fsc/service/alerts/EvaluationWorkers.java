@@ -49,9 +49,10 @@ class EvaluationWorkers {
         while (running) {
             try {
                 long started = System.nanoTime();
-                int evaluated = batch.evaluateWaiting();
-                if (evaluated > 0) {
-                    evaluations.record((System.nanoTime() - started) / evaluated, TimeUnit.NANOSECONDS);
+                List<EvaluationBatch.Claim> claimed = batch.claim();
+                if (!claimed.isEmpty()) {
+                    batch.evaluate(claimed);
+                    evaluations.record((System.nanoTime() - started) / claimed.size(), TimeUnit.NANOSECONDS);
                 } else {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();

@@ -94,6 +94,7 @@ public final class DeviceSimulator implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long finishedNanos;
     private boolean closed;
+    private boolean logClosed;
     private long lastFlushNanos = System.nanoTime();
 
     public DeviceSimulator(SimulatedFleet fleet, Options options) throws IOException {
@@ -198,6 +199,7 @@ public final class DeviceSimulator implements AutoCloseable {
         }
         flushLog();
         if (log != null) {
+            logClosed = true;
             try {
                 log.close();
             } catch (IOException e) {
@@ -207,8 +209,8 @@ public final class DeviceSimulator implements AutoCloseable {
     }
 
     private synchronized void logAcknowledged(List<Messages.Message> window) {
-        if (log == null) {
-            return;
+        if (log == null || logClosed) {
+            return; // a lane still waiting for acknowledgements when close() gave up on it
         }
         try {
             for (Messages.Message m : window) {
@@ -225,7 +227,7 @@ public final class DeviceSimulator implements AutoCloseable {
     }
 
     private synchronized void flushLog() {
-        if (log != null) {
+        if (log != null && !logClosed) {
             try {
                 log.flush();
             } catch (IOException e) {

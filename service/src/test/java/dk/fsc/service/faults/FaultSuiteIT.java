@@ -47,6 +47,8 @@ class FaultSuiteIT {
     private static final int RATE = Integer.getInteger("fsc.faults.rate", 1_500);
     private static final int PAUSE_SECONDS = Integer.getInteger("fsc.faults.pause-seconds", 10);
     private static final int DEVICES = Integer.getInteger("fsc.faults.devices", 140);
+    /** Longest wait for one stage: a fault's recovery plus the stage's share of the stream, twice over. */
+    private static final Duration STAGE = Duration.ofSeconds(Math.max(180, 2L * MESSAGES / 6 / Math.max(1, RATE) + 180));
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
@@ -92,24 +94,24 @@ class FaultSuiteIT {
                     .withLog(log)
                     .withSeed(7);
             try (DeviceSimulator simulator = new DeviceSimulator(fleet, options).start()) {
-                awaitStored(url, MESSAGES / 6, Duration.ofMinutes(3));
+                awaitStored(url, MESSAGES / 6, STAGE);
                 gateway.kill();
                 say("gateway killed with SIGKILL at " + stored(url) + " stored");
                 Thread.sleep(1_000);
                 gateway.start();
 
-                awaitStored(url, MESSAGES * 2 / 6, Duration.ofMinutes(3));
+                awaitStored(url, MESSAGES * 2 / 6, STAGE);
                 db.close();
                 say("PostgreSQL stopped");
                 Thread.sleep(2_000);
                 db = EmbeddedDatabase.start(pgData, pgPort);
                 say("PostgreSQL started again");
 
-                awaitStored(url, MESSAGES * 3 / 6, Duration.ofMinutes(3));
+                awaitStored(url, MESSAGES * 3 / 6, STAGE);
                 broker.restart();
                 say("broker restarted (SIGTERM, persistence) at " + stored(url) + " stored");
 
-                awaitStored(url, MESSAGES * 4 / 6, Duration.ofMinutes(3));
+                awaitStored(url, MESSAGES * 4 / 6, STAGE);
                 long before = stored(url); // not while paused: that would wait for the connect timeout
                 List<Long> paused = pause(pgData);
                 say("PostgreSQL paused (SIGSTOP, " + paused.size() + " processes) for " + PAUSE_SECONDS + " s at " + before + " stored");

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * leases not yet run out), in a transaction of its own, so the gateway's next request for these
  * patients does not wait for their evaluation. {@link #evaluate}: evaluate them, raise alerts and
  * remove each request whose version is still the claimed one, in one transaction (one commit for
- * all). A reading committed meanwhile bumped the version: the request stays and is evaluated
- * again. A patient whose evaluation fails is set aside with a growing pause and the reason kept,
- * not retried hot; a worker that dies leaves leases that run out after {@code LEASE}.
+ * all). A reading committed meanwhile bumped the version: the request stays, at the back of the
+ * queue, and is evaluated again. A failed transaction gives its claims back ({@link #release}). A
+ * patient whose evaluation fails is set aside with a growing pause and the reason kept, not
+ * retried hot; a worker that dies leaves leases that run out after {@code LEASE}.
  */
 @Singleton
 class EvaluationBatch {
@@ -94,11 +95,26 @@ class EvaluationBatch {
                          WHERE patient_id = ?""", String.valueOf(e.getMessage()), claim.patientId());
             }
         }
-        // Last, so the rows are locked only for the commit: done unless a newer request came.
+        // Last, so the rows are locked only for the commit, and in the gateway's order (it locks
+        // its batch's requests sorted the same way), so the two never wait for each other in a
+        // circle. Done unless a newer reading came: that request goes to the back of the queue,
+        // or a patient measuring all the time would be evaluated again and again, ahead of all.
+        evaluated.sort(java.util.Comparator.comparing(Claim::patientId));
         for (Claim claim : evaluated) {
             if (sql.update("DELETE FROM evaluation_requests WHERE patient_id = ? AND version = ?", claim.patientId(), claim.version()) == 0) {
-                sql.update("UPDATE evaluation_requests SET claimed_until = NULL WHERE patient_id = ?", claim.patientId());
+                sql.update("UPDATE evaluation_requests SET claimed_until = NULL, requested_at = now() WHERE patient_id = ?",
+                        claim.patientId());
             }
+        }
+    }
+
+    /** Gives claims back at once after a failed evaluation transaction, instead of when the lease runs out. */
+    void release(List<Claim> claims) throws SQLException {
+        try (Connection c = plainDataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Sql sql = Sql.on(c);
+            sql.update("UPDATE evaluation_requests SET claimed_until = NULL WHERE patient_id = ANY(?)",
+                    sql.array("uuid", claims.stream().map(Claim::patientId).toArray()));
         }
     }
 }

@@ -51,7 +51,16 @@ class EvaluationWorkers {
                 long started = System.nanoTime();
                 List<EvaluationBatch.Claim> claimed = batch.claim();
                 if (!claimed.isEmpty()) {
-                    batch.evaluate(claimed);
+                    try {
+                        batch.evaluate(claimed);
+                    } catch (Exception e) {
+                        try {
+                            batch.release(claimed);
+                        } catch (Exception notReleased) { // the database is away: the leases run out instead
+                            e.addSuppressed(notReleased);
+                        }
+                        throw e;
+                    }
                     evaluations.record((System.nanoTime() - started) / claimed.size(), TimeUnit.NANOSECONDS);
                 } else {
                     wake.tryAcquire(1, TimeUnit.SECONDS);

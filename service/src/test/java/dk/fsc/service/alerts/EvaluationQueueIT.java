@@ -1,0 +1,98 @@
+package dk.fsc.service.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.platform.Sql;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The evaluation queue's claims (leases), with the workers off so the test takes every step
+ * itself: a patient whose readings keep coming is served once per round, not ahead of everyone,
+ * and a failed evaluation gives its claims back at once.
+ */
+@MicronautTest(transactional = false)
+class EvaluationQueueIT extends IntegrationTest {
+    @Inject
+    EvaluationBatch batch;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = super.getProperties();
+        p.put("fsc.alerts.evaluation-enabled", "false");
+        return p;
+    }
+
+    @Test
+    void aPatientWithAReadingDuringItsEvaluationStaysButGoesBehindThoseWaitingLonger() throws Exception {
+        String organisation = fixtures.organisation();
+        UUID busy = fixtures.patient(organisation);
+        UUID waiting = fixtures.patient(organisation);
+        UUID quiet = fixtures.patient(organisation);
+        // Older than anything other tests left, so these three are claimed first.
+        waitingSince(busy, "2000-01-01 00:00Z");
+        waitingSince(quiet, "2000-01-01 00:01Z");
+
+        List<EvaluationBatch.Claim> claims = claimOnly(busy, quiet);
+        assertEquals(2, claims.size(), "both waiting patients are claimed: " + claims);
+        assertTrue(claimOnly(busy).isEmpty(), "a claimed patient is not claimed twice");
+        try (Connection c = TestInfrastructure.database().connect()) {
+            EvaluationRequests.request(Sql.on(c), busy);      // a reading arrives during the evaluation
+            EvaluationRequests.request(Sql.on(c), waiting);   // and another patient starts waiting
+        }
+        batch.evaluate(claims);
+
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", quiet),
+                "a patient with nothing new is done");
+        assertNull(fixtures.text("SELECT claimed_until FROM evaluation_requests WHERE patient_id = ?", busy),
+                "the busy patient's newer reading is waiting, unclaimed");
+        assertTrue(fixtures.count("""
+                SELECT count(*) FROM evaluation_requests b, evaluation_requests w
+                 WHERE b.patient_id = ? AND w.patient_id = ? AND b.requested_at > w.requested_at""", busy, waiting) == 1,
+                "the busy patient queues behind the one that started waiting before its evaluation ended");
+        batch.evaluate(claimOnly(busy, waiting));
+    }
+
+    @Test
+    void aFailedEvaluationGivesItsClaimsBackAtOnce() throws Exception {
+        UUID patient = fixtures.patient(fixtures.organisation());
+        waitingSince(patient, "2000-01-01 00:00Z");
+        List<EvaluationBatch.Claim> claims = claimOnly(patient);
+        assertEquals(1, claims.size());
+        assertTrue(claimOnly(patient).isEmpty(), "the lease holds");
+
+        batch.release(claims);
+
+        List<EvaluationBatch.Claim> again = claimOnly(patient);
+        assertEquals(1, again.size(), "released, the patient can be claimed again before the lease runs out");
+        batch.evaluate(again);
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient));
+    }
+
+    private void waitingSince(UUID patient, String since) {
+        fixtures.update("INSERT INTO evaluation_requests (patient_id, requested_at) VALUES (?, ?::timestamptz)", patient, since);
+    }
+
+    /** Claims, and gives back at once whatever other tests left waiting; the claims of these patients. */
+    private List<EvaluationBatch.Claim> claimOnly(UUID... patients) throws Exception {
+        List<UUID> mine = List.of(patients);
+        List<EvaluationBatch.Claim> claims = batch.claim();
+        List<EvaluationBatch.Claim> others = claims.stream().filter(c -> !mine.contains(c.patientId())).toList();
+        if (!others.isEmpty()) {
+            batch.release(others);
+        }
+        return claims.stream().filter(c -> mine.contains(c.patientId())).toList();
+    }
+}

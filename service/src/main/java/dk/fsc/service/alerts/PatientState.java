@@ -30,10 +30,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
      * @param weightBack how far back weights are needed for the trend
      */
     static PatientState load(Sql sql, UUID patientId, Instant now, Duration window, Duration weightBack) {
-        String organisation = sql.one("SELECT organisation_id FROM patients WHERE id = ?", rs -> rs.getString(1), patientId)
-                .orElseThrow(() -> new IllegalStateException("no patient " + patientId));
-        boolean scale2 = sql.one("SELECT spo2_target_88_92 FROM patient_monitoring WHERE patient_id = ?", rs -> rs.getBoolean(1), patientId)
-                .orElse(false);
+        Context context = context(sql, patientId);
         // The rules look at the newest value of each type in the window, and at every weight for the
         // trend: so one index probe per type, not every reading of the window (a patient measured
         // every minute would otherwise cost more with each reading). Same order as the rules expect.
@@ -50,35 +47,48 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                  ORDER BY measured_at, received_at, seq""",
                 rs -> new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site")),
                 NEWEST_ONLY, patientId, now.minus(window), patientId, weightsFrom);
-        return new PatientState(patientId, organisation, measurements, ThresholdSet.copdDefaults(scale2).with(overrides(sql, patientId, scale2)),
-                policy(sql, organisation));
-    }
-
-    /** The newest change per type; a cleared one falls back to the programme default. */
-    private static Map<String, Limits> overrides(Sql sql, UUID patientId, boolean scale2) {
-        record Change(String type, Limits limits) {
-        }
-        ThresholdSet defaults = ThresholdSet.copdDefaults(scale2);
-        Map<String, Limits> out = new HashMap<>();
-        for (Change c : sql.list("""
-                SELECT DISTINCT ON (type) type, red_high, yellow_high, yellow_low, red_low, cleared
-                  FROM threshold_changes WHERE patient_id = ? ORDER BY type, id DESC""",
-                rs -> new Change(rs.getString("type"), rs.getBoolean("cleared") ? null
-                        : new Limits(Sql.nullableDouble(rs, "red_high"), Sql.nullableDouble(rs, "yellow_high"),
-                        Sql.nullableDouble(rs, "yellow_low"), Sql.nullableDouble(rs, "red_low"))),
-                patientId)) {
-            if (c.limits() != null) {
-                out.put(c.type(), c.limits());
-            } else {
-                defaults.limitsFor(c.type()).ifPresent(l -> out.put(c.type(), l));
+        ThresholdSet defaults = ThresholdSet.copdDefaults(context.scale2());
+        Map<String, Limits> overrides = new HashMap<>();
+        context.changes().forEach((type, limits) -> {
+            if (limits != null) {
+                overrides.put(type, limits);
+            } else { // cleared: back to the programme default
+                defaults.limitsFor(type).ifPresent(l -> overrides.put(type, l));
             }
-        }
-        return out;
+        });
+        return new PatientState(patientId, context.organisation(), measurements, defaults.with(overrides), context.policy());
     }
 
-    private static ResponsePolicy policy(Sql sql, String organisation) {
-        return sql.one("SELECT name, yellow_from_total, red_from_total, red_on_single_three FROM response_policies WHERE organisation_id = ?",
-                rs -> new ResponsePolicy(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)), organisation)
-                .orElse(ResponsePolicy.DEFAULT);
+    /** The patient's organisation, SpO2 scale, that organisation's policy and the newest threshold change per type (null: cleared). */
+    private record Context(String organisation, boolean scale2, ResponsePolicy policy, Map<String, Limits> changes) {
+    }
+
+    /** One query (one row per threshold change, or one without): evaluation runs for every new reading. */
+    private static Context context(Sql sql, UUID patientId) {
+        Map<String, Limits> changes = new HashMap<>();
+        List<Context> rows = sql.list("""
+                SELECT p.organisation_id, coalesce(m.spo2_target_88_92, false) AS scale2,
+                       rp.name, rp.yellow_from_total, rp.red_from_total, rp.red_on_single_three,
+                       c.type, c.red_high, c.yellow_high, c.yellow_low, c.red_low, c.cleared
+                  FROM patients p
+                  LEFT JOIN patient_monitoring m ON m.patient_id = p.id
+                  LEFT JOIN response_policies rp ON rp.organisation_id = p.organisation_id
+                  LEFT JOIN LATERAL (SELECT DISTINCT ON (type) type, red_high, yellow_high, yellow_low, red_low, cleared
+                                       FROM threshold_changes WHERE patient_id = p.id ORDER BY type, id DESC) c ON true
+                 WHERE p.id = ?""", rs -> {
+                    if (rs.getString("type") != null) {
+                        changes.put(rs.getString("type"), rs.getBoolean("cleared") ? null
+                                : new Limits(Sql.nullableDouble(rs, "red_high"), Sql.nullableDouble(rs, "yellow_high"),
+                                Sql.nullableDouble(rs, "yellow_low"), Sql.nullableDouble(rs, "red_low")));
+                    }
+                    ResponsePolicy policy = rs.getString("name") == null ? ResponsePolicy.DEFAULT
+                            : new ResponsePolicy(rs.getString("name"), rs.getInt("yellow_from_total"), rs.getInt("red_from_total"),
+                            rs.getBoolean("red_on_single_three"));
+                    return new Context(rs.getString("organisation_id"), rs.getBoolean("scale2"), policy, changes);
+                }, patientId);
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("no patient " + patientId);
+        }
+        return rows.get(0);
     }
 }

@@ -192,6 +192,10 @@ class AlertsIT extends IntegrationTest {
                 () -> fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient) == 0);
         assertEquals(0, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'threshold'", patient),
                 "91 % is within this patient's limits");
+
+        clinician.post("/api/patients/" + patient + "/thresholds/spo2/reset", Map.of("reason", "habitual value improved"));
+        Eventually.await("the programme default back in force: 91 % is red (at or below 91)", WAIT,
+                () -> fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'threshold' AND severity = 'red'", patient) == 1);
     }
 
     @Test

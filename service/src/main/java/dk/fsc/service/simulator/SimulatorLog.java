@@ -111,7 +111,7 @@ public final class SimulatorLog {
                       FROM sim_log l GROUP BY patient_id""");
             counts.put("patients", one(s, "SELECT count(*) FROM sim_patients"));
             counts.put("patients with red readings", one(s, "SELECT count(*) FROM sim_patients WHERE red"));
-            counts.put("alerts as expected", one(s, "SELECT count(*) FROM sim_patients WHERE (red AND tobs_alerts = 1) OR (NOT red AND tobs_alerts = 0)"));
+            counts.put("patients with the TOBS alerts expected", one(s, "SELECT count(*) FROM sim_patients WHERE (red AND tobs_alerts = 1) OR (NOT red AND tobs_alerts = 0)"));
             counts.put("alerts missing", one(s, "SELECT count(*) FROM sim_patients WHERE red AND tobs_alerts = 0"));
             counts.put("alerts doubled", one(s, "SELECT count(*) FROM sim_patients WHERE tobs_alerts > 1"));
             counts.put("alerts unexpected", one(s, "SELECT count(*) FROM sim_patients WHERE NOT red AND tobs_alerts > 0"));

@@ -1,20 +1,21 @@
 package dk.fsc.service.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dk.fsc.gateway.contract.Decoded;
+import dk.fsc.gateway.contract.Reading;
 import dk.fsc.gateway.contract.ReadingDecoder;
 import dk.fsc.service.alerts.scoring.Colour;
 import dk.fsc.service.alerts.scoring.Measurement;
 import dk.fsc.service.alerts.scoring.ResponsePolicy;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.service.alerts.scoring.TobsCalculator;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -27,8 +28,11 @@ import org.junit.jupiter.api.Test;
  * log expects.
  */
 class SimulatedValuesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant START = Instant.parse("2026-11-23T00:00:00Z");
+    /** The gateway's clock: the end of the simulated day, so no hour of it is in the future. */
+    private static final Instant NOW = START.plus(Duration.ofDays(1));
+    private static final ReadingDecoder DECODER = new ReadingDecoder(Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMinutes(5), Duration.ofDays(30));
 
     @Test
     void normalValuesStayGreenAtEveryHourAndDeterioratedOnesAreRed() throws Exception {
@@ -62,11 +66,10 @@ class SimulatedValuesTest {
     void everyRefusedPayloadIsRefusedByTheGatewaysDecoderWithTheLoggedCode() throws Exception {
         Random r = new Random(7);
         SimulatedFleet.Device device = new SimulatedFleet.Device("SIM-T-1", Kit.Type.PULSE_OXIMETER, UUID.randomUUID(), 0);
-        ReadingDecoder decoder = new ReadingDecoder(java.time.Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofDays(30));
         java.util.Set<String> codes = new java.util.TreeSet<>();
         for (int i = 0; i < 300; i++) {
-            Messages.Message bad = Messages.bad(device, "b-" + i, Instant.now(), r);
-            List<Decoded> decoded = decoder.decode(bad.payload());
+            Messages.Message bad = Messages.bad(device, "b-" + i, NOW, r);
+            List<Decoded> decoded = DECODER.decode(bad.payload());
             assertEquals(1, decoded.size());
             assertTrue(decoded.get(0) instanceof Decoded.Invalid, () -> "accepted: " + new String(bad.payload()));
             String code = ((Decoded.Invalid) decoded.get(0)).reason().code().name();
@@ -76,13 +79,13 @@ class SimulatedValuesTest {
         assertEquals(6, codes.size(), "every kind of refusal was tried: " + codes);
     }
 
-    private static List<Measurement> measurements(Messages.Message m) throws Exception {
-        JsonNode root = JSON.readTree(m.payload());
-        Instant at = Instant.parse(root.get("measuredAt").asText());
-        List<Measurement> out = new ArrayList<>();
-        for (JsonNode o : root.get("observations")) {
-            out.add(new Measurement(o.get("type").asText(), o.get("value").asDouble(), at, o.has("site") ? o.get("site").asText() : null));
-        }
-        return out;
+    /** The reading as the gateway decodes it (so it must also pass the gateway's checks). */
+    private static List<Measurement> measurements(Messages.Message m) {
+        List<Decoded> decoded = DECODER.decode(m.payload());
+        assertEquals(1, decoded.size());
+        Decoded.Valid valid = assertInstanceOf(Decoded.Valid.class, decoded.get(0), () -> "refused: " + m.logLine());
+        Reading reading = valid.reading();
+        return reading.observations().stream()
+                .map(o -> new Measurement(o.type().wireName(), o.value(), reading.measuredAt(), o.site())).toList();
     }
 }

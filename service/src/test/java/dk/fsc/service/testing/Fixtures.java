@@ -83,7 +83,6 @@ public final class Fixtures {
         return firstColumn(sql, values, rs -> rs.getLong(1));
     }
 
-    /** The first column of the first row as text, or null when there is no row. */
     /** The first column of every row. */
     public java.util.List<String> strings(String sql, Object... values) {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
@@ -104,6 +103,7 @@ public final class Fixtures {
         return firstColumn(sql, values, rs -> rs.getBytes(1));
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
     public String text(String sql, Object... values) {
         return firstColumn(sql, values, rs -> rs.getString(1));
     }

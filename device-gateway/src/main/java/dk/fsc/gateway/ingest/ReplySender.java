@@ -3,26 +3,39 @@ package dk.fsc.gateway.ingest;
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.DeviceTopic;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes replies to devices (QoS 1) on a connection of its own with a clean session. Replies
  * are a courtesy, not the delivery guarantee (the PUBACK is), so after a lost connection nothing is
- * resent. Keeping them off the ingest connection matters: Paho's MQTT 5 client gives outgoing
- * messages topic aliases and, on a resumed session, would resend a reply with an alias the new
- * connection does not know, which the broker answers by closing the connection: over and over,
- * with the ingest stalled behind it.
+ * resent. The two connections come up independently, and a resumed ingest session delivers its
+ * backlog right after its CONNACK, so a reply waits for this connection up to {@link #GRACE} after
+ * it started or was lost: the backlog after a gateway or broker restart gets its replies, and a
+ * connection that stays down costs the batch writer one wait, not one per reply. Keeping replies
+ * off the ingest connection matters: Paho's MQTT 5 client gives outgoing messages topic aliases
+ * and, on a resumed session, would resend a reply with an alias the new connection does not know,
+ * which the broker answers by closing the connection: over and over, with the ingest stalled
+ * behind it.
  */
 final class ReplySender implements AutoCloseable {
+    static final Duration GRACE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options = new MqttConnectionOptions();
     private volatile boolean closed;
+    /** When the connection was last lost (or the sender created): replies wait for it until then plus {@link #GRACE}. */
+    private volatile long downSince = System.nanoTime();
 
     ReplySender(GatewayConfig config) throws MqttException {
         client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId() + "-replies", new MemoryPersistence());
@@ -36,6 +49,32 @@ final class ReplySender implements AutoCloseable {
             options.setUserName(config.getUsername());
             options.setPassword(config.getPassword() == null ? new byte[0] : config.getPassword().getBytes(StandardCharsets.UTF_8));
         }
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                downSince = System.nanoTime();
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
     }
 
     /**
@@ -63,8 +102,9 @@ final class ReplySender implements AutoCloseable {
         connector.start();
     }
 
+    /** Publishes a reply; false when it is lost (the connection did not come up within the grace). */
     boolean send(String deviceId, byte[] body) {
-        if (!client.isConnected()) {
+        if (!awaitConnection()) {
             return false;
         }
         try {
@@ -73,6 +113,19 @@ final class ReplySender implements AutoCloseable {
         } catch (MqttException e) {
             return false;
         }
+    }
+
+    private boolean awaitConnection() {
+        long deadline = downSince + GRACE.toNanos();
+        while (!client.isConnected() && !closed && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return client.isConnected();
     }
 
     @Override

@@ -78,11 +78,40 @@ class AckAfterCommitIT extends IntegrationTest {
 
             try (ApplicationContext second = startGateway(clientId)) {
                 String reply = d.nextReply(Duration.ofSeconds(30));
-                assertNotNull(reply, "the broker did not redeliver the unacknowledged message");
+                assertNotNull(reply, () -> fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device) == 0
+                        ? "the broker did not redeliver the unacknowledged message"
+                        : "the redelivered message was stored but its reply was lost");
                 assertTrue(reply.contains("\"status\":\"accepted\""), reply);
             }
         }
         assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+    }
+
+    /**
+     * The backlog a resumed session delivers right after the gateway connects gets its replies:
+     * the reply connection comes up beside the ingest connection, and a reply waits for it.
+     */
+    @Test
+    void aBacklogQueuedWhileTheGatewayWasDownIsStoredAndEveryMessageAnswered() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String clientId = "ack-c-" + runId;
+        int backlog = 20;
+        startGateway(clientId).close(); // the session and its subscription now wait at the broker
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            for (int i = 0; i < backlog; i++) {
+                d.publishReading(GatewayIngestIT.reading("backlog-" + i, GatewayIngestIT.minutesAgo(backlog - i), GatewayIngestIT.pulse(70 + i)));
+            }
+            try (ApplicationContext gateway = startGateway(clientId)) {
+                for (int i = 0; i < backlog; i++) {
+                    String reply = d.nextReply(Duration.ofSeconds(30));
+                    assertNotNull(reply, "reply " + (i + 1) + " of " + backlog + " missing; readings stored: "
+                            + fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+                    assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+                }
+            }
+        }
+        assertEquals(backlog, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
     }
 
     private ApplicationContext startGateway(String clientId) throws InterruptedException {

@@ -27,6 +27,9 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         p.put("fsc.gateway.enabled", "true");
         p.put("fsc.gateway.broker-url", TestInfrastructure.brokerUrl());
         p.put("fsc.gateway.client-id", "fsc-test-gateway-" + runId);
+        // Long enough for every redelivery a test waits for; short so a shared broker does not keep
+        // queueing all later traffic for the sessions of finished test runs (the default is 7 days).
+        p.put("fsc.gateway.session-expiry", "10m");
         // Embedded HiveMQ CE: a plain subscription, as the run command uses it (its shared-subscription
         // delivery can stall on back-to-back messages; docs/mqtt.md). Other brokers: a group of this class's own.
         p.put("fsc.gateway.share-group", TestInfrastructure.brokerKind().equals("embedded") ? "" : "fsc-test-" + runId);

@@ -1,6 +1,7 @@
 package dk.fsc.gateway.ingest;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A budget of bytes for messages received but not yet committed, counted in KiB. A message
@@ -17,6 +18,11 @@ final class InFlightBytes {
 
     void acquire(int bytes) throws InterruptedException {
         kib.acquire(permits(bytes));
+    }
+
+    /** Like {@link #acquire}, but gives up after the timeout: false when the bytes were not taken. */
+    boolean tryAcquire(int bytes, long timeout, TimeUnit unit) throws InterruptedException {
+        return kib.tryAcquire(permits(bytes), timeout, unit);
     }
 
     void release(int bytes) {

@@ -5,6 +5,7 @@ import dk.fsc.gateway.contract.Decoded;
 import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.PhotoMessage;
 import dk.fsc.gateway.contract.Reading;
+import dk.fsc.gateway.contract.RedLimits;
 import dk.fsc.gateway.contract.RejectionCode;
 import dk.fsc.gateway.contract.StatusReport;
 import dk.fsc.gateway.photos.PhotoProcessor;
@@ -108,7 +109,8 @@ class ReadingStore {
         private final BlobStore blobs;
         private final boolean quarantineRejections;
         private final Map<String, Optional<String>> deviceStates = new HashMap<>();
-        private final TreeSet<UUID> patientsToEvaluate = new TreeSet<>();
+        /** Patients with a new reading in this batch, in lock order; true when one has a value at a red limit. */
+        private final TreeMap<UUID, Boolean> patientsToEvaluate = new TreeMap<>();
         /** Devices heard from in this batch, with their newest status report (or null). */
         private final TreeMap<String, StatusReport> devicesSeen = new TreeMap<>();
         private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -256,7 +258,7 @@ class ReadingStore {
                 Outcome outcome;
                 if (claimed.remove(r.key())) {
                     stored.add(r);
-                    patientsToEvaluate.add(r.patient());
+                    patientsToEvaluate.merge(r.patient(), RedLimits.anyRed(reading), Boolean::logicalOr);
                     outcome = Outcome.accepted(deviceId, reading.messageId(), reading.observations().size());
                 } else {
                     outcome = sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, reading.messageId()) : reused(deviceId, reading.messageId());
@@ -558,16 +560,22 @@ class ReadingStore {
         /**
          * In patient order, so two gateways upserting the same patients cannot deadlock. An existing
          * request gets a new version: a worker evaluating the patient right now (it may have read
-         * the readings before this commit) then leaves the request for another evaluation.
+         * the readings before this commit) then leaves the request for another evaluation. A
+         * reading at a red limit marks the request urgent as of its version ({@code urgent_version}):
+         * urgent requests are claimed first.
          */
         private void requestEvaluations() throws SQLException {
             if (patientsToEvaluate.isEmpty()) {
                 return;
             }
             PreparedStatement s = prepared("""
-                    INSERT INTO evaluation_requests (patient_id) SELECT unnest(?::uuid[])
-                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1""");
-            s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.toArray()));
+                    INSERT INTO evaluation_requests (patient_id, urgent_version)
+                    SELECT patient, CASE WHEN urgent THEN 0 END FROM unnest(?::uuid[], ?::boolean[]) AS t(patient, urgent)
+                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1,
+                        urgent_version = CASE WHEN excluded.urgent_version IS NOT NULL THEN evaluation_requests.version + 1
+                                              ELSE evaluation_requests.urgent_version END""");
+            s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.keySet().toArray()));
+            s.setArray(2, c.createArrayOf("boolean", patientsToEvaluate.values().toArray()));
             s.executeUpdate();
         }
 

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluation work in two steps. {@link #claim}: take up to {@value #PATIENTS_PER_TRANSACTION} of
- * the longest-waiting patients on a short lease (skipping rows another worker is claiming, and
- * leases not yet run out), in a transaction of its own, so the gateway's next request for these
- * patients does not wait for their evaluation. {@link #evaluate}: evaluate them, raise alerts and
+ * the waiting patients on a short lease, those with a reading at a default red limit first
+ * ({@code urgent_version}, set by the gateway), then the longest-waiting (skipping rows another
+ * worker is claiming, and leases not yet run out), in a transaction of its own, so the gateway's
+ * next request for these patients does not wait for their evaluation. {@link #evaluate}: evaluate them, raise alerts and
  * remove each request whose version is still the claimed one, in one transaction (one commit for
  * all). A reading committed meanwhile bumped the version: the request stays, at the back of the
  * queue, and is evaluated again. A failed transaction gives its claims back ({@link #release}). A
@@ -66,7 +67,7 @@ class EvaluationBatch {
                     UPDATE evaluation_requests SET claimed_until = now() + ?::interval
                      WHERE patient_id IN (SELECT patient_id FROM evaluation_requests
                                            WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                                           ORDER BY requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                                           ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
                     RETURNING patient_id, version""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2)),
                     LEASE, PATIENTS_PER_TRANSACTION);
         }
@@ -98,12 +99,15 @@ class EvaluationBatch {
         // Last, so the rows are locked only for the commit, and in the gateway's order (it locks
         // its batch's requests sorted the same way), so the two never wait for each other in a
         // circle. Done unless a newer reading came: that request goes to the back of the queue,
-        // or a patient measuring all the time would be evaluated again and again, ahead of all.
+        // or a patient measuring all the time would be evaluated again and again, ahead of all;
+        // it stays urgent only if a reading at a red limit came during this evaluation.
         evaluated.sort(java.util.Comparator.comparing(Claim::patientId));
         for (Claim claim : evaluated) {
             if (sql.update("DELETE FROM evaluation_requests WHERE patient_id = ? AND version = ?", claim.patientId(), claim.version()) == 0) {
-                sql.update("UPDATE evaluation_requests SET claimed_until = NULL, requested_at = now() WHERE patient_id = ?",
-                        claim.patientId());
+                sql.update("""
+                        UPDATE evaluation_requests SET claimed_until = NULL, requested_at = now(),
+                               urgent_version = CASE WHEN urgent_version > ? THEN urgent_version END
+                         WHERE patient_id = ?""", claim.version(), claim.patientId());
             }
         }
     }

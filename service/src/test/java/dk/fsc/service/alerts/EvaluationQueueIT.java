@@ -1,16 +1,22 @@
 package dk.fsc.service.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The evaluation queue's claims (leases), with the workers off so the test takes every step
  * itself: a patient whose readings keep coming is served once per round, not ahead of everyone,
- * and a failed evaluation gives its claims back at once.
+ * a patient with a reading at a red limit is served first, and a failed evaluation gives its
+ * claims back at once.
  */
 @MicronautTest(transactional = false)
 class EvaluationQueueIT extends IntegrationTest {
@@ -79,6 +86,68 @@ class EvaluationQueueIT extends IntegrationTest {
         assertEquals(1, again.size(), "released, the patient can be claimed again before the lease runs out");
         batch.evaluate(again);
         assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient));
+    }
+
+    @Test
+    void aReadingAtARedLimitPutsItsPatientBeforeThoseWaitingLonger() throws Exception {
+        String organisation = fixtures.organisation();
+        List<UUID> waitingLong = new ArrayList<>();
+        for (int i = 0; i < EvaluationBatch.PATIENTS_PER_TRANSACTION; i++) {
+            UUID patient = fixtures.patient(organisation);
+            waitingSince(patient, "2000-01-01 00:00Z");
+            waitingLong.add(patient);
+        }
+        UUID turningRed = fixtures.patient(organisation);
+        String device = fixtures.deviceOnLoanTo(turningRed, organisation);
+        publish(device, "red", "{\"type\":\"pulse\",\"value\":140,\"unit\":\"/min\"}");
+        publish(device, "green-after", "{\"type\":\"pulse\",\"value\":72,\"unit\":\"/min\"}");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version = version - 1", turningRed),
+                "the gateway marked the request urgent at the red reading, and a green one after it does not unmark it");
+
+        List<UUID> all = new ArrayList<>(waitingLong);
+        all.add(turningRed);
+        List<EvaluationBatch.Claim> first = claimOnly(all.toArray(UUID[]::new));
+        assertTrue(first.stream().anyMatch(c -> c.patientId().equals(turningRed)), "the urgent patient is in the first claim: " + first);
+        assertTrue(first.size() < all.size(), "and took the place of one waiting longer: " + first);
+        batch.evaluate(first);
+        for (List<EvaluationBatch.Claim> more = claimOnly(all.toArray(UUID[]::new)); !more.isEmpty(); more = claimOnly(all.toArray(UUID[]::new))) {
+            batch.evaluate(more);
+        }
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[])",
+                (Object) all.stream().map(UUID::toString).toArray(String[]::new)));
+    }
+
+    @Test
+    void aRequestKeptAfterItsEvaluationStaysUrgentOnlyIfARedReadingCameDuringIt() throws Exception {
+        String organisation = fixtures.organisation();
+        UUID greenMeanwhile = fixtures.patient(organisation);
+        UUID redMeanwhile = fixtures.patient(organisation);
+        String greenDevice = fixtures.deviceOnLoanTo(greenMeanwhile, organisation);
+        String redDevice = fixtures.deviceOnLoanTo(redMeanwhile, organisation);
+        publish(greenDevice, "red-1", "{\"type\":\"spo2\",\"value\":89,\"unit\":\"%\"}");
+        publish(redDevice, "red-1", "{\"type\":\"spo2\",\"value\":89,\"unit\":\"%\"}");
+
+        List<EvaluationBatch.Claim> claims = claimOnly(greenMeanwhile, redMeanwhile);
+        assertEquals(2, claims.size(), "both urgent patients are claimed: " + claims);
+        publish(greenDevice, "green-2", "{\"type\":\"spo2\",\"value\":96,\"unit\":\"%\"}");
+        publish(redDevice, "red-2", "{\"type\":\"spo2\",\"value\":88,\"unit\":\"%\"}");
+        batch.evaluate(claims);
+
+        assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version IS NULL", greenMeanwhile),
+                "its red reading was evaluated; the green one waits in the ordinary queue");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version = version", redMeanwhile),
+                "the red reading that came during the evaluation keeps it first");
+        batch.evaluate(claimOnly(greenMeanwhile, redMeanwhile));
+    }
+
+    private static void publish(String device, String messageId, String observation) throws Exception {
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("{\"messageId\":\"" + messageId + "\",\"measuredAt\":\""
+                    + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1).withNano(0) + "\",\"observations\":[" + observation + "]}");
+            String reply = d.nextReply(Duration.ofSeconds(30));
+            assertNotNull(reply, "no reply from the gateway");
+            assertTrue(reply.contains("\"status\":\"accepted\""), reply); // replied after commit
+        }
     }
 
     private void waitingSince(UUID patient, String since) {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * the waiting patients on a short lease, those with a reading at a default red limit first
  * ({@code urgent_version}, set by the gateway), then the longest-waiting (skipping rows another
  * worker is claiming, and leases not yet run out), in a transaction of its own, so the gateway's
- * next request for these patients does not wait for their evaluation. {@link #evaluate}: evaluate them, raise alerts and
- * remove each request whose version is still the claimed one, in one transaction (one commit for
- * all). A reading committed meanwhile bumped the version: the request stays, at the back of the
+ * next request for these patients does not wait for their evaluation. {@link #evaluate}: evaluate
+ * them, raise alerts and remove each request whose version is still the claimed one, in one
+ * transaction (one commit for all). A reading committed meanwhile bumped the version: the request stays, at the back of the
  * queue, and is evaluated again. A failed transaction gives its claims back ({@link #release}). A
  * patient whose evaluation fails is set aside with a growing pause and the reason kept, not
  * retried hot; a worker that dies leaves leases that run out after {@code LEASE}.
@@ -101,7 +102,7 @@ class EvaluationBatch {
         // circle. Done unless a newer reading came: that request goes to the back of the queue,
         // or a patient measuring all the time would be evaluated again and again, ahead of all;
         // it stays urgent only if a reading at a red limit came during this evaluation.
-        evaluated.sort(java.util.Comparator.comparing(Claim::patientId));
+        evaluated.sort(Comparator.comparing(Claim::patientId));
         for (Claim claim : evaluated) {
             if (sql.update("DELETE FROM evaluation_requests WHERE patient_id = ? AND version = ?", claim.patientId(), claim.version()) == 0) {
                 sql.update("""

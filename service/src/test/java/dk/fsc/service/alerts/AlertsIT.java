@@ -242,9 +242,7 @@ class AlertsIT extends IntegrationTest {
 
     private void publish(String device, String messageId, int minutesAgo, String observation) throws Exception {
         try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
-            d.publishReading("{\"messageId\":\"" + messageId + "\",\"measuredAt\":\"" + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(minutesAgo).withNano(0)
-                    + "\",\"observations\":[" + observation + "]}");
-            assertNotNull(d.nextReply(WAIT));
+            assertNotNull(d.sendReading(messageId, minutesAgo, observation, WAIT));
         }
     }
 

@@ -14,8 +14,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +140,7 @@ class EvaluationQueueIT extends IntegrationTest {
 
     private static void publish(String device, String messageId, String observation) throws Exception {
         try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
-            d.publishReading("{\"messageId\":\"" + messageId + "\",\"measuredAt\":\""
-                    + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1).withNano(0) + "\",\"observations\":[" + observation + "]}");
-            String reply = d.nextReply(Duration.ofSeconds(30));
+            String reply = d.sendReading(messageId, 1, observation, Duration.ofSeconds(30));
             assertNotNull(reply, "no reply from the gateway");
             assertTrue(reply.contains("\"status\":\"accepted\""), reply); // replied after commit
         }

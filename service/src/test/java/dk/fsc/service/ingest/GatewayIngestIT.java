@@ -141,7 +141,7 @@ class GatewayIngestIT extends IntegrationTest {
     }
 
     static String reading(String messageId, String measuredAt, String observation) {
-        return "{\"messageId\":\"" + messageId + "\",\"measuredAt\":\"" + measuredAt + "\",\"observations\":[" + observation + "]}";
+        return TestDevice.reading(messageId, measuredAt, observation);
     }
 
     static String pulse(int value) {

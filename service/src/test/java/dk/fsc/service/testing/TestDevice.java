@@ -3,6 +3,8 @@ package dk.fsc.service.testing;
 import dk.fsc.service.platform.MqttMessageCallback;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +38,18 @@ public final class TestDevice implements AutoCloseable {
 
     public TestDevice(String brokerUrl, String deviceId) throws MqttException {
         this(brokerUrl, deviceId, null, null);
+    }
+
+    /** A reading's JSON as a device sends it, with one observation (itself JSON). */
+    public static String reading(String messageId, String measuredAt, String observation) {
+        return "{\"messageId\":\"" + messageId + "\",\"measuredAt\":\"" + measuredAt + "\",\"observations\":[" + observation + "]}";
+    }
+
+    /** Publishes a reading measured {@code minutesAgo} and returns the gateway's reply (sent after its commit), or null. */
+    public String sendReading(String messageId, long minutesAgo, String observation, Duration timeout)
+            throws MqttException, InterruptedException {
+        publishReading(reading(messageId, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(minutesAgo).withNano(0).toString(), observation));
+        return nextReply(timeout);
     }
 
     public void publishReading(String json) throws MqttException {

@@ -38,11 +38,18 @@ public class GatewayConfig {
     private double deviceRate = 10;
     /** Messages one device may send at once before the rate applies (a backlog sent one reading per message). */
     private int deviceBurst = 1000;
+    /**
+     * Where the broker publishes its count of dropped messages (Mosquitto's $SYS); empty: not read
+     * (the embedded broker reports its own).
+     */
+    private String brokerDropsTopic = "$SYS/broker/publish/messages/dropped";
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public String getBrokerUrl() { return brokerUrl; }
     public void setBrokerUrl(String brokerUrl) { this.brokerUrl = brokerUrl; }
+    public String getBrokerDropsTopic() { return brokerDropsTopic; }
+    public void setBrokerDropsTopic(String brokerDropsTopic) { this.brokerDropsTopic = brokerDropsTopic; }
     public String getClientId() { return clientId; }
     public void setClientId(String clientId) { this.clientId = clientId; }
     public String getUsername() { return username; }

@@ -40,6 +40,26 @@ public record DeviceTopic(String deviceId, Kind kind) {
         return id.matches("[A-Za-z0-9_-]{3,64}") ? id : null;
     }
 
+    /**
+     * Whether a topic is one the gateway subscribes to ({@code fsc/v1/devices/+/{kind}}): anything
+     * else reached it through a subscription it did not make, and is never answered.
+     */
+    public static boolean isSubscribed(String topic) {
+        if (topic == null || !topic.startsWith(PREFIX)) {
+            return false;
+        }
+        String[] rest = topic.substring(PREFIX.length()).split("/", -1);
+        if (rest.length != 2) {
+            return false;
+        }
+        for (Kind kind : Kind.values()) {
+            if (kind.name().equals(rest[1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String repliesTopic(String deviceId) {
         return PREFIX + deviceId + "/replies";
     }

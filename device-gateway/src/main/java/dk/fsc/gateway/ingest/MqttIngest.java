@@ -2,10 +2,12 @@ package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.DeviceTopic;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,8 @@ public class MqttIngest implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
     /** How often a message waiting for room checks whether its connection still stands. */
     private static final long WAIT_STEP_MS = 50;
+    /** MQTT 5 DISCONNECT reason: another connection with our client id took the session. */
+    private static final int SESSION_TAKEN_OVER = 0x8E;
 
     private final GatewayConfig config;
     private final BlockingQueue<Incoming> queue;
@@ -44,11 +48,16 @@ public class MqttIngest implements MqttCallback {
     private final MqttAsyncClient client;
     private final ReplySender replies;
     private final BatchWriter writer;
+    private final ForeignMessages foreign;
+    private final BrokerDrops brokerDrops;
     private final Thread connector;
     private volatile boolean running = true;
 
-    MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics) throws MqttException {
+    MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry) throws MqttException {
         this.config = config;
+        this.foreign = new ForeignMessages(config.getClientId());
+        this.brokerDrops = new BrokerDrops(config.getBrokerDropsTopic(), registry);
+        registry.more().counter("fsc.gateway.foreign.messages", java.util.List.of(), foreign, ForeignMessages::count);
         this.queue = new ArrayBlockingQueue<>(Math.max(16, config.getReceiveMaximum() * 2));
         this.inFlight = new InFlightBytes(config.getMaxInFlightBytes());
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
@@ -101,6 +110,32 @@ public class MqttIngest implements MqttCallback {
         String[] filters = filters();
         client.subscribe(filters, qos()).waitForCompletion(15_000);
         LOG.info("Gateway subscribed to {}", String.join(", ", filters));
+        subscribeToBrokerDrops();
+    }
+
+    /** Best effort: a broker without the topic, or that refuses it, just leaves the count unread. */
+    private void subscribeToBrokerDrops() {
+        if (brokerDrops.topic() == null) {
+            return;
+        }
+        try {
+            client.subscribe(brokerDrops.topic(), 0, null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        LOG.info("The broker does not let the gateway read {}: its dropped messages are not counted here", brokerDrops.topic());
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.info("Cannot read the broker's dropped-message count ({}): {}", brokerDrops.topic(), e.getMessage());
+                }
+            });
+        } catch (MqttException e) {
+            LOG.info("Cannot read the broker's dropped-message count ({}): {}", brokerDrops.topic(), e.getMessage());
+        }
     }
 
     /**
@@ -139,6 +174,10 @@ public class MqttIngest implements MqttCallback {
      */
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+        if (!DeviceTopic.isSubscribed(topic)) {
+            notFromADevice(topic, message);
+            return;
+        }
         long arrivedOn = epoch.get();
         int size = message.getPayload().length;
         while (!inFlight.tryAcquire(size, WAIT_STEP_MS, TimeUnit.MILLISECONDS)) {
@@ -153,6 +192,29 @@ public class MqttIngest implements MqttCallback {
                 inFlight.release(size);
                 leftForRedelivery(message);
                 return;
+            }
+        }
+    }
+
+    /** The broker's drop count, or a message through a subscription the gateway did not make (never answered). */
+    private void notFromADevice(String topic, MqttMessage message) {
+        if (brokerDrops.isFor(topic)) {
+            brokerDrops.report(message.getPayload());
+        } else {
+            List<String> filters = foreign.arrived(topic);
+            if (!filters.isEmpty()) {
+                try {
+                    client.unsubscribe(filters.toArray(String[]::new));
+                } catch (MqttException e) {
+                    LOG.warn("Could not unsubscribe from {}: {}", topic, e.getMessage());
+                }
+            }
+        }
+        if (message.getQos() > 0) {
+            try {
+                client.messageArrivedComplete(message.getId(), message.getQos());
+            } catch (MqttException e) {
+                LOG.debug("Ack of message {} not sent: {}", message.getId(), e.getMessage());
             }
         }
     }
@@ -186,7 +248,13 @@ public class MqttIngest implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
         epoch.incrementAndGet();
-        LOG.warn("Gateway lost the broker ({}); reconnecting", response.getReasonString());
+        if (response.getReturnCode() == SESSION_TAKEN_OVER) {
+            LOG.error("Another client connected to the broker with the gateway's client id {} and took over its session: "
+                    + "reconnecting. If this repeats, a client is using the gateway's id; bind client ids to accounts "
+                    + "(ops/mosquitto/README.md).", config.getClientId());
+        } else {
+            LOG.warn("Gateway lost the broker ({}); reconnecting", response.getReasonString());
+        }
     }
 
     /**

@@ -45,7 +45,6 @@ class DemoSimulator {
                   @Value("${fsc.simulator.organisation:aarhus}") String organisation,
                   @Value("${fsc.gateway.broker-url}") String brokerUrl,
                   @Nullable @Value("${fsc.simulator.username:}") String username, @Nullable @Value("${fsc.simulator.password:}") String password,
-                  @Nullable @Value("${fsc.gateway.username:}") String gatewayUsername, @Nullable @Value("${fsc.gateway.password:}") String gatewayPassword,
                   @Value("${fsc.data-dir:fsc-data}") String dataDir) {
         this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
         this.cpr = cpr;
@@ -53,10 +52,9 @@ class DemoSimulator {
         this.rate = rate;
         this.organisation = organisation;
         this.brokerUrl = brokerUrl;
-        // An account of its own where the broker has one for it; else the gateway's (the embedded broker lets it publish).
-        boolean own = username != null && !username.isBlank();
-        this.username = own ? username : gatewayUsername;
-        this.password = own ? password : gatewayPassword;
+        // An account that may publish as any device: on the embedded broker the run command makes one.
+        this.username = username;
+        this.password = password;
         this.log = Path.of(dataDir).resolve("simulator-log.tsv");
     }
 

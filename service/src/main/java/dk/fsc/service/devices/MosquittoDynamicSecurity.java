@@ -57,13 +57,15 @@ final class MosquittoDynamicSecurity implements BrokerAccounts {
         }
         acl(acls, "subscribeLiteral", DeviceTopic.repliesTopic(deviceId));
         acl(acls, "publishClientReceive", DeviceTopic.repliesTopic(deviceId));
+        // Bound to its device id: no device can connect under the gateway's (or another device's) client id.
         ObjectNode createClient = command("createClient").put("username", deviceUsername).put("password", devicePassword)
-                .put("textname", "FSC device " + deviceId);
+                .put("clientid", deviceId).put("textname", "FSC device " + deviceId);
         createClient.putArray("roles").addObject().put("rolename", role);
         List<String> errors = send(createRole, createClient);
         if (errors.get(1) != null && errors.get(1).contains("already exists")) {
             // New credentials, or a registration retried after a failure: reset the password, enable the client.
             errors = send(command("setClientPassword").put("username", deviceUsername).put("password", devicePassword),
+                    command("setClientId").put("username", deviceUsername).put("clientid", deviceId),
                     command("enableClient").put("username", deviceUsername));
             fail("issue the account of " + deviceId, errors, "already");
             // Make sure the role is on; Mosquitto answers with an error when it already is, which is fine.

@@ -36,6 +36,7 @@ public final class Launcher implements AutoCloseable {
     }
 
     private void startAll(Settings s, String[] args) {
+        s.requireDemoNotExposed();
         Settings.requireFreePort(s.httpPort(), "FSC_HTTP_PORT");
         if (s.embeddedBroker()) {
             Settings.requireFreePort(s.mqttPort(), "FSC_MQTT_PORT");
@@ -50,7 +51,8 @@ public final class Launcher implements AutoCloseable {
         String dbUrl = s.dbUrl();
         if (s.embeddedDatabase()) {
             LOG.info("No FSC_DB_URL: starting embedded PostgreSQL with its data in {}", s.dataDir().resolve("postgres"));
-            EmbeddedDatabase db = EmbeddedDatabase.start(s.dataDir().resolve("postgres"));
+            EmbeddedDatabase db = EmbeddedDatabase.start(s.dataDir().resolve("postgres"), 0,
+                    s.durableEmbeddedDatabase() ? EmbeddedDatabase.Durability.DURABLE : EmbeddedDatabase.Durability.UNSAFE_FAST);
             started.add(db);
             dbUrl = db.jdbcUrl();
         }
@@ -66,14 +68,18 @@ public final class Launcher implements AutoCloseable {
         if (s.embeddedBroker()) {
             gatewayUser = "fsc-gateway";
             gatewayPassword = PasswordHasher.randomSecret(24);
-            LOG.info("No FSC_MQTT_URL: starting the embedded MQTT 5 broker on port {}", s.mqttPort());
+            BrokerAccess.Account tool = simulatorAccount(s, p);
+            LOG.info("No FSC_MQTT_URL: starting the embedded MQTT 5 broker on {}:{}", s.bindAddress(), s.mqttPort());
             EmbeddedBroker broker = EmbeddedBroker.start(s.dataDir().resolve("mqtt"), s.bindAddress(), s.mqttPort(),
-                    new BrokerAccess(gatewayUser, gatewayPassword, dbUrl, s.dbUser(), s.dbPassword()));
+                    new BrokerAccess(new BrokerAccess.Account(gatewayUser, gatewayPassword), s.gatewayClientId(), tool,
+                            dbUrl, s.dbUser(), s.dbPassword()));
             started.add(broker);
             brokerUrl = broker.url();
             // One gateway, in this process: a plain subscription. HiveMQ CE's shared-subscription
             // delivery was seen to stall when a device sends messages back to back (docs/mqtt.md).
             p.put("fsc.gateway.share-group", "");
+            // It has no $SYS topics; it reports its drops itself (EmbeddedBrokerMetrics).
+            p.put("fsc.gateway.broker-drops-topic", "");
             mqttHost = "127.0.0.1";
             mqttPort = broker.port();
         } else {
@@ -82,12 +88,15 @@ public final class Launcher implements AutoCloseable {
             mqttPort = uri.getPort() < 0 ? 1883 : uri.getPort();
         }
         p.put("fsc.gateway.enabled", s.gatewayEnabled());
+        p.put("fsc.gateway.client-id", s.gatewayClientId());
         p.put("fsc.gateway.broker-url", brokerUrl);
         if (gatewayUser != null) {
             p.put("fsc.gateway.username", gatewayUser);
             p.put("fsc.gateway.password", gatewayPassword == null ? "" : gatewayPassword);
         }
         p.put("fsc.demo.enabled", s.demoData());
+        p.put("fsc.demo.refuse-exposed-logins", s.refuseExposedDemoLogins());
+        p.put("fsc.demo.bind-address", s.bindAddress());
         p.put("fsc.demo.mqtt-host", mqttHost);
         p.put("fsc.demo.mqtt-port", mqttPort);
         p.put("fsc.demo.http-port", s.httpPort());
@@ -103,12 +112,39 @@ public final class Launcher implements AutoCloseable {
 
         // Not Micronaut.run: its own shutdown hook would race ours, which must stop the
         // embedded database and broker only after the context (and the gateway) closed.
-        context = ApplicationContext.builder(Application.class).args(args).properties(p).start();
+        var builder = ApplicationContext.builder(Application.class).args(args).properties(p);
+        started.stream().filter(EmbeddedBroker.class::isInstance).forEach(builder::singletons);
+        context = builder.start();
         context.findBean(EmbeddedApplication.class).ifPresent(EmbeddedApplication::start);
-        LOG.info("FSC is running: HTTP on port {}, MQTT at {}:{}, data in {}", s.httpPort(), mqttHost, mqttPort, s.dataDir());
+        LOG.info("FSC is running: HTTP on {}:{}{}, data in {}", s.bindAddress(), s.httpPort(),
+                s.embeddedBroker() ? ", embedded MQTT broker on " + s.bindAddress() + ":" + mqttPort : ", MQTT at " + mqttHost + ":" + mqttPort,
+                s.dataDir());
+        if (!s.loopbackOnly() && (s.embeddedBroker() || s.embeddedDatabase())) {
+            LOG.warn("The embedded servers are reachable from other machines (FSC_BIND_ADDRESS={}): the embedded set-up is "
+                    + "for demos and small installations; use TLS in front of it (ops/tls)", s.bindAddress());
+        }
         if (s.demoData()) {
             LOG.info("Demo logins and device credentials (development only): {}", s.dataDir().resolve("demo-credentials.json"));
         }
+    }
+
+    /**
+     * The account the device simulator publishes with on the embedded broker: the one given in
+     * FSC_SIMULATOR_MQTT_USERNAME / _PASSWORD, else a random one when the simulator runs.
+     */
+    private static BrokerAccess.Account simulatorAccount(Settings s, Map<String, Object> p) {
+        if (s.simulatorUsername() != null && s.simulatorPassword() != null) {
+            LOG.warn("The embedded broker lets {} publish as any device (FSC_SIMULATOR_MQTT_USERNAME): development only",
+                    s.simulatorUsername());
+            return new BrokerAccess.Account(s.simulatorUsername(), s.simulatorPassword());
+        }
+        if (!s.simulatorRuns()) {
+            return null;
+        }
+        BrokerAccess.Account generated = new BrokerAccess.Account("fsc-simulator", PasswordHasher.randomSecret(24));
+        p.put("fsc.simulator.username", generated.username());
+        p.put("fsc.simulator.password", generated.password());
+        return generated;
     }
 
     public ApplicationContext context() {

@@ -1,8 +1,10 @@
 package dk.fsc.service.platform;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -13,10 +15,13 @@ import java.util.Map;
 public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassword, String mqttUrl, int mqttPort,
                        String mqttUsername, String mqttPassword, Path dataDir, boolean demoData,
                        String jwtSecret, String cprKey, boolean gatewayEnabled, String oidcJwksUrl,
-                       String bindAddress) {
+                       String bindAddress, boolean demoDataExplicit, boolean durableEmbeddedDatabase,
+                       String gatewayClientId, String simulatorUsername, String simulatorPassword, boolean simulatorRuns) {
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String dbUrl = jdbcUrl(blankToNull(env.get("FSC_DB_URL")));
+        boolean embedded = dbUrl == null || blankToNull(env.get("FSC_MQTT_URL")) == null;
+        String demo = blankToNull(env.get("FSC_DEMO_DATA"));
         return new Settings(
                 port(env, "FSC_HTTP_PORT", 8080),
                 dbUrl,
@@ -27,12 +32,45 @@ public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassw
                 blankToNull(env.get("FSC_MQTT_USERNAME")),
                 blankToNull(env.get("FSC_MQTT_PASSWORD")),
                 Path.of(env.getOrDefault("FSC_DATA_DIR", "fsc-data")).toAbsolutePath().normalize(),
-                Boolean.parseBoolean(env.getOrDefault("FSC_DEMO_DATA", String.valueOf(dbUrl == null))),
+                demo == null ? dbUrl == null : bool(demo, "FSC_DEMO_DATA"),
                 blankToNull(env.get("FSC_JWT_SECRET")),
                 blankToNull(env.get("FSC_CPR_KEY")),
                 !"false".equalsIgnoreCase(env.getOrDefault("FSC_GATEWAY_ENABLED", "true")),
                 blankToNull(env.get("FSC_OIDC_JWKS_URL")),
-                env.getOrDefault("FSC_BIND_ADDRESS", "0.0.0.0").strip());
+                // Embedded servers are a demo or a laptop: this machine only, unless asked otherwise.
+                env.getOrDefault("FSC_BIND_ADDRESS", embedded ? "127.0.0.1" : "0.0.0.0").strip(),
+                demo != null,
+                bool(env.getOrDefault("FSC_EMBEDDED_DB_DURABLE", "true"), "FSC_EMBEDDED_DB_DURABLE"),
+                env.getOrDefault("FSC_GATEWAY_CLIENT_ID", "fsc-gateway-1").strip(),
+                blankToNull(env.get("FSC_SIMULATOR_MQTT_USERNAME")),
+                blankToNull(env.get("FSC_SIMULATOR_MQTT_PASSWORD")),
+                !"0".equals(env.getOrDefault("FSC_SIMULATOR_DEVICES", "0").strip()));
+    }
+
+    /** Whether the HTTP server and the embedded broker can be reached from this machine only. */
+    public boolean loopbackOnly() {
+        try {
+            return InetAddress.getByName(bindAddress).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new StartupProblem("FSC_BIND_ADDRESS must be an address of this machine, such as 127.0.0.1 or 0.0.0.0, not '"
+                    + bindAddress + "'.");
+        }
+    }
+
+    /**
+     * The demo's logins are public (README): they may be reachable from other machines only when
+     * the operator said FSC_DEMO_DATA=true.
+     */
+    public void requireDemoNotExposed() {
+        if (demoData && !demoDataExplicit && !loopbackOnly()) {
+            throw new StartupProblem("FSC_BIND_ADDRESS=" + bindAddress + " would put the demo's public logins on the network: "
+                    + "set FSC_DEMO_DATA=false to start without the demo, or FSC_DEMO_DATA=true to load it anyway on a closed network.");
+        }
+    }
+
+    /** Whether a database holding the demo's public logins must refuse to start (not loopback, not asked for). */
+    public boolean refuseExposedDemoLogins() {
+        return !loopbackOnly() && !(demoData && demoDataExplicit);
     }
 
     public boolean embeddedDatabase() {
@@ -80,6 +118,14 @@ public record Settings(int httpPort, String dbUrl, String dbUser, String dbPassw
         }
         // The value is not echoed: a database URL may carry a password.
         throw new StartupProblem("FSC_DB_URL must look like jdbc:postgresql://host:5432/database (or postgresql://host/database).");
+    }
+
+    private static boolean bool(String value, String variable) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new StartupProblem(variable + " must be true or false, not '" + value + "'.");
+        };
     }
 
     private static String blankToNull(String s) {

@@ -97,6 +97,18 @@ class MosquittoAccountsIT extends IntegrationTest {
     }
 
     @Test
+    void aDeviceCannotConnectUnderTheGatewaysOrAnotherDevicesClientId() throws Exception {
+        Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
+        String id = "DYN-T-" + runId.toUpperCase();
+        String password = (String) admin.post("/api/devices", Map.of("id", id, "deviceType", "scale")).get("mqttPassword");
+        // The session takeover of issue 22: the device's own account, the gateway's client id.
+        assertThrows(MqttException.class, () -> new TestDevice(mosquitto.url(), "fsc-test-gateway-" + runId, id, id, password).close(),
+                "a device connected under the gateway's client id");
+        assertThrows(MqttException.class, () -> new TestDevice(mosquitto.url(), "DYN-OTHER-" + runId, id, id, password).close());
+        new TestDevice(mosquitto.url(), id, id, password).close();
+    }
+
+    @Test
     void retiringADeviceDisconnectsItAndRefusesItsNextLogin() throws Exception {
         Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
         String id = "DYN-R-" + runId.toUpperCase();

@@ -57,7 +57,7 @@ class FaultSuiteIT {
         Path folder = TestInfrastructure.scratch("fault-suite");
         int pgPort = TestInfrastructure.freePort();
         Path pgData = folder.resolve("postgres");
-        EmbeddedDatabase db = EmbeddedDatabase.start(pgData, pgPort);
+        EmbeddedDatabase db = EmbeddedDatabase.start(pgData, pgPort, EmbeddedDatabase.Durability.DURABLE);
         String url = db.jdbcUrl();
         Flyway.configure().dataSource(url, null, null).load().migrate();
         SimulatedFleet fleet = SimulatedFleet.create(url, null, null, "fault-org", Kit.named("copd", true), DEVICES, null);
@@ -104,7 +104,7 @@ class FaultSuiteIT {
                 db.close();
                 say("PostgreSQL stopped");
                 Thread.sleep(2_000);
-                db = EmbeddedDatabase.start(pgData, pgPort);
+                db = EmbeddedDatabase.start(pgData, pgPort, EmbeddedDatabase.Durability.DURABLE);
                 say("PostgreSQL started again");
 
                 awaitStored(url, MESSAGES * 3 / 6, STAGE);

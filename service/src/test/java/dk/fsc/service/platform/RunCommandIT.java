@@ -8,13 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dk.fsc.service.platform.embedded.EmbeddedBroker;
+import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -81,6 +89,106 @@ class RunCommandIT {
             assertTrue(readings(credentials, httpPort, patientId).contains("\"messageId\":\"run-1\""),
                     "the reading survives a restart");
         }
+    }
+
+    /** Issue 23: the embedded database writes like an installed server, and only this machine reaches the demo. */
+    @Test
+    void theEmbeddedDatabaseIsDurableAndTheDemoListensOnLoopback() throws Exception {
+        Path dataDir = Files.createTempDirectory("fsc-run");
+        Settings settings = Settings.fromEnvironment(Map.of("FSC_DATA_DIR", dataDir.toString(),
+                "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()), "FSC_MQTT_PORT", String.valueOf(TestInfrastructure.freePort())));
+        try (Launcher launcher = Launcher.start(settings)) {
+            try (Connection c = database(launcher); Statement s = c.createStatement()) {
+                for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
+                    try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+                        rs.next();
+                        assertEquals("on", rs.getString(1), setting + " of the running embedded PostgreSQL");
+                    }
+                }
+            }
+            assertEquals("127.0.0.1", launcher.context().getBean(EmbeddedServer.class).getHost());
+        }
+        StartupProblem exposed = assertThrows(StartupProblem.class, () -> Launcher.start(Settings.fromEnvironment(Map.of(
+                "FSC_DATA_DIR", dataDir.toString(), "FSC_BIND_ADDRESS", "0.0.0.0",
+                "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()), "FSC_MQTT_PORT", String.valueOf(TestInfrastructure.freePort())))));
+        assertTrue(exposed.getMessage().contains("FSC_DEMO_DATA"), exposed.getMessage());
+        // The folder holds the demo's public logins now: asking for no demo is not enough to expose it.
+        RuntimeException old = assertThrows(RuntimeException.class, () -> Launcher.start(Settings.fromEnvironment(Map.of(
+                "FSC_DATA_DIR", dataDir.toString(), "FSC_BIND_ADDRESS", "0.0.0.0", "FSC_DEMO_DATA", "false",
+                "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()), "FSC_MQTT_PORT", String.valueOf(TestInfrastructure.freePort())))));
+        assertTrue(String.valueOf(causes(old)).contains("demo's public login"), String.valueOf(causes(old)));
+    }
+
+    /**
+     * Issue 22, item 3: 2 000 QoS 1 readings from one device, back to back, through the embedded
+     * broker: every one the broker acknowledged is stored or quarantined with a reason (past the
+     * device's burst: RATE_LIMITED), and the broker dropped none.
+     */
+    @Test
+    void aBurstFromOneDeviceIsNeitherAcknowledgedAndDroppedNorLost() throws Exception {
+        Path dataDir = Files.createTempDirectory("fsc-run");
+        int mqttPort = TestInfrastructure.freePort();
+        Settings settings = Settings.fromEnvironment(Map.of("FSC_DATA_DIR", dataDir.toString(),
+                "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()), "FSC_MQTT_PORT", String.valueOf(mqttPort)));
+        int burst = 2_000;
+        try (Launcher launcher = Launcher.start(settings)) {
+            JsonNode device = json.readTree(dataDir.resolve("demo-credentials.json").toFile()).at("/devices/0");
+            String deviceId = device.get("deviceId").asText();
+            String at = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5).withNano(0).toString();
+            try (TestDevice d = new TestDevice("tcp://127.0.0.1:" + mqttPort, deviceId, device.get("mqttUsername").asText(),
+                    device.get("mqttPassword").asText())) {
+                for (int i = 0; i < burst; i++) {
+                    String reading = TestDevice.reading("burst-" + i, at, "{\"type\":\"pulse\",\"value\":" + (60 + i % 40) + ",\"unit\":\"/min\"}");
+                    while (true) {
+                        try {
+                            d.publishReading(reading);
+                            break;
+                        } catch (MqttException e) {
+                            if (e.getReasonCode() != 32202 /* too many publishes in progress */) {
+                                throw e;
+                            }
+                            Thread.sleep(1); // Paho frees the slot just after the PUBACK; a device tries again
+                        }
+                    }
+                }
+            }
+            long[] accounted = new long[1];
+            Eventually.await("every message of the burst stored or quarantined", Duration.ofSeconds(120), () -> {
+                // A fresh folder: everything of this device is the burst (a rate-limited message is kept unparsed).
+                accounted[0] = count(launcher, "SELECT (SELECT count(*) FROM device_messages WHERE device_id = ?)"
+                        + " + (SELECT count(*) FROM quarantine WHERE device_id = ?)", deviceId);
+                return accounted[0] >= burst;
+            });
+            assertEquals(burst, accounted[0]);
+            assertTrue(count(launcher, "SELECT count(*) FROM device_messages WHERE device_id = ? AND message_id LIKE 'burst-%' AND ? IS NOT NULL",
+                    deviceId) > 0, "none of the burst was stored");
+            assertEquals(0, launcher.context().getBean(EmbeddedBroker.class).droppedMessages(), "the broker dropped messages");
+        }
+    }
+
+    private static Connection database(Launcher launcher) throws java.sql.SQLException {
+        return DriverManager.getConnection(launcher.context().getRequiredProperty("datasources.default.url", String.class), "postgres", "");
+    }
+
+    private static long count(Launcher launcher, String sql, String deviceId) {
+        try (Connection c = database(launcher); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, deviceId);
+            s.setString(2, deviceId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.List<String> causes(Throwable e) {
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.add(t.getMessage());
+        }
+        return messages;
     }
 
     private String readings(JsonNode credentials, int httpPort, String patientId) throws Exception {

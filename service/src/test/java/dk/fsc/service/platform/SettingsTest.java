@@ -30,6 +30,42 @@ class SettingsTest {
     }
 
     @Test
+    void embeddedServersListenOnLoopbackUnlessAnAddressIsSet() {
+        Settings embedded = Settings.fromEnvironment(Map.of());
+        assertEquals("127.0.0.1", embedded.bindAddress());
+        assertTrue(embedded.loopbackOnly());
+        Settings installed = Settings.fromEnvironment(Map.of("FSC_DB_URL", "jdbc:postgresql://db/fsc", "FSC_MQTT_URL", "tcp://mqtt:1883"));
+        assertEquals("0.0.0.0", installed.bindAddress());
+        assertFalse(installed.loopbackOnly());
+        assertEquals("0.0.0.0", Settings.fromEnvironment(Map.of("FSC_BIND_ADDRESS", "0.0.0.0")).bindAddress());
+    }
+
+    @Test
+    void refusesToPutTheDemoLoginsOnTheNetworkUnlessAskedForExplicitly() {
+        StartupProblem problem = assertThrows(StartupProblem.class,
+                () -> Settings.fromEnvironment(Map.of("FSC_BIND_ADDRESS", "0.0.0.0")).requireDemoNotExposed());
+        assertTrue(problem.getMessage().contains("FSC_DEMO_DATA"), problem.getMessage());
+        assertFalse(problem.getMessage().contains("\n"), problem.getMessage());
+
+        Settings asked = Settings.fromEnvironment(Map.of("FSC_BIND_ADDRESS", "0.0.0.0", "FSC_DEMO_DATA", "true"));
+        asked.requireDemoNotExposed();
+        assertFalse(asked.refuseExposedDemoLogins());
+        Settings without = Settings.fromEnvironment(Map.of("FSC_BIND_ADDRESS", "0.0.0.0", "FSC_DEMO_DATA", "false"));
+        without.requireDemoNotExposed();
+        assertTrue(without.refuseExposedDemoLogins(), "an old folder's demo logins must not go on the network either");
+        assertFalse(Settings.fromEnvironment(Map.of()).refuseExposedDemoLogins());
+    }
+
+    @Test
+    void theEmbeddedDatabaseIsDurableUnlessSwitchedOffByName() {
+        assertTrue(Settings.fromEnvironment(Map.of()).durableEmbeddedDatabase());
+        assertFalse(Settings.fromEnvironment(Map.of("FSC_EMBEDDED_DB_DURABLE", "false")).durableEmbeddedDatabase());
+        StartupProblem problem = assertThrows(StartupProblem.class,
+                () -> Settings.fromEnvironment(Map.of("FSC_EMBEDDED_DB_DURABLE", "no")));
+        assertTrue(problem.getMessage().contains("FSC_EMBEDDED_DB_DURABLE"), problem.getMessage());
+    }
+
+    @Test
     void aMalformedDatabaseUrlIsNotEchoedBecauseItMayHoldAPassword() {
         StartupProblem problem = assertThrows(StartupProblem.class,
                 () -> Settings.fromEnvironment(Map.of("FSC_DB_URL", "mysql://db/fsc?password=s3cret")));

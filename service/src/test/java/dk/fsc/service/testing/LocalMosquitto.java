@@ -138,9 +138,14 @@ public final class LocalMosquitto implements AutoCloseable {
             admin.addObject().put("acltype", type).put("topic", "$CONTROL/dynamic-security/#").put("allow", true);
         }
         ArrayNode gateway = roles.addObject().put("rolename", "gateway").putArray("acls");
-        gateway.addObject().put("acltype", "subscribePattern").put("topic", "$share/+/fsc/v1/devices/#").put("allow", true);
-        gateway.addObject().put("acltype", "subscribePattern").put("topic", "fsc/v1/devices/#").put("allow", true);
-        gateway.addObject().put("acltype", "publishClientReceive").put("topic", "fsc/v1/devices/#").put("allow", true);
+        // As ops/mosquitto/README.md: what devices send, never the replies topics.
+        for (String kind : List.of("readings", "photos", "status")) {
+            gateway.addObject().put("acltype", "subscribePattern").put("topic", "$share/+/fsc/v1/devices/+/" + kind).put("allow", true);
+            gateway.addObject().put("acltype", "subscribePattern").put("topic", "fsc/v1/devices/+/" + kind).put("allow", true);
+            gateway.addObject().put("acltype", "publishClientReceive").put("topic", "fsc/v1/devices/+/" + kind).put("allow", true);
+        }
+        gateway.addObject().put("acltype", "subscribePattern").put("topic", "$SYS/broker/publish/messages/dropped").put("allow", true);
+        gateway.addObject().put("acltype", "publishClientReceive").put("topic", "$SYS/broker/publish/messages/dropped").put("allow", true);
         gateway.addObject().put("acltype", "publishClientSend").put("topic", "fsc/v1/devices/+/replies").put("allow", true);
         ArrayNode simulator = roles.addObject().put("rolename", "simulator").putArray("acls");
         for (String kind : List.of("readings", "photos", "status")) {

@@ -20,10 +20,16 @@ public final class TestDevice implements AutoCloseable {
     private final MqttClient client;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
+    /** A device logging in with its own account connects with its device id as client id (brokers bind the two). */
     public TestDevice(String brokerUrl, String deviceId, String username, String password) throws MqttException {
+        this(brokerUrl, username == null ? "test-device-" + deviceId + "-" + UUID.randomUUID().toString().substring(0, 6) : deviceId,
+                deviceId, username, password);
+    }
+
+    /** A device connecting under a client id of the caller's choosing (someone else's, in an attack). */
+    public TestDevice(String brokerUrl, String clientId, String deviceId, String username, String password) throws MqttException {
         this.deviceId = deviceId;
-        this.client = new MqttClient(brokerUrl, "test-device-" + deviceId + "-" + UUID.randomUUID().toString().substring(0, 6),
-                new MemoryPersistence());
+        this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         client.setCallback((MqttMessageCallback) (topic, message) ->
                 replies.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
         MqttConnectionOptions options = new MqttConnectionOptions();

@@ -85,7 +85,8 @@ public final class TestInfrastructure {
             Runtime.getRuntime().addShutdownHook(new Thread(pg::stop));
             return new Database(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), "testcontainers");
         }
-        EmbeddedDatabase embedded = EmbeddedDatabase.start(null);
+        // Throw-away and remade every run: durability would only slow the tests (it is warned at start).
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(null, 0, EmbeddedDatabase.Durability.UNSAFE_FAST);
         Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
         return new Database(embedded.jdbcUrl(), null, null, "embedded");
     }

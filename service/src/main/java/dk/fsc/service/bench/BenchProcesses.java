@@ -108,6 +108,14 @@ public final class BenchProcesses {
             return process == null || !process.isAlive() ? -1 : process.pid();
         }
 
+        /** SIGKILL, as a crash: no shutdown hook runs; returns once the process is gone. */
+        public void kill() throws InterruptedException {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+
         /** SIGTERM and wait: the system drains nothing more and keeps its broker session. */
         public void stop() throws InterruptedException {
             if (process != null && process.isAlive()) {

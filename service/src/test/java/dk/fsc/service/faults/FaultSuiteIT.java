@@ -116,7 +116,7 @@ class FaultSuiteIT {
                 List<Long> paused = pause(pgData);
                 say("PostgreSQL paused (SIGSTOP, " + paused.size() + " processes) for " + PAUSE_SECONDS + " s at " + before + " stored");
                 Thread.sleep(PAUSE_SECONDS * 1000L);
-                signal("-CONT", paused);
+                resume(paused);
                 say("PostgreSQL resumed");
 
                 assertTrue(simulator.awaitFinished(Duration.ofMinutes(20)), "the simulator finished sending");
@@ -148,22 +148,37 @@ class FaultSuiteIT {
         }
     }
 
-    /** SIGSTOP to the postmaster and every backend: the server is there but answers nothing. */
+    /**
+     * SIGSTOP to the postmaster and every backend: the server is there but answers nothing. The
+     * postmaster first, so no new backend starts after the list is taken; a backend that ended
+     * meanwhile is no failure (the full-size run was stopped twice by one: issue 23).
+     */
     private static List<Long> pause(Path pgData) throws Exception {
         long postmaster = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).strip());
         List<Long> pids = new ArrayList<>();
+        signal("-STOP", postmaster);
         pids.add(postmaster);
         ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
-        signal("-STOP", pids);
+        for (long pid : pids.subList(1, pids.size())) {
+            signal("-STOP", pid);
+        }
         return pids;
     }
 
-    private static void signal(String signal, List<Long> pids) throws Exception {
-        List<String> command = new ArrayList<>(List.of("kill", signal));
-        pids.forEach(p -> command.add(String.valueOf(p)));
-        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+    /** SIGCONT to the backends, then the postmaster. */
+    private static void resume(List<Long> paused) throws Exception {
+        for (int i = paused.size() - 1; i >= 0; i--) {
+            signal("-CONT", paused.get(i));
+        }
+    }
+
+    /** Sends a signal; a process that has ended meanwhile is no failure, any other refusal is. */
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(pid)).redirectErrorStream(true).start();
         String output = new String(kill.getInputStream().readAllBytes());
-        assertEquals(0, kill.waitFor(), () -> "kill " + signal + ": " + output);
+        if (kill.waitFor() != 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new AssertionError("kill " + signal + " " + pid + ": " + output);
+        }
     }
 
     private static long stored(String url) {

@@ -77,7 +77,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (folder != null) {
                 Files.createDirectories(folder.getParent());
                 stopLeftOverServer(folder);
-                builder.setDataDirectory(folder).setCleanDataDirectory(false);
+                // The server's own log, beside its folder: what an operator reads when it will not start.
+                ProcessBuilder.Redirect serverLog = ProcessBuilder.Redirect.appendTo(serverLog(folder).toFile());
+                builder.setDataDirectory(folder).setCleanDataDirectory(false)
+                        .setOutputRedirector(serverLog).setErrorRedirector(serverLog)
+                        // Recovery after a crash replays the WAL first; a large folder takes a while.
+                        .setPGStartupWait(Duration.ofMinutes(10));
             }
             EmbeddedDatabase db = new EmbeddedDatabase(builder.start());
             db.createDatabase();
@@ -85,7 +90,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return db;
         } catch (IOException | SQLException | RuntimeException e) {
             throw new StartupProblem("Could not start the embedded PostgreSQL" + (folder == null ? "" : " in " + folder)
-                    + ": " + e.getMessage() + ". Set FSC_DB_URL to use an installed PostgreSQL instead.", e);
+                    + ": " + e.getMessage() + (folder == null ? "" : " (its log: " + serverLog(folder) + ")")
+                    + ". Set FSC_DB_URL to use an installed PostgreSQL instead.", e);
         }
     }
 
@@ -111,6 +117,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             server.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
         }
         waitUntilGone(folder.resolve("postmaster.pid"), Duration.ofSeconds(10));
+    }
+
+    static Path serverLog(Path folder) {
+        return folder.resolveSibling(folder.getFileName() + ".log");
     }
 
     /** The postmaster named in the folder's postmaster.pid, if it is alive and a PostgreSQL server. */

@@ -96,13 +96,9 @@ class MonitoringController {
                          Authentication auth) throws SQLException {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
-        requireType(type);
-        if (body.redHigh() == null && body.yellowHigh() == null && body.yellowLow() == null && body.redLow() == null) {
-            throw ApiProblem.badRequest("Give at least one limit, or reset the type to the programme default.");
-        }
         try {
-            new Limits(body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
-        } catch (IllegalArgumentException e) {
+            Limits.forType(requireType(type), body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
+        } catch (Limits.InvalidLimits e) {
             throw ApiProblem.badRequest(e.getMessage());
         }
         sql().update("""
@@ -173,10 +169,8 @@ class MonitoringController {
         EvaluationRequests.request(sql(), patientId);
     }
 
-    private static void requireType(String type) {
-        if (ObservationType.fromWire(type).isEmpty()) {
-            throw ApiProblem.badRequest("'" + type + "' is not an observation type");
-        }
+    private static ObservationType requireType(String type) {
+        return ObservationType.fromWire(type).orElseThrow(() -> ApiProblem.badRequest("'" + type + "' is not an observation type"));
     }
 
     private Sql sql() throws SQLException {

@@ -236,8 +236,8 @@ class AlertsIT extends IntegrationTest {
         List<Map<String, Object>> thresholds = (List<Map<String, Object>>) ew.get("thresholds");
         assertEquals("red", thresholds.stream().filter(t -> t.get("type").equals("spo2")).findFirst().orElseThrow().get("state"));
         assertEquals(0, ((Number) ew.get("total")).intValue());
-        assertEquals("green", ew.get("tobsColour"), "TOBS alone");
         assertEquals("red", ew.get("colour"), "the state shown to staff is the worst of its parts");
+        assertEquals("green", ew.get("tobsColour"), "TOBS alone");
     }
 
     @Test

@@ -19,6 +19,7 @@ class LockedLoginAnswer {
     static final String LOCKED_SECONDS = "fsc.login.locked-seconds";
 
     @ResponseFilter
+    @SuppressWarnings("unchecked") // the 401 body is replaced by a Problem
     void lockedAccount(HttpRequest<?> request, MutableHttpResponse<?> response) {
         Long seconds = request.getAttribute(LOCKED_SECONDS, Long.class).orElse(null);
         if (seconds == null || response.code() != HttpStatus.UNAUTHORIZED.getCode()) {

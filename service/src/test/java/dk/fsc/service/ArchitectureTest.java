@@ -21,11 +21,12 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** The scoring may use the MQTT contract's types (plain Java too, by the rule above) for each type's plausible range. */
     @Test
     void theClinicalScoringIsPlainJava() {
         classes().that().resideInAPackage("dk.fsc.service.alerts.scoring..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dk.fsc.service.alerts.scoring..", "java.lang..",
-                        "java.util..", "java.time..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dk.fsc.service.alerts.scoring..", "dk.fsc.gateway.contract..",
+                        "java.lang..", "java.util..", "java.time..")
                 .check(classes);
     }
 

@@ -45,7 +45,9 @@ class AlertsController {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
     private static final Set<String> STATUS_FILTERS = Set.of("active", "open", "acknowledged", "resolved", "all");
     private static final String SELECT = """
-            SELECT a.*, p.display_name FROM alerts a JOIN patients p ON p.id = a.patient_id
+            SELECT a.*, p.display_name, mp.paused_until FROM alerts a JOIN patients p ON p.id = a.patient_id
+              LEFT JOIN LATERAL (SELECT max(ends_at) AS paused_until FROM monitoring_pauses
+                                  WHERE patient_id = a.patient_id AND starts_at <= now() AND ends_at > now()) mp ON true
              WHERE a.organisation_id = ?""";
     private final DataSource dataSource;
     private final AlertStore store;
@@ -215,6 +217,6 @@ class AlertsController {
                 rs.getString("policy"), rs.getString("assignee"), Sql.instant(rs, "opened_at"), Sql.instant(rs, "updated_at"),
                 Sql.instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), Sql.instant(rs, "resolved_at"),
                 rs.getString("resolved_by"), rs.getString("outcome"), rs.getInt("escalation_level"), Sql.instant(rs, "escalate_at"),
-                events);
+                Sql.instant(rs, "paused_until"), events);
     }
 }

@@ -40,7 +40,8 @@ class EarlyWarningController {
         PatientEvaluator.Picture p = evaluator.picture(Sql.on(dataSource.getConnection()), patientId, now);
         accessLog.record(user, patientId, "read early warning", "care", null);
         var tobs = p.tobs();
-        return new EarlyWarningView(patientId, now, tobs.total(), tobs.colour().name().toLowerCase(), tobs.partial(), tobs.policy(),
+        return new EarlyWarningView(patientId, now, p.overall().name().toLowerCase(), tobs.total(), tobs.colour().name().toLowerCase(),
+                tobs.partial(), tobs.policy(),
                 tobs.items().stream().map(i -> new EarlyWarningView.Parameter(i.parameter().type(), i.value(), i.scoredValue(),
                         i.points(), i.measuredAt(), i.age().toMinutes())).toList(),
                 tobs.missing().stream().map(m -> m.type()).toList(), tobs.advice(),

@@ -9,10 +9,12 @@ import java.util.UUID;
 /**
  * A patient's current TOBS and threshold state.
  *
- * @param colour {@code green}, {@code yellow} or {@code red}
+ * @param colour     {@code green}, {@code yellow} or {@code red}: the overall state, the worst of the TOBS colour,
+ *                   the thresholds' states and a weight gain (yellow)
+ * @param tobsColour the colour of the TOBS total alone, under the organisation's policy
  */
 @Serdeable
-public record EarlyWarningView(UUID patientId, Instant at, int total, String colour, boolean partial, String policy,
+public record EarlyWarningView(UUID patientId, Instant at, String colour, int total, String tobsColour, boolean partial, String policy,
                                List<Parameter> parameters, List<String> missing, List<String> advice,
                                List<Threshold> thresholds, @Nullable WeightGain weightGain) {
 

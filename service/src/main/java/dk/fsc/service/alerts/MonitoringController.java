@@ -2,11 +2,13 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.alerts.scoring.Limits;
+import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -96,13 +98,9 @@ class MonitoringController {
                          Authentication auth) throws SQLException {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
-        requireType(type);
-        if (body.redHigh() == null && body.yellowHigh() == null && body.yellowLow() == null && body.redLow() == null) {
-            throw ApiProblem.badRequest("Give at least one limit, or reset the type to the programme default.");
-        }
         try {
-            new Limits(body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
-        } catch (IllegalArgumentException e) {
+            Limits.forType(requireType(type), body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
+        } catch (Limits.InvalidLimits e) {
             throw ApiProblem.badRequest(e.getMessage());
         }
         sql().update("""
@@ -132,7 +130,7 @@ class MonitoringController {
             throws SQLException {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
-        Instant started = body.startedAt() == null ? Instant.now() : body.startedAt();
+        Instant started = body.startedAt() == null ? Instant.now() : Times.require("startedAt", body.startedAt());
         sql().update("""
                 INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by)
                 VALUES (?, ?, ?, ?, ?)
@@ -148,18 +146,37 @@ class MonitoringController {
     @Post("/monitoring/pauses")
     @Status(HttpStatus.CREATED)
     @Transactional
-    Map<String, Object> pause(@PathVariable UUID patientId, @Valid @Body MonitoringRequests.Pause body, Authentication auth)
+    PauseView pause(@PathVariable UUID patientId, @Valid @Body MonitoringRequests.Pause body, Authentication auth)
             throws SQLException {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
-        if (!body.to().isAfter(body.from())) {
-            throw ApiProblem.badRequest("to must be after from");
+        MonitoringPause pause;
+        try {
+            pause = MonitoringPause.register(body.from(), body.to(), Instant.now());
+        } catch (MonitoringPause.InvalidPause e) {
+            throw ApiProblem.badRequest(e.getMessage());
         }
         long id = sql().one("""
                 INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id""",
-                rs -> rs.getLong(1), patientId, body.from(), body.to(), body.reason(), user.username()).orElseThrow();
-        accessLog.record(user, patientId, "pause monitoring", "care", body.from() + " to " + body.to());
-        return Map.of("id", id, "from", body.from().toString(), "to", body.to().toString(), "reason", body.reason());
+                rs -> rs.getLong(1), patientId, pause.from(), pause.to(), body.reason(), user.username()).orElseThrow();
+        accessLog.record(user, patientId, "pause monitoring", "care", pause.from() + " to " + pause.to());
+        return PauseView.of(id, pause, body.reason(), user.username());
+    }
+
+    /** The patient's pauses, the latest ending first: those not over yet, and the last 100 that are. */
+    @Get("/monitoring/pauses")
+    @Transactional
+    List<PauseView> pauses(@PathVariable UUID patientId, Authentication auth) throws SQLException {
+        StaffUser user = StaffUser.of(auth);
+        access.requireCareAccess(user, patientId);
+        List<PauseView> pauses = sql().list("""
+                (SELECT id, starts_at, ends_at, reason, created_by FROM monitoring_pauses WHERE patient_id = ? AND ends_at > now())
+                UNION ALL
+                (SELECT id, starts_at, ends_at, reason, created_by FROM monitoring_pauses WHERE patient_id = ? AND ends_at <= now()
+                  ORDER BY ends_at DESC LIMIT 100)
+                 ORDER BY ends_at DESC, id DESC""", PauseView::of, patientId, patientId);
+        accessLog.record(user, patientId, "read monitoring pauses", "care", null);
+        return pauses;
     }
 
     /** Re-evaluates the patient under the new limits and answers with what is now in force. */
@@ -173,10 +190,8 @@ class MonitoringController {
         EvaluationRequests.request(sql(), patientId);
     }
 
-    private static void requireType(String type) {
-        if (ObservationType.fromWire(type).isEmpty()) {
-            throw ApiProblem.badRequest("'" + type + "' is not an observation type");
-        }
+    private static ObservationType requireType(String type) {
+        return ObservationType.fromWire(type).orElseThrow(() -> ApiProblem.badRequest("'" + type + "' is not an observation type"));
     }
 
     private Sql sql() throws SQLException {

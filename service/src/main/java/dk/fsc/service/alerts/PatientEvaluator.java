@@ -3,6 +3,7 @@ package dk.fsc.service.alerts;
 import dk.fsc.service.alerts.scoring.Colour;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.Measurement;
+import dk.fsc.service.alerts.scoring.OverallColour;
 import dk.fsc.service.alerts.scoring.TobsCalculator;
 import dk.fsc.service.alerts.scoring.TobsScore;
 import dk.fsc.service.alerts.scoring.WeightTrend;
@@ -42,6 +43,10 @@ public class PatientEvaluator {
 
     /** The patient's current early-warning picture. */
     public record Picture(PatientState state, TobsScore tobs, List<ThresholdState> thresholds, Optional<WeightTrend.Gain> weightGain) {
+        /** The colour shown to staff: never milder than TOBS, any value under the patient's limits, or a weight gain. */
+        public Colour overall() {
+            return OverallColour.of(tobs.colour(), thresholds.stream().map(ThresholdState::state).toList(), weightGain.isPresent());
+        }
     }
 
     public Picture picture(Sql sql, UUID patientId, Instant now) {

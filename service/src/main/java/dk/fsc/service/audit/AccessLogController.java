@@ -4,6 +4,7 @@ import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Csv;
 import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.Times;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
@@ -136,8 +137,8 @@ class AccessLogController {
 
     private record Range(Instant from, Instant to, int limit) {
         static Range of(String from, String to, Integer limit) {
-            Instant end = to == null ? Instant.now() : instant("to", to);
-            Instant start = from == null ? Instant.EPOCH : instant("from", from);
+            Instant end = to == null ? Instant.now() : Times.parse("to", to);
+            Instant start = from == null ? Instant.EPOCH : Times.parse("from", from);
             if (!start.isBefore(end)) {
                 throw ApiProblem.badRequest("from (" + start + ") must be before to (" + end + ")");
             }
@@ -146,14 +147,6 @@ class AccessLogController {
                 throw ApiProblem.badRequest("limit must be between 1 and " + MAX_ROWS);
             }
             return new Range(start, end, rows);
-        }
-
-        private static Instant instant(String name, String value) {
-            try {
-                return java.time.OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
-            } catch (java.time.format.DateTimeParseException e) {
-                throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset, e.g. 2026-11-22T07:30:00+01:00 (encode + as %2B)");
-            }
         }
     }
 }

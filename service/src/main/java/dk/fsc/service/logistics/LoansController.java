@@ -3,6 +3,7 @@ package dk.fsc.service.logistics;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -22,8 +23,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -94,7 +93,7 @@ class LoansController {
         }
         String payer = required(body.organisationId(), "organisationId (the organisation that orders and pays)");
         Instant now = Instant.now();
-        Instant start = body.startsAt() == null ? now : instant("startsAt", body.startsAt());
+        Instant start = body.startsAt() == null ? now : Times.parse("startsAt", body.startsAt());
         if (start.isBefore(now.minus(Duration.ofMinutes(5)))) {
             throw ApiProblem.badRequest("startsAt is in the past; a loan starts now or later (attribution of readings starts with it)");
         }
@@ -277,14 +276,6 @@ class LoansController {
             throw ApiProblem.badRequest(name + " is required");
         }
         return value.strip();
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset, e.g. 2026-12-01T09:00:00+01:00");
-        }
     }
 
     private Sql sql() throws SQLException {

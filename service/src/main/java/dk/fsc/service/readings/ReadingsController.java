@@ -4,6 +4,7 @@ import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -17,8 +18,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,8 +58,8 @@ class ReadingsController {
         if (type != null && ObservationType.fromWire(type).isEmpty()) {
             throw ApiProblem.badRequest("type '" + type + "' is not an observation type; use one of " + typeNames());
         }
-        Instant end = to == null ? Instant.now() : instant("to", to);
-        Instant start = from == null ? end.minus(DEFAULT_RANGE) : instant("from", from);
+        Instant end = to == null ? Instant.now() : Times.parse("to", to);
+        Instant start = from == null ? end.minus(DEFAULT_RANGE) : Times.parse("from", from);
         if (!start.isBefore(end)) {
             throw ApiProblem.badRequest("from (" + start + ") must be before to (" + end + ")");
         }
@@ -73,15 +72,6 @@ class ReadingsController {
         accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose),
                 (type == null ? "all types" : type) + " " + start + " to " + end);
         return new ReadingHistory(patientId, type, start, end, rows, truncated, truncated ? found.subList(0, rows) : found);
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            // A '+' in a query string arrives as a space when the caller did not encode it.
-            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset, e.g. 2026-11-22T07:30:00+01:00 (encode + as %2B)");
-        }
     }
 
     private static List<String> typeNames() {

@@ -212,12 +212,32 @@ class AlertsIT extends IntegrationTest {
 
         assertEquals(2, ((Number) ew.get("total")).intValue(), "pulse 95 → 1, 37.6 oral = 38.1 rectal → 1");
         assertEquals("yellow", ew.get("colour"));
+        assertEquals("yellow", ew.get("tobsColour"));
         assertEquals(true, ew.get("partial"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> thresholds = (List<Map<String, Object>>) ew.get("thresholds");
         assertEquals("yellow", thresholds.stream().filter(t -> t.get("type").equals("spo2")).findFirst().orElseThrow().get("state"));
         assertEquals(400, nurse.statusOf(() -> nurse.post("/api/patients/" + patient + "/observations",
                 Map.of("measuredAt", OffsetDateTime.now().toString(), "observations", List.of(Map.of("type", "pulse", "value", 0, "unit", "/min"))))));
+    }
+
+    @Test
+    void theEarlyWarningColourIsNeverMilderThanAValueOutsideThePatientsLimits() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        // SpO2 88 % is red by the programme's limits; TOBS has no SpO2 item and a normal pulse scores 0.
+        nurse.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", OffsetDateTime.now().minusMinutes(5).toString(),
+                "observations", List.of(Map.of("type", "pulse", "value", 70, "unit", "/min"), Map.of("type", "spo2", "value", 88, "unit", "%"))));
+
+        Map<String, Object> ew = nurse.get("/api/patients/" + patient + "/early-warning");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> thresholds = (List<Map<String, Object>>) ew.get("thresholds");
+        assertEquals("red", thresholds.stream().filter(t -> t.get("type").equals("spo2")).findFirst().orElseThrow().get("state"));
+        assertEquals(0, ((Number) ew.get("total")).intValue());
+        assertEquals("red", ew.get("colour"), "the state shown to staff is the worst of its parts");
+        assertEquals("green", ew.get("tobsColour"), "TOBS alone");
     }
 
     @Test

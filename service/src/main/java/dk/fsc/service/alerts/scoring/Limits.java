@@ -1,26 +1,57 @@
 package dk.fsc.service.alerts.scoring;
 
+import dk.fsc.gateway.contract.ObservationType;
+
 /**
- * A patient's four limits for one measurement type: red high > yellow high > yellow low > red
- * low. Each limit belongs to its coloured band (a value equal to the red low limit is red); a
- * null limit means no limit on that side (SpO2 has no high limits).
+ * A patient's four limits for one measurement type: red low < yellow low < yellow high < red
+ * high. Each limit belongs to its coloured band (a value equal to the red low limit is red); a
+ * null limit means no limit on that side (SpO2 has no high limits), and the limits that are given
+ * must keep that order.
  */
 public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double redLow) {
 
+    /** The limits in rising order, with the names the API gives them. */
+    private static final String[] RISING = {"redLow", "yellowLow", "yellowHigh", "redHigh"};
+
     public Limits {
-        double[] ordered = {val(redHigh, Double.POSITIVE_INFINITY), val(yellowHigh, Double.POSITIVE_INFINITY),
-                val(yellowLow, Double.NEGATIVE_INFINITY), val(redLow, Double.NEGATIVE_INFINITY)};
-        if (!(ordered[0] >= ordered[1] && ordered[1] > ordered[2] && ordered[2] >= ordered[3])) {
-            throw new IllegalArgumentException("limits must satisfy red high > yellow high > yellow low > red low");
-        }
-        if (redHigh != null && yellowHigh != null && redHigh.equals(yellowHigh)
-                || redLow != null && yellowLow != null && redLow.equals(yellowLow)) {
-            throw new IllegalArgumentException("a red limit must be beyond its yellow limit");
+        Double[] rising = {redLow, yellowLow, yellowHigh, redHigh};
+        int below = -1;
+        for (int i = 0; i < rising.length; i++) {
+            if (rising[i] == null) {
+                continue;
+            }
+            if (below >= 0 && !(rising[i] > rising[below])) {
+                throw new InvalidLimits(RISING[i], RISING[i] + " (" + fmt(rising[i]) + ") must be above " + RISING[below] + " ("
+                        + fmt(rising[below]) + "): limits rise red low < yellow low < yellow high < red high");
+            }
+            below = i;
         }
     }
 
     public static Limits low(double yellowLow, double redLow) {
         return new Limits(null, null, yellowLow, redLow);
+    }
+
+    /**
+     * Limits a clinician sets for a type: at least one given, each within the range that is
+     * physically plausible for a reading of the type (the gateway's range, so a limit can be
+     * reached by a reading it accepts), and in rising order.
+     *
+     * @throws InvalidLimits naming the first limit that is wrong and what to do about it
+     */
+    public static Limits forType(ObservationType type, Double redHigh, Double yellowHigh, Double yellowLow, Double redLow) {
+        if (redHigh == null && yellowHigh == null && yellowLow == null && redLow == null) {
+            throw new InvalidLimits(null, "Give at least one limit (redLow, yellowLow, yellowHigh, redHigh), or reset the type to the programme default.");
+        }
+        Double[] rising = {redLow, yellowLow, yellowHigh, redHigh};
+        for (int i = 0; i < rising.length; i++) {
+            Double v = rising[i];
+            if (v != null && !(v >= type.min() && v <= type.max())) { // NaN fails too
+                throw new InvalidLimits(RISING[i], RISING[i] + " " + fmt(v) + " is outside the plausible range of " + type.wireName()
+                        + ": give a value from " + fmt(type.min()) + " to " + fmt(type.max()) + " " + type.unit());
+            }
+        }
+        return new Limits(redHigh, yellowHigh, yellowLow, redLow);
     }
 
     public Colour classify(double value) {
@@ -33,7 +64,21 @@ public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double
         return Colour.GREEN;
     }
 
-    private static double val(Double d, double fallback) {
-        return d == null ? fallback : d;
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** Limits that cannot be used; {@code field} names the limit at fault (null when none was given). */
+    public static final class InvalidLimits extends IllegalArgumentException {
+        private final String field;
+
+        InvalidLimits(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
     }
 }

@@ -135,7 +135,8 @@ class AccessLogController {
         return csv ? Csv.file("who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
     }
 
-    private record Range(Instant from, Instant to, int limit) {
+    /** A time range and row limit from query parameters; also used by the security log. */
+    record Range(Instant from, Instant to, int limit) {
         static Range of(String from, String to, Integer limit) {
             Instant end = to == null ? Instant.now() : Times.parse("to", to);
             Instant start = from == null ? Instant.EPOCH : Times.parse("from", from);

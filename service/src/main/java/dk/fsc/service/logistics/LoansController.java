@@ -200,9 +200,10 @@ class LoansController {
      * @param overdue  only active loans past their due date
      */
     @Get
-    @Transactional(readOnly = true)
+    @Transactional
     List<LoanView> list(@Nullable @QueryValue String status, @Nullable @QueryValue String organisation,
-                        @Nullable @QueryValue Boolean overdue, @Nullable @QueryValue Integer limit) throws SQLException {
+                        @Nullable @QueryValue Boolean overdue, @Nullable @QueryValue Integer limit, Authentication auth)
+            throws SQLException {
         if (status != null && !Set.of("reserved", "active", "ended", "cancelled").contains(status)) {
             throw ApiProblem.badRequest("status must be reserved, active, ended or cancelled");
         }
@@ -221,7 +222,11 @@ class LoansController {
             params.add(organisation);
         }
         params.add(rows);
-        return sql().list(SELECT + where + " ORDER BY l.created_at DESC, l.id LIMIT ?", rs -> view(rs, false), params.toArray());
+        List<LoanView> loans = sql().list(SELECT + where + " ORDER BY l.created_at DESC, l.id LIMIT ?", rs -> view(rs, false),
+                params.toArray());
+        // The list names citizens (ids) and where they live (shipping and pickup addresses): a line for each in their access log.
+        accessLog.recordEach(StaffUser.of(auth), loans.stream().map(LoanView::patientId).toList(), "read loan list", "logistics");
+        return loans;
     }
 
     private record Loan(UUID id, String deviceId, String status) {

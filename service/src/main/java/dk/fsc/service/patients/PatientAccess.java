@@ -1,5 +1,6 @@
 package dk.fsc.service.patients;
 
+import dk.fsc.service.audit.SecurityLog;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.staff.StaffUser;
 import jakarta.inject.Singleton;
@@ -8,29 +9,32 @@ import java.util.UUID;
 /**
  * The one check before any clinical data of a citizen is shown: the caller has a care role in
  * the organisation responsible for the patient. Anything else is answered as "not found", so a
- * caller cannot even learn that the patient exists.
+ * caller cannot even learn that the patient exists; the refusal goes to the security log.
  */
 @Singleton
 public class PatientAccess {
     private final PatientRepository patients;
+    private final SecurityLog securityLog;
 
-    PatientAccess(PatientRepository patients) {
+    PatientAccess(PatientRepository patients, SecurityLog securityLog) {
         this.patients = patients;
+        this.securityLog = securityLog;
     }
 
     public Patient requireCareAccess(StaffUser user, UUID patientId) {
-        if (!StaffUser.CARE_ROLES.contains(user.role())) {
-            throw notFound(patientId);
-        }
-        return patients.findByIdAndOrganisationId(patientId, user.organisationId()).orElseThrow(() -> notFound(patientId));
+        return requireOrganisation(user, patientId, StaffUser.CARE_ROLES);
     }
 
     /** The patient, when the caller is staff of the patient's organisation in one of {@code roles}; else "not found". */
     public Patient requireOrganisation(StaffUser user, UUID patientId, java.util.Set<String> roles) {
-        if (!roles.contains(user.role())) {
+        java.util.Optional<Patient> patient = roles.contains(user.role())
+                ? patients.findByIdAndOrganisationId(patientId, user.organisationId())
+                : java.util.Optional.empty();
+        if (patient.isEmpty()) {
+            securityLog.refused(user, patientId);
             throw notFound(patientId);
         }
-        return patients.findByIdAndOrganisationId(patientId, user.organisationId()).orElseThrow(() -> notFound(patientId));
+        return patient.get();
     }
 
     public static ApiProblem notFound(UUID patientId) {

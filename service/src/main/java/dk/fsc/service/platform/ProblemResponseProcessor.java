@@ -47,6 +47,8 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
             detail = "Your role does not allow this request.";
         } else if (cause instanceof ApiProblem problem) {
             detail = problem.getMessage();
+        } else if (status == 404) {
+            detail = "No such route; the API's routes are in docs/api.md and /openapi/fsc-telemedicine-api-1.yml.";
         } else {
             detail = withoutInternals(context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; ")));
             if (detail.isBlank()) {

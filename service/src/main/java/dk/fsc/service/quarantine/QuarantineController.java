@@ -1,6 +1,7 @@
 package dk.fsc.service.quarantine;
 
 import dk.fsc.gateway.replay.QuarantineReplays;
+import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.ApiProblem;
 import dk.fsc.service.platform.Sql;
 import dk.fsc.service.staff.StaffUser;
@@ -46,10 +47,12 @@ class QuarantineController {
 
     private final DataSource dataSource;
     private final QuarantineReplays replay;
+    private final AccessLog accessLog;
 
-    QuarantineController(DataSource dataSource, QuarantineReplays replay) {
+    QuarantineController(DataSource dataSource, QuarantineReplays replay, AccessLog accessLog) {
         this.dataSource = dataSource;
         this.replay = replay;
+        this.accessLog = accessLog;
     }
 
     /** One quarantined message, without its bytes. {@code replayedAt} is set once a replay stored it. */
@@ -60,6 +63,7 @@ class QuarantineController {
                  @Nullable String lastReplayResult, @Nullable Instant replayedAt) {
     }
 
+    /** @param openByCode how many messages of each code match the filters (code, deviceId, open), over all pages */
     @Serdeable
     @Introspected
     record Page(List<Entry> items, @Nullable Long nextBefore, Map<String, Long> openByCode) {
@@ -108,8 +112,9 @@ class QuarantineController {
                 code, code, deviceId, deviceId, before == null ? Long.MAX_VALUE : before, rows + 1);
         Long next = items.size() > rows ? items.get(rows - 1).id() : null;
         Map<String, Long> byCode = new LinkedHashMap<>();
-        sql().list("SELECT code, count(*) FROM quarantine WHERE replayed_at IS NULL GROUP BY code ORDER BY count(*) DESC",
-                rs -> byCode.put(rs.getString(1), rs.getLong(2)));
+        // Counted with the list's own filters (all pages), so the counts describe what the list shows.
+        sql().list("SELECT code, count(*) FROM quarantine WHERE " + filter(open) + " GROUP BY code ORDER BY count(*) DESC, code",
+                rs -> byCode.put(rs.getString(1), rs.getLong(2)), code, code, deviceId, deviceId);
         return new Page(items.size() > rows ? items.subList(0, rows) : items, next, byCode);
     }
 
@@ -125,9 +130,17 @@ class QuarantineController {
     @Secured(StaffUser.Role.FSC_ADMIN)
     @Transactional
     HttpResponse<byte[]> payload(@PathVariable long id, Authentication auth) throws SQLException {
-        byte[] payload = sql().one("SELECT payload FROM quarantine WHERE id = ?", rs -> rs.getBytes(1), id)
+        Sql sql = sql();
+        byte[] payload = sql.one("SELECT payload FROM quarantine WHERE id = ?", rs -> rs.getBytes(1), id)
                 .orElseThrow(() -> notFound(id));
-        LOG.info("Quarantined message {} downloaded by {}", id, StaffUser.of(auth).username());
+        StaffUser user = StaffUser.of(auth);
+        // The bytes can be a citizen's readings: the citizen of the device's loan when the message came
+        // (the last loan started by then, which also covers a backlog sent just after the loan ended).
+        sql.one("""
+                SELECT l.patient_id FROM quarantine q JOIN loans l ON l.device_id = q.device_id AND l.starts_at <= q.received_at
+                 WHERE q.id = ? ORDER BY l.starts_at DESC LIMIT 1""", rs -> rs.getObject(1, java.util.UUID.class), id)
+                .ifPresent(patient -> accessLog.record(user, patient, "read quarantined message " + id, "operations", null));
+        LOG.info("Quarantined message {} downloaded by {}", id, user.username());
         return HttpResponse.ok(payload).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"quarantine-" + id + ".bin\"")
                 .header("Cache-Control", "no-store");

@@ -168,10 +168,10 @@ class TicketsController {
      * @param loan   a loan's tickets
      */
     @Get
-    @Transactional(readOnly = true)
+    @Transactional
     List<TicketView> list(@Nullable @QueryValue String state, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
-                          @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan, @Nullable @QueryValue Integer limit)
-            throws SQLException {
+                          @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan, @Nullable @QueryValue Integer limit,
+                          Authentication auth) throws SQLException {
         String filter = state == null ? "open" : state;
         if (!Set.of("open", "all", "new", "assigned", "planned", "pending", "solved", "closed").contains(filter)) {
             throw ApiProblem.badRequest("state must be open, all, new, assigned, planned, pending, solved or closed");
@@ -208,8 +208,12 @@ class TicketsController {
             params.add(sla.equals("warning") ? "sla_warning" : "sla_breach");
         }
         params.add(rows);
-        return sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
+        List<TicketView> tickets = sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
                 rs -> view(rs, null), params.toArray());
+        // A ticket names its citizen: a line in the access log of each citizen the list shows.
+        accessLog.recordEach(StaffUser.of(auth), tickets.stream().map(TicketView::patientId).filter(java.util.Objects::nonNull).toList(),
+                "read ticket list", "support");
+        return tickets;
     }
 
     private TicketView find(Sql sql, long id, boolean withEvents) {

@@ -130,6 +130,33 @@ class QuarantineReplayIT extends IntegrationTest {
         assertNull(admin.get("/api/quarantine/" + id).get("replayedAt"));
     }
 
+    @Test
+    void theCountsByCodeUseTheSameFiltersAsTheList() {
+        String device = fixtures.device("ready");
+        String other = fixtures.device("ready");
+        for (Object[] row : new Object[][] {{device, "MALFORMED_JSON", false}, {device, "MALFORMED_JSON", false},
+                {device, "DEVICE_NOT_ON_LOAN", false}, {device, "DEVICE_NOT_ON_LOAN", true}, {other, "MALFORMED_JSON", false}}) {
+            fixtures.update("""
+                    INSERT INTO quarantine (topic, device_id, code, detail, payload, replayed_at)
+                    VALUES ('fsc/v1/devices/x/readings', ?, ?, 'x', '\\x7b', CASE WHEN ? THEN now() END)""", row);
+        }
+        Api support = new Api(http, fixtures.staff(fixtures.organisation("fsc"), "fsc_support"));
+
+        Map<String, Object> page = support.get("/api/quarantine?deviceId=" + device);
+        assertEquals(3, items(page).size());
+        assertEquals(Map.of("MALFORMED_JSON", 2L, "DEVICE_NOT_ON_LOAN", 1L), counts(page));
+        assertEquals(Map.of("MALFORMED_JSON", 2L), counts(support.get("/api/quarantine?deviceId=" + device + "&code=MALFORMED_JSON")));
+        assertEquals(Map.of("MALFORMED_JSON", 2L, "DEVICE_NOT_ON_LOAN", 2L),
+                counts(support.get("/api/quarantine?open=false&deviceId=" + device)), "open=false counts what it lists");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> counts(Map<String, Object> page) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        ((Map<String, Object>) page.get("openByCode")).forEach((code, n) -> counts.put(code, ((Number) n).longValue()));
+        return counts;
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> items(Map<String, Object> page) {
         return (List<Map<String, Object>>) page.get("items");

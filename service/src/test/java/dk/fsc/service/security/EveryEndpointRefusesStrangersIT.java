@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestCprs;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -19,7 +21,10 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * a real record of organisation A in every path variable, as an anonymous caller and as staff of
  * organisation B (a clinician, the widest care role) and as FSC support (who never see clinical
  * data). Every answer must be a refusal, and the same refusal as for a record that does not exist,
- * so nobody learns whether organisation A's record is there.
+ * so nobody learns whether organisation A's record is there. A route that takes a body gets a valid
+ * one ({@link #bodies}), so the refusal comes from the organisation or role check and not from the
+ * body's validation: a 400 to a stranger fails the test.
  */
 @MicronautTest(transactional = false)
 class EveryEndpointRefusesStrangersIT extends IntegrationTest {
@@ -50,6 +57,56 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     HttpClient http;
 
     private record Target(String existing, String missing) {
+    }
+
+    /**
+     * A valid body for every route that takes one ("METHOD template"), with organisation A's
+     * records where a body names one; a route with a body missing here fails the test.
+     */
+    private static Map<String, Object> bodies(UUID patient, long alert, String device, String orgA) {
+        Instant now = Instant.now();
+        Map<String, Object> b = new HashMap<>();
+        b.put("POST /api/patients", Map.of("displayName", "Stranger Test", "cpr", TestCprs.next()));
+        b.put("POST /api/patients/search", Map.of("cpr", TestCprs.next()));
+        b.put("PUT /api/patients/{patientId}/contact", Map.of("address", "Testvej 1, 8000 Aarhus C", "phone", "+45 12 34 56 78"));
+        b.put("POST /api/patients/{patientId}/observations", Map.of("measuredAt", now.toString(),
+                "observations", List.of(Map.of("type", "spo2", "value", 95, "unit", "%"))));
+        b.put("PUT /api/patients/{patientId}/thresholds/{type}", Map.of("redLow", 85, "reason", "test"));
+        b.put("POST /api/patients/{patientId}/thresholds/{type}/reset", Map.of("reason", "test"));
+        b.put("PUT /api/patients/{patientId}/monitoring", Map.of("spo2Target88To92", false, "schedule", "weekly"));
+        b.put("POST /api/patients/{patientId}/monitoring/pauses", Map.of("from", now.toString(),
+                "to", now.plusSeconds(86400).toString(), "reason", "admitted"));
+        b.put("POST /api/alerts/{id}/acknowledge", Map.of("note", "seen"));
+        b.put("POST /api/alerts/{id}/resolve", Map.of("outcome", "called the citizen"));
+        b.put("POST /api/alerts/{id}/assign", Map.of("assignee", "someone"));
+        b.put("POST /api/alerts/{id}/comments", Map.of("text", "a comment"));
+        b.put("POST /api/alerts/acknowledge", Map.of("ids", List.of(alert)));
+        b.put("PUT /api/organisation/response-policy", Map.of("name", "test", "yellowFromTotal", 3, "redFromTotal", 5,
+                "redOnSingleThree", true));
+        b.put("PUT /api/organisation/escalation-chain", Map.of("levels", List.of(Map.of("level", 1, "name", "on call",
+                "delayMinutes", 15))));
+        b.put("POST /api/devices", Map.of("id", "TEST-STRANGER", "deviceType", "pulse_oximeter"));
+        b.put("POST /api/devices/{id}/retire", Map.of("reason", "broken"));
+        b.put("PUT /api/devices/{id}/inventory", Map.of("assetTag", "A-1"));
+        b.put("POST /api/devices/{id}/transitions", Map.of("to", "in_repair", "reason", "test"));
+        b.put("PUT /api/catalogue/device-types/{code}", Map.of("name", "Pulse oximeter", "measurementTypes", List.of("spo2"),
+                "lendingSector", "municipality"));
+        b.put("POST /api/catalogue/models", Map.of("id", "test-model", "deviceType", "pulse_oximeter", "manufacturer", "Test",
+                "name", "Test 1"));
+        b.put("POST /api/loans", Map.of("deviceId", device, "patientId", patient.toString(), "organisationId", orgA));
+        b.put("POST /api/loans/{id}/cancel", Map.of("reason", "test"));
+        b.put("POST /api/loans/{id}/handover", Map.of("acceptedBy", "the citizen"));
+        b.put("POST /api/loans/{id}/request-return", Map.of("reason", "discharged"));
+        b.put("POST /api/loans/{id}/end", Map.of("outcome", "returned", "reason", "discharged"));
+        b.put("POST /api/tickets", Map.of("title", "t", "urgency", 3, "impact", 3, "organisationId", orgA, "patientId", patient.toString()));
+        b.put("POST /api/tickets/{id}/state", Map.of("to", "assigned", "assignee", "someone"));
+        b.put("POST /api/tickets/{id}/comments", Map.of("text", "a comment"));
+        b.put("POST /api/quarantine/replay", Map.of("deviceId", device));
+        return b;
+    }
+
+    private static boolean takesBody(UriRouteInfo<?, ?> route) {
+        return Arrays.stream(route.getTargetMethod().getArguments()).anyMatch(a -> a.getAnnotationMetadata().hasAnnotation(Body.class));
     }
 
     @Test
@@ -87,8 +144,10 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         String clinicianB = token(fixtures.staff(orgB, "clinician"));
         String support = token(fixtures.staff(orgB, "fsc_support"));
 
+        Map<String, Object> bodies = bodies(patient, alert, device, orgA);
         List<String> problems = new ArrayList<>();
         int walked = 0;
+        int withBody = 0;
         for (UriRouteInfo<?, ?> route : routes()) {
             String template = route.getUriMatchTemplate().toString();
             if (PUBLIC.contains(template)) {
@@ -97,7 +156,15 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             walked++;
             HttpMethod method = route.getHttpMethod();
             Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket);
-            int anonymous = call(method, path.existing(), null).status;
+            Object body = bodies.get(method + " " + template);
+            if (takesBody(route)) {
+                withBody++;
+                if (body == null) {
+                    problems.add(method + " " + template + " takes a body this test does not know yet: add a valid one to bodies()");
+                    continue;
+                }
+            }
+            int anonymous = call(method, path.existing(), null, body).status;
             if (anonymous != 401) {
                 problems.add(method + " " + template + " anonymous: " + anonymous + " instead of 401");
             }
@@ -110,8 +177,13 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 if (fscWide && caller[1].equals(support)) {
                     continue; // their own work
                 }
-                Answer existing = call(method, path.existing(), caller[1]);
-                Answer missing = call(method, path.missing(), caller[1]);
+                Answer existing = call(method, path.existing(), caller[1], body);
+                Answer missing = call(method, path.missing(), caller[1], body);
+                if (existing.status == 400 || missing.status == 400) {
+                    problems.add(method + " " + template + " as " + caller[0] + ": 400 (" + existing.body + ") before the refusal;"
+                            + " the body in bodies() is not valid for this route");
+                    continue;
+                }
                 if (hasRecord) {
                     if (existing.status < 400) {
                         problems.add(method + " " + template + " as " + caller[0] + ": " + existing.status + " on A's record");
@@ -128,6 +200,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
         }
         assertTrue(walked >= 30, "the router listed only " + walked + " routes");
+        assertTrue(withBody >= 30, "only " + withBody + " routes found that take a body");
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
@@ -190,10 +263,10 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     private record Answer(int status, String body) {
     }
 
-    private Answer call(HttpMethod method, String path, String token) {
+    private Answer call(HttpMethod method, String path, String token, Object sent) {
         MutableHttpRequest<Object> request = HttpRequest.create(method, path);
         if (method == HttpMethod.POST || method == HttpMethod.PUT) {
-            request.body(Map.of()).contentType(MediaType.APPLICATION_JSON_TYPE);
+            request.body(sent == null ? Map.of() : sent).contentType(MediaType.APPLICATION_JSON_TYPE);
         }
         if (token != null) {
             request.bearerAuth(token);

@@ -153,6 +153,26 @@ class HardeningIT extends IntegrationTest {
     }
 
     @Test
+    void anUnknownRouteIs404AndAWrongContentTypeIs415WithOrWithoutAToken() {
+        String token = login(fixtures.nurse(fixtures.organisation()), address());
+        for (String t : new String[] {null, token}) {
+            String who = t == null ? "anonymous" : "nurse";
+            for (String path : List.of("/api/no-such-thing", "/no/such/path", "/api/patients/" + UUID.randomUUID() + "/no-such-thing")) {
+                MutableHttpRequest<?> request = HttpRequest.GET(path);
+                Answer a = call(t == null ? request : request.bearerAuth(t), address());
+                assertEquals(404, a.status(), who + " " + path + ": " + a.body());
+                assertTrue(a.headers().get("content-type").startsWith("application/problem+json"), a.headers().toString());
+                assertTrue(a.body().contains("\"status\":404") && a.body().contains("No such route"), a.body());
+            }
+            MutableHttpRequest<?> text = HttpRequest.POST("/api/patients", "displayName=A").contentType(MediaType.TEXT_PLAIN_TYPE);
+            Answer a = call(t == null ? text : text.bearerAuth(t), address());
+            assertEquals(415, a.status(), who + ": " + a.body());
+            assertTrue(a.headers().get("content-type").startsWith("application/problem+json"), a.headers().toString());
+            assertTrue(a.body().contains("\"status\":415"), a.body());
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIsRefusedWith413() {
         String address = address();
         String token = login(fixtures.nurse(fixtures.organisation()), address);

@@ -1,0 +1,82 @@
+package dk.fsc.service.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * FSC staff see some of a citizen's data while doing logistics and operations: the loan list
+ * (citizen ids, shipping and pickup addresses), the ticket list (citizen ids) and a quarantined
+ * message's bytes (a citizen's readings). Each is in the citizen's access log like any other read.
+ */
+@MicronautTest(transactional = false)
+class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
+    private final Fixtures fixtures = new Fixtures();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Test
+    void theLoanListIsInTheAccessLogOfEveryCitizenItShows() {
+        String org = fixtures.organisation();
+        UUID first = fixtures.patient(org);
+        UUID second = fixtures.patient(org);
+        fixtures.deviceOnLoanTo(first, org);
+        fixtures.deviceOnLoanTo(second, org);
+        Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
+
+        assertEquals(2, new Api(http, support).getList("/api/loans?organisation=" + org).size());
+
+        for (UUID patient : new UUID[] {first, second}) {
+            assertEquals(1, fixtures.count("""
+                    SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read loan list'
+                       AND purpose = 'logistics'""", patient, support.username()));
+        }
+    }
+
+    @Test
+    void theTicketListIsInTheAccessLogOfEveryCitizenItNames() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        for (UUID who : new UUID[] {patient, null}) {
+            fixtures.update("""
+                    INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
+                                         resolve_target_s, created_by) VALUES ('t', 3, 3, 3, ?, ?, ?, 'business', 1, 1, 'test')""",
+                    org, device, who);
+        }
+        Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
+
+        assertEquals(2, new Api(http, support).getList("/api/tickets?organisation=" + org).size());
+
+        assertEquals(1, fixtures.count("""
+                SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read ticket list'
+                   AND purpose = 'support'""", patient, support.username()));
+    }
+
+    @Test
+    void aQuarantinedMessagesBytesAreInTheAccessLogOfTheCitizenOfTheDevicesLoan() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        long id = fixtures.longValue("""
+                INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
+                RETURNING id""", device);
+        Fixtures.Login admin = fixtures.staff(fixtures.organisation("fsc"), "fsc_admin");
+
+        assertEquals(1, new Api(http, admin).getBytes("/api/quarantine/" + id + "/payload").body().length);
+
+        assertEquals(1, fixtures.count("""
+                SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = ? AND purpose = 'operations'""",
+                patient, admin.username(), "read quarantined message " + id));
+    }
+}

@@ -21,6 +21,9 @@ final class BrokerDrops {
 
     BrokerDrops(String topic, MeterRegistry registry) {
         this.topic = topic;
+        if (topic() == null) {
+            return; // the embedded broker in this process exports the same name itself
+        }
         FunctionCounter.builder("fsc.broker.messages.dropped", dropped, AtomicLong::get)
                 .description("Messages the broker acknowledged to a device and then dropped (queue full, delivery failed)")
                 .register(registry);

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The broker takes only so many unacknowledged replies at once (its receive maximum: 20 on a
  * default Mosquitto, 10 on HiveMQ CE) and Paho refuses a publish beyond that: a batch answering
- * hundreds of messages lost most of its replies that way, silently (issue 22). A reply now waits
+ * hundreds of messages lost the replies beyond it that way, silently (issue 22). A reply now waits
  * for room up to {@link #ROOM_WAIT}; a broker that stops acknowledging costs one wait, not one per reply.
  */
 final class ReplySender implements AutoCloseable {

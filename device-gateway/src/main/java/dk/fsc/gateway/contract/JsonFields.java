@@ -43,7 +43,7 @@ final class JsonFields {
             root = JSON.readTree(payload);
         } catch (JsonProcessingException e) {
             // Jackson's own message names its classes and switches; a device gets only where it stopped.
-            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid JSON" + where(e.getLocation()));
+            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid JSON" + position(e.getLocation()));
         } catch (IOException e) {
             throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid UTF-8 JSON");
         }
@@ -91,7 +91,7 @@ final class JsonFields {
         return messageId;
     }
 
-    private static String where(JsonLocation at) {
+    private static String position(JsonLocation at) {
         return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 

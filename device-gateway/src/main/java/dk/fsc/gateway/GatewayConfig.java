@@ -43,6 +43,15 @@ public class GatewayConfig {
      * (the embedded broker reports its own).
      */
     private String brokerDropsTopic = "$SYS/broker/publish/messages/dropped";
+    /**
+     * Quarantine rows one device may fill per {@link #quarantineQuotaWindow}; beyond them (or the
+     * bytes) its rejected messages are refused with QUARANTINE_QUOTA_EXCEEDED and not kept.
+     */
+    private int quarantineQuotaRows = 2000;
+    /** Payload bytes one device may put in the quarantine per window (oversize payloads count their kept prefix). */
+    private long quarantineQuotaBytes = 32L * 1024 * 1024;
+    /** The window of the quarantine quota. */
+    private Duration quarantineQuotaWindow = Duration.ofHours(24);
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -74,4 +83,10 @@ public class GatewayConfig {
     public void setDeviceRate(double deviceRate) { this.deviceRate = deviceRate; }
     public int getDeviceBurst() { return deviceBurst; }
     public void setDeviceBurst(int deviceBurst) { this.deviceBurst = deviceBurst; }
+    public int getQuarantineQuotaRows() { return quarantineQuotaRows; }
+    public void setQuarantineQuotaRows(int quarantineQuotaRows) { this.quarantineQuotaRows = quarantineQuotaRows; }
+    public long getQuarantineQuotaBytes() { return quarantineQuotaBytes; }
+    public void setQuarantineQuotaBytes(long quarantineQuotaBytes) { this.quarantineQuotaBytes = quarantineQuotaBytes; }
+    public Duration getQuarantineQuotaWindow() { return quarantineQuotaWindow; }
+    public void setQuarantineQuotaWindow(Duration quarantineQuotaWindow) { this.quarantineQuotaWindow = quarantineQuotaWindow; }
 }

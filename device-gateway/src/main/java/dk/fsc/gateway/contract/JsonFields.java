@@ -1,5 +1,6 @@
 package dk.fsc.gateway.contract;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,7 +42,8 @@ final class JsonFields {
         try {
             root = JSON.readTree(payload);
         } catch (JsonProcessingException e) {
-            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+            // Jackson's own message names its classes and switches; a device gets only where it stopped.
+            throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid JSON" + position(e.getLocation()));
         } catch (IOException e) {
             throw new RejectedMessage(RejectionCode.MALFORMED_JSON, "not valid UTF-8 JSON");
         }
@@ -89,12 +91,38 @@ final class JsonFields {
         return messageId;
     }
 
+    private static String position(JsonLocation at) {
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
     static String text(JsonNode node, String field, String where) throws RejectedMessage {
         JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " is required and must be a string");
+        if (value == null || value.isNull()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " is required");
+        }
+        if (!value.isTextual()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " must be a string");
+        }
+        if (value.asText().isEmpty()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " is empty");
         }
         return value.asText();
+    }
+
+    /** A required number that fits a double; one too large for it (1e400) is out of range, not "not a number". */
+    static double number(JsonNode node, String field, String where) throws RejectedMessage {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " is required");
+        }
+        if (!value.isNumber()) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, prefix(where) + field + " must be a number");
+        }
+        if (!Double.isFinite(value.asDouble())) {
+            // The parser has already made it infinite: its text is gone, so it is not echoed.
+            throw new RejectedMessage(RejectionCode.IMPLAUSIBLE_VALUE, prefix(where) + field + " is out of range");
+        }
+        return value.asDouble();
     }
 
     /** An optional string of at most {@code max} characters; null when absent. */
@@ -115,10 +143,7 @@ final class JsonFields {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
-            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, field + " must be a number");
-        }
-        double d = value.asDouble();
+        double d = number(node, field, null);
         if (d < min || d > max) {
             throw new RejectedMessage(RejectionCode.IMPLAUSIBLE_VALUE, field + " " + value.asText() + " is outside " + min + " to " + max);
         }

@@ -10,8 +10,9 @@ import java.util.function.DoubleUnaryOperator;
  * and its Danish code (NPU or MedCom MCS) plus LOINC and IEEE 11073 MDC where they exist.
  */
 public enum ObservationType {
+    /** A fraction only with unit {@code 1} (0.97 is 97 %); a value in {@code %} is taken as it is, so 0.5 % stays 0.5 and is implausible. */
     SPO2("spo2", "%", 30, 100, CodeSystems.NPU, "NPU03011", "2708-6", "150456",
-            Map.of("%", v -> v <= 1.0 ? v * 100 : v, "1", v -> v * 100)),
+            Map.of("%", v -> v, "1", v -> v * 100)),
     PULSE("pulse", "/min", 20, 300, CodeSystems.NPU, "NPU21692", "8867-4", "149546",
             Map.of("/min", v -> v, "{beats}/min", v -> v, "bpm", v -> v)),
     RESPIRATION_RATE("respiration_rate", "/min", 2, 80, CodeSystems.MEDCOM, "MCS88122", "9279-1", "151562",

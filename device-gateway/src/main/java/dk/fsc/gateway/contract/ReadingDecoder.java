@@ -87,15 +87,12 @@ public final class ReadingDecoder {
         String typeName = JsonFields.text(node, "type", where);
         ObservationType type = ObservationType.fromWire(typeName).orElseThrow(() -> reject(RejectionCode.UNKNOWN_TYPE,
                 where + ".type '" + JsonFields.printable(typeName) + "' is not one of " + wireNames()));
-        JsonNode valueNode = node.get("value");
-        if (valueNode == null || !valueNode.isNumber() || !Double.isFinite(valueNode.asDouble())) {
-            throw reject(RejectionCode.INVALID_PAYLOAD, where + ".value must be a number");
-        }
+        double given = JsonFields.number(node, "value", where);
         String unit = JsonFields.text(node, "unit", where);
-        double value = type.toStoredUnit(valueNode.asDouble(), unit).orElseThrow(() -> reject(RejectionCode.UNKNOWN_UNIT,
+        double value = type.toStoredUnit(given, unit).orElseThrow(() -> reject(RejectionCode.UNKNOWN_UNIT,
                 where + ": unit '" + JsonFields.printable(unit) + "' is not accepted for " + typeName + "; use one of " + type.acceptedUnits()));
         if (!type.isPlausible(value) || (type.isInteger() && value != Math.rint(value))) {
-            throw reject(RejectionCode.IMPLAUSIBLE_VALUE, where + ": " + typeName + " " + valueNode.asText() + " " + JsonFields.printable(unit)
+            throw reject(RejectionCode.IMPLAUSIBLE_VALUE, where + ": " + typeName + " " + JsonFields.printable(node.get("value").asText()) + " " + JsonFields.printable(unit)
                     + " is not physically plausible (accepted " + fmt(type.min()) + " to " + fmt(type.max()) + " " + type.unit()
                     + (type.isInteger() ? ", whole numbers" : "") + ")");
         }

@@ -40,5 +40,10 @@ public enum RejectionCode {
     /** The database refused the message for a reason of its own; it is kept for an operator. */
     STORE_REFUSED,
     /** The device sent more messages than its rate allows; the message is kept in quarantine. Send slower. */
-    RATE_LIMITED
+    RATE_LIMITED,
+    /**
+     * The message was rejected (the detail says why) and this device has filled its quarantine
+     * quota for now, so it was not kept: keep it and send it again later.
+     */
+    QUARANTINE_QUOTA_EXCEEDED
 }

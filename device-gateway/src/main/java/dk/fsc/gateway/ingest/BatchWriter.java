@@ -38,6 +38,10 @@ final class BatchWriter {
     private final RateLimiter deviceRate;
     private final double deviceRatePerSecond;
     private final ObjectMapper json = new ObjectMapper();
+    private final ThrottledWarning repliesUnsent = new ThrottledWarning(LOG,
+            "replies to devices not sent (a device without a reply resends with the same messageId; docs/mqtt.md)");
+    private final ThrottledWarning notKept = new ThrottledWarning(LOG,
+            "rejected messages not kept: their device's quarantine quota is used up (answered QUARANTINE_QUOTA_EXCEEDED)");
     private final Thread thread;
     private volatile boolean running = true;
     /** Arrival of the oldest message of the batch being written, or 0 between batches. */
@@ -129,6 +133,9 @@ final class BatchWriter {
         }
         for (Outcome outcome : outcomes) {
             metrics.outcome(outcome);
+            if (outcome.code() == RejectionCode.QUARANTINE_QUOTA_EXCEEDED) {
+                notKept.record("last from device " + outcome.deviceId());
+            }
             reply(outcome);
         }
     }
@@ -185,8 +192,8 @@ final class BatchWriter {
         LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), cause.getMessage());
         while (running) {
             try {
-                store.quarantineRefused(message, detail);
-                return List.of(Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind()));
+                Outcome outcome = Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind());
+                return List.of(store.quarantineRefused(message, detail) ? outcome : outcome.notKept());
             } catch (SQLException e) {
                 LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
                 Thread.sleep(1_000);
@@ -212,12 +219,15 @@ final class BatchWriter {
         body.put("status", outcome.status().name());
         body.put("code", outcome.code() == null ? null : outcome.code().name());
         body.put("detail", outcome.detail());
+        String lost;
         try {
-            if (!mqtt.reply(outcome.deviceId(), json.writeValueAsBytes(body))) {
-                metrics.replyLost();
-            }
+            lost = mqtt.reply(outcome.deviceId(), json.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            lost = "the reply could not be written";
+        }
+        if (lost != null) {
             metrics.replyLost();
+            repliesUnsent.record("last: " + lost + ", device " + outcome.deviceId());
         }
     }
 }

@@ -21,6 +21,7 @@ class GatewayMetrics {
     private final Counter observations;
     private final Counter duplicates;
     private final Counter repliesLost;
+    private final Counter notKept;
     private final Map<RejectionCode, Counter> rejected = new EnumMap<>(RejectionCode.class);
     private final Map<DeviceTopic.Kind, Map<Outcome.Status, Counter>> otherKinds = new EnumMap<>(DeviceTopic.Kind.class);
     private final DistributionSummary batchSize;
@@ -34,6 +35,8 @@ class GatewayMetrics {
         observations = Counter.builder("fsc.gateway.observations.stored").description("Observations committed").register(registry);
         duplicates = Counter.builder("fsc.gateway.readings.duplicates").description("Redelivered or resent readings already stored").register(registry);
         repliesLost = Counter.builder("fsc.gateway.replies.unsent").description("Replies the broker did not take").register(registry);
+        notKept = Counter.builder("fsc.gateway.quarantine.quota.exceeded")
+                .description("Rejected messages not kept because their device's quarantine quota was used up").register(registry);
         for (RejectionCode code : RejectionCode.values()) {
             rejected.put(code, Counter.builder("fsc.gateway.readings.rejected").tag("code", code.name())
                     .description("Message objects (readings, photos, status reports) rejected and quarantined").register(registry));
@@ -69,6 +72,9 @@ class GatewayMetrics {
      * and status reports in their own, by status; every rejection also by code.
      */
     void outcome(Outcome outcome) {
+        if (outcome.code() == RejectionCode.QUARANTINE_QUOTA_EXCEEDED) {
+            notKept.increment();
+        }
         Map<Outcome.Status, Counter> other = outcome.kind() == null ? null : otherKinds.get(outcome.kind());
         if (other != null) {
             other.get(outcome.status()).increment();

@@ -236,8 +236,8 @@ public class MqttIngest implements MqttCallback {
         }
     }
 
-    /** Sends a reply to a device; a lost reply loses no data, so failures are only counted. */
-    boolean reply(String deviceId, byte[] body) {
+    /** Sends a reply to a device: null when sent, else why not (a lost reply loses no data: counted and logged). */
+    String reply(String deviceId, byte[] body) {
         return replies.send(deviceId, body);
     }
 

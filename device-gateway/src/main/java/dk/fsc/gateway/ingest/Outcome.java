@@ -24,6 +24,16 @@ record Outcome(String deviceId, String messageId, Status status, RejectionCode c
         return new Outcome(deviceId, messageId, Status.rejected, code, detail, 0, null);
     }
 
+    /**
+     * This rejection, not kept in quarantine because the device has filled its quota: the reply
+     * says why it was rejected and that the device should keep the message and send it later.
+     */
+    Outcome notKept() {
+        return new Outcome(deviceId, messageId, Status.rejected, RejectionCode.QUARANTINE_QUOTA_EXCEEDED, code + ": " + detail
+                + "; this device has filled its quarantine quota for now, so the message was not kept: keep it and send it again later",
+                0, kind);
+    }
+
     Outcome of(DeviceTopic.Kind messageKind) {
         return new Outcome(deviceId, messageId, status, code, detail, observations, messageKind);
     }

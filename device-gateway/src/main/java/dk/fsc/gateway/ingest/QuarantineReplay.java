@@ -43,11 +43,18 @@ class QuarantineReplay implements QuarantineReplays {
         byte[] payload;
         Instant receivedAt;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT topic, payload, received_at FROM quarantine WHERE id = ?")) {
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT topic, payload, received_at, payload_truncated, message_id, payload_size, payload_sha256
+                       FROM quarantine WHERE id = ?""")) {
             s.setLong(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw new NotFound(id);
+                }
+                if (rs.getBoolean(4)) {
+                    return new Result(id, false, List.of(new ObjectResult(rs.getString(5), "rejected", TRUNCATED,
+                            "only the first " + rs.getBytes(2).length + " of the message's " + rs.getInt(6) + " bytes were kept "
+                            + "(SHA-256 " + rs.getString(7) + "): it is not whole and cannot be replayed; the device must send it again")));
                 }
                 topic = rs.getString(1);
                 payload = rs.getBytes(2);

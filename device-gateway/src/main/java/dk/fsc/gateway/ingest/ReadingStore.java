@@ -1,5 +1,6 @@
 package dk.fsc.gateway.ingest;
 
+import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.gateway.contract.Decoded;
 import dk.fsc.gateway.contract.Observation;
@@ -12,6 +13,7 @@ import dk.fsc.gateway.photos.PhotoProcessor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,11 +47,14 @@ class ReadingStore {
 
     private final DataSource dataSource;
     private final BlobStore blobs;
+    private final QuarantineQuota quota;
 
-    ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver, BlobStore blobs) {
+    ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver, BlobStore blobs, GatewayConfig config) {
         // Plain pool connections: this class owns its transactions and never joins a caller's.
         this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
         this.blobs = blobs;
+        this.quota = new QuarantineQuota(config.getQuarantineQuotaRows(), config.getQuarantineQuotaBytes(),
+                config.getQuarantineQuotaWindow());
     }
 
     /** Stores the batch atomically and returns one outcome per message object, in order. */
@@ -64,7 +69,7 @@ class ReadingStore {
     List<Outcome> write(List<Parsed> batch, boolean quarantineRejections, TransactionStep inSameTransaction) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            Transaction transaction = new Transaction(c, blobs, quarantineRejections);
+            Transaction transaction = new Transaction(c, blobs, quarantineRejections, quota);
             try {
                 List<Outcome> outcomes = transaction.write(batch);
                 if (inSameTransaction != null) {
@@ -86,16 +91,22 @@ class ReadingStore {
         void run(Connection c, List<Outcome> outcomes) throws SQLException;
     }
 
-    /** Keeps a message that the database refused to store, so an operator can look at it. */
-    void quarantineRefused(Parsed message, String detail) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            Transaction transaction = new Transaction(c, blobs, true);
+    /**
+     * Keeps a message that the database refused to store, so an operator can look at it; false
+     * when its device's quarantine quota is used up and it was not kept.
+     */
+    boolean quarantineRefused(Parsed message, String detail) throws SQLException {
+        try (Connection c = dataSource.getConnection(); QuarantineRows rows = new QuarantineRows(c, quota)) {
+            c.setAutoCommit(false);
             try {
-                transaction.quarantine(message.message().topic(), message.deviceId(), null,
-                        RejectionCode.STORE_REFUSED, detail, message.message().payload());
-            } finally {
-                transaction.close();
+                rows.add(0, message.message().topic(), message.deviceId(), null, RejectionCode.STORE_REFUSED, detail,
+                        message.message().payload());
+                boolean kept = rows.store().isEmpty();
+                c.commit();
+                return kept;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         }
     }
@@ -118,20 +129,23 @@ class ReadingStore {
         private final Map<String, List<LoanSpan>> loans = new HashMap<>();
         /** Valid readings waiting for the batch's one claim of message ids, in arrival order. */
         private final List<PendingReading> pendingReadings = new ArrayList<>();
+        private final QuarantineRows quarantine;
 
         private record LoanSpan(UUID patient, Instant startsAt, Instant endsAt) {
         }
 
-        private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient) {
+        /** @param contentSha256 the SHA-256 of the reading's {@link Reading#content()}: a resend has the same */
+        private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
             String key() {
                 return parsed.deviceId() + '\u0000' + item.reading().messageId();
             }
         }
 
-        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections) {
+        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections, QuarantineQuota quota) {
             this.c = c;
             this.blobs = blobs;
             this.quarantineRejections = quarantineRejections;
+            this.quarantine = new QuarantineRows(c, quota);
         }
 
         private PreparedStatement prepared(String sql) throws SQLException {
@@ -149,6 +163,7 @@ class ReadingStore {
                 s.close();
             }
             statements.clear();
+            quarantine.close();
         }
 
         /**
@@ -162,7 +177,8 @@ class ReadingStore {
             for (Parsed p : batch) {
                 if (p.refused() != null) {
                     if (quarantineRejections) {
-                        quarantine(p.message().topic(), p.deviceId(), null, p.refused().code(), p.refused().detail(), p.message().payload());
+                        quarantine.add(outcomes.size(), p.message().topic(), p.deviceId(), null, p.refused().code(), p.refused().detail(),
+                                p.message().payload());
                     }
                     outcomes.add(Outcome.rejected(p.deviceId(), null, p.refused().code(), p.refused().detail()));
                     continue;
@@ -172,6 +188,9 @@ class ReadingStore {
                 }
             }
             claimAndInsertReadings(outcomes);
+            for (int slot : quarantine.store()) {
+                outcomes.set(slot, outcomes.get(slot).notKept());
+            }
             recordDevicesSeen();
             requestEvaluations();
             return outcomes;
@@ -193,13 +212,13 @@ class ReadingStore {
             } else {
                 outcome = rejectedAsDecoded((Decoded.Invalid) item, deviceId);
             }
-            return settle(p, item, outcome);
+            return settle(p, item, outcome, slot);
         }
 
         /** Keeps a rejected item in quarantine (unless replaying) and tags the outcome with the message kind. */
-        private Outcome settle(Parsed p, Decoded item, Outcome outcome) throws SQLException {
+        private Outcome settle(Parsed p, Decoded item, Outcome outcome, int slot) {
             if (outcome.status() == Outcome.Status.rejected && quarantineRejections) {
-                quarantine(p.message().topic(), p.deviceId(), outcome.messageId(), outcome.code(), outcome.detail(), item.raw());
+                quarantine.add(slot, p.message().topic(), p.deviceId(), outcome.messageId(), outcome.code(), outcome.detail(), item.raw());
             }
             return outcome.of(p.kind());
         }
@@ -237,7 +256,8 @@ class ReadingStore {
             if (patient == null) {
                 return notOnLoan(p.deviceId(), reading.messageId(), reading.measuredAt());
             }
-            pendingReadings.add(new PendingReading(slot, p, valid, patient));
+            pendingReadings.add(new PendingReading(slot, p, valid, patient,
+                    BlobStore.sha256(reading.content().getBytes(StandardCharsets.UTF_8))));
             return null;
         }
 
@@ -261,9 +281,9 @@ class ReadingStore {
                     patientsToEvaluate.merge(r.patient(), RedLimits.anyRed(reading), Boolean::logicalOr);
                     outcome = Outcome.accepted(deviceId, reading.messageId(), reading.observations().size());
                 } else {
-                    outcome = sameAsStored(deviceId, reading) ? Outcome.duplicate(deviceId, reading.messageId()) : reused(deviceId, reading.messageId());
+                    outcome = sameAsStored(deviceId, r) ? Outcome.duplicate(deviceId, reading.messageId()) : reused(deviceId, reading.messageId());
                 }
-                outcomes.set(r.slot(), settle(r.parsed(), r.item(), outcome));
+                outcomes.set(r.slot(), settle(r.parsed(), r.item(), outcome, r.slot()));
             }
             insertObservations(stored);
             pendingReadings.clear();
@@ -281,23 +301,27 @@ class ReadingStore {
             String[] times = new String[n];
             UUID[] patients = new UUID[n];
             Integer[] counts = new Integer[n];
+            String[] contents = new String[n];
             int i = 0;
             for (PendingReading r : first.values()) {
                 devices[i] = r.parsed().deviceId();
                 ids[i] = r.item().reading().messageId();
                 times[i] = r.item().reading().measuredAt().toString();
                 patients[i] = r.patient();
+                contents[i] = r.contentSha256();
                 counts[i++] = r.item().reading().observations().size();
             }
             PreparedStatement s = prepared("""
-                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
-                    SELECT d, m, t::timestamptz, p, n FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[]) AS x(d, m, t, p, n)
+                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count, content_sha256)
+                    SELECT d, m, t::timestamptz, p, n, h
+                      FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::text[]) AS x(d, m, t, p, n, h)
                     ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
             s.setArray(1, c.createArrayOf("text", devices));
             s.setArray(2, c.createArrayOf("text", ids));
             s.setArray(3, c.createArrayOf("text", times));
             s.setArray(4, c.createArrayOf("uuid", patients));
             s.setArray(5, c.createArrayOf("int4", counts));
+            s.setArray(6, c.createArrayOf("text", contents));
             Set<String> claimed = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -484,14 +508,23 @@ class ReadingStore {
             return found == null ? null : found.patient();
         }
 
-        private boolean sameAsStored(String deviceId, Reading reading) throws SQLException {
+        /**
+         * Whether the stored message of this id says the same as this one. Rows stored before the
+         * content hash was kept (V10) can only be compared by time and observation count.
+         */
+        private boolean sameAsStored(String deviceId, PendingReading pending) throws SQLException {
+            Reading reading = pending.item().reading();
             PreparedStatement s = prepared(
-                    "SELECT measured_at, observation_count FROM device_messages WHERE device_id = ? AND message_id = ?");
+                    "SELECT measured_at, observation_count, content_sha256 FROM device_messages WHERE device_id = ? AND message_id = ?");
             s.setString(1, deviceId);
             s.setString(2, reading.messageId());
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next()
-                        && rs.getObject(1, OffsetDateTime.class).toInstant().equals(reading.measuredAt())
+                if (!rs.next()) {
+                    return false;
+                }
+                String stored = rs.getString(3);
+                return stored != null ? stored.equals(pending.contentSha256())
+                        : rs.getObject(1, OffsetDateTime.class).toInstant().equals(reading.measuredAt())
                         && rs.getInt(2) == reading.observations().size();
             }
         }
@@ -576,20 +609,6 @@ class ReadingStore {
                                               ELSE evaluation_requests.urgent_version END""");
             s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.keySet().toArray()));
             s.setArray(2, c.createArrayOf("boolean", patientsToEvaluate.values().toArray()));
-            s.executeUpdate();
-        }
-
-        void quarantine(String topic, String deviceId, String messageId, RejectionCode code, String detail, byte[] raw)
-                throws SQLException {
-            PreparedStatement s = prepared("""
-                    INSERT INTO quarantine (topic, device_id, message_id, code, detail, payload)
-                    VALUES (?, ?, ?, ?, ?, ?)""");
-            s.setString(1, topic);
-            s.setString(2, deviceId);
-            s.setString(3, messageId);
-            s.setString(4, code.name());
-            s.setString(5, detail);
-            s.setBytes(6, raw);
             s.executeUpdate();
         }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -27,15 +28,23 @@ import org.slf4j.LoggerFactory;
  * and, on a resumed session, would resend a reply with an alias the new connection does not know,
  * which the broker answers by closing the connection: over and over, with the ingest stalled
  * behind it.
+ * <p>
+ * The broker takes only so many unacknowledged replies at once (its receive maximum: 20 on a
+ * default Mosquitto, 10 on HiveMQ CE) and Paho refuses a publish beyond that: a batch answering
+ * hundreds of messages lost the replies beyond it that way, silently (issue 22). A reply now waits
+ * for room up to {@link #ROOM_WAIT}; a broker that stops acknowledging costs one wait, not one per reply.
  */
 final class ReplySender implements AutoCloseable {
     static final Duration GRACE = Duration.ofSeconds(10);
+    static final Duration ROOM_WAIT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options = new MqttConnectionOptions();
     private volatile boolean closed;
     /** When the connection was last lost (or the sender created): replies wait for it until then plus {@link #GRACE}. */
     private volatile long downSince = System.nanoTime();
+    /** A reply waited for room in vain: the next ones do not wait until one is taken again. */
+    private volatile boolean congested;
 
     ReplySender(GatewayConfig config) throws MqttException {
         client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId() + "-replies", new MemoryPersistence());
@@ -102,16 +111,30 @@ final class ReplySender implements AutoCloseable {
         connector.start();
     }
 
-    /** Publishes a reply; false when it is lost (the connection did not come up within the grace). */
-    boolean send(String deviceId, byte[] body) {
+    /** Publishes a reply: null when the broker took it, else why it is lost (for the log: no payload in it). */
+    String send(String deviceId, byte[] body) {
         if (!awaitConnection()) {
-            return false;
+            return "the reply connection is down";
         }
-        try {
-            client.publish(DeviceTopic.repliesTopic(deviceId), body, 1, false);
-            return true;
-        } catch (MqttException e) {
-            return false;
+        long deadline = System.nanoTime() + (congested ? 0 : ROOM_WAIT.toNanos());
+        while (true) {
+            try {
+                client.publish(DeviceTopic.repliesTopic(deviceId), body, 1, false);
+                congested = false;
+                return null;
+            } catch (MqttException e) {
+                boolean full = e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT;
+                if (!full || System.nanoTime() - deadline >= 0) {
+                    congested = full;
+                    return "the broker did not take it: " + e.getMessage();
+                }
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for the broker";
+            }
         }
     }
 

@@ -28,6 +28,13 @@ public final class PhotoProcessor {
     /** Largest picture accepted, in pixels (a 12000 x 12000 camera image would be 144 M). */
     public static final long MAX_PIXELS = 100_000_000L;
 
+    /** A reason of our own words that a picture cannot be used; ImageIO's messages never reach a device. */
+    private static final class Unreadable extends IOException {
+        Unreadable(String reason) {
+            super(reason);
+        }
+    }
+
     /** What is stored: the cleaned file, its size in pixels, the thumbnail and what was removed. */
     public record Processed(byte[] image, Integer width, Integer height, byte[] thumbnail, Set<String> removedMetadata) {
     }
@@ -45,7 +52,7 @@ public final class PhotoProcessor {
                 cleaned = tiffWithoutMetadata(picture);
                 removed = Set.of("TIFF tags other than the picture's (EXIF, GPS, XMP, IPTC)");
             } else {
-                MetadataStripper.Result stripped = MetadataStripper.strip(format, original);
+                MetadataStripper.Result stripped = strip(format, original);
                 cleaned = stripped.bytes();
                 removed = stripped.removed();
                 orientation = stripped.orientation();
@@ -53,7 +60,15 @@ public final class PhotoProcessor {
             return new Processed(cleaned, picture.getWidth(), picture.getHeight(), thumbnail(picture, orientation), removed);
         } catch (IllegalArgumentException | IOException e) {
             throw new RejectedMessage(RejectionCode.INVALID_IMAGE, "the " + format.contentType() + " image cannot be read: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + (e instanceof Unreadable ? e.getMessage() : "it is damaged or of a kind we cannot decode"));
+        }
+    }
+
+    private static MetadataStripper.Result strip(ImageFormat format, byte[] original) throws Unreadable {
+        try {
+            return MetadataStripper.strip(format, original);
+        } catch (IllegalArgumentException e) {
+            throw new Unreadable(e.getMessage()); // the stripper's reasons are our own words
         }
     }
 
@@ -90,18 +105,18 @@ public final class PhotoProcessor {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new IOException("no reader for this image format");
+                throw new Unreadable("no reader for this image format");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
-                    throw new IOException("the picture has " + pixels + " pixels; at most " + MAX_PIXELS + " are accepted");
+                    throw new Unreadable("the picture has " + pixels + " pixels; at most " + MAX_PIXELS + " are accepted");
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null) {
-                    throw new IOException("no picture in the file");
+                    throw new Unreadable("no picture in the file");
                 }
                 return image;
             } finally {

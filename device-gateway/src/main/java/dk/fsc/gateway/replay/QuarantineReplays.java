@@ -9,6 +9,12 @@ import java.util.List;
  */
 public interface QuarantineReplays {
 
+    /**
+     * The code of a replay refused because only a prefix of the message was kept (an oversize or
+     * rate-limited payload): nothing was run, the row stays open.
+     */
+    String TRUNCATED = "PAYLOAD_TRUNCATED";
+
     Result replay(long quarantineId, String operator) throws SQLException, NotFound;
 
     /** What a replay did: one result per message object; settled when every one is now stored. */
@@ -16,7 +22,7 @@ public interface QuarantineReplays {
     }
 
     /**
-     * @param status accepted, duplicate or rejected (then with the code and detail a device would get)
+     * @param status accepted, duplicate or rejected (then with the code and detail a device would get, or {@link #TRUNCATED})
      */
     record ObjectResult(String messageId, String status, String code, String detail) {
     }

@@ -1,6 +1,7 @@
 package dk.fsc.gateway.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,20 @@ class PhotoAndStatusDecoderTest {
     }
 
     @Test
+    void saysAnEmptyImageIsEmpty() {
+        Decoded.Invalid invalid = assertInstanceOf(Decoded.Invalid.class, photos.decode(photo("image/jpeg", new byte[0], "")));
+        assertEquals(RejectionCode.INVALID_PAYLOAD, invalid.reason().code());
+        assertEquals("image is empty", invalid.reason().detail());
+    }
+
+    @Test
+    void callsABatteryLevelTooLargeForUsOutOfRange() {
+        String json = "{\"messageId\": \"s-3\", \"reportedAt\": \"2026-11-22T11:00:00Z\", \"batteryPercent\": 1e400}";
+        Decoded.Invalid invalid = assertInstanceOf(Decoded.Invalid.class, status.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("batteryPercent is out of range", invalid.reason().detail());
+    }
+
+    @Test
     void decodesAStatusReport() {
         Decoded.Status report = assertInstanceOf(Decoded.Status.class, status.decode(("""
                 {"messageId": "s-1", "reportedAt": "2026-11-22T12:59:00+01:00", "batteryPercent": 14, "firmware": "2.4.1",
@@ -98,6 +113,7 @@ class PhotoAndStatusDecoderTest {
             assertNotNull(d);
             if (d instanceof Decoded.Invalid invalid) {
                 assertTrue(invalid.reason().detail().chars().noneMatch(Character::isISOControl), invalid.reason().detail());
+                assertFalse(ReadingDecoderFuzzTest.LIBRARY_WORDS.matcher(invalid.reason().detail()).find(), invalid.reason().detail());
             }
         }
     }

@@ -36,7 +36,7 @@ class ReadingDecoderTest {
 
     @ParameterizedTest(name = "{0} {1} {2} is stored as {3}")
     @CsvSource({
-            "spo2, 0.97, %, 97",
+            "spo2, 0.97, 1, 97",
             "spo2, 97, %, 97",
             "temperature, 98.6, [degF], 37",
             "weight, 154, [lb_av], 69.8532",
@@ -52,6 +52,9 @@ class ReadingDecoderTest {
     @ParameterizedTest(name = "{0} {1} {2} is {3}")
     @CsvSource({
             "spo2, 101, %, IMPLAUSIBLE_VALUE",
+            "spo2, 0.5, %, IMPLAUSIBLE_VALUE",
+            "spo2, 1, %, IMPLAUSIBLE_VALUE",
+            "spo2, 95, 1, IMPLAUSIBLE_VALUE",
             "pulse, 0, /min, IMPLAUSIBLE_VALUE",
             "consciousness, 1.5, {score}, IMPLAUSIBLE_VALUE",
             "consciousness, 4, {score}, IMPLAUSIBLE_VALUE",
@@ -107,6 +110,39 @@ class ReadingDecoderTest {
     }
 
     @Test
+    void takesAnSpo2InPercentAsItIsNeverAsAFraction() {
+        Decoded.Invalid invalid = (Decoded.Invalid) decode(one("spo2", 0.5, "%")).get(0);
+        assertEquals("observations[0]: spo2 0.5 % is not physically plausible (accepted 30 to 100 %)", invalid.reason().detail());
+    }
+
+    @Test
+    void callsANumberTooLargeForUsOutOfRangeInItsOwnWords() {
+        String json = "{\"messageId\":\"m\",\"measuredAt\":\"2026-11-22T11:00:00Z\",\"observations\":["
+                + "{\"type\":\"pulse\",\"value\":1e400,\"unit\":\"/min\"}]}";
+        Decoded.Invalid invalid = (Decoded.Invalid) decode(json).get(0);
+        assertEquals(RejectionCode.IMPLAUSIBLE_VALUE, invalid.reason().code());
+        assertEquals("observations[0].value is out of range", invalid.reason().detail());
+    }
+
+    @Test
+    void saysWhereJsonBreaksWithoutTheParsersWords() {
+        Decoded.Invalid nan = (Decoded.Invalid) decode("{\"messageId\":\"m\",\"value\":NaN}").get(0);
+        assertEquals(RejectionCode.MALFORMED_JSON, nan.reason().code());
+        assertEquals("not valid JSON (line 1, column 29)", nan.reason().detail());
+        Decoded.Invalid duplicate = (Decoded.Invalid) decode("{\"messageId\":\"a\",\"messageId\":\"b\"}").get(0);
+        assertEquals("not valid JSON (line 1, column 29)", duplicate.reason().detail());
+    }
+
+    @Test
+    void tellsAMissingAWrongAndAnEmptyFieldApart() {
+        String base = "{\"messageId\":\"m\",\"measuredAt\":\"2026-11-22T11:00:00Z\",\"observations\":[{\"type\":\"pulse\",\"value\":70";
+        assertEquals("observations[0].unit is required", detail(base + "}]}"));
+        assertEquals("observations[0].unit must be a string", detail(base + ",\"unit\":5}]}"));
+        assertEquals("observations[0].unit is empty", detail(base + ",\"unit\":\"\"}]}"));
+        assertEquals("observations[0].value must be a number", detail(base.replace("70", "\"70\"") + ",\"unit\":\"/min\"}]}"));
+    }
+
+    @Test
     void aMessageIdThatIsNotSafeIsNotEchoed() {
         Decoded.Invalid invalid = (Decoded.Invalid) decode("{\"messageId\":\"a/b\\u0000\"}").get(0);
         assertNull(invalid.messageId());
@@ -131,6 +167,12 @@ class ReadingDecoderTest {
             throw new AssertionError(invalid.reason().code() + ": " + invalid.reason().detail());
         }
         return ((Decoded.Valid) d).reading();
+    }
+
+    private String detail(String json) {
+        Decoded d = decode(json).get(0);
+        assertInstanceOf(Decoded.Invalid.class, d, "expected a rejection for " + json);
+        return ((Decoded.Invalid) d).reason().detail();
     }
 
     private RejectionCode rejection(String json) {

@@ -125,6 +125,8 @@ class PhotoProcessorTest {
         byte[] broken = Arrays.copyOf(TestImages.encode(TestImages.picture(100, 100), "png"), 60);
         RejectedMessage e = assertThrows(RejectedMessage.class, () -> processor.process(ImageFormat.PNG, broken));
         assertEquals(RejectionCode.INVALID_IMAGE, e.code());
+        assertEquals("the image/png image cannot be read: it is damaged or of a kind we cannot decode", e.detail(),
+                "ImageIO's own message never reaches a device");
     }
 
     private static BufferedImage read(byte[] data) throws IOException {

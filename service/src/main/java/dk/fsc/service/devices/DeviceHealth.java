@@ -8,6 +8,7 @@ import java.util.Optional;
 
 /**
  * When a device needs FSC's attention: a low battery, a fault code in its latest status report,
+ * its quarantine quota used up (the gateway drops its rejected messages: docs/mqtt.md),
  * or silence longer than its patient's measurement schedule allows (two measurements a day in the
  * first 14 days of {@code copd_standard}, else weekly). Devices not on loan, or whose patient's
  * monitoring is paused or has no schedule, are never silent.
@@ -16,6 +17,8 @@ final class DeviceHealth {
     static final String BATTERY_LOW = "battery_low";
     static final String SILENT = "silent";
     static final String FAULT = "fault";
+    /** The gateway refuses to keep more of this device's rejected messages in this window (its quarantine quota is used up). */
+    static final String QUARANTINE_QUOTA = "quarantine_quota";
 
     /** A day's measurements plus six hours' grace; a week's plus a day. */
     static final Duration DAILY_SILENCE = Duration.ofHours(30);
@@ -35,7 +38,7 @@ final class DeviceHealth {
         return Optional.of(WEEKLY_SILENCE);
     }
 
-    static List<String> problems(Integer battery, int batteryLowPercent, List<String> faults, boolean silent) {
+    static List<String> problems(Integer battery, int batteryLowPercent, List<String> faults, boolean silent, boolean quarantineFull) {
         List<String> problems = new ArrayList<>();
         if (battery != null && battery < batteryLowPercent) {
             problems.add(BATTERY_LOW);
@@ -45,6 +48,9 @@ final class DeviceHealth {
         }
         if (!faults.isEmpty()) {
             problems.add(FAULT);
+        }
+        if (quarantineFull) {
+            problems.add(QUARANTINE_QUOTA);
         }
         return problems;
     }

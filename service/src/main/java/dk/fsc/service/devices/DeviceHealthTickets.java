@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens a support ticket by itself when a device has a problem (battery low, silent longer than
- * its patient's schedule allows, fault codes): one ticket per device and problem while it is
- * open, however many status messages repeat the problem. The ticket belongs to the organisation
+ * its patient's schedule allows, fault codes, its quarantine quota used up): one ticket per device
+ * and problem while it is open, however many status messages repeat the problem (for the quota:
+ * one per episode, which the gateway marks in quarantine_quota). The ticket belongs to the organisation
  * that has the device on loan (else to FSC) and links the loan and the patient.
  */
 @Singleton
@@ -26,7 +27,8 @@ class DeviceHealthTickets {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHealthTickets.class);
     /** Urgency and impact per problem: a fault stops measurements, silence may mean a problem at home, a battery warns. */
     private static final Map<String, int[]> URGENCY_IMPACT = Map.of(
-            DeviceHealth.FAULT, new int[] {4, 3}, DeviceHealth.SILENT, new int[] {3, 3}, DeviceHealth.BATTERY_LOW, new int[] {2, 2});
+            DeviceHealth.FAULT, new int[] {4, 3}, DeviceHealth.SILENT, new int[] {3, 3}, DeviceHealth.BATTERY_LOW, new int[] {2, 2},
+            DeviceHealth.QUARANTINE_QUOTA, new int[] {3, 2});
     private final DataSource dataSource;
     private final DeviceReader reader;
     private final TicketStore tickets;
@@ -68,10 +70,15 @@ class DeviceHealthTickets {
                     continue; // no loan and no FSC organisation to own it
                 }
                 for (String problem : device.problems()) {
+                    String key = dedupeKey(device, problem);
+                    if (problem.equals(DeviceHealth.QUARANTINE_QUOTA)
+                            && sql.one("SELECT 1 FROM tickets WHERE dedupe_key = ?", rs -> 1, key).isPresent()) {
+                        continue; // one ticket per episode, even once it is solved
+                    }
                     int[] ui = URGENCY_IMPACT.get(problem);
                     Long id = tickets.open(sql, new TicketStore.Opening(title(device, problem), null, ui[0], ui[1], null, organisation,
                             device.id(), loan.map(Loan::id).orElse(null), loan.map(Loan::patient).orElse(null), "device_health",
-                            "device:" + device.id() + ":" + problem, false), "device-health");
+                            key, false), "device-health");
                     c.commit(); // each ticket with its first event, on its own
                     if (id != null) {
                         opened++;
@@ -83,8 +90,16 @@ class DeviceHealthTickets {
         }
     }
 
+    /** A problem opens one ticket while it is open; a quarantine quota episode one ticket in all. */
+    private static String dedupeKey(DeviceView d, String problem) {
+        String key = "device:" + d.id() + ":" + problem;
+        return problem.equals(DeviceHealth.QUARANTINE_QUOTA) ? key + ":" + d.quarantineQuotaSince() : key;
+    }
+
     private static String title(DeviceView d, String problem) {
         return switch (problem) {
+            case DeviceHealth.QUARANTINE_QUOTA -> "Device " + d.id() + " over its quarantine quota since " + d.quarantineQuotaSince()
+                    + " (" + d.quarantineDropped() + " rejected messages not kept in this window)";
             case DeviceHealth.FAULT -> "Device " + d.id() + " reports faults " + String.join(", ", d.faults());
             case DeviceHealth.SILENT -> "Device " + d.id() + " silent since " + d.silentSince();
             default -> "Device " + d.id() + " battery low (" + d.batteryPercent() + " %)";

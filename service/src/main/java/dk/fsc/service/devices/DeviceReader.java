@@ -22,9 +22,12 @@ class DeviceReader {
                    coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
                    s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
                    EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
-                            AND p.starts_at <= now() AND p.ends_at > now()) AS paused
+                            AND p.starts_at <= now() AND p.ends_at > now()) AS paused,
+                   CASE WHEN q.window_end > now() AND q.last_exceeded_at >= q.window_start THEN q.exceeded_since END AS quota_since,
+                   CASE WHEN q.window_end > now() THEN q.dropped END AS quota_dropped
               FROM devices d
               LEFT JOIN device_status s ON s.device_id = d.id
+              LEFT JOIN quarantine_quota q ON q.device_id = d.id
               LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
               LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
     private final int batteryLowPercent;
@@ -54,11 +57,13 @@ class DeviceReader {
         Optional<Duration> allowed = rs.getString("loan_organisation") == null ? Optional.empty()
                 : DeviceHealth.allowedSilence(rs.getString("schedule"), monitoringStarted, rs.getBoolean("paused"), now);
         boolean silent = allowed.isPresent() && heardSince != null && heardSince.plus(allowed.get()).isBefore(now);
+        Instant quotaSince = Sql.instant(rs, "quota_since");
         return new DeviceView(rs.getString("id"), rs.getString("device_type"), rs.getString("model"), rs.getString("serial_number"),
                 rs.getString("state"), rs.getString("loan_organisation"), Sql.instant(rs, "last_seen_at"),
                 Sql.instant(rs, "reported_at"), battery, rs.getString("firmware"), (Integer) rs.getObject("signal_dbm"), faults,
-                DeviceHealth.problems(battery, batteryLowPercent, faults, silent), silent ? heardSince : null,
+                DeviceHealth.problems(battery, batteryLowPercent, faults, silent, quotaSince != null), silent ? heardSince : null,
                 rs.getString("model_id"), rs.getString("asset_tag"), rs.getObject("purchased_on", java.time.LocalDate.class),
-                rs.getObject("next_calibration_on", java.time.LocalDate.class), rs.getObject("next_cleaning_on", java.time.LocalDate.class));
+                rs.getObject("next_calibration_on", java.time.LocalDate.class), rs.getObject("next_cleaning_on", java.time.LocalDate.class),
+                quotaSince, quotaSince == null ? null : (Integer) rs.getObject("quota_dropped"));
     }
 }

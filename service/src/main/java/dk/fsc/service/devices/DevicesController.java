@@ -41,7 +41,8 @@ class DevicesController {
     private static final Logger LOG = LoggerFactory.getLogger(DevicesController.class);
     private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
     private static final Pattern DEVICE_TYPE = Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
-    private static final Set<String> PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT);
+    private static final Set<String> PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT,
+            DeviceHealth.QUARANTINE_QUOTA);
     private final DataSource dataSource;
     private final BrokerAccounts accounts;
     private final DeviceStates states;

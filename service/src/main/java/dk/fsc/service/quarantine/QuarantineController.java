@@ -42,8 +42,8 @@ class QuarantineController {
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineController.class);
     static final int MAX_LIST = 1000;
     private static final String COLUMNS = """
-            id, received_at, topic, device_id, message_id, code, detail, octet_length(payload) AS size_bytes,
-            replay_count, last_replay_at, last_replay_by, last_replay_result, replayed_at""";
+            id, received_at, topic, device_id, message_id, code, detail, coalesce(payload_size, octet_length(payload)) AS size_bytes,
+            payload_truncated, payload_sha256, replay_count, last_replay_at, last_replay_by, last_replay_result, replayed_at""";
 
     private final DataSource dataSource;
     private final QuarantineReplays replay;
@@ -55,11 +55,15 @@ class QuarantineController {
         this.accessLog = accessLog;
     }
 
-    /** One quarantined message, without its bytes. {@code replayedAt} is set once a replay stored it. */
+    /**
+     * One quarantined message, without its bytes. {@code replayedAt} is set once a replay stored it.
+     * {@code sizeBytes} and {@code sha256} are of the whole message; {@code truncated}: only its first
+     * 64 KiB were kept (an oversize or rate-limited payload), so it cannot be replayed.
+     */
     @Serdeable
     @Introspected
     record Entry(long id, Instant receivedAt, String topic, @Nullable String deviceId, @Nullable String messageId, String code,
-                 String detail, int sizeBytes, int replayCount, @Nullable Instant lastReplayAt, @Nullable String lastReplayBy,
+                 String detail, int sizeBytes, boolean truncated, @Nullable String sha256, int replayCount, @Nullable Instant lastReplayAt, @Nullable String lastReplayBy,
                  @Nullable String lastReplayResult, @Nullable Instant replayedAt) {
     }
 
@@ -196,6 +200,7 @@ class QuarantineController {
     private static Entry entry(ResultSet rs) throws SQLException {
         return new Entry(rs.getLong("id"), Sql.instant(rs, "received_at"), rs.getString("topic"), rs.getString("device_id"),
                 rs.getString("message_id"), rs.getString("code"), rs.getString("detail"), rs.getInt("size_bytes"),
+                rs.getBoolean("payload_truncated"), rs.getString("payload_sha256"),
                 rs.getInt("replay_count"), Sql.instant(rs, "last_replay_at"), rs.getString("last_replay_by"),
                 rs.getString("last_replay_result"), Sql.instant(rs, "replayed_at"));
     }

@@ -104,6 +104,37 @@ class DevicesIT extends IntegrationTest {
         assertEquals(400, support.statusOf(() -> support.getList("/api/devices/health?problem=sad")));
     }
 
+    /** The gateway marks a device over its quarantine quota in quarantine_quota (the database is the contract). */
+    @Test
+    void aDeviceOverItsQuarantineQuotaGetsOneTicketPerEpisode() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        fixtures.update("""
+                INSERT INTO quarantine_quota (device_id, window_start, window_end, rows_used, bytes_used, dropped, exceeded_since,
+                                              last_exceeded_at)
+                VALUES (?, now() - interval '1 hour', now() + interval '23 hours', 2000, 1000000, 17, now() - interval '50 minutes',
+                        now() - interval '1 minute')""", device);
+        Api support = new Api(http, fixtures.staff(org, "fsc_support"));
+        assertTrue(ids(support.getList("/api/devices/health?problem=quarantine_quota")).contains(device));
+
+        healthTickets.openTickets();
+        healthTickets.openTickets();
+        assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE device_id = ? AND dedupe_key LIKE '%:quarantine_quota:%'", device));
+        assertTrue(fixtures.text("SELECT title FROM tickets WHERE device_id = ?", device).contains("17 rejected messages not kept"));
+
+        fixtures.update("UPDATE tickets SET state = 'solved' WHERE device_id = ?", device);
+        healthTickets.openTickets();
+        assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE device_id = ?", device), "solved, but the same episode");
+
+        fixtures.update("UPDATE quarantine_quota SET exceeded_since = now() WHERE device_id = ?", device);
+        healthTickets.openTickets();
+        assertEquals(2, fixtures.count("SELECT count(*) FROM tickets WHERE device_id = ?", device), "a new episode");
+
+        fixtures.update("UPDATE quarantine_quota SET window_end = now() - interval '1 second' WHERE device_id = ?", device);
+        assertFalse(ids(support.getList("/api/devices/health?problem=quarantine_quota")).contains(device),
+                "a new window has room again");
+    }
+
     @Test
     void aDeviceSilentLongerThanItsPatientsScheduleAllowsIsFlagged() {
         String org = fixtures.organisation();

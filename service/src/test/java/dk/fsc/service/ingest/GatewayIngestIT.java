@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,48 @@ class GatewayIngestIT extends IntegrationTest {
             assertTrue(d.nextReply(REPLY_TIMEOUT).contains("MESSAGE_ID_REUSED"));
         }
         assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+    }
+
+    @Test
+    void answersAnIdResentWithOtherValuesAsReusedAndKeepsTheSecondMessage() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String at = minutesAgo(3);
+        String first = reading("spo2-1", at, "{\"type\":\"spo2\",\"value\":95,\"unit\":\"%\"}");
+        String other = reading("spo2-1", at, "{\"type\":\"spo2\",\"value\":70,\"unit\":\"%\"}");
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading(first);
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            d.publishReading(other);
+            String reply = d.nextReply(REPLY_TIMEOUT);
+            assertTrue(reply.contains("MESSAGE_ID_REUSED"), reply);
+            d.publishReading(first);
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"duplicate\""), "a true resend stays a duplicate");
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND value = 95", device));
+        assertArrayEquals(other.getBytes(StandardCharsets.UTF_8), quarantinedPayload(device, "MESSAGE_ID_REUSED"));
+    }
+
+    @Test
+    void answersEveryReadingOfABacklogEvenBeyondTheBrokersWindowOfUnacknowledgedReplies() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        int n = 300; // one batch: far more replies at once than a broker takes unacknowledged (Mosquitto 20, HiveMQ 10)
+        List<String> backlog = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            backlog.add(reading("backlog-" + i, minutesAgo(n - i), pulse(60 + i % 40)));
+        }
+        List<String> replies = new ArrayList<>();
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("[" + String.join(",", backlog) + "]");
+            for (String reply = d.nextReply(REPLY_TIMEOUT); reply != null; reply = d.nextReply(Duration.ofSeconds(3))) {
+                replies.add(reply);
+            }
+        }
+        assertEquals(n, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(n, replies.size(), "every stored reading is answered");
+        assertTrue(replies.stream().allMatch(r -> r.contains("\"status\":\"accepted\"")));
     }
 
     @Test

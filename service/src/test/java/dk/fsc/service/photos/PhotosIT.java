@@ -92,7 +92,7 @@ class PhotosIT extends IntegrationTest {
     }
 
     @Test
-    void refusesAnOversizePhotoAndKeepsItsBytes() throws Exception {
+    void refusesAnOversizePhotoAndKeepsItsFirst64KiBWithItsSize() throws Exception {
         String org = fixtures.organisation();
         String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
         byte[] big = new byte[10 * 1024 * 1024 + 100];
@@ -104,8 +104,10 @@ class PhotosIT extends IntegrationTest {
             String reply = assertReply(d, "\"code\":\"PHOTO_TOO_LARGE\"");
             assertTrue(reply.contains("\"messageId\":\"big-" + runId + "\""), reply);
         }
-        assertEquals(payload.length, fixtures.count(
+        assertEquals(64 * 1024, fixtures.count(
                 "SELECT octet_length(payload) FROM quarantine WHERE device_id = ? AND code = 'PHOTO_TOO_LARGE'", device));
+        assertEquals(payload.length, fixtures.count(
+                "SELECT payload_size FROM quarantine WHERE device_id = ? AND code = 'PHOTO_TOO_LARGE' AND payload_truncated", device));
         assertEquals(0, fixtures.count("SELECT count(*) FROM photos WHERE device_id = ?", device));
     }
 

@@ -49,7 +49,7 @@ class ThinPathIT extends IntegrationTest {
         try (TestDevice oximeter = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
             oximeter.publishReading("""
                     {"messageId": "5b0f1a9e-2f7c-4d0a-9d8e-6a1f0c2b9e11", "measuredAt": "%s",
-                     "observations": [{"type": "spo2", "value": 0.94, "unit": "%%"},
+                     "observations": [{"type": "spo2", "value": 0.94, "unit": "1"},
                                       {"type": "pulse", "value": 88, "unit": "/min"}]}""".formatted(measuredAt));
             String reply = oximeter.nextReply(Duration.ofSeconds(20));
             assertNotNull(reply, "the device got no reply");

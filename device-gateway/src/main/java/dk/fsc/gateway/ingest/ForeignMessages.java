@@ -12,34 +12,27 @@ import org.slf4j.LoggerFactory;
  * reached its session through a subscription somebody else added (a client that connected with
  * the gateway's client id, say). They are acknowledged and dropped, never answered or
  * quarantined (answering a replies topic would feed the gateway its own answers in a loop), counted,
- * logged at most every ten seconds, and the subscriptions that could have brought them are
+ * logged at most every ten seconds ({@link ThrottledWarning}), and the subscriptions that could have brought them are
  * removed from the session.
  */
 final class ForeignMessages {
     private static final Logger LOG = LoggerFactory.getLogger(ForeignMessages.class);
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
     private static final long UNSUBSCRIBE_EVERY_NANOS = 60_000_000_000L;
-    private final String clientId;
+    private final ThrottledWarning warning;
     private final Map<String, Long> unsubscribedAt = new ConcurrentHashMap<>();
     private long count;
-    private long countAtLastLog;
-    private long lastLogNanos;
 
     ForeignMessages(String clientId) {
-        this.clientId = clientId;
+        this.warning = new ThrottledWarning(LOG, "messages reached the gateway (" + clientId + ") on topics it never subscribed "
+                + "to: someone added a subscription to its session (a client using its client id? see the broker's log); "
+                + "not answered, not stored, unsubscribing");
     }
 
     /** Counts one; returns the filters to unsubscribe from, or an empty list when that was done for this topic lately. */
     synchronized List<String> arrived(String topic) {
         count++;
+        warning.record("latest on " + topic);
         long now = System.nanoTime();
-        if (lastLogNanos == 0 || now - lastLogNanos > LOG_EVERY_NANOS) {
-            LOG.error("The gateway ({}) received {} message(s) on topics it never subscribed to, the latest on {}: a subscription "
-                    + "was added to its session by someone else (a client using its client id?). Not answered, not stored; "
-                    + "unsubscribing. Check the broker's log for who connected as {}.", clientId, count - countAtLastLog, topic, clientId);
-            lastLogNanos = now;
-            countAtLastLog = count;
-        }
         Long last = unsubscribedAt.get(topic);
         if (last != null && now - last < UNSUBSCRIBE_EVERY_NANOS) {
             return List.of();

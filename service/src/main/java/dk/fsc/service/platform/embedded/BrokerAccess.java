@@ -76,29 +76,15 @@ public final class BrokerAccess implements SimpleAuthenticator {
             return;
         }
         if (username.equals(gateway.username())) {
-            if (!gateway.matches(username, password)) {
-                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
-            } else if (!gatewayClientIds.contains(clientId)) {
-                refuseClientId(output, username, clientId);
-            } else {
-                allow(output.getDefaultPermissions(), "+", TopicPermission.MqttActivity.SUBSCRIBE, DEVICE_SENDS);
-                allow(output.getDefaultPermissions(), "+", TopicPermission.MqttActivity.PUBLISH, "replies");
-                output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
-                output.authenticateSuccessfully();
-            }
+            // The gateway reads what devices send and answers on their replies topics.
+            service(gateway, password, gatewayClientIds.contains(clientId), clientId, output,
+                    TopicPermission.MqttActivity.SUBSCRIBE, TopicPermission.MqttActivity.PUBLISH);
             return;
         }
         if (tool != null && username.equals(tool.username())) {
-            if (!tool.matches(username, password)) {
-                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
-            } else if (!clientId.startsWith(TOOL_CLIENT_PREFIX)) {
-                refuseClientId(output, username, clientId);
-            } else {
-                allow(output.getDefaultPermissions(), "+", TopicPermission.MqttActivity.PUBLISH, DEVICE_SENDS);
-                allow(output.getDefaultPermissions(), "+", TopicPermission.MqttActivity.SUBSCRIBE, "replies");
-                output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
-                output.authenticateSuccessfully();
-            }
+            // The simulator sends as any device and reads their replies.
+            service(tool, password, clientId.startsWith(TOOL_CLIENT_PREFIX), clientId, output,
+                    TopicPermission.MqttActivity.PUBLISH, TopicPermission.MqttActivity.SUBSCRIBE);
             return;
         }
         var async = output.async(Duration.ofSeconds(10));
@@ -109,6 +95,21 @@ public final class BrokerAccess implements SimpleAuthenticator {
                 async.resume();
             }
         });
+    }
+
+    /** A service account of ours: its password, its client ids, its rights on every device's topics. */
+    private static void service(Account account, byte[] password, boolean clientIdAllowed, String clientId, SimpleAuthOutput output,
+                                TopicPermission.MqttActivity onDeviceSends, TopicPermission.MqttActivity onReplies) {
+        if (!account.matches(account.username(), password)) {
+            output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad username or password");
+        } else if (!clientIdAllowed) {
+            refuseClientId(output, account.username(), clientId);
+        } else {
+            allow(output.getDefaultPermissions(), "+", onDeviceSends, DEVICE_SENDS);
+            allow(output.getDefaultPermissions(), "+", onReplies, "replies");
+            output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+            output.authenticateSuccessfully();
+        }
     }
 
     /** Logged: a known account trying another's client id is how a session takeover starts. */

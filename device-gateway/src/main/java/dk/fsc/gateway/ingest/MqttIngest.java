@@ -40,6 +40,8 @@ public class MqttIngest implements MqttCallback {
     private static final long WAIT_STEP_MS = 50;
     /** MQTT 5 DISCONNECT reason: another connection with our client id took the session. */
     private static final int SESSION_TAKEN_OVER = 0x8E;
+    private static final long WATCH_MS = 2_000;
+    private static final long RECONNECT_AFTER_NANOS = 15_000_000_000L;
 
     private final GatewayConfig config;
     private final BlockingQueue<Incoming> queue;
@@ -52,6 +54,8 @@ public class MqttIngest implements MqttCallback {
     private final BrokerDrops brokerDrops;
     private final Thread connector;
     private volatile boolean running = true;
+    /** System.nanoTime() of the last lost connection; 0 while connected. */
+    private volatile long disconnectedSince;
 
     MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry) throws MqttException {
         this.config = config;
@@ -69,9 +73,33 @@ public class MqttIngest implements MqttCallback {
         this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config);
         metrics.oldestUnacknowledged(writer);
         writer.start();
-        this.connector = new Thread(this::connectUntilConnected, "mqtt-connect");
+        this.connector = new Thread(this::connectAndWatch, "mqtt-connect");
         connector.setDaemon(true);
         connector.start();
+    }
+
+    /**
+     * Connects, then watches: Paho reconnects on its own, but after the broker handed our session
+     * to another client (reason 0x8E) it was seen not to, and the gateway sat disconnected for
+     * good (ForeignSubscriptionIT on the embedded broker, one run of two). A connection down for
+     * longer than {@link #RECONNECT_AFTER_NANOS} is started again from here.
+     */
+    private void connectAndWatch() {
+        connectUntilConnected();
+        while (running) {
+            sleep(WATCH_MS);
+            long since = disconnectedSince;
+            if (running && since != 0 && !client.isConnected() && System.nanoTime() - since > RECONNECT_AFTER_NANOS) {
+                LOG.warn("Gateway still disconnected from {} after {} s; reconnecting", config.getBrokerUrl(),
+                        (System.nanoTime() - since) / 1_000_000_000L);
+                try {
+                    client.reconnect();
+                } catch (MqttException e) {
+                    LOG.debug("Reconnect: {}", e.getMessage()); // already connecting: Paho is at it
+                }
+                disconnectedSince = System.nanoTime();
+            }
+        }
     }
 
     private void connectUntilConnected() {
@@ -248,6 +276,7 @@ public class MqttIngest implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
         epoch.incrementAndGet();
+        disconnectedSince = System.nanoTime();
         if (response.getReturnCode() == SESSION_TAKEN_OVER) {
             LOG.error("Another client connected to the broker with the gateway's client id {} and took over its session: "
                     + "reconnecting. If this repeats, a client is using the gateway's id; bind client ids to accounts "
@@ -263,6 +292,7 @@ public class MqttIngest implements MqttCallback {
      */
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
+        disconnectedSince = 0;
         if (reconnect) {
             // Not waited for: this is Paho's callback thread, which must stay free to complete the
             // SUBACK's token and to deliver messages. A resumed session may already hold the

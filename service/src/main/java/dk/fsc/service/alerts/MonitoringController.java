@@ -1,6 +1,7 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.service.alerts.scoring.InvalidInput;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
@@ -100,7 +101,7 @@ class MonitoringController {
         access.requireCareAccess(user, patientId);
         try {
             Limits.forType(requireType(type), body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
-        } catch (Limits.InvalidLimits e) {
+        } catch (InvalidInput e) {
             throw ApiProblem.badRequest(e.getMessage());
         }
         sql().update("""
@@ -153,7 +154,7 @@ class MonitoringController {
         MonitoringPause pause;
         try {
             pause = MonitoringPause.register(body.from(), body.to(), Instant.now());
-        } catch (MonitoringPause.InvalidPause e) {
+        } catch (InvalidInput e) {
             throw ApiProblem.badRequest(e.getMessage());
         }
         long id = sql().one("""

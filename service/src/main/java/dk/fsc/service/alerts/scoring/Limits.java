@@ -21,7 +21,7 @@ public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double
                 continue;
             }
             if (below >= 0 && !(rising[i] > rising[below])) {
-                throw new InvalidLimits(RISING[i], RISING[i] + " (" + fmt(rising[i]) + ") must be above " + RISING[below] + " ("
+                throw new InvalidInput(RISING[i], RISING[i] + " (" + fmt(rising[i]) + ") must be above " + RISING[below] + " ("
                         + fmt(rising[below]) + "): limits rise red low < yellow low < yellow high < red high");
             }
             below = i;
@@ -37,17 +37,17 @@ public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double
      * physically plausible for a reading of the type (the gateway's range, so a limit can be
      * reached by a reading it accepts), and in rising order.
      *
-     * @throws InvalidLimits naming the first limit that is wrong and what to do about it
+     * @throws InvalidInput naming the first limit that is wrong and what to do about it
      */
     public static Limits forType(ObservationType type, Double redHigh, Double yellowHigh, Double yellowLow, Double redLow) {
         if (redHigh == null && yellowHigh == null && yellowLow == null && redLow == null) {
-            throw new InvalidLimits(null, "Give at least one limit (redLow, yellowLow, yellowHigh, redHigh), or reset the type to the programme default.");
+            throw new InvalidInput(null, "Give at least one limit (redLow, yellowLow, yellowHigh, redHigh), or reset the type to the programme default.");
         }
         Double[] rising = {redLow, yellowLow, yellowHigh, redHigh};
         for (int i = 0; i < rising.length; i++) {
             Double v = rising[i];
             if (v != null && !(v >= type.min() && v <= type.max())) { // NaN fails too
-                throw new InvalidLimits(RISING[i], RISING[i] + " " + fmt(v) + " is outside the plausible range of " + type.wireName()
+                throw new InvalidInput(RISING[i], RISING[i] + " " + fmt(v) + " is outside the plausible range of " + type.wireName()
                         + ": give a value from " + fmt(type.min()) + " to " + fmt(type.max()) + " " + type.unit());
             }
         }
@@ -66,19 +66,5 @@ public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
-    }
-
-    /** Limits that cannot be used; {@code field} names the limit at fault (null when none was given). */
-    public static final class InvalidLimits extends IllegalArgumentException {
-        private final String field;
-
-        InvalidLimits(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
-        }
     }
 }

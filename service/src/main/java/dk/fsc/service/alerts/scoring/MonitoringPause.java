@@ -21,28 +21,28 @@ public record MonitoringPause(Instant from, Instant to) {
 
     public MonitoringPause {
         if (!to.isAfter(from)) {
-            throw new InvalidPause("to", "to (" + to + ") must be after from (" + from + ")");
+            throw new InvalidInput("to", "to (" + to + ") must be after from (" + from + ")");
         }
     }
 
     /**
      * A pause a nurse or clinician registers at {@code now}.
      *
-     * @throws InvalidPause naming the field at fault and the bound it broke
+     * @throws InvalidInput naming the field at fault and the bound it broke
      */
     public static MonitoringPause register(Instant from, Instant to, Instant now) {
         MonitoringPause pause = new MonitoringPause(from, to);
         if (!to.isAfter(now)) {
-            throw new InvalidPause("to", "to (" + to + ") is in the past: a pause must end in the future");
+            throw new InvalidInput("to", "to (" + to + ") is in the past: a pause must end in the future");
         }
         if (from.isBefore(now.minus(MAX_BACKDATED))) {
-            throw new InvalidPause("from", "from (" + from + ") may be at most " + MAX_BACKDATED.toDays() + " days ago");
+            throw new InvalidInput("from", "from (" + from + ") may be at most " + MAX_BACKDATED.toDays() + " days ago");
         }
         if (from.isAfter(now.plus(MAX_AHEAD))) {
-            throw new InvalidPause("from", "from (" + from + ") may be at most " + MAX_AHEAD.toDays() + " days ahead");
+            throw new InvalidInput("from", "from (" + from + ") may be at most " + MAX_AHEAD.toDays() + " days ahead");
         }
         if (pause.length().compareTo(MAX_LENGTH) > 0) {
-            throw new InvalidPause("to", "a pause lasts at most " + MAX_LENGTH.toDays() + " days (this one " + pause.length().toDays()
+            throw new InvalidInput("to", "a pause lasts at most " + MAX_LENGTH.toDays() + " days (this one " + pause.length().toDays()
                     + "); for a longer absence change the patient's schedule, or register a new pause when this one ends");
         }
         return pause;
@@ -55,19 +55,5 @@ public record MonitoringPause(Instant from, Instant to) {
     /** Longer than {@link #LONG}: shown to the organisation's nurses as a long pause. */
     public boolean isLong() {
         return length().compareTo(LONG) > 0;
-    }
-
-    /** A pause that cannot be registered; {@code field} is {@code from} or {@code to}. */
-    public static final class InvalidPause extends IllegalArgumentException {
-        private final String field;
-
-        InvalidPause(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
-        }
     }
 }

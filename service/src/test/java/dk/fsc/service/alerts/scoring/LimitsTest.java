@@ -13,7 +13,7 @@ class LimitsTest {
     @Test
     void rejectsSpo2LimitsOutsideThePlausibleRange() {
         // given the review's example: red below -5, yellow at 1e308, so red could never fire
-        Limits.InvalidLimits e = assertThrows(Limits.InvalidLimits.class,
+        InvalidInput e = assertThrows(InvalidInput.class,
                 () -> Limits.forType(ObservationType.SPO2, null, null, 1e308, -5.0));
 
         assertEquals("redLow", e.field(), e.getMessage());
@@ -22,7 +22,7 @@ class LimitsTest {
 
     @Test
     void rejectsAYellowLimitAboveTheRangeWhenTheRedOneIsPlausible() {
-        Limits.InvalidLimits e = assertThrows(Limits.InvalidLimits.class,
+        InvalidInput e = assertThrows(InvalidInput.class,
                 () -> Limits.forType(ObservationType.SPO2, null, null, 200.0, 88.0));
         assertEquals("yellowLow", e.field());
     }
@@ -32,25 +32,25 @@ class LimitsTest {
         for (ObservationType type : ObservationType.values()) {
             assertEquals(type.min(), Limits.forType(type, null, null, null, type.min()).redLow());
             assertEquals(type.max(), Limits.forType(type, type.max(), null, null, null).redHigh());
-            assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(type, null, null, null, type.min() - 0.1), type.wireName());
-            assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(type, type.max() + 0.1, null, null, null), type.wireName());
+            assertThrows(InvalidInput.class, () -> Limits.forType(type, null, null, null, type.min() - 0.1), type.wireName());
+            assertThrows(InvalidInput.class, () -> Limits.forType(type, type.max() + 0.1, null, null, null), type.wireName());
         }
     }
 
     @Test
     void rejectsNotANumberAndInfinity() {
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.PULSE, Double.POSITIVE_INFINITY, null, null, null));
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.PULSE, null, null, Double.NaN, null));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.PULSE, Double.POSITIVE_INFINITY, null, null, null));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.PULSE, null, null, Double.NaN, null));
     }
 
     @Test
     void rejectsLimitsOutOfOrderNamingTheOneAtFault() {
-        Limits.InvalidLimits e = assertThrows(Limits.InvalidLimits.class,
+        InvalidInput e = assertThrows(InvalidInput.class,
                 () -> Limits.forType(ObservationType.PULSE, 130.0, 140.0, 50.0, 40.0));
         assertEquals("redHigh", e.field());
         assertTrue(e.getMessage().contains("redHigh (130) must be above yellowHigh (140)"), e.getMessage());
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.SPO2, null, null, 90.0, 90.0));
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.SPO2, null, null, 88.0, 90.0));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.SPO2, null, null, 90.0, 90.0));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.SPO2, null, null, 88.0, 90.0));
     }
 
     @Test
@@ -59,13 +59,13 @@ class LimitsTest {
         Limits reds = Limits.forType(ObservationType.PULSE, 130.0, null, null, 39.0);
         assertEquals(Colour.RED, reds.classify(130));
         assertEquals(Colour.GREEN, reds.classify(80));
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.PULSE, 40.0, null, null, 50.0));
-        assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.PULSE, null, 60.0, 70.0, null));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.PULSE, 40.0, null, null, 50.0));
+        assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.PULSE, null, 60.0, 70.0, null));
     }
 
     @Test
     void rejectsLimitsWithNoneGiven() {
-        Limits.InvalidLimits e = assertThrows(Limits.InvalidLimits.class, () -> Limits.forType(ObservationType.SPO2, null, null, null, null));
+        InvalidInput e = assertThrows(InvalidInput.class, () -> Limits.forType(ObservationType.SPO2, null, null, null, null));
         assertTrue(e.getMessage().startsWith("Give at least one limit"), e.getMessage());
     }
 }

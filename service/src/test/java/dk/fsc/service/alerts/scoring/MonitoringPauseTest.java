@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 class MonitoringPauseTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
-    private static MonitoringPause.InvalidPause refused(Instant from, Instant to) {
-        return assertThrows(MonitoringPause.InvalidPause.class, () -> MonitoringPause.register(from, to, NOW));
+    private static InvalidInput refused(Instant from, Instant to) {
+        return assertThrows(InvalidInput.class, () -> MonitoringPause.register(from, to, NOW));
     }
 
     @Test
     void rejectsAPauseOfAHundredYears() {
-        MonitoringPause.InvalidPause e = refused(NOW, NOW.plus(Duration.ofDays(36525)));
+        InvalidInput e = refused(NOW, NOW.plus(Duration.ofDays(36525)));
         assertEquals("to", e.field());
         assertTrue(e.getMessage().contains("at most 90 days"), e.getMessage());
     }
@@ -38,7 +38,7 @@ class MonitoringPauseTest {
 
     @Test
     void rejectsAPauseThatIsOverAlready() {
-        MonitoringPause.InvalidPause e = refused(NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(1)));
+        InvalidInput e = refused(NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(1)));
         assertEquals("to", e.field());
         assertTrue(e.getMessage().contains("in the past"), e.getMessage());
     }

@@ -5,9 +5,9 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
-import dk.fsc.service.platform.Launcher;
-import dk.fsc.service.platform.Settings;
-import dk.fsc.service.platform.StartupProblem;
+import dk.fsc.service.platform.startup.Launcher;
+import dk.fsc.service.platform.startup.Settings;
+import dk.fsc.service.platform.startup.StartupProblem;
 
 /** The run command: the whole system in the foreground, configured by FSC_* environment variables. */
 @OpenAPIDefinition(info = @Info(title = "FSC telemedicine API", version = "1",

@@ -1,6 +1,6 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.sql.ResultSet;

@@ -1,12 +1,11 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.PgNotifications;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.PgNotifications;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -77,13 +76,13 @@ public class AlertFeed {
      */
     public synchronized Subscription subscribe(String organisation, String viewer, Long afterId, Consumer<AlertEventView> sink) {
         if (openStreams() >= maxStreams) {
-            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "The service has " + maxStreams
+            throw Refusal.tooMany("The service has " + maxStreams
                     + " open alert streams, its limit; try again shortly.");
         }
         long mine = java.util.stream.Stream.concat(live.values().stream(), joining.stream().map(Pending::subscriber))
                 .filter(s -> s.viewer().equals(viewer)).count();
         if (mine >= maxPerViewer) {
-            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "You have " + mine + " alert streams open, the most one account may "
+            throw Refusal.tooMany("You have " + mine + " alert streams open, the most one account may "
                     + "have; close one (another tab or screen) and try again.");
         }
         Subscriber subscriber = new Subscriber(organisation, viewer, sink);

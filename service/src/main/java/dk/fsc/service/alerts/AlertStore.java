@@ -1,8 +1,7 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
-import io.micronaut.http.HttpStatus;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,12 +111,12 @@ public class AlertStore {
         }
         State state = sql.one("SELECT status, severity FROM alerts WHERE id = ? AND organisation_id = ? FOR UPDATE",
                         rs -> new State(rs.getString("status"), Severity.of(rs.getString("severity"))), id, organisation)
-                .orElseThrow(() -> ApiProblem.notFound("No alert " + id + " for your organisation."));
+                .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
         if (state.status().equals("resolved")) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Alert " + id + " is already resolved.");
+            throw Refusal.conflict("Alert " + id + " is already resolved.");
         }
         if (requiredStatus != null && !state.status().equals(requiredStatus)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Alert " + id + " is " + state.status() + ", not " + requiredStatus + ".");
+            throw Refusal.conflict("Alert " + id + " is " + state.status() + ", not " + requiredStatus + ".");
         }
         return state.severity();
     }

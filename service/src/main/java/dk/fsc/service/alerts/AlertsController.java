@@ -1,12 +1,11 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -75,11 +74,11 @@ class AlertsController {
             throws SQLException {
         String filter = status == null ? "active" : status;
         if (!STATUS_FILTERS.contains(filter)) {
-            throw ApiProblem.badRequest("status must be one of " + STATUS_FILTERS);
+            throw Refusal.invalid("status must be one of " + STATUS_FILTERS);
         }
         int rows = limit == null ? 500 : limit;
         if (rows < 1 || rows > 5000) {
-            throw ApiProblem.badRequest("limit must be between 1 and 5000");
+            throw Refusal.invalid("limit must be between 1 and 5000");
         }
         String where = switch (filter) {
             case "active" -> " AND a.status <> 'resolved'";
@@ -104,7 +103,7 @@ class AlertsController {
                         + " FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.alert_id = ? AND a.organisation_id = ? ORDER BY e.id",
                 AlertEventView::from, id, user.organisationId());
         AlertView alert = sql.one(SELECT + " AND a.id = ?", rs -> view(rs, events), user.organisationId(), id)
-                .orElseThrow(() -> ApiProblem.notFound("No alert " + id + " for your organisation."));
+                .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
         accessLog.record(user, alert.patientId(), "read alert " + id, "care", null);
         return alert;
     }
@@ -150,7 +149,7 @@ class AlertsController {
         List<Long> red = sql.list("SELECT id FROM alerts WHERE id = ANY (?) AND organisation_id = ? AND severity = 'red'",
                 rs -> rs.getLong(1), dataSource.getConnection().createArrayOf("bigint", body.ids().toArray()), user.organisationId());
         if (!red.isEmpty()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Red alerts cannot be acknowledged in bulk: " + red + ". Open each one.");
+            throw Refusal.conflict("Red alerts cannot be acknowledged in bulk: " + red + ". Open each one.");
         }
         for (Long id : body.ids()) {
             store.acknowledge(sql, id, user.organisationId(), user.username(), body.note());
@@ -191,7 +190,7 @@ class AlertsController {
         try {
             return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("Last-Event-ID must be an event id from this stream");
+            throw Refusal.invalid("Last-Event-ID must be an event id from this stream");
         }
     }
 

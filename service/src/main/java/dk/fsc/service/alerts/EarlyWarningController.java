@@ -2,7 +2,7 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

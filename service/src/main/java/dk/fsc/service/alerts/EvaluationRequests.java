@@ -1,6 +1,6 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import java.util.UUID;
 
 /** Asks for a patient to be evaluated again, as the gateway does for new readings (see ReadingStore). */

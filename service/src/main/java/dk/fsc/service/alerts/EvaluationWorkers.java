@@ -1,6 +1,6 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.PgNotifications;
+import dk.fsc.service.platform.database.PgNotifications;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;

@@ -7,9 +7,9 @@ import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
-import dk.fsc.service.platform.Times;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -102,7 +102,7 @@ class MonitoringController {
         try {
             Limits.forType(requireType(type), body.redHigh(), body.yellowHigh(), body.yellowLow(), body.redLow());
         } catch (InvalidInput e) {
-            throw ApiProblem.badRequest(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
         sql().update("""
                 INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by)
@@ -155,7 +155,7 @@ class MonitoringController {
         try {
             pause = MonitoringPause.register(body.from(), body.to(), Instant.now());
         } catch (InvalidInput e) {
-            throw ApiProblem.badRequest(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
         long id = sql().one("""
                 INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id""",
@@ -192,7 +192,7 @@ class MonitoringController {
     }
 
     private static ObservationType requireType(String type) {
-        return ObservationType.fromWire(type).orElseThrow(() -> ApiProblem.badRequest("'" + type + "' is not an observation type"));
+        return ObservationType.fromWire(type).orElseThrow(() -> Refusal.invalid("'" + type + "' is not an observation type"));
     }
 
     private Sql sql() throws SQLException {

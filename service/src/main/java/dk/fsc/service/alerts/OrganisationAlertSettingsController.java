@@ -1,8 +1,8 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.service.alerts.scoring.ResponsePolicy;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -65,7 +65,7 @@ class OrganisationAlertSettingsController {
         try {
             new ResponsePolicy(policy.name(), policy.yellowFromTotal(), policy.redFromTotal(), policy.redOnSingleThree());
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
         StaffUser user = StaffUser.of(auth);
         sql().update("""
@@ -93,7 +93,7 @@ class OrganisationAlertSettingsController {
     Chain setChain(@Valid @Body Chain chain, Authentication auth) throws SQLException {
         for (int i = 0; i < chain.levels().size(); i++) {
             if (chain.levels().get(i).level() != i + 1) {
-                throw ApiProblem.badRequest("levels must be numbered 1, 2, 3, ... in order");
+                throw Refusal.invalid("levels must be numbered 1, 2, 3, ... in order");
             }
         }
         String organisation = StaffUser.of(auth).organisationId();

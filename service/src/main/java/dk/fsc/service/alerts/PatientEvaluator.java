@@ -7,7 +7,7 @@ import dk.fsc.service.alerts.scoring.OverallColour;
 import dk.fsc.service.alerts.scoring.TobsCalculator;
 import dk.fsc.service.alerts.scoring.TobsScore;
 import dk.fsc.service.alerts.scoring.WeightTrend;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dk.fsc.service.alerts.scoring.Measurement;
 import dk.fsc.service.alerts.scoring.ResponsePolicy;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.gateway.contract.ObservationType;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

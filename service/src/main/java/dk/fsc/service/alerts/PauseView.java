@@ -1,7 +1,7 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.service.alerts.scoring.MonitoringPause;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.serde.annotation.Serdeable;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,10 +1,10 @@
 package dk.fsc.service.audit;
 
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Csv;
-import dk.fsc.service.platform.Sql;
-import dk.fsc.service.platform.Times;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.web.Csv;
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
@@ -119,7 +119,7 @@ class AccessLogController {
         Object claim = auth.getAttributes().get(cprClaim);
         String cpr = claim == null ? null : CprCipher.normalise(claim.toString());
         if (!CprCipher.isValid(cpr)) {
-            throw ApiProblem.badRequest("Your sign-in did not carry a CPR number this service can read; sign in again with MitID.");
+            throw Refusal.invalid("Your sign-in did not carry a CPR number this service can read; sign in again with MitID.");
         }
         boolean csv = Csv.wanted(format);
         Range range = Range.of(from, to, limit);
@@ -141,11 +141,11 @@ class AccessLogController {
             Instant end = to == null ? Instant.now() : Times.parse("to", to);
             Instant start = from == null ? Instant.EPOCH : Times.parse("from", from);
             if (!start.isBefore(end)) {
-                throw ApiProblem.badRequest("from (" + start + ") must be before to (" + end + ")");
+                throw Refusal.invalid("from (" + start + ") must be before to (" + end + ")");
             }
             int rows = limit == null ? 1000 : limit;
             if (rows < 1 || rows > MAX_ROWS) {
-                throw ApiProblem.badRequest("limit must be between 1 and " + MAX_ROWS);
+                throw Refusal.invalid("limit must be between 1 and " + MAX_ROWS);
             }
             return new Range(start, end, rows);
         }

@@ -1,6 +1,6 @@
 package dk.fsc.service.audit;
 
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;

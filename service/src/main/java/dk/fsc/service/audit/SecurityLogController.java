@@ -1,6 +1,6 @@
 package dk.fsc.service.audit;
 
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;

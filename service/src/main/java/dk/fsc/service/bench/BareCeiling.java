@@ -1,6 +1,6 @@
 package dk.fsc.service.bench;
 
-import dk.fsc.service.platform.MqttMessageCallback;
+import dk.fsc.service.platform.mqtt.MqttMessageCallback;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

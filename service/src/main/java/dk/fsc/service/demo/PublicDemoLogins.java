@@ -1,6 +1,6 @@
 package dk.fsc.service.demo;
 
-import dk.fsc.service.platform.StartupProblem;
+import dk.fsc.service.platform.startup.StartupProblem;
 import dk.fsc.service.platform.security.PasswordHasher;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;

@@ -3,8 +3,8 @@ package dk.fsc.service.devices;
 import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.DeviceStates;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Introspected;
@@ -78,16 +78,16 @@ class DevicesController {
     Credentials register(@Body Registration body, Authentication auth) throws SQLException {
         String id = required(body.id(), "id");
         if (!DEVICE_ID.matcher(id).matches()) {
-            throw ApiProblem.badRequest("id must be 3-64 characters of A-Z a-z 0-9 _ - (the FSC device id; never a CPR number)");
+            throw Refusal.invalid("id must be 3-64 characters of A-Z a-z 0-9 _ - (the FSC device id; never a CPR number)");
         }
         String type = required(body.deviceType(), "deviceType");
         if (!DEVICE_TYPE.matcher(type).matches()) {
-            throw ApiProblem.badRequest("deviceType must be lower-case letters, digits and _, e.g. pulse_oximeter");
+            throw Refusal.invalid("deviceType must be lower-case letters, digits and _, e.g. pulse_oximeter");
         }
         Sql sql = sql();
         DeviceStates.requireType(sql, type);
         if (sql.one("SELECT 1 FROM devices WHERE id = ? OR mqtt_username = ?", rs -> 1, id, id).isPresent()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already registered.");
+            throw Refusal.conflict("Device " + id + " is already registered.");
         }
         String password = PasswordHasher.randomSecret(24);
         sql.update("""
@@ -106,7 +106,7 @@ class DevicesController {
     Credentials newCredentials(@PathVariable String id, Authentication auth) throws SQLException {
         String state = state(id);
         if (state.equals("retired")) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is retired; it gets no credentials.");
+            throw Refusal.conflict("Device " + id + " is retired; it gets no credentials.");
         }
         String password = PasswordHasher.randomSecret(24);
         sql().update("UPDATE devices SET mqtt_password_hash = ? WHERE id = ?", PasswordHasher.hash(password), id);
@@ -123,20 +123,20 @@ class DevicesController {
         Sql sql = sql();
         DeviceState state = states.lock(sql, id);
         if (state == DeviceState.retired) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is already retired.");
+            throw Refusal.conflict("Device " + id + " is already retired.");
         }
         if (sql.one("SELECT 1 FROM loans WHERE device_id = ? AND (ends_at IS NULL OR ends_at > now())", rs -> 1, id).isPresent()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is on loan; end the loan before retiring it.");
+            throw Refusal.conflict("Device " + id + " is on loan; end the loan before retiring it.");
         }
         if (!state.canMoveTo(DeviceState.retired)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + id + " is " + state + "; a device is retired from ready, cleaning, "
+            throw Refusal.conflict("Device " + id + " is " + state + "; a device is retired from ready, cleaning, "
                     + "in_repair or lost (one back from a loan is cleaned or repaired first).");
         }
         try {
             accounts.revoke(id, id);
         } catch (BrokerAccounts.BrokerAccountException e) {
             LOG.warn("Retiring device {}: {}", id, e.getMessage());
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not revoke the device's account ("
+            throw Refusal.unavailable("The MQTT broker did not revoke the device's account ("
                     + e.getMessage() + "); nothing was changed, try again.");
         }
         states.move(sql, id, state, DeviceState.retired, StaffUser.of(auth), reason, null);
@@ -159,18 +159,18 @@ class DevicesController {
     @Transactional
     List<DeviceView> health(@Nullable @QueryValue String problem) throws SQLException {
         if (problem != null && !PROBLEMS.contains(problem)) {
-            throw ApiProblem.badRequest("problem must be one of " + PROBLEMS);
+            throw Refusal.invalid("problem must be one of " + PROBLEMS);
         }
         return reader.unhealthy(sql(), problem);
     }
 
     private DeviceView find(String id) throws SQLException {
-        return reader.one(sql(), id).orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+        return reader.one(sql(), id).orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
     private String state(String id) throws SQLException {
         return sql().one("SELECT state FROM devices WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
-                .orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+                .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
     private void issue(String id, String password) {
@@ -178,7 +178,7 @@ class DevicesController {
             accounts.issue(id, id, password);
         } catch (BrokerAccounts.BrokerAccountException e) {
             LOG.warn("Issuing MQTT account of device {}: {}", id, e.getMessage());
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "The MQTT broker did not take the device's account ("
+            throw Refusal.unavailable("The MQTT broker did not take the device's account ("
                     + e.getMessage() + "); nothing was changed, try again.");
         }
     }
@@ -190,7 +190,7 @@ class DevicesController {
 
     private static String required(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw ApiProblem.badRequest(field + " is required");
+            throw Refusal.invalid(field + " is required");
         }
         return value.strip();
     }

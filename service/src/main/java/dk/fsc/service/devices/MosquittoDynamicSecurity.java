@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.fsc.gateway.contract.DeviceTopic;
-import dk.fsc.service.platform.MqttMessageCallback;
+import dk.fsc.service.platform.mqtt.MqttMessageCallback;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;

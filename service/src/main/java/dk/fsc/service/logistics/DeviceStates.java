@@ -1,10 +1,9 @@
 package dk.fsc.service.logistics;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.UUID;
@@ -21,13 +20,13 @@ public class DeviceStates {
     /** Locks the device for the rest of the transaction and answers its current state. */
     public DeviceState lock(Sql sql, String deviceId) {
         return sql.one("SELECT state FROM devices WHERE id = ? FOR UPDATE", rs -> DeviceState.of(rs.getString(1)).orElseThrow(), deviceId)
-                .orElseThrow(() -> ApiProblem.notFound("No device " + deviceId + " is registered."));
+                .orElseThrow(() -> Refusal.notFound("No device " + deviceId + " is registered."));
     }
 
     /** Moves a locked device; refuses a move the state machine does not have, naming the ones it does. */
     public void move(Sql sql, String deviceId, DeviceState from, DeviceState to, StaffUser user, String reason, @Nullable UUID loanId) {
         if (!from.canMoveTo(to)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + deviceId + " is " + from + " and cannot become " + to
+            throw Refusal.conflict("Device " + deviceId + " is " + from + " and cannot become " + to
                     + (from.next().isEmpty() ? "; it is retired for good." : "; from " + from + " it can become " + from.next() + "."));
         }
         sql.update("UPDATE devices SET state = ?, state_changed_at = now() WHERE id = ?", to.name(), deviceId);
@@ -53,7 +52,7 @@ public class DeviceStates {
     public static void requireType(Sql sql, String type) {
         if (sql.one("SELECT 1 FROM device_types WHERE code = ?", rs -> 1, type).isEmpty()) {
             List<String> known = sql.list("SELECT code FROM device_types ORDER BY code", rs -> rs.getString(1));
-            throw ApiProblem.badRequest("deviceType " + type + " is not in the catalogue; known types: " + known);
+            throw Refusal.invalid("deviceType " + type + " is not in the catalogue; known types: " + known);
         }
     }
 }

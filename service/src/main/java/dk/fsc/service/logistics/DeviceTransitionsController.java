@@ -1,7 +1,7 @@
 package dk.fsc.service.logistics;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
@@ -48,20 +48,20 @@ class DeviceTransitionsController {
     @Transactional
     Transition move(@PathVariable String id, @Body Move body, Authentication auth) throws SQLException {
         if (body.to() == null || body.reason() == null || body.reason().isBlank()) {
-            throw ApiProblem.badRequest("to (the new state) and reason are required");
+            throw Refusal.invalid("to (the new state) and reason are required");
         }
-        DeviceState to = DeviceState.of(body.to()).orElseThrow(() -> ApiProblem.badRequest("to must be one of "
+        DeviceState to = DeviceState.of(body.to()).orElseThrow(() -> Refusal.invalid("to must be one of "
                 + java.util.Arrays.toString(DeviceState.values())));
         if (DeviceState.LOAN_STATES.contains(to)) {
-            throw ApiProblem.badRequest(to + " is set by the loan endpoints (/api/loans), so the loan and the device agree.");
+            throw Refusal.invalid(to + " is set by the loan endpoints (/api/loans), so the loan and the device agree.");
         }
         if (to == DeviceState.retired) {
-            throw ApiProblem.badRequest("retire with POST /api/devices/" + id + "/retire: it also revokes the device's MQTT account.");
+            throw Refusal.invalid("retire with POST /api/devices/" + id + "/retire: it also revokes the device's MQTT account.");
         }
         Sql sql = Sql.on(dataSource.getConnection());
         DeviceState from = states.lock(sql, id);
         if (DeviceState.LOAN_STATES.contains(from)) {
-            throw new ApiProblem(io.micronaut.http.HttpStatus.CONFLICT, "Device " + id + " is " + from
+            throw Refusal.conflict("Device " + id + " is " + from
                     + " on a loan; end or cancel the loan (/api/loans) first.");
         }
         states.move(sql, id, from, to, StaffUser.of(auth), body.reason().strip(), null);
@@ -74,7 +74,7 @@ class DeviceTransitionsController {
     List<Transition> list(@PathVariable String id) throws SQLException {
         Sql sql = Sql.on(dataSource.getConnection());
         if (sql.one("SELECT 1 FROM devices WHERE id = ?", rs -> 1, id).isEmpty()) {
-            throw ApiProblem.notFound("No device " + id + " is registered.");
+            throw Refusal.notFound("No device " + id + " is registered.");
         }
         return history(sql, id);
     }

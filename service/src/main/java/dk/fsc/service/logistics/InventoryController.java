@@ -1,7 +1,7 @@
 package dk.fsc.service.logistics;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
@@ -76,11 +76,11 @@ class InventoryController {
     @Transactional
     DeviceType putType(@PathVariable String code, @Body DeviceType body) throws SQLException {
         if (!code.matches("[a-z0-9_]{2,40}")) {
-            throw ApiProblem.badRequest("code must be 2-40 characters of a-z 0-9 _");
+            throw Refusal.invalid("code must be 2-40 characters of a-z 0-9 _");
         }
         if (body.name() == null || body.name().isBlank() || body.lendingSector() == null
                 || !List.of("region", "municipality").contains(body.lendingSector())) {
-            throw ApiProblem.badRequest("name and lendingSector (region or municipality) are required");
+            throw Refusal.invalid("name and lendingSector (region or municipality) are required");
         }
         Sql sql = sql();
         sql.update("""
@@ -109,13 +109,13 @@ class InventoryController {
     Model addModel(@Body Model body) throws SQLException {
         if (body.id() == null || !body.id().matches("[a-z0-9_-]{2,60}") || body.deviceType() == null || body.manufacturer() == null
                 || body.name() == null) {
-            throw ApiProblem.badRequest("id (2-60 of a-z 0-9 _ -), deviceType, manufacturer and name are required");
+            throw Refusal.invalid("id (2-60 of a-z 0-9 _ -), deviceType, manufacturer and name are required");
         }
         Sql sql = sql();
         DeviceStates.requireType(sql, body.deviceType());
         if (sql.update("INSERT INTO device_models (id, device_type, manufacturer, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 body.id(), body.deviceType(), body.manufacturer(), body.name()) == 0) {
-            throw new ApiProblem(io.micronaut.http.HttpStatus.CONFLICT, "Model " + body.id() + " exists already.");
+            throw Refusal.conflict("Model " + body.id() + " exists already.");
         }
         return body;
     }
@@ -126,14 +126,14 @@ class InventoryController {
     Inventory inventory(@PathVariable String id, @Body Inventory body) throws SQLException {
         Sql sql = sql();
         String type = sql.one("SELECT device_type FROM devices WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
-                .orElseThrow(() -> ApiProblem.notFound("No device " + id + " is registered."));
+                .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
         if (body.modelId() != null && sql.one("SELECT 1 FROM device_models WHERE id = ? AND device_type = ?", rs -> 1, body.modelId(), type)
                 .isEmpty()) {
-            throw ApiProblem.badRequest("modelId " + body.modelId() + " is not a model of " + type + " in the catalogue");
+            throw Refusal.invalid("modelId " + body.modelId() + " is not a model of " + type + " in the catalogue");
         }
         if (body.assetTag() != null && sql.one("SELECT 1 FROM devices WHERE asset_tag = ? AND id <> ?", rs -> 1, body.assetTag(), id)
                 .isPresent()) {
-            throw new ApiProblem(io.micronaut.http.HttpStatus.CONFLICT, "Asset tag " + body.assetTag() + " is on another device.");
+            throw Refusal.conflict("Asset tag " + body.assetTag() + " is on another device.");
         }
         sql.update("""
                 UPDATE devices SET model_id = coalesce(?, model_id), asset_tag = coalesce(?, asset_tag),
@@ -155,7 +155,7 @@ class InventoryController {
     Reminders reminders(@Nullable @QueryValue Integer days) throws SQLException {
         int ahead = days == null ? 14 : days;
         if (ahead < 0 || ahead > 365) {
-            throw ApiProblem.badRequest("days must be between 0 and 365");
+            throw Refusal.invalid("days must be between 0 and 365");
         }
         Sql sql = sql();
         List<OverdueLoan> loans = sql.list("""

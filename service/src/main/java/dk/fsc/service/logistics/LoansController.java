@@ -1,9 +1,9 @@
 package dk.fsc.service.logistics;
 
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
-import dk.fsc.service.platform.Times;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -89,34 +89,34 @@ class LoansController {
         StaffUser user = StaffUser.of(auth);
         String deviceId = required(body.deviceId(), "deviceId");
         if (body.patientId() == null) {
-            throw ApiProblem.badRequest("patientId is required");
+            throw Refusal.invalid("patientId is required");
         }
         String payer = required(body.organisationId(), "organisationId (the organisation that orders and pays)");
         Instant now = Instant.now();
         Instant start = body.startsAt() == null ? now : Times.parse("startsAt", body.startsAt());
         if (start.isBefore(now.minus(Duration.ofMinutes(5)))) {
-            throw ApiProblem.badRequest("startsAt is in the past; a loan starts now or later (attribution of readings starts with it)");
+            throw Refusal.invalid("startsAt is in the past; a loan starts now or later (attribution of readings starts with it)");
         }
         if (body.dueOn() != null && !body.dueOn().isAfter(LocalDate.ofInstant(start, java.time.ZoneOffset.UTC))) {
-            throw ApiProblem.badRequest("dueOn must be after the start; leave it out for an open-ended loan");
+            throw Refusal.invalid("dueOn must be after the start; leave it out for an open-ended loan");
         }
         Sql sql = sql();
         String kind = sql.one("SELECT kind FROM organisations WHERE id = ?", rs -> rs.getString(1), payer)
-                .orElseThrow(() -> ApiProblem.badRequest("organisationId " + payer + " is not an organisation"));
+                .orElseThrow(() -> Refusal.invalid("organisationId " + payer + " is not an organisation"));
         if (sql.one("SELECT 1 FROM patients WHERE id = ?", rs -> 1, body.patientId()).isEmpty()) {
-            throw ApiProblem.badRequest("patientId " + body.patientId() + " is not a registered patient");
+            throw Refusal.invalid("patientId " + body.patientId() + " is not a registered patient");
         }
         DeviceState state = states.lock(sql, deviceId);
         String type = sql.one("SELECT device_type FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId).orElseThrow();
         sql.one("SELECT lending_sector FROM device_types WHERE code = ?", rs -> rs.getString(1), type).ifPresent(sector -> {
             boolean regional = kind.equals("region") || kind.equals("hospital");
             if (sector.equals("region") != regional) {
-                throw new ApiProblem(HttpStatus.CONFLICT, "A " + type + " is lent by the " + sector
+                throw Refusal.conflict("A " + type + " is lent by the " + sector
                         + " (clarification catalogue); " + payer + " is a " + kind + " and cannot order it.");
             }
         });
         if (state != DeviceState.ready) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Device " + deviceId + " is " + state + ", not ready; it cannot be lent now.");
+            throw Refusal.conflict("Device " + deviceId + " is " + state + ", not ready; it cannot be lent now.");
         }
         boolean reservation = start.isAfter(now.plus(RESERVATION_AFTER));
         UUID id = UUID.randomUUID();
@@ -173,7 +173,7 @@ class LoansController {
     LoanView end(@PathVariable UUID id, @Body Ending body, Authentication auth) throws SQLException {
         String outcome = required(body.outcome(), "outcome");
         if (!END_OUTCOMES.contains(outcome)) {
-            throw ApiProblem.badRequest("outcome must be one of " + END_OUTCOMES);
+            throw Refusal.invalid("outcome must be one of " + END_OUTCOMES);
         }
         String reason = required(body.reason(), "reason (e.g. discharged)");
         return step(id, "active", outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
@@ -205,11 +205,11 @@ class LoansController {
                         @Nullable @QueryValue Boolean overdue, @Nullable @QueryValue Integer limit, Authentication auth)
             throws SQLException {
         if (status != null && !Set.of("reserved", "active", "ended", "cancelled").contains(status)) {
-            throw ApiProblem.badRequest("status must be reserved, active, ended or cancelled");
+            throw Refusal.invalid("status must be reserved, active, ended or cancelled");
         }
         int rows = limit == null ? 500 : limit;
         if (rows < 1 || rows > 5000) {
-            throw ApiProblem.badRequest("limit must be between 1 and 5000");
+            throw Refusal.invalid("limit must be between 1 and 5000");
         }
         String where = " WHERE " + (status == null ? "l.status IN ('reserved', 'active')" : "l.status = ?")
                 + (organisation == null ? "" : " AND l.organisation_id = ?")
@@ -251,16 +251,16 @@ class LoansController {
     private Loan loan(Sql sql, UUID id, String requiredStatus) {
         Loan loan = sql.one("SELECT id, device_id, status FROM loans WHERE id = ? FOR UPDATE",
                         rs -> new Loan(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), id)
-                .orElseThrow(() -> ApiProblem.notFound("No loan " + id + "."));
+                .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
         if (!loan.status().equals(requiredStatus)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Loan " + id + " is " + loan.status() + "; this needs a " + requiredStatus + " loan.");
+            throw Refusal.conflict("Loan " + id + " is " + loan.status() + "; this needs a " + requiredStatus + " loan.");
         }
         return loan;
     }
 
     private LoanView find(Sql sql, UUID id, boolean withPatient) {
         return sql.one(SELECT + " WHERE l.id = ?", rs -> view(rs, withPatient), id)
-                .orElseThrow(() -> ApiProblem.notFound("No loan " + id + "."));
+                .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
     }
 
     private static LoanView view(ResultSet rs, boolean withPatient) throws SQLException {
@@ -278,7 +278,7 @@ class LoansController {
 
     private static String required(String value, String name) {
         if (value == null || value.isBlank()) {
-            throw ApiProblem.badRequest(name + " is required");
+            throw Refusal.invalid(name + " is required");
         }
         return value.strip();
     }

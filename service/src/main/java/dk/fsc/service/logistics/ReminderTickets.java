@@ -1,6 +1,6 @@
 package dk.fsc.service.logistics;
 
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.tickets.TicketStore;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;

@@ -1,7 +1,7 @@
 package dk.fsc.service.logistics;
 
-import dk.fsc.service.platform.Csv;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.web.Csv;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

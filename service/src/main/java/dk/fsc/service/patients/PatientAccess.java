@@ -1,7 +1,7 @@
 package dk.fsc.service.patients;
 
 import dk.fsc.service.audit.SecurityLog;
-import dk.fsc.service.platform.ApiProblem;
+import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import jakarta.inject.Singleton;
 import java.util.UUID;
@@ -37,7 +37,7 @@ public class PatientAccess {
         return patient.get();
     }
 
-    public static ApiProblem notFound(UUID patientId) {
-        return ApiProblem.notFound("No patient " + patientId + " among your organisation's citizens.");
+    public static Refusal notFound(UUID patientId) {
+        return Refusal.notFound("No patient " + patientId + " among your organisation's citizens.");
     }
 }

@@ -1,8 +1,8 @@
 package dk.fsc.service.patients;
 
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
@@ -74,12 +74,12 @@ class PatientsController {
         String cpr = validCpr(body.cpr());
         String name = body.displayName() == null ? "" : body.displayName().strip();
         if (name.isEmpty() || name.length() > 200) {
-            throw ApiProblem.badRequest("displayName is required (the name nurses see), at most 200 characters.");
+            throw Refusal.invalid("displayName is required (the name nurses see), at most 200 characters.");
         }
         Sql sql = Sql.on(connection());
         UUID existing = find(sql, user.organisationId(), cpr);
         if (existing != null) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "This citizen is already registered with your organisation as patient " + existing + ".");
+            throw Refusal.conflict("This citizen is already registered with your organisation as patient " + existing + ".");
         }
         UUID id = UUID.randomUUID();
         // Two staff registering the same citizen at once: the unique index lets one win; the other gets 409.
@@ -88,7 +88,7 @@ class PatientsController {
                 ON CONFLICT (organisation_id, cpr_hash) DO NOTHING""",
                 id, user.organisationId(), name, cipher.encrypt(cpr), cipher.lookupHash(cpr));
         if (inserted == 0) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "This citizen was registered with your organisation a moment ago; search for them.");
+            throw Refusal.conflict("This citizen was registered with your organisation a moment ago; search for them.");
         }
         accessLog.record(user, id, "register patient", "care", null);
         return read(sql, id);
@@ -104,7 +104,7 @@ class PatientsController {
         Sql sql = Sql.on(connection());
         UUID id = find(sql, user.organisationId(), cpr);
         if (id == null) {
-            throw ApiProblem.notFound("No patient with this CPR number among your organisation's citizens.");
+            throw Refusal.notFound("No patient with this CPR number among your organisation's citizens.");
         }
         accessLog.record(user, id, "find patient by CPR", AccessLog.purpose(purpose), null);
         return read(sql, id);
@@ -127,7 +127,7 @@ class PatientsController {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
         if (body.address() != null && body.address().length() > 500 || body.phone() != null && !body.phone().matches("[+0-9 ()-]{6,30}")) {
-            throw ApiProblem.badRequest("address is at most 500 characters; phone is 6-30 of digits, spaces, + ( ) -");
+            throw Refusal.invalid("address is at most 500 characters; phone is 6-30 of digits, spaces, + ( ) -");
         }
         Sql sql = Sql.on(connection());
         sql.update("UPDATE patients SET address = ?, phone = ? WHERE id = ?", body.address(), body.phone(), patientId);
@@ -138,7 +138,7 @@ class PatientsController {
     private String validCpr(String given) {
         String cpr = CprCipher.normalise(given);
         if (!CprCipher.isValid(cpr)) {
-            throw ApiProblem.badRequest(INVALID_CPR);
+            throw Refusal.invalid(INVALID_CPR);
         }
         return cpr;
     }

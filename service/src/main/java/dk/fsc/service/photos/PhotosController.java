@@ -3,11 +3,10 @@ package dk.fsc.service.photos;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -87,7 +86,7 @@ class PhotosController {
         StaffUser user = StaffUser.of(auth);
         Stored photo = find(user, photoId);
         if (photo.thumbnailSha256() == null) {
-            throw ApiProblem.notFound("Photo " + photoId + " (" + photo.view().contentType() + ") has no thumbnail; only pictures have one.");
+            throw Refusal.notFound("Photo " + photoId + " (" + photo.view().contentType() + ") has no thumbnail; only pictures have one.");
         }
         accessLog.record(user, photo.view().patientId(), "view photo thumbnail", "care", photoId.toString());
         return file(photo.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId);
@@ -98,7 +97,7 @@ class PhotosController {
                 .orElseThrow(() -> notFound(photoId));
         try {
             access.requireCareAccess(user, photo.view().patientId());
-        } catch (ApiProblem e) {
+        } catch (Refusal e) {
             throw notFound(photoId);
         }
         return photo;
@@ -110,7 +109,7 @@ class PhotosController {
             bytes = blobs.get(sha256);
         } catch (IOException e) {
             LOG.error("Photo {}: file {} cannot be served: {}", photoId, sha256, e.getMessage());
-            throw new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "photo file unavailable");
+            throw new IllegalStateException("photo file " + sha256 + " unavailable");
         }
         return HttpResponse.ok(bytes)
                 .contentType(contentType)
@@ -120,8 +119,8 @@ class PhotosController {
                 .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha256)));
     }
 
-    private static ApiProblem notFound(UUID photoId) {
-        return ApiProblem.notFound("No photo " + photoId + " among your organisation's citizens.");
+    private static Refusal notFound(UUID photoId) {
+        return Refusal.notFound("No photo " + photoId + " among your organisation's citizens.");
     }
 
     private Sql sql() {

@@ -2,13 +2,12 @@ package dk.fsc.service.quarantine;
 
 import dk.fsc.gateway.replay.QuarantineReplays;
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -109,7 +108,7 @@ class QuarantineController {
               @Nullable @QueryValue Long before, @Nullable @QueryValue Integer limit) throws SQLException {
         int rows = limit == null ? 100 : limit;
         if (rows < 1 || rows > MAX_LIST) {
-            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_LIST);
+            throw Refusal.invalid("limit must be between 1 and " + MAX_LIST);
         }
         List<Entry> items = sql().list("SELECT " + COLUMNS + " FROM quarantine WHERE " + filter(open)
                 + " AND id < ? ORDER BY id DESC LIMIT ?", QuarantineController::entry,
@@ -161,10 +160,10 @@ class QuarantineController {
     ReplaySummary replayMany(@Body ReplayFilter body, Authentication auth) throws SQLException {
         int rows = body.limit() == null ? 100 : body.limit();
         if (rows < 1 || rows > MAX_LIST) {
-            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_LIST);
+            throw Refusal.invalid("limit must be between 1 and " + MAX_LIST);
         }
         if (body.code() == null && body.deviceId() == null) {
-            throw ApiProblem.badRequest("name a code or a deviceId (or both): replaying everything at once is refused");
+            throw Refusal.invalid("name a code or a deviceId (or both): replaying everything at once is refused");
         }
         List<Long> ids = sql().list("SELECT id FROM quarantine WHERE " + filter(true) + " ORDER BY id LIMIT ?",
                 rs -> rs.getLong(1), body.code(), body.code(), body.deviceId(), body.deviceId(), rows);
@@ -193,8 +192,8 @@ class QuarantineController {
                 + (open == null || open ? " AND replayed_at IS NULL" : "");
     }
 
-    private static ApiProblem notFound(long id) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "No quarantined message " + id + ".");
+    private static Refusal notFound(long id) {
+        return Refusal.notFound("No quarantined message " + id + ".");
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {

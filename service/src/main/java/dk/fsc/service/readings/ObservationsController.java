@@ -7,8 +7,8 @@ import dk.fsc.gateway.contract.ReadingDecoder;
 import dk.fsc.service.alerts.EvaluationRequests;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
@@ -63,7 +63,7 @@ class ObservationsController {
         String messageId = "staff-" + UUID.randomUUID();
         Decoded decoded = decoder.decode(withMessageId(body, messageId)).get(0);
         if (decoded instanceof Decoded.Invalid invalid) {
-            throw ApiProblem.badRequest(invalid.reason().code() + ": " + invalid.reason().detail());
+            throw Refusal.invalid(invalid.reason().code() + ": " + invalid.reason().detail());
         }
         var reading = ((Decoded.Valid) decoded).reading();
         Sql sql = Sql.on(dataSource.getConnection());
@@ -86,13 +86,13 @@ class ObservationsController {
         try {
             object = new HashMap<>(json.readValue(body, Argument.mapOf(String.class, Object.class)));
         } catch (IOException | RuntimeException e) {
-            throw ApiProblem.badRequest("The body must be a JSON object with measuredAt and observations.");
+            throw Refusal.invalid("The body must be a JSON object with measuredAt and observations.");
         }
         object.put("messageId", messageId);
         try {
             return json.writeValueAsBytes(object);
         } catch (IOException e) {
-            throw ApiProblem.badRequest("The body must be a JSON object with measuredAt and observations.");
+            throw Refusal.invalid("The body must be a JSON object with measuredAt and observations.");
         }
     }
 }

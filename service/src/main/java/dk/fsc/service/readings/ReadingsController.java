@@ -3,8 +3,8 @@ package dk.fsc.service.readings;
 import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Times;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -56,16 +56,16 @@ class ReadingsController {
         StaffUser user = StaffUser.of(authentication);
         access.requireCareAccess(user, patientId);
         if (type != null && ObservationType.fromWire(type).isEmpty()) {
-            throw ApiProblem.badRequest("type '" + type + "' is not an observation type; use one of " + typeNames());
+            throw Refusal.invalid("type '" + type + "' is not an observation type; use one of " + typeNames());
         }
         Instant end = to == null ? Instant.now() : Times.parse("to", to);
         Instant start = from == null ? end.minus(DEFAULT_RANGE) : Times.parse("from", from);
         if (!start.isBefore(end)) {
-            throw ApiProblem.badRequest("from (" + start + ") must be before to (" + end + ")");
+            throw Refusal.invalid("from (" + start + ") must be before to (" + end + ")");
         }
         int rows = limit == null ? maxRows : limit;
         if (rows < 1 || rows > maxRows) {
-            throw ApiProblem.badRequest("limit must be between 1 and " + maxRows);
+            throw Refusal.invalid("limit must be between 1 and " + maxRows);
         }
         List<ReadingView> found = readings.history(patientId, type, start, end, rows + 1);
         boolean truncated = found.size() > rows;

@@ -1,6 +1,6 @@
 package dk.fsc.service.staff;
 
-import dk.fsc.service.platform.Problem;
+import dk.fsc.service.platform.web.Problem;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;

@@ -1,10 +1,9 @@
 package dk.fsc.service.tickets;
 
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,18 +92,18 @@ public class TicketStore {
         try {
             target = State.of(to);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("to must be one of new, assigned, planned, pending, solved, closed");
+            throw Refusal.invalid("to must be one of new, assigned, planned, pending, solved, closed");
         }
         Row row = lock(sql, id);
         State from = State.of(row.state());
         if (!NEXT.get(from).contains(target)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Ticket " + id + " is " + from.wire() + " and cannot become " + target.wire()
+            throw Refusal.conflict("Ticket " + id + " is " + from.wire() + " and cannot become " + target.wire()
                     + (NEXT.get(from).isEmpty() ? "; it is closed." : "; it can become "
                     + NEXT.get(from).stream().map(State::wire).toList() + "."));
         }
         String owner = assignee != null ? assignee : row.assignee();
         if (target == State.assigned && (owner == null || owner.isBlank())) {
-            throw ApiProblem.badRequest("assignee is required to assign a ticket");
+            throw Refusal.invalid("assignee is required to assign a ticket");
         }
         Instant now = Instant.now();
         TicketClock clock = row.clock().changed(now, RUNNING.contains(target), target == State.assigned,
@@ -155,7 +154,7 @@ public class TicketStore {
 
     Row lock(Sql sql, long id) {
         return sql.one("SELECT * FROM tickets WHERE id = ? FOR UPDATE", TicketStore::row, id)
-                .orElseThrow(() -> ApiProblem.notFound("No ticket " + id + "."));
+                .orElseThrow(() -> Refusal.notFound("No ticket " + id + "."));
     }
 
     static Row row(ResultSet rs) throws SQLException {

@@ -1,8 +1,8 @@
 package dk.fsc.service.tickets;
 
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.ApiProblem;
-import dk.fsc.service.platform.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -80,17 +80,17 @@ class TicketsController {
         StaffUser user = StaffUser.of(auth);
         String title = body.title() == null ? "" : body.title().strip();
         if (title.isEmpty() || title.length() > 200) {
-            throw ApiProblem.badRequest("title is required, at most 200 characters");
+            throw Refusal.invalid("title is required, at most 200 characters");
         }
         if (body.urgency() == null || body.impact() == null || body.urgency() < 1 || body.urgency() > 5 || body.impact() < 1
                 || body.impact() > 5) {
-            throw ApiProblem.badRequest("urgency and impact are required, each 1 (very low) to 5 (very high)");
+            throw Refusal.invalid("urgency and impact are required, each 1 (very low) to 5 (very high)");
         }
         if (body.priority() != null && (body.priority() != 6 || !user.role().equals(StaffUser.Role.FSC_ADMIN))) {
-            throw ApiProblem.badRequest("priority follows from urgency × impact; only an FSC admin may declare 6 (major)");
+            throw Refusal.invalid("priority follows from urgency × impact; only an FSC admin may declare 6 (major)");
         }
         if (body.organisationId() == null) {
-            throw ApiProblem.badRequest("organisationId is required (whose ticket it is)");
+            throw Refusal.invalid("organisationId is required (whose ticket it is)");
         }
         Sql sql = sql();
         requireExists(sql, "organisations", body.organisationId(), "organisationId");
@@ -127,7 +127,7 @@ class TicketsController {
     @Transactional
     TicketView move(@PathVariable long id, @Body Move body, Authentication auth) throws SQLException {
         if (body.to() == null) {
-            throw ApiProblem.badRequest("to is required: assigned, planned, pending, solved or closed");
+            throw Refusal.invalid("to is required: assigned, planned, pending, solved or closed");
         }
         Sql sql = sql();
         store.move(sql, id, body.to(), body.assignee(), body.note(), StaffUser.of(auth).username());
@@ -138,7 +138,7 @@ class TicketsController {
     @Transactional
     TicketView comment(@PathVariable long id, @Body Comment body, Authentication auth) throws SQLException {
         if (body.text() == null || body.text().isBlank() || body.text().length() > 10_000) {
-            throw ApiProblem.badRequest("text is required, at most 10 000 characters");
+            throw Refusal.invalid("text is required, at most 10 000 characters");
         }
         Sql sql = sql();
         store.comment(sql, id, body.text().strip(), StaffUser.of(auth).username());
@@ -174,14 +174,14 @@ class TicketsController {
                           Authentication auth) throws SQLException {
         String filter = state == null ? "open" : state;
         if (!Set.of("open", "all", "new", "assigned", "planned", "pending", "solved", "closed").contains(filter)) {
-            throw ApiProblem.badRequest("state must be open, all, new, assigned, planned, pending, solved or closed");
+            throw Refusal.invalid("state must be open, all, new, assigned, planned, pending, solved or closed");
         }
         if (sla != null && !Set.of("warning", "breached").contains(sla)) {
-            throw ApiProblem.badRequest("sla must be warning or breached");
+            throw Refusal.invalid("sla must be warning or breached");
         }
         int rows = limit == null ? 500 : limit;
         if (rows < 1 || rows > 5000) {
-            throw ApiProblem.badRequest("limit must be between 1 and 5000");
+            throw Refusal.invalid("limit must be between 1 and 5000");
         }
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE true");
@@ -222,7 +222,7 @@ class TicketsController {
                 rs -> new Event(Sql.instant(rs, "at"), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), Sql.instant(rs, "due_at"), rs.getString(8)), id) : null;
         return sql.one("SELECT t.* FROM tickets t WHERE t.id = ?", rs -> view(rs, events), id)
-                .orElseThrow(() -> ApiProblem.notFound("No ticket " + id + "."));
+                .orElseThrow(() -> Refusal.notFound("No ticket " + id + "."));
     }
 
     private TicketView view(ResultSet rs, @Nullable List<Event> events) throws SQLException {
@@ -238,7 +238,7 @@ class TicketsController {
 
     private static void requireExists(Sql sql, String table, Object id, String field) {
         if (sql.one("SELECT 1 FROM " + table + " WHERE id = ?", rs -> 1, id).isEmpty()) {
-            throw ApiProblem.badRequest(field + " " + id + " does not exist");
+            throw Refusal.invalid(field + " " + id + " does not exist");
         }
     }
 

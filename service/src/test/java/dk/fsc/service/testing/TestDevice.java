@@ -1,6 +1,6 @@
 package dk.fsc.service.testing;
 
-import dk.fsc.service.platform.MqttMessageCallback;
+import dk.fsc.service.platform.mqtt.MqttMessageCallback;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;

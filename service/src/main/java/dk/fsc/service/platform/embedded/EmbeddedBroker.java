@@ -9,7 +9,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
-import dk.fsc.service.platform.StartupProblem;
+import dk.fsc.service.platform.startup.StartupProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

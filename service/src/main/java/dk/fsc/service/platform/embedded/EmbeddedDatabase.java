@@ -1,6 +1,6 @@
 package dk.fsc.service.platform.embedded;
 
-import dk.fsc.service.platform.StartupProblem;
+import dk.fsc.service.platform.startup.StartupProblem;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

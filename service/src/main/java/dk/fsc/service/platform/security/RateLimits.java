@@ -1,7 +1,7 @@
 package dk.fsc.service.platform.security;
 
 import dk.fsc.gateway.limits.RateLimiter;
-import dk.fsc.service.platform.Problem;
+import dk.fsc.service.platform.web.Problem;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;

@@ -1,6 +1,6 @@
 package dk.fsc.service.platform.security;
 
-import dk.fsc.service.platform.StartupProblem;
+import dk.fsc.service.platform.startup.StartupProblem;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.startup;
 
 import dk.fsc.service.Application;
 import dk.fsc.service.platform.embedded.BrokerAccess;

@@ -1,5 +1,6 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.web;
 
+import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpStatus;
@@ -32,7 +33,7 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         String path = context.getRequest().getPath();
         String detail;
         Throwable cause = context.getRootCause().orElse(null);
-        if (status == 503 && cause instanceof ApiProblem problem) {
+        if (status == 503 && cause instanceof Refusal problem) {
             detail = problem.getMessage(); // a dependency is down: say which, it helps the caller retry
         } else if (status >= 500) {
             String reference = UUID.randomUUID().toString();
@@ -45,7 +46,7 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
             detail = "Authentication required: send 'Authorization: Bearer <token>' with a token from POST /login.";
         } else if (status == 403) {
             detail = "Your role does not allow this request.";
-        } else if (cause instanceof ApiProblem problem) {
+        } else if (cause instanceof Refusal problem) {
             detail = problem.getMessage();
         } else if (status == 404) {
             detail = "No such route; the API's routes are in docs/api.md and /openapi/fsc-telemedicine-api-1.yml.";

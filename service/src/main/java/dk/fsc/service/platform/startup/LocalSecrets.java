@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.startup;
 
 import dk.fsc.service.platform.security.PasswordHasher;
 import java.io.IOException;

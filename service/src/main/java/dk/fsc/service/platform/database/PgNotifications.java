@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.database;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;

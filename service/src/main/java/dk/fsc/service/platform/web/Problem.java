@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.web;
 
 import io.micronaut.serde.annotation.Serdeable;
 

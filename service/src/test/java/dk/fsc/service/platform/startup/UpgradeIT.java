@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

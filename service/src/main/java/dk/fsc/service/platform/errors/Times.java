@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.errors;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -24,7 +24,7 @@ public final class Times {
         try {
             at = OffsetDateTime.parse(value.strip().replace(' ', '+')).toInstant();
         } catch (DateTimeException e) {
-            throw ApiProblem.badRequest(name + " must be an ISO 8601 time with offset " + RANGE
+            throw Refusal.invalid(name + " must be an ISO 8601 time with offset " + RANGE
                     + ", e.g. 2026-11-22T07:30:00+01:00 (encode + as %2B)");
         }
         return require(name, at);
@@ -33,7 +33,7 @@ public final class Times {
     /** A time already read (e.g. a JSON body field), refused when outside the range. */
     public static Instant require(String name, Instant at) {
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-            throw ApiProblem.badRequest(name + " must be " + RANGE + ", e.g. 2026-11-22T07:30:00+01:00");
+            throw Refusal.invalid(name + " must be " + RANGE + ", e.g. 2026-11-22T07:30:00+01:00");
         }
         return at;
     }

@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.mqtt;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;

@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +34,7 @@ public final class Sql {
 
     /** A database error, unchecked so feature code stays readable; it still rolls back. */
     public static final class DataError extends RuntimeException {
-        DataError(SQLException cause) {
+        public DataError(SQLException cause) {
             super(cause.getMessage(), cause);
         }
     }

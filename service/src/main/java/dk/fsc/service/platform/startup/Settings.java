@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.startup;
 
 import java.io.IOException;
 import java.net.InetAddress;

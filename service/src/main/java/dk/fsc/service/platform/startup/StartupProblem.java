@@ -1,4 +1,4 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.startup;
 
 /** A reason the system cannot start that the operator can fix; printed without a stack trace. */
 public final class StartupProblem extends RuntimeException {

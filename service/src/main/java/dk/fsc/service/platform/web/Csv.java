@@ -1,7 +1,8 @@
-package dk.fsc.service.platform;
+package dk.fsc.service.platform.web;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import dk.fsc.service.platform.errors.Refusal;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -19,7 +20,7 @@ public final class Csv {
         if (format.equals("csv")) {
             return true;
         }
-        throw ApiProblem.badRequest("format must be json or csv");
+        throw Refusal.invalid("format must be json or csv");
     }
 
     public static <T> HttpResponse<String> file(String name, List<String> header, List<T> lines, Function<T, List<?>> values) {

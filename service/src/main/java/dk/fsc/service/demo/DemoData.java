@@ -1,5 +1,7 @@
 package dk.fsc.service.demo;
 
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.platform.security.PasswordHasher;
 import io.micronaut.context.annotation.Requires;
@@ -14,14 +16,9 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,7 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "fsc.demo.enabled", value = "true")
 class DemoData {
     private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
-    private final DataSource dataSource;
+    private final Database db;
     private final CprCipher cpr;
     private final JsonMapper json;
     private final String credentialsFile;
@@ -41,11 +38,11 @@ class DemoData {
     private final int mqttPort;
     private final int httpPort;
 
-    DemoData(DataSource dataSource, CprCipher cpr, JsonMapper json,
+    DemoData(Database db, CprCipher cpr, JsonMapper json,
              @Nullable @Value("${fsc.demo.credentials-file:}") String credentialsFile,
              @Value("${fsc.demo.mqtt-host:127.0.0.1}") String mqttHost, @Value("${fsc.demo.mqtt-port:1883}") int mqttPort,
              @Value("${fsc.demo.http-port:8080}") int httpPort) {
-        this.dataSource = dataSource;
+        this.db = db;
         this.cpr = cpr;
         this.json = json;
         this.credentialsFile = credentialsFile;
@@ -67,7 +64,7 @@ class DemoData {
     }
 
     @EventListener
-    void onStartup(StartupEvent event) throws SQLException, IOException {
+    void onStartup(StartupEvent event) throws IOException {
         if (load()) {
             LOG.info("Loaded demo data: {} organisations, {} staff users, {} patients, {} devices",
                     DemoCatalogue.ORGANISATIONS.size(), DemoCatalogue.USERS.size(), DemoCatalogue.PATIENTS.size(),
@@ -84,56 +81,44 @@ class DemoData {
 
     /** Inserts the catalogue unless it is there already; returns whether it inserted. */
     @Transactional
-    boolean load() throws SQLException {
-        Connection c = dataSource.getConnection();
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM organisations WHERE id = 'fsc'");
-             ResultSet rs = s.executeQuery()) {
-            if (rs.next()) {
-                return false;
-            }
+    boolean load() {
+        Sql sql = db.sql();
+        if (sql.one("SELECT 1 FROM organisations WHERE id = 'fsc'", rs -> rs.getInt(1)).isPresent()) {
+            return false;
         }
         for (DemoCatalogue.Organisation o : DemoCatalogue.ORGANISATIONS) {
-            update(c, "INSERT INTO organisations (id, name, kind, municipality_code) VALUES (?, ?, ?, ?)",
+            sql.update("INSERT INTO organisations (id, name, kind, municipality_code) VALUES (?, ?, ?, ?)",
                     o.id(), o.name(), o.kind(), o.municipalityCode());
         }
         for (DemoCatalogue.User u : DemoCatalogue.USERS) {
-            update(c, "INSERT INTO staff_users (username, password_hash, display_name, role, organisation_id) VALUES (?, ?, ?, ?, ?)",
+            sql.update("INSERT INTO staff_users (username, password_hash, display_name, role, organisation_id) VALUES (?, ?, ?, ?, ?)",
                     u.username(), PasswordHasher.hash(u.password()), u.username() + " (demo)", u.role(), u.organisation());
         }
         for (DemoCatalogue.Patient p : DemoCatalogue.PATIENTS) {
-            update(c, "INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)",
+            sql.update("INSERT INTO patients (id, organisation_id, display_name, cpr_encrypted, cpr_hash) VALUES (?, ?, ?, ?, ?)",
                     p.id(), p.organisation(), p.displayName(), cpr.encrypt(p.cpr()), cpr.lookupHash(p.cpr()));
         }
         OffsetDateTime loanStart = OffsetDateTime.now(ZoneOffset.UTC).minusDays(90);
         for (DemoCatalogue.Patient p : DemoCatalogue.PATIENTS) {
-            update(c, "INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by) VALUES (?, ?, 'copd_standard', ?, 'demo')",
+            sql.update("INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by) VALUES (?, ?, 'copd_standard', ?, 'demo')",
                     p.id(), p.number() == 2, loanStart);
         }
         for (DemoCatalogue.Organisation o : DemoCatalogue.ORGANISATIONS) {
             if (o.kind().equals("municipality")) {
-                update(c, "INSERT INTO escalation_levels (organisation_id, level, name, delay_minutes) VALUES (?, 1, ?, 15), (?, 2, ?, 10)",
+                sql.update("INSERT INTO escalation_levels (organisation_id, level, name, delay_minutes) VALUES (?, 1, ?, 15), (?, 2, ?, 10)",
                         o.id(), "acute team coordinator, " + o.name(), o.id(), "on-call doctor");
             }
         }
         for (DemoCatalogue.Device d : DemoCatalogue.devices()) {
-            update(c, "INSERT INTO devices (id, device_type, model, serial_number, state, mqtt_username, mqtt_password_hash)"
+            sql.update("INSERT INTO devices (id, device_type, model, serial_number, state, mqtt_username, mqtt_password_hash)"
                             + " VALUES (?, 'pulse_oximeter', 'Demo Oximeter 1', ?, ?, ?, ?)",
                     d.deviceId(), "SN-" + d.deviceId(), d.patientId() == null ? "ready" : "on_loan", d.mqttUsername(),
                     PasswordHasher.hash(d.mqttPassword()));
             if (d.patientId() != null) {
-                update(c, "INSERT INTO loans (device_id, patient_id, organisation_id, starts_at) VALUES (?, ?, 'region-midt', ?)",
+                sql.update("INSERT INTO loans (device_id, patient_id, organisation_id, starts_at) VALUES (?, ?, 'region-midt', ?)",
                         d.deviceId(), d.patientId(), loanStart);
             }
         }
         return true;
-    }
-
-    private static void update(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
-            s.executeUpdate();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dk.fsc.service.demo;
 
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.security.CprCipher;
 import dk.fsc.service.simulator.DeviceSimulator;
 import dk.fsc.service.simulator.Kit;
@@ -8,13 +9,11 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.sql.Connection;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "fsc.simulator.devices", notEquals = "0")
 class DemoSimulator {
     private static final Logger LOG = LoggerFactory.getLogger(DemoSimulator.class);
-    private final DataSource dataSource;
+    private final Database db;
     private final CprCipher cpr;
     private final int devices;
     private final double rate;
@@ -40,13 +39,13 @@ class DemoSimulator {
     private final Path log;
     private DeviceSimulator simulator;
 
-    DemoSimulator(DataSource dataSource, @Nullable DataSourceResolver resolver, CprCipher cpr,
+    DemoSimulator(Database db, CprCipher cpr,
                   @Value("${fsc.simulator.devices}") int devices, @Value("${fsc.simulator.rate:2}") double rate,
                   @Value("${fsc.simulator.organisation:aarhus}") String organisation,
                   @Value("${fsc.gateway.broker-url}") String brokerUrl,
                   @Nullable @Value("${fsc.simulator.username:}") String username, @Nullable @Value("${fsc.simulator.password:}") String password,
                   @Value("${fsc.data-dir:fsc-data}") String dataDir) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.db = db;
         this.cpr = cpr;
         this.devices = devices;
         this.rate = rate;
@@ -60,7 +59,7 @@ class DemoSimulator {
 
     @EventListener
     void onStartup(StartupEvent event) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = db.ownConnection()) {
             SimulatedFleet fleet = SimulatedFleet.create(c, organisation, Kit.named("copd", true), devices, cpr);
             DeviceSimulator.Options options = DeviceSimulator.Options.defaults(brokerUrl)
                     .withCredentials(blankToNull(username), blankToNull(password))

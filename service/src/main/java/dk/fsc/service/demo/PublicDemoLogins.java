@@ -1,18 +1,13 @@
 package dk.fsc.service.demo;
 
-import dk.fsc.service.platform.startup.StartupProblem;
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
+import dk.fsc.service.platform.startup.StartupProblem;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.annotation.PostConstruct;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import javax.sql.DataSource;
 
 /**
  * Refuses to start a service reachable from other machines while its database still holds a demo
@@ -22,31 +17,31 @@ import javax.sql.DataSource;
 @Context
 @Requires(property = "fsc.demo.refuse-exposed-logins", value = "true")
 class PublicDemoLogins {
-    private final DataSource dataSource;
+    private final Database db;
     private final String bindAddress;
 
-    PublicDemoLogins(DataSource dataSource, @Nullable DataSourceResolver resolver,
-                     @Value("${fsc.demo.bind-address:0.0.0.0}") String bindAddress) {
-        // The plain pool: this runs at start, outside any transaction.
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    PublicDemoLogins(Database db, @Value("${fsc.demo.bind-address:0.0.0.0}") String bindAddress) {
+        this.db = db;
         this.bindAddress = bindAddress;
     }
 
+    /** On a pooled connection of its own: this runs at start, outside any transaction. */
     @PostConstruct
-    void refuseIfPresent() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    void refuseIfPresent() {
+        db.withConnection(sql -> {
             for (DemoCatalogue.User u : DemoCatalogue.USERS) {
-                if (publicPassword(c, "SELECT password_hash FROM staff_users WHERE username = ?", u.username(), u.password())) {
+                if (publicPassword(sql, "SELECT password_hash FROM staff_users WHERE username = ?", u.username(), u.password())) {
                     throw refusal("login " + u.username());
                 }
             }
             for (DemoCatalogue.Device d : DemoCatalogue.devices()) {
-                if (publicPassword(c, "SELECT mqtt_password_hash FROM devices WHERE mqtt_username = ? AND state <> 'retired'",
+                if (publicPassword(sql, "SELECT mqtt_password_hash FROM devices WHERE mqtt_username = ? AND state <> 'retired'",
                         d.mqttUsername(), d.mqttPassword())) {
                     throw refusal("device account " + d.mqttUsername());
                 }
             }
-        }
+            return null;
+        });
     }
 
     private StartupProblem refusal(String what) {
@@ -55,12 +50,7 @@ class PublicDemoLogins {
                 + "or set FSC_DEMO_DATA=true to keep the demo on a closed network.");
     }
 
-    private static boolean publicPassword(Connection c, String sql, String name, String password) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, name);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getString(1) != null && PasswordHasher.matches(password, rs.getString(1));
-            }
-        }
+    private static boolean publicPassword(Sql sql, String query, String name, String password) {
+        return sql.one(query, rs -> rs.getString(1), name).map(hash -> PasswordHasher.matches(password, hash)).orElse(false);
     }
 }

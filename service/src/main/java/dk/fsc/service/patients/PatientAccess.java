@@ -13,10 +13,10 @@ import java.util.UUID;
  */
 @Singleton
 public class PatientAccess {
-    private final PatientRepository patients;
+    private final PatientStore patients;
     private final SecurityLog securityLog;
 
-    PatientAccess(PatientRepository patients, SecurityLog securityLog) {
+    PatientAccess(PatientStore patients, SecurityLog securityLog) {
         this.patients = patients;
         this.securityLog = securityLog;
     }
@@ -28,7 +28,7 @@ public class PatientAccess {
     /** The patient, when the caller is staff of the patient's organisation in one of {@code roles}; else "not found". */
     public Patient requireOrganisation(StaffUser user, UUID patientId, java.util.Set<String> roles) {
         java.util.Optional<Patient> patient = roles.contains(user.role())
-                ? patients.findByIdAndOrganisationId(patientId, user.organisationId())
+                ? patients.inOrganisation(patientId, user.organisationId())
                 : java.util.Optional.empty();
         if (patient.isEmpty()) {
             securityLog.refused(user, patientId);

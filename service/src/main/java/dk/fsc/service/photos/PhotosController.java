@@ -3,8 +3,8 @@ package dk.fsc.service.photos;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.photos.PhotoStore.Stored;
 import dk.fsc.service.platform.errors.Refusal;
-import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -15,14 +15,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import java.io.IOException;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,17 +29,13 @@ import org.slf4j.LoggerFactory;
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class PhotosController {
     private static final Logger LOG = LoggerFactory.getLogger(PhotosController.class);
-    private static final String COLUMNS = """
-            id, patient_id, device_id, taken_at, wound_id, wound_type, body_site, length_cm, width_cm, depth_cm, area_cm2,
-            note, content_type, sha256, size_bytes, width_px, height_px, thumbnail_sha256, removed_metadata, received_at""";
-
-    private final DataSource dataSource;
+    private final PhotoStore photos;
     private final PatientAccess access;
     private final AccessLog accessLog;
     private final BlobStore blobs;
 
-    PhotosController(DataSource dataSource, PatientAccess access, AccessLog accessLog, BlobStore blobs) {
-        this.dataSource = dataSource;
+    PhotosController(PhotoStore photos, PatientAccess access, AccessLog accessLog, BlobStore blobs) {
+        this.photos = photos;
         this.access = access;
         this.accessLog = accessLog;
         this.blobs = blobs;
@@ -56,10 +46,9 @@ class PhotosController {
     List<PhotoView> list(@PathVariable UUID patientId, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
-        List<Stored> photos = sql().list("SELECT " + COLUMNS + " FROM photos WHERE patient_id = ? ORDER BY taken_at DESC, id",
-                PhotosController::stored, patientId);
-        accessLog.record(user, patientId, "list photos", "care", photos.size() + " photo(s)");
-        return photos.stream().map(Stored::view).toList();
+        List<Stored> found = photos.forPatient(patientId);
+        accessLog.record(user, patientId, "list photos", "care", found.size() + " photo(s)");
+        return found.stream().map(Stored::view).toList();
     }
 
     @Get("/photos/{photoId}")
@@ -93,8 +82,7 @@ class PhotosController {
     }
 
     private Stored find(StaffUser user, UUID photoId) {
-        Stored photo = sql().one("SELECT " + COLUMNS + " FROM photos WHERE id = ?", PhotosController::stored, photoId)
-                .orElseThrow(() -> notFound(photoId));
+        Stored photo = photos.find(photoId).orElseThrow(() -> notFound(photoId));
         try {
             access.requireCareAccess(user, photo.view().patientId());
         } catch (Refusal e) {
@@ -121,31 +109,5 @@ class PhotosController {
 
     private static Refusal notFound(UUID photoId) {
         return Refusal.notFound("No photo " + photoId + " among your organisation's citizens.");
-    }
-
-    private Sql sql() {
-        try {
-            Connection c = dataSource.getConnection();
-            return Sql.on(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private record Stored(PhotoView view, String thumbnailSha256) {
-    }
-
-    private static Stored stored(ResultSet rs) throws SQLException {
-        UUID id = rs.getObject("id", UUID.class);
-        String thumbnail = rs.getString("thumbnail_sha256");
-        Array removed = rs.getArray("removed_metadata");
-        PhotoView view = new PhotoView(id, rs.getObject("patient_id", UUID.class), rs.getString("device_id"),
-                Sql.instant(rs, "taken_at"), rs.getString("wound_id"), rs.getString("wound_type"), rs.getString("body_site"),
-                Sql.nullableDouble(rs, "length_cm"), Sql.nullableDouble(rs, "width_cm"), Sql.nullableDouble(rs, "depth_cm"),
-                Sql.nullableDouble(rs, "area_cm2"), rs.getString("note"), rs.getString("content_type"), rs.getString("sha256"),
-                rs.getInt("size_bytes"), (Integer) rs.getObject("width_px"), (Integer) rs.getObject("height_px"),
-                Arrays.asList((String[]) removed.getArray()), Sql.instant(rs, "received_at"),
-                "/api/photos/" + id + "/image", thumbnail == null ? null : "/api/photos/" + id + "/thumbnail");
-        return new Stored(view, thumbnail);
     }
 }

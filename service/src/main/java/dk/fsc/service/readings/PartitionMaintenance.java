@@ -1,16 +1,11 @@
 package dk.fsc.service.readings;
 
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +16,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 class PartitionMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
-    private final DataSource dataSource;
+    private final Database db;
 
-    PartitionMaintenance(DataSource dataSource, @Nullable DataSourceResolver resolver) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    PartitionMaintenance(Database db) {
+        this.db = db;
     }
 
     @EventListener
@@ -34,14 +29,13 @@ class PartitionMaintenance {
 
     @Scheduled(fixedDelay = "6h", initialDelay = "6h")
     void ensure() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT ensure_reading_partitions((now() - interval '12 months')::date, 16)");
-             ResultSet rs = s.executeQuery()) {
-            if (rs.next() && rs.getInt(1) > 0) {
-                LOG.info("Created {} readings partition(s)", rs.getInt(1));
+        try {
+            int created = db.withConnection(sql -> sql.one("SELECT ensure_reading_partitions((now() - interval '12 months')::date, 16)",
+                    rs -> rs.getInt(1)).orElse(0));
+            if (created > 0) {
+                LOG.info("Created {} readings partition(s)", created);
             }
-        } catch (SQLException e) {
+        } catch (Sql.DataError e) {
             LOG.warn("Could not create readings partitions ({}); new readings go to the default partition", e.getMessage());
         }
     }

@@ -1,6 +1,5 @@
 package dk.fsc.service.readings;
 
-import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.time.Instant;
  * @param origin {@code device} or {@code staff} (entered by hand)
  */
 @Serdeable
-@Introspected
 public record ReadingView(String type, double value, String unit, Instant measuredAt, String deviceId, String messageId,
                           @Nullable String codeSystem, @Nullable String code, @Nullable String site,
                           String origin) {

@@ -30,11 +30,11 @@ import java.util.UUID;
 class ReadingsController {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     private final PatientAccess access;
-    private final ReadingRepository readings;
+    private final ReadingStore readings;
     private final AccessLog accessLog;
     private final int maxRows;
 
-    ReadingsController(PatientAccess access, ReadingRepository readings, AccessLog accessLog,
+    ReadingsController(PatientAccess access, ReadingStore readings, AccessLog accessLog,
                        @Value("${fsc.readings.max-rows:10000}") int maxRows) {
         this.access = access;
         this.readings = readings;

@@ -1,24 +1,19 @@
 package dk.fsc.service.staff;
 
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
 import io.micronaut.core.annotation.NonNull;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.server.util.HttpClientAddressResolver;
-import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.security.authentication.AuthenticationFailed;
 import io.micronaut.security.authentication.AuthenticationFailureReason;
 import io.micronaut.security.authentication.AuthenticationRequest;
 import io.micronaut.security.authentication.AuthenticationResponse;
 import io.micronaut.security.authentication.provider.HttpRequestExecutorAuthenticationProvider;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * Built-in staff accounts for {@code POST /login}: checks the password hash and puts the user's
@@ -28,13 +23,12 @@ import javax.sql.DataSource;
  */
 @Singleton
 class StaffAuthenticationProvider<B> implements HttpRequestExecutorAuthenticationProvider<B> {
-    private final DataSource dataSource;
+    private final StaffAccounts accounts;
     private final LoginLockout lockout;
     private final HttpClientAddressResolver addresses;
 
-    StaffAuthenticationProvider(DataSource dataSource, @Nullable DataSourceResolver resolver, LoginLockout lockout,
-                                HttpClientAddressResolver addresses) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    StaffAuthenticationProvider(StaffAccounts accounts, LoginLockout lockout, HttpClientAddressResolver addresses) {
+        this.accounts = accounts;
         this.lockout = lockout;
         this.addresses = addresses;
     }
@@ -64,27 +58,20 @@ class StaffAuthenticationProvider<B> implements HttpRequestExecutorAuthenticatio
                 lockout.failed(username, address); // a disabled account with the right password is not a guess
             }
             return answer;
-        } catch (SQLException e) {
+        } catch (Sql.DataError e) {
             return AuthenticationResponse.failure("login is unavailable, try again shortly");
         }
     }
 
-    private AuthenticationResponse check(String username, String password) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT password_hash, role, organisation_id, active FROM staff_users WHERE username = ?")) {
-            s.setString(1, username);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || !PasswordHasher.matches(password, rs.getString(1))) {
-                    return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
-                }
-                if (!rs.getBoolean(4)) {
-                    return AuthenticationResponse.failure(AuthenticationFailureReason.USER_DISABLED);
-                }
-                return AuthenticationResponse.success(username, List.of(rs.getString(2)),
-                        Map.of(StaffUser.ORGANISATION_CLAIM, rs.getString(3)));
-            }
+    private AuthenticationResponse check(String username, String password) {
+        StaffAccounts.Account account = accounts.find(username).orElse(null);
+        if (account == null || !PasswordHasher.matches(password, account.passwordHash())) {
+            return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
         }
+        if (!account.active()) {
+            return AuthenticationResponse.failure(AuthenticationFailureReason.USER_DISABLED);
+        }
+        return AuthenticationResponse.success(username, List.of(account.role()), Map.of(StaffUser.ORGANISATION_CLAIM, account.organisationId()));
     }
 
     private String address(@Nullable HttpRequest<B> request) {

@@ -24,7 +24,7 @@ public class Database {
         T run(Sql sql) throws SQLException;
     }
 
-    Database(DataSource dataSource, @Nullable DataSourceResolver resolver) {
+    public Database(DataSource dataSource, @Nullable DataSourceResolver resolver) {
         this.transactional = dataSource;
         this.pool = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
     }

@@ -1,8 +1,6 @@
 package dk.fsc.service.platform.database;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -25,13 +22,13 @@ import org.slf4j.LoggerFactory;
 @Context
 public class PgNotifications {
     private static final Logger LOG = LoggerFactory.getLogger(PgNotifications.class);
-    private final DataSource dataSource;
+    private final Database db;
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    PgNotifications(DataSource dataSource, @Nullable DataSourceResolver resolver) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    PgNotifications(Database db) {
+        this.db = db;
         this.thread = new Thread(this::run, "pg-notifications");
         thread.setDaemon(true);
         thread.start();
@@ -43,7 +40,7 @@ public class PgNotifications {
 
     private void run() {
         while (running) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = db.ownConnection()) {
                 c.setAutoCommit(true);
                 java.util.Set<String> subscribed = new java.util.HashSet<>();
                 PGConnection pg = c.unwrap(PGConnection.class);

@@ -1,20 +1,17 @@
 package dk.fsc.service.platform.security;
 
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +27,12 @@ public class CprRekeyJob {
     private static final Logger LOG = LoggerFactory.getLogger(CprRekeyJob.class);
     private static final int BATCH = 200;
     private static final String STALE = "substring(cpr_encrypted from 1 for 5) <> ?";
-    private final DataSource dataSource;
+    private final Database db;
     private final CprCipher cipher;
     private volatile Thread thread;
 
-    CprRekeyJob(DataSource dataSource, @Nullable DataSourceResolver resolver, CprCipher cipher) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    CprRekeyJob(Database db, CprCipher cipher) {
+        this.db = db;
         this.cipher = cipher;
     }
 
@@ -96,53 +93,36 @@ public class CprRekeyJob {
         }
     }
 
-    private long stale() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM patients WHERE " + STALE)) {
-            s.setBytes(1, cipher.currentPrefix());
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long stale() {
+        return db.withConnection(sql -> sql.one("SELECT count(*) FROM patients WHERE " + STALE, rs -> rs.getLong(1),
+                cipher.currentPrefix()).orElseThrow());
     }
 
+    /** One batch in a transaction of its own on a connection of its own, so each batch's rows are released when it commits. */
     private Batch batch(UUID after) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = db.ownConnection()) {
             c.setAutoCommit(false);
             try {
                 record Row(UUID id, String cpr) {
                 }
+                Sql sql = Sql.on(c);
                 List<Row> rows = new ArrayList<>();
-                int seen = 0;
-                UUID last = null;
-                try (PreparedStatement s = c.prepareStatement("SELECT id, cpr_encrypted FROM patients WHERE " + STALE
-                        + " AND id > ? ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")) {
-                    s.setBytes(1, cipher.currentPrefix());
-                    s.setObject(2, after);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            seen++;
-                            last = rs.getObject(1, UUID.class);
+                List<UUID> seen = sql.list("SELECT id, cpr_encrypted FROM patients WHERE " + STALE
+                        + " AND id > ? ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED", rs -> {
+                            UUID id = rs.getObject(1, UUID.class);
                             try {
-                                rows.add(new Row(last, cipher.decrypt(rs.getBytes(2))));
+                                rows.add(new Row(id, cipher.decrypt(rs.getBytes(2))));
                             } catch (RuntimeException e) {
                                 // sealed with a key we do not have: counted and reported, left as it is
                             }
-                        }
-                    }
-                }
-                try (PreparedStatement u = c.prepareStatement("UPDATE patients SET cpr_encrypted = ?, cpr_hash = ? WHERE id = ?")) {
-                    for (Row row : rows) {
-                        u.setBytes(1, cipher.encrypt(row.cpr()));
-                        u.setBytes(2, cipher.lookupHash(row.cpr()));
-                        u.setObject(3, row.id());
-                        u.addBatch();
-                    }
-                    u.executeBatch();
+                            return id;
+                        }, cipher.currentPrefix(), after);
+                for (Row row : rows) {
+                    sql.update("UPDATE patients SET cpr_encrypted = ?, cpr_hash = ? WHERE id = ?",
+                            cipher.encrypt(row.cpr()), cipher.lookupHash(row.cpr()), row.id());
                 }
                 c.commit();
-                return new Batch(seen, rows.size(), last);
+                return new Batch(seen.size(), rows.size(), seen.isEmpty() ? null : seen.get(seen.size() - 1));
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

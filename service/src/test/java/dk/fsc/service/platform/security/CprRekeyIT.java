@@ -3,6 +3,7 @@ package dk.fsc.service.platform.security;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.TestCprs;
 import dk.fsc.service.testing.TestInfrastructure;
@@ -27,13 +28,14 @@ class CprRekeyIT {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String newKey = Base64.getEncoder().encodeToString(raw);
-        PGSimpleDataSource db = new PGSimpleDataSource();
+        PGSimpleDataSource pg = new PGSimpleDataSource();
         TestInfrastructure.Database database = TestInfrastructure.database();
-        db.setURL(database.url());
+        pg.setURL(database.url());
         if (database.user() != null) {
-            db.setUser(database.user());
-            db.setPassword(database.password());
+            pg.setUser(database.user());
+            pg.setPassword(database.password());
         }
+        Database db = new Database(pg, null);
         String org = fixtures.organisation();
         String cpr = TestCprs.next();
         UUID patient = fixtures.patient(org, cpr);
@@ -47,17 +49,17 @@ class CprRekeyIT {
             CprCipher rotated = new CprCipher(newKey, testKey);
             long readable = fixtures.count("SELECT count(*) FROM patients WHERE substring(cpr_encrypted from 1 for 5) = ?",
                     new CprCipher(testKey, "").currentPrefix());
-            long moved = new CprRekeyJob(db, null, rotated).run();
+            long moved = new CprRekeyJob(db, rotated).run();
             assertEquals(readable, moved, "every patient under the old key");
             byte[] sealed = fixtures.bytes("SELECT cpr_encrypted FROM patients WHERE id = ?", patient);
             CprCipher onlyNew = new CprCipher(newKey, "");
             assertEquals(cpr, onlyNew.decrypt(sealed), "readable without the old key");
             assertArrayEquals(onlyNew.lookupHash(cpr), fixtures.bytes("SELECT cpr_hash FROM patients WHERE id = ?", patient));
             assertArrayEquals(foreign, fixtures.bytes("SELECT cpr_encrypted FROM patients WHERE id = ?", unreadable));
-            assertEquals(0, new CprRekeyJob(db, null, rotated).run(), "nothing left to do");
+            assertEquals(0, new CprRekeyJob(db, rotated).run(), "nothing left to do");
         } finally {
             fixtures.update("DELETE FROM patients WHERE id = ?", unreadable);
-            new CprRekeyJob(db, null, new CprCipher(testKey, newKey)).run();
+            new CprRekeyJob(db, new CprCipher(testKey, newKey)).run();
         }
         byte[] back = fixtures.bytes("SELECT cpr_encrypted FROM patients WHERE id = ?", patient);
         assertArrayEquals(new CprCipher(testKey, "").currentPrefix(), Arrays.copyOf(back, 5));

@@ -5,6 +5,7 @@ import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -40,13 +41,15 @@ class DeviceReader {
         this.batteryLowPercent = batteryLowPercent;
     }
 
-    /** A registered device, in the caller's transaction. */
+    /** A registered device. */
+    @Transactional
     DeviceView one(String id) {
         return db.sql().one(SELECT + " WHERE d.id = ?", this::view, id)
                 .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
-    /** Devices not retired that have a problem (this one, when given), in the caller's transaction. */
+    /** Devices not retired that have a problem (this one, when given). */
+    @Transactional
     List<DeviceView> unhealthy(@Nullable String problem) {
         return unhealthy(db.sql(), problem);
     }

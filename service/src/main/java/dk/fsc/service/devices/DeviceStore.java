@@ -9,6 +9,7 @@ import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.security.PasswordHasher;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ class DeviceStore {
     }
 
     /** Registers a device of a catalogued type, ready to lend, and issues its account; answers its MQTT password. */
+    @Transactional
     String register(String id, String type, @Nullable String model, @Nullable String serialNumber, StaffUser user) {
         states.requireType(type);
         Sql sql = db.sql();
@@ -51,6 +53,7 @@ class DeviceStore {
     }
 
     /** A new MQTT password for a device not retired (the old one stops working); answers it. */
+    @Transactional
     String newCredentials(String id, StaffUser user) {
         if (states.lock(id) == DeviceState.retired) {
             throw Refusal.conflict("Device " + id + " is retired; it gets no credentials.");

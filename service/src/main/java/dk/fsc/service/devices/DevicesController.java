@@ -63,7 +63,6 @@ class DevicesController {
 
     @Post
     @Status(HttpStatus.CREATED)
-    @Transactional
     Credentials register(@Body Registration body, Authentication auth) {
         String id = required(body.id(), "id");
         if (!DEVICE_ID.matcher(id).matches()) {
@@ -79,7 +78,6 @@ class DevicesController {
     /** A new MQTT password for the device (the old one stops working). */
     @Post("/{id}/credentials")
     @Secured(StaffUser.Role.FSC_ADMIN)
-    @Transactional
     Credentials newCredentials(@PathVariable String id, Authentication auth) {
         return credentials(id, devices.newCredentials(id, StaffUser.of(auth)));
     }
@@ -94,7 +92,6 @@ class DevicesController {
     }
 
     @Get("/{id}")
-    @Transactional
     DeviceView one(@PathVariable String id) {
         return reader.one(id);
     }
@@ -105,7 +102,6 @@ class DevicesController {
      * @param problem only this problem: battery_low, silent or fault
      */
     @Get("/health")
-    @Transactional
     List<DeviceView> health(@Nullable @QueryValue String problem) {
         if (problem != null && !PROBLEMS.contains(problem)) {
             throw Refusal.invalid("problem must be one of " + PROBLEMS);

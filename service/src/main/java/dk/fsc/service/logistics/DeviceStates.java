@@ -6,6 +6,7 @@ import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.UUID;
  * Moves devices through {@link DeviceState}, one at a time: the device row is locked, the move
  * checked against the state machine, the new state written and the move kept with who, when and
  * why. Two staff moving the same device at the same moment are served one after the other, and
- * the second is judged against the first one's result. Works in the caller's transaction.
+ * the second is judged against the first one's result. {@link #lock}, {@link #move} and
+ * {@link #record} work in the caller's transaction.
  */
 @Singleton
 public class DeviceStates {
@@ -59,6 +61,7 @@ public class DeviceStates {
      * A move outside a loan (cleaning, repair, back to ready, lost): refused while the device is
      * on a loan, which has its own endpoints. Answers the move as kept.
      */
+    @Transactional
     Transition moveOutsideLoan(String deviceId, DeviceState to, StaffUser user, String reason) {
         DeviceState from = lock(deviceId);
         if (DeviceState.LOAN_STATES.contains(from)) {
@@ -80,6 +83,7 @@ public class DeviceStates {
     }
 
     /** All moves of a registered device, oldest first. */
+    @Transactional(readOnly = true)
     List<Transition> history(String deviceId) {
         if (db.sql().one("SELECT 1 FROM devices WHERE id = ?", rs -> 1, deviceId).isEmpty()) {
             throw Refusal.notFound("No device " + deviceId + " is registered.");

@@ -11,7 +11,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.annotation.Transactional;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,7 +33,6 @@ class DeviceTransitionsController {
     }
 
     @Post
-    @Transactional
     DeviceStates.Transition move(@PathVariable String id, @Body Move body, Authentication auth) {
         if (body.to() == null || body.reason() == null || body.reason().isBlank()) {
             throw Refusal.invalid("to (the new state) and reason are required");
@@ -51,7 +49,6 @@ class DeviceTransitionsController {
     }
 
     @Get
-    @Transactional(readOnly = true)
     List<DeviceStates.Transition> list(@PathVariable String id) {
         return states.history(id);
     }

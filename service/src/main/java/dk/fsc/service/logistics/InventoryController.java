@@ -16,7 +16,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.transaction.annotation.Transactional;
 import java.util.List;
 
 /**
@@ -34,7 +33,6 @@ class InventoryController {
     }
 
     @Get("/api/catalogue/device-types")
-    @Transactional(readOnly = true)
     List<DeviceType> types() {
         return inventory.types();
     }
@@ -42,7 +40,6 @@ class InventoryController {
     /** Adds or changes a device type (the clarification catalogue is agreed between region and municipalities). */
     @Put("/api/catalogue/device-types/{code}")
     @Secured(StaffUser.Role.FSC_ADMIN)
-    @Transactional
     DeviceType putType(@PathVariable String code, @Body DeviceType body) {
         if (!code.matches("[a-z0-9_]{2,40}")) {
             throw Refusal.invalid("code must be 2-40 characters of a-z 0-9 _");
@@ -55,7 +52,6 @@ class InventoryController {
     }
 
     @Get("/api/catalogue/models")
-    @Transactional(readOnly = true)
     List<Model> models() {
         return inventory.models();
     }
@@ -63,7 +59,6 @@ class InventoryController {
     @Post("/api/catalogue/models")
     @Status(io.micronaut.http.HttpStatus.CREATED)
     @Secured(StaffUser.Role.FSC_ADMIN)
-    @Transactional
     Model addModel(@Body Model body) {
         if (body.id() == null || !body.id().matches("[a-z0-9_-]{2,60}") || body.deviceType() == null || body.manufacturer() == null
                 || body.name() == null) {
@@ -74,7 +69,6 @@ class InventoryController {
 
     /** Sets a device's inventory data; fields left out keep their value. */
     @Put("/api/devices/{id}/inventory")
-    @Transactional
     Inventory inventory(@PathVariable String id, @Body Inventory body) {
         return inventory.inventory(id, body);
     }
@@ -84,7 +78,6 @@ class InventoryController {
      * cleaning falls due within {@code days} (default 14), overdue ones included.
      */
     @Get("/api/logistics/reminders")
-    @Transactional(readOnly = true)
     Reminders reminders(@Nullable @QueryValue Integer days) {
         int ahead = days == null ? 14 : days;
         if (ahead < 0 || ahead > 365) {

@@ -5,6 +5,7 @@ import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.SQLException;
@@ -16,8 +17,9 @@ import java.util.UUID;
 
 /**
  * The catalogue (device types and models), each device's inventory data, and what falls due:
- * loans past their due date, calibrations and cleanings. Works in the caller's transaction,
- * except {@link #dueForTickets}, which the reminder job runs on a connection of its own.
+ * loans past their due date, calibrations and cleanings. Each method is a transaction (the
+ * caller's, when it has one), except {@link #dueForTickets}, which the reminder job runs on a
+ * connection of its own.
  */
 @Singleton
 class InventoryStore {
@@ -63,6 +65,7 @@ class InventoryStore {
     private record Overdue(UUID loanId, String deviceId, String organisationId, UUID patientId, LocalDate dueOn, long daysOverdue) {
     }
 
+    @Transactional(readOnly = true)
     List<DeviceType> types() {
         return db.sql().list("SELECT * FROM device_types ORDER BY code", rs -> new DeviceType(rs.getString("code"), rs.getString("name"),
                 strings(rs.getArray("measurement_types")), rs.getString("lending_sector"), (Integer) rs.getObject("cleaning_interval_days"),
@@ -70,6 +73,7 @@ class InventoryStore {
     }
 
     /** Adds or changes a device type; answers it as stored. */
+    @Transactional
     DeviceType putType(String code, DeviceType type) {
         Sql sql = db.sql();
         sql.update("""
@@ -84,12 +88,14 @@ class InventoryStore {
         return types().stream().filter(t -> t.code().equals(code)).findFirst().orElseThrow();
     }
 
+    @Transactional(readOnly = true)
     List<Model> models() {
         return db.sql().list("SELECT id, device_type, manufacturer, name FROM device_models ORDER BY id",
                 rs -> new Model(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     /** Adds a model of a catalogued type; refuses an id that exists. */
+    @Transactional
     Model addModel(Model model) {
         states.requireType(model.deviceType());
         if (db.sql().update("INSERT INTO device_models (id, device_type, manufacturer, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -100,6 +106,7 @@ class InventoryStore {
     }
 
     /** Sets a device's inventory data (fields left out keep their value) and answers it as stored. */
+    @Transactional
     Inventory inventory(String id, Inventory change) {
         Sql sql = db.sql();
         String type = sql.one("SELECT device_type FROM devices WHERE id = ? FOR UPDATE", rs -> rs.getString(1), id)
@@ -124,6 +131,7 @@ class InventoryStore {
     }
 
     /** Loans past their due date, and devices whose calibration or cleaning falls due within {@code ahead} days. */
+    @Transactional(readOnly = true)
     Reminders reminders(int ahead) {
         Sql sql = db.sql();
         List<OverdueLoan> loans = overdueLoans(sql).stream()

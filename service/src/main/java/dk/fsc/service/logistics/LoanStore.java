@@ -6,6 +6,7 @@ import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,8 @@ import java.util.UUID;
 /**
  * Loans in the database, each step with its device's move: an order locks the device, so a
  * device is on one loan at a time also when two staff order it at the same moment; each later
- * step locks the loan and checks its {@link LoanStatus}. Works in the caller's transaction.
+ * step locks the loan and checks its {@link LoanStatus}. Each step is one transaction (the caller's,
+ * when it has one), the device's move included.
  */
 @Singleton
 public class LoanStore {
@@ -54,6 +56,7 @@ public class LoanStore {
     }
 
     /** Orders a loan: the payer may lend the device's type, and the device must be ready; it is reserved or shipped. */
+    @Transactional
     LoanView order(Order o, StaffUser user) {
         Sql sql = db.sql();
         String kind = sql.one("SELECT kind FROM organisations WHERE id = ?", rs -> rs.getString(1), o.payer())
@@ -86,27 +89,32 @@ public class LoanStore {
     }
 
     /** Ships a reserved device: the loan starts now. */
+    @Transactional
     LoanView ship(UUID id, StaffUser user) {
         return step(id, LoanStatus.reserved, LoanStatus.active, DeviceState.shipped, "reservation shipped", user, "starts_at = now()");
     }
 
+    @Transactional
     LoanView cancel(UUID id, String reason, StaffUser user) {
         return step(id, LoanStatus.reserved, LoanStatus.cancelled, DeviceState.ready, "reservation cancelled: " + reason, user,
                 "ends_at = starts_at, end_reason = ?", reason);
     }
 
     /** The recipient accepted the device; the loan stays active. */
+    @Transactional
     LoanView handover(UUID id, String acceptedBy, StaffUser user) {
         return step(id, LoanStatus.active, LoanStatus.active, DeviceState.on_loan, "hand-over accepted by " + acceptedBy, user,
                 "handover_accepted_at = now(), handover_accepted_by = ?", acceptedBy);
     }
 
+    @Transactional
     LoanView requestReturn(UUID id, String reason, StaffUser user) {
         return step(id, LoanStatus.active, LoanStatus.active, DeviceState.return_requested, "return requested: " + reason, user,
                 "return_requested_at = now()");
     }
 
     /** Ends the loan now; the device is {@code returned} (also when never delivered) or {@code lost}. */
+    @Transactional
     LoanView end(UUID id, String outcome, String reason, StaffUser user) {
         return step(id, LoanStatus.active, LoanStatus.ended, outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
                 "loan ended, " + outcome + ": " + reason, user, "ends_at = greatest(now(), starts_at), end_reason = ?",

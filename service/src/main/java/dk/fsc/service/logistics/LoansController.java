@@ -67,7 +67,6 @@ class LoansController {
     /** Orders a loan: a reservation when it starts more than an hour from now, else the device is shipped now. */
     @Post
     @Status(HttpStatus.CREATED)
-    @Transactional
     LoanView order(@Body Order body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         String deviceId = required(body.deviceId(), "deviceId");
@@ -89,13 +88,11 @@ class LoansController {
 
     /** Ships a reserved device: the loan starts now. */
     @Post("/{id}/ship")
-    @Transactional
     LoanView ship(@PathVariable UUID id, Authentication auth) {
         return loans.ship(id, StaffUser.of(auth));
     }
 
     @Post("/{id}/cancel")
-    @Transactional
     LoanView cancel(@PathVariable UUID id, @Body Reason body, Authentication auth) {
         String reason = required(body.reason(), "reason");
         return loans.cancel(id, reason, StaffUser.of(auth));
@@ -103,7 +100,6 @@ class LoansController {
 
     /** The recipient (the citizen, a relative, a nurse at the home) accepted the device. */
     @Post("/{id}/handover")
-    @Transactional
     LoanView handover(@PathVariable UUID id, @Body Handover body, Authentication auth) {
         String who = required(body.acceptedBy(), "acceptedBy (who received the device)");
         return loans.handover(id, who, StaffUser.of(auth));
@@ -111,7 +107,6 @@ class LoansController {
 
     /** Asks for the device back (discharge, end of the programme, swap). */
     @Post("/{id}/request-return")
-    @Transactional
     LoanView requestReturn(@PathVariable UUID id, @Body Reason body, Authentication auth) {
         String reason = required(body.reason(), "reason");
         return loans.requestReturn(id, reason, StaffUser.of(auth));
@@ -122,7 +117,6 @@ class LoansController {
      * {@code returned} (also for {@code not_delivered}: it came back undelivered) or {@code lost}.
      */
     @Post("/{id}/end")
-    @Transactional
     LoanView end(@PathVariable UUID id, @Body Ending body, Authentication auth) {
         String outcome = required(body.outcome(), "outcome");
         if (!END_OUTCOMES.contains(outcome)) {

@@ -2,11 +2,12 @@ package dk.fsc.service.logistics;
 
 import dk.fsc.service.platform.database.Database;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.LocalDate;
 import java.util.List;
 
-/** The numbers behind the reports FSC bills and plans from, per organisation. Works in the caller's transaction. */
+/** The numbers behind the reports FSC bills and plans from, per organisation, each read in one read-only transaction. */
 @Singleton
 class ReportStore {
     private final Database db;
@@ -30,6 +31,7 @@ class ReportStore {
                        long adverseEventsOpen) {
     }
 
+    @Transactional(readOnly = true)
     List<DeviceCount> devices() {
         return db.sql().list("""
                 SELECT coalesce(l.organisation_id, 'stock'), d.device_type, d.state, count(*)
@@ -39,6 +41,7 @@ class ReportStore {
                 rs -> new DeviceCount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
     }
 
+    @Transactional(readOnly = true)
     List<OverdueLoan> overdueLoans() {
         return db.sql().list("""
                 SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, current_date - l.due_on
@@ -48,6 +51,7 @@ class ReportStore {
                         rs.getLong(6)));
     }
 
+    @Transactional(readOnly = true)
     List<TicketCount> tickets() {
         return db.sql().list("""
                 SELECT t.organisation_id,

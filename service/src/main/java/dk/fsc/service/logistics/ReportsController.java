@@ -8,7 +8,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.transaction.annotation.Transactional;
 import java.util.List;
 
 /**
@@ -25,7 +24,6 @@ class ReportsController {
     }
 
     @Get("/devices")
-    @Transactional(readOnly = true)
     HttpResponse<?> devices(@Nullable @QueryValue String format) {
         boolean csv = Csv.wanted(format);
         List<ReportStore.DeviceCount> rows = reports.devices();
@@ -34,7 +32,6 @@ class ReportsController {
     }
 
     @Get("/loans-overdue")
-    @Transactional(readOnly = true)
     HttpResponse<?> overdueLoans(@Nullable @QueryValue String format) {
         boolean csv = Csv.wanted(format);
         List<ReportStore.OverdueLoan> rows = reports.overdueLoans();
@@ -44,7 +41,6 @@ class ReportsController {
     }
 
     @Get("/tickets")
-    @Transactional(readOnly = true)
     HttpResponse<?> tickets(@Nullable @QueryValue String format) {
         boolean csv = Csv.wanted(format);
         List<ReportStore.TicketCount> rows = reports.tickets();

@@ -1,17 +1,15 @@
 package dk.fsc.service.devices;
 
+import dk.fsc.service.logistics.LoanStore;
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.tickets.TicketStore;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +27,15 @@ class DeviceHealthTickets {
     private static final Map<String, int[]> URGENCY_IMPACT = Map.of(
             DeviceHealth.FAULT, new int[] {4, 3}, DeviceHealth.SILENT, new int[] {3, 3}, DeviceHealth.BATTERY_LOW, new int[] {2, 2},
             DeviceHealth.QUARANTINE_QUOTA, new int[] {3, 2});
-    private final DataSource dataSource;
+    private final Database db;
     private final DeviceReader reader;
+    private final LoanStore loans;
     private final TicketStore tickets;
 
-    DeviceHealthTickets(DataSource dataSource, @Nullable DataSourceResolver resolver, DeviceReader reader, TicketStore tickets) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    DeviceHealthTickets(Database db, DeviceReader reader, LoanStore loans, TicketStore tickets) {
+        this.db = db;
         this.reader = reader;
+        this.loans = loans;
         this.tickets = tickets;
     }
 
@@ -53,32 +53,26 @@ class DeviceHealthTickets {
 
     /** Opens the tickets that are missing; answers how many. */
     int openTickets() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = db.ownConnection()) {
             c.setAutoCommit(false);
             Sql sql = Sql.on(c);
             Optional<String> fsc = tickets.fscOrganisation(sql);
             int opened = 0;
             for (DeviceView device : reader.unhealthy(sql, null)) {
-                record Loan(UUID id, UUID patient) {
-                }
-                Optional<Loan> loan = sql.one("""
-                        SELECT id, patient_id FROM loans WHERE device_id = ? AND status = 'active'
-                           AND starts_at <= now() AND (ends_at IS NULL OR ends_at > now())""",
-                        rs -> new Loan(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), device.id());
+                Optional<LoanStore.Current> loan = loans.current(sql, device.id());
                 String organisation = device.loanOrganisation() != null ? device.loanOrganisation() : fsc.orElse(null);
                 if (organisation == null) {
                     continue; // no loan and no FSC organisation to own it
                 }
                 for (String problem : device.problems()) {
                     String key = dedupeKey(device, problem);
-                    if (problem.equals(DeviceHealth.QUARANTINE_QUOTA)
-                            && sql.one("SELECT 1 FROM tickets WHERE dedupe_key = ?", rs -> 1, key).isPresent()) {
+                    if (problem.equals(DeviceHealth.QUARANTINE_QUOTA) && tickets.everOpened(sql, key)) {
                         continue; // one ticket per episode, even once it is solved
                     }
                     int[] ui = URGENCY_IMPACT.get(problem);
                     Long id = tickets.open(sql, new TicketStore.Opening(title(device, problem), null, ui[0], ui[1], null, organisation,
-                            device.id(), loan.map(Loan::id).orElse(null), loan.map(Loan::patient).orElse(null), "device_health",
-                            key, false), "device-health");
+                            device.id(), loan.map(LoanStore.Current::id).orElse(null),
+                            loan.map(LoanStore.Current::patientId).orElse(null), "device_health", key, false), "device-health");
                     c.commit(); // each ticket with its first event, on its own
                     if (id != null) {
                         opened++;

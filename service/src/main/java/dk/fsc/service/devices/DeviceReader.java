@@ -1,8 +1,11 @@
 package dk.fsc.service.devices;
 
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -30,17 +33,28 @@ class DeviceReader {
               LEFT JOIN quarantine_quota q ON q.device_id = d.id
               LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
               LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
+    private final Database db;
     private final int batteryLowPercent;
 
-    DeviceReader(@Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
+    DeviceReader(Database db, @Value("${fsc.devices.battery-low-percent:20}") int batteryLowPercent) {
+        this.db = db;
         this.batteryLowPercent = batteryLowPercent;
     }
 
-    Optional<DeviceView> one(Sql sql, String id) {
-        return sql.one(SELECT + " WHERE d.id = ?", this::view, id);
+    /** A registered device. */
+    @Transactional
+    DeviceView one(String id) {
+        return db.sql().one(SELECT + " WHERE d.id = ?", this::view, id)
+                .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
     /** Devices not retired that have a problem (this one, when given). */
+    @Transactional
+    List<DeviceView> unhealthy(@Nullable String problem) {
+        return unhealthy(db.sql(), problem);
+    }
+
+    /** The same on a connection of the caller's (the ticket job's). */
     List<DeviceView> unhealthy(Sql sql, @Nullable String problem) {
         return sql.list(SELECT + " WHERE d.state <> 'retired' ORDER BY d.id", this::view).stream()
                 .filter(d -> problem == null ? !d.problems().isEmpty() : d.problems().contains(problem))

@@ -1,15 +1,9 @@
 package dk.fsc.service.tickets;
 
-import dk.fsc.service.platform.database.Sql;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
+import dk.fsc.service.platform.database.Database;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +15,11 @@ import org.slf4j.LoggerFactory;
 @Singleton
 class SlaJob {
     private static final Logger LOG = LoggerFactory.getLogger(SlaJob.class);
-    private final DataSource dataSource;
+    private final Database db;
     private final TicketStore store;
 
-    SlaJob(DataSource dataSource, @Nullable DataSourceResolver resolver, TicketStore store) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    SlaJob(Database db, TicketStore store) {
+        this.db = db;
         this.store = store;
     }
 
@@ -36,21 +30,13 @@ class SlaJob {
             if (recorded > 0) {
                 LOG.info("SLA: {} warnings or breaches recorded", recorded);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("SLA check failed ({}); next try in 30 s", e.getMessage());
         }
     }
 
-    int checkNow(Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Sql sql = Sql.on(c);
-            List<TicketStore.Row> running = sql.list("SELECT * FROM tickets WHERE clock_since IS NOT NULL AND state NOT IN ('solved', 'closed')",
-                    TicketStore::row);
-            int recorded = 0;
-            for (TicketStore.Row row : running) {
-                recorded += store.checkSla(sql, row.id(), row.clock(), now);
-            }
-            return recorded;
-        }
+    /** Records what is due at {@code now}, each record committed on its own (autocommit); answers how many. */
+    int checkNow(Instant now) {
+        return db.withConnection(sql -> store.checkRunning(sql, now));
     }
 }

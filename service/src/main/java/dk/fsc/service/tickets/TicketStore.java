@@ -1,6 +1,7 @@
 package dk.fsc.service.tickets;
 
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -9,45 +10,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Tickets in the database: opening one (also by a device problem, once per open problem),
  * moving it through its states with the SLA clocks booked at each move, and recording the warning
- * before a clock runs out and the breach when it has, once each.
+ * before a clock runs out and the breach when it has, once each. Methods without an {@code Sql}
+ * work in the caller's transaction; those with one serve the jobs on connections of their own.
  */
 @Singleton
 public class TicketStore {
-    /** The ticket states (GLPI) and the moves between them. */
-    enum State {
-        new_, assigned, planned, pending, solved, closed;
-
-        String wire() {
-            return this == new_ ? "new" : name();
-        }
-
-        static State of(String wire) {
-            return wire.equals("new") ? new_ : valueOf(wire);
-        }
-    }
-
-    private static final Map<State, Set<State>> NEXT = Map.of(
-            State.new_, EnumSet.of(State.assigned, State.planned, State.pending, State.solved),
-            State.assigned, EnumSet.of(State.planned, State.pending, State.solved),
-            State.planned, EnumSet.of(State.assigned, State.pending, State.solved),
-            State.pending, EnumSet.of(State.assigned, State.planned, State.solved),
-            State.solved, EnumSet.of(State.closed, State.assigned),
-            State.closed, EnumSet.noneOf(State.class));
-    /** States in which the clocks run; pending pauses them, solved and closed stop them. */
-    private static final Set<State> RUNNING = EnumSet.of(State.new_, State.assigned, State.planned);
     static final Duration ADVERSE_EVENT_DEADLINE = Duration.ofDays(90);
 
+    private final Database db;
     private final double warnFraction;
 
-    TicketStore(@Value("${fsc.tickets.warn-fraction:0.2}") double warnFraction) {
+    TicketStore(Database db, @Value("${fsc.tickets.warn-fraction:0.2}") double warnFraction) {
+        this.db = db;
         this.warnFraction = warnFraction;
     }
 
@@ -59,6 +38,22 @@ public class TicketStore {
     public record Opening(String title, @Nullable String description, int urgency, int impact, @Nullable Integer priority,
                           String organisationId, @Nullable String deviceId, @Nullable java.util.UUID loanId,
                           @Nullable java.util.UUID patientId, String source, @Nullable String dedupeKey, boolean adverseEvent) {
+    }
+
+    /** Opens a ticket from the desk, in the caller's transaction: what it links to must exist. */
+    long open(Opening o, String username) {
+        Sql sql = db.sql();
+        requireExists(sql, "organisations", o.organisationId(), "organisationId");
+        if (o.deviceId() != null) {
+            requireExists(sql, "devices", o.deviceId(), "deviceId");
+        }
+        if (o.loanId() != null) {
+            requireExists(sql, "loans", o.loanId(), "loanId");
+        }
+        if (o.patientId() != null) {
+            requireExists(sql, "patients", o.patientId(), "patientId");
+        }
+        return open(sql, o, username);
     }
 
     /** Opens a ticket; with a dedupe key, only if no open ticket has that key (answers null then). */
@@ -76,7 +71,7 @@ public class TicketStore {
                 o.organisationId(), o.deviceId(), o.loanId(), o.patientId(), o.source(), o.dedupeKey(), sla.calendar().name(),
                 sla.ownSeconds(), sla.resolveSeconds(), o.adverseEvent(), o.adverseEvent(), o.adverseEvent(), username).orElse(null);
         if (id != null) {
-            event(sql, id, username, "opened", null, "new", null, null, o.title());
+            event(sql, id, username, "opened", null, TicketState.new_.wire(), null, null, o.title());
         }
         return id;
     }
@@ -87,39 +82,60 @@ public class TicketStore {
     }
 
     /** Moves a ticket, booking the clocks; refuses a move the state machine does not have. */
-    public void move(Sql sql, long id, String to, @Nullable String assignee, @Nullable String note, String username) {
-        State target;
-        try {
-            target = State.of(to);
-        } catch (IllegalArgumentException e) {
-            throw Refusal.invalid("to must be one of new, assigned, planned, pending, solved, closed");
-        }
+    void move(long id, TicketState target, @Nullable String assignee, @Nullable String note, String username) {
+        Sql sql = db.sql();
         Row row = lock(sql, id);
-        State from = State.of(row.state());
-        if (!NEXT.get(from).contains(target)) {
+        TicketState from = row.state();
+        if (!from.canBecome(target)) {
             throw Refusal.conflict("Ticket " + id + " is " + from.wire() + " and cannot become " + target.wire()
-                    + (NEXT.get(from).isEmpty() ? "; it is closed." : "; it can become "
-                    + NEXT.get(from).stream().map(State::wire).toList() + "."));
+                    + (from.next().isEmpty() ? "; it is closed." : "; it can become " + from.next() + "."));
         }
         String owner = assignee != null ? assignee : row.assignee();
-        if (target == State.assigned && (owner == null || owner.isBlank())) {
+        if (target == TicketState.assigned && (owner == null || owner.isBlank())) {
             throw Refusal.invalid("assignee is required to assign a ticket");
         }
         Instant now = Instant.now();
-        TicketClock clock = row.clock().changed(now, RUNNING.contains(target), target == State.assigned,
-                target == State.solved || target == State.closed);
+        TicketClock clock = row.clock().changed(now, target.clocksRun(), target == TicketState.assigned, target.done());
         sql.update("""
                 UPDATE tickets SET state = ?, assignee = ?, own_consumed_s = ?, resolve_consumed_s = ?, clock_since = ?, owned_at = ?,
-                                   solved_at = ?, closed_at = CASE WHEN ? = 'closed' THEN now() END
+                                   solved_at = ?, closed_at = CASE WHEN ? THEN now() END
                  WHERE id = ?""", target.wire(), owner, clock.ownConsumed(), clock.resolveConsumed(), clock.since(),
-                clock.ownedAt(), clock.solvedAt(), target.wire(), id);
+                clock.ownedAt(), clock.solvedAt(), target == TicketState.closed, id);
         event(sql, id, username, "state", from.wire(), target.wire(), null, null, note);
         checkSla(sql, id, clock, now);
     }
 
-    public void comment(Sql sql, long id, String text, String username) {
+    void comment(long id, String text, String username) {
+        Sql sql = db.sql();
         lock(sql, id);
         event(sql, id, username, "comment", null, null, null, null, text);
+    }
+
+    /** Flags the ticket as an adverse event: analysis and action plan are due within 90 days from now (kept from the first flag). */
+    void reportAdverseEvent(long id, String username) {
+        Sql sql = db.sql();
+        lock(sql, id);
+        sql.update("""
+                UPDATE tickets SET adverse_event = true, adverse_reported_at = coalesce(adverse_reported_at, now()),
+                                   analysis_due_at = coalesce(analysis_due_at, now() + interval '90 days') WHERE id = ?""", id);
+        event(sql, id, username, "comment", null, null, null, null,
+                "reported as an adverse event (utilsigtet hændelse): analysis and action plan due within 90 days");
+    }
+
+    /** Whether a ticket with this dedupe key was ever opened, open or not (for problems that get one ticket in all). */
+    public boolean everOpened(Sql sql, String dedupeKey) {
+        return sql.one("SELECT 1 FROM tickets WHERE dedupe_key = ?", rs -> 1, dedupeKey).isPresent();
+    }
+
+    /** Records the warnings and breaches due on all tickets whose clocks run; answers how many it recorded. */
+    int checkRunning(Sql sql, Instant now) {
+        List<Row> running = sql.list("SELECT * FROM tickets WHERE clock_since IS NOT NULL AND state NOT IN ('solved', 'closed')",
+                TicketStore::row);
+        int recorded = 0;
+        for (Row row : running) {
+            recorded += checkSla(sql, row.id(), row.clock(), now);
+        }
+        return recorded;
     }
 
     /** Records a warning or a breach of either clock, once each; answers how many it recorded. */
@@ -149,16 +165,22 @@ public class TicketStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", id, username, kind, from, to, clock, due, text);
     }
 
-    record Row(long id, String state, @Nullable String assignee, TicketClock clock) {
+    record Row(long id, TicketState state, @Nullable String assignee, TicketClock clock) {
     }
 
-    Row lock(Sql sql, long id) {
+    private static void requireExists(Sql sql, String table, Object id, String field) {
+        if (sql.one("SELECT 1 FROM " + table + " WHERE id = ?", rs -> 1, id).isEmpty()) {
+            throw Refusal.invalid(field + " " + id + " does not exist");
+        }
+    }
+
+    private Row lock(Sql sql, long id) {
         return sql.one("SELECT * FROM tickets WHERE id = ? FOR UPDATE", TicketStore::row, id)
                 .orElseThrow(() -> Refusal.notFound("No ticket " + id + "."));
     }
 
     static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getLong("id"), rs.getString("state"), rs.getString("assignee"), clock(rs));
+        return new Row(rs.getLong("id"), TicketState.of(rs.getString("state")).orElseThrow(), rs.getString("assignee"), clock(rs));
     }
 
     static TicketClock clock(ResultSet rs) throws SQLException {

@@ -2,8 +2,8 @@ package dk.fsc.service.tickets;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
-import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
+import dk.fsc.service.tickets.TicketReader.TicketView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -17,14 +17,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The FSC support desk: tickets linked to a device, loan, patient and organisation, with states
@@ -36,13 +32,13 @@ import javax.sql.DataSource;
 @Controller("/api/tickets")
 @Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
 class TicketsController {
-    private final DataSource dataSource;
     private final TicketStore store;
+    private final TicketReader reader;
     private final AccessLog accessLog;
 
-    TicketsController(DataSource dataSource, TicketStore store, AccessLog accessLog) {
-        this.dataSource = dataSource;
+    TicketsController(TicketStore store, TicketReader reader, AccessLog accessLog) {
         this.store = store;
+        this.reader = reader;
         this.accessLog = accessLog;
     }
 
@@ -60,23 +56,10 @@ class TicketsController {
     record Comment(@Nullable String text) {
     }
 
-    @Serdeable
-    record Event(Instant at, String username, String kind, @Nullable String from, @Nullable String to, @Nullable String clock,
-                 @Nullable Instant dueAt, @Nullable String text) {
-    }
-
-    @Serdeable
-    record TicketView(long id, String title, @Nullable String description, String state, int urgency, int impact, int priority,
-                      String organisationId, @Nullable String deviceId, @Nullable UUID loanId, @Nullable UUID patientId,
-                      @Nullable String assignee, String source, String calendar, TicketClock.Reading own, TicketClock.Reading resolve,
-                      boolean adverseEvent, @Nullable Instant analysisDueAt, Instant createdAt, String createdBy,
-                      @Nullable List<Event> events) {
-    }
-
     @Post
     @Status(HttpStatus.CREATED)
     @Transactional
-    TicketView open(@Body NewTicket body, Authentication auth) throws SQLException {
+    TicketView open(@Body NewTicket body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         String title = body.title() == null ? "" : body.title().strip();
         if (title.isEmpty() || title.length() > 200) {
@@ -92,30 +75,19 @@ class TicketsController {
         if (body.organisationId() == null) {
             throw Refusal.invalid("organisationId is required (whose ticket it is)");
         }
-        Sql sql = sql();
-        requireExists(sql, "organisations", body.organisationId(), "organisationId");
-        if (body.deviceId() != null) {
-            requireExists(sql, "devices", body.deviceId(), "deviceId");
-        }
-        if (body.loanId() != null) {
-            requireExists(sql, "loans", body.loanId(), "loanId");
-        }
-        if (body.patientId() != null) {
-            requireExists(sql, "patients", body.patientId(), "patientId");
-        }
-        long id = store.open(sql, new TicketStore.Opening(title, body.description(), body.urgency(), body.impact(), body.priority(),
+        long id = store.open(new TicketStore.Opening(title, body.description(), body.urgency(), body.impact(), body.priority(),
                 body.organisationId(), body.deviceId(), body.loanId(), body.patientId(), "manual", null,
                 Boolean.TRUE.equals(body.adverseEvent())), user.username());
         if (body.patientId() != null) {
             accessLog.record(user, body.patientId(), "open ticket " + id, "support", null);
         }
-        return find(sql, id, true);
+        return reader.find(id);
     }
 
     @Get("/{id}")
     @Transactional
-    TicketView one(@PathVariable long id, Authentication auth) throws SQLException {
-        TicketView ticket = find(sql(), id, true);
+    TicketView one(@PathVariable long id, Authentication auth) {
+        TicketView ticket = reader.find(id);
         if (ticket.patientId() != null) {
             accessLog.record(StaffUser.of(auth), ticket.patientId(), "read ticket " + id, "support", null);
         }
@@ -125,38 +97,32 @@ class TicketsController {
     /** Moves the ticket: {@code {"to": "assigned", "assignee": "..."}}, pending pauses the clocks, solved stops them. */
     @Post("/{id}/state")
     @Transactional
-    TicketView move(@PathVariable long id, @Body Move body, Authentication auth) throws SQLException {
+    TicketView move(@PathVariable long id, @Body Move body, Authentication auth) {
         if (body.to() == null) {
             throw Refusal.invalid("to is required: assigned, planned, pending, solved or closed");
         }
-        Sql sql = sql();
-        store.move(sql, id, body.to(), body.assignee(), body.note(), StaffUser.of(auth).username());
-        return find(sql, id, true);
+        TicketState to = TicketState.of(body.to())
+                .orElseThrow(() -> Refusal.invalid("to must be one of new, assigned, planned, pending, solved, closed"));
+        store.move(id, to, body.assignee(), body.note(), StaffUser.of(auth).username());
+        return reader.find(id);
     }
 
     @Post("/{id}/comments")
     @Transactional
-    TicketView comment(@PathVariable long id, @Body Comment body, Authentication auth) throws SQLException {
+    TicketView comment(@PathVariable long id, @Body Comment body, Authentication auth) {
         if (body.text() == null || body.text().isBlank() || body.text().length() > 10_000) {
             throw Refusal.invalid("text is required, at most 10 000 characters");
         }
-        Sql sql = sql();
-        store.comment(sql, id, body.text().strip(), StaffUser.of(auth).username());
-        return find(sql, id, true);
+        store.comment(id, body.text().strip(), StaffUser.of(auth).username());
+        return reader.find(id);
     }
 
     /** Flags the ticket as an adverse event: analysis and action plan are due within 90 days from now. */
     @Post("/{id}/adverse-event")
     @Transactional
-    TicketView adverseEvent(@PathVariable long id, Authentication auth) throws SQLException {
-        Sql sql = sql();
-        store.lock(sql, id);
-        sql.update("""
-                UPDATE tickets SET adverse_event = true, adverse_reported_at = coalesce(adverse_reported_at, now()),
-                                   analysis_due_at = coalesce(analysis_due_at, now() + interval '90 days') WHERE id = ?""", id);
-        store.comment(sql, id, "reported as an adverse event (utilsigtet hændelse): analysis and action plan due within 90 days",
-                StaffUser.of(auth).username());
-        return find(sql, id, true);
+    TicketView adverseEvent(@PathVariable long id, Authentication auth) {
+        store.reportAdverseEvent(id, StaffUser.of(auth).username());
+        return reader.find(id);
     }
 
     /**
@@ -171,9 +137,10 @@ class TicketsController {
     @Transactional
     List<TicketView> list(@Nullable @QueryValue String state, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
                           @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan, @Nullable @QueryValue Integer limit,
-                          Authentication auth) throws SQLException {
+                          Authentication auth) {
         String filter = state == null ? "open" : state;
-        if (!Set.of("open", "all", "new", "assigned", "planned", "pending", "solved", "closed").contains(filter)) {
+        Optional<TicketState> one = TicketState.of(filter);
+        if (one.isEmpty() && !Set.of("open", "all").contains(filter)) {
             throw Refusal.invalid("state must be open, all, new, assigned, planned, pending, solved or closed");
         }
         if (sla != null && !Set.of("warning", "breached").contains(sla)) {
@@ -183,66 +150,11 @@ class TicketsController {
         if (rows < 1 || rows > 5000) {
             throw Refusal.invalid("limit must be between 1 and 5000");
         }
-        List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE true");
-        if (filter.equals("open")) {
-            where.append(" AND t.state NOT IN ('solved', 'closed')");
-        } else if (!filter.equals("all")) {
-            where.append(" AND t.state = ?");
-            params.add(filter);
-        }
-        if (organisation != null) {
-            where.append(" AND t.organisation_id = ?");
-            params.add(organisation);
-        }
-        if (device != null) {
-            where.append(" AND t.device_id = ?");
-            params.add(device);
-        }
-        if (loan != null) {
-            where.append(" AND t.loan_id = ?");
-            params.add(loan);
-        }
-        if (sla != null) {
-            where.append(" AND EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = ?)");
-            params.add(sla.equals("warning") ? "sla_warning" : "sla_breach");
-        }
-        params.add(rows);
-        List<TicketView> tickets = sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
-                rs -> view(rs, null), params.toArray());
+        List<TicketView> tickets = reader.list(new TicketReader.Filter(one.orElse(null), filter.equals("all"), organisation,
+                sla == null ? null : sla.equals("warning") ? "sla_warning" : "sla_breach", device, loan, rows));
         // A ticket names its citizen: a line in the access log of each citizen the list shows.
         accessLog.recordEach(StaffUser.of(auth), tickets.stream().map(TicketView::patientId).filter(java.util.Objects::nonNull).toList(),
                 "read ticket list", "support");
         return tickets;
-    }
-
-    private TicketView find(Sql sql, long id, boolean withEvents) {
-        List<Event> events = withEvents ? sql.list("""
-                SELECT at, username, kind, from_state, to_state, clock, due_at, text FROM ticket_events WHERE ticket_id = ? ORDER BY id""",
-                rs -> new Event(Sql.instant(rs, "at"), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), Sql.instant(rs, "due_at"), rs.getString(8)), id) : null;
-        return sql.one("SELECT t.* FROM tickets t WHERE t.id = ?", rs -> view(rs, events), id)
-                .orElseThrow(() -> Refusal.notFound("No ticket " + id + "."));
-    }
-
-    private TicketView view(ResultSet rs, @Nullable List<Event> events) throws SQLException {
-        TicketClock clock = TicketStore.clock(rs);
-        Instant now = Instant.now();
-        return new TicketView(rs.getLong("id"), rs.getString("title"), rs.getString("description"), rs.getString("state"),
-                rs.getInt("urgency"), rs.getInt("impact"), rs.getInt("priority"), rs.getString("organisation_id"),
-                rs.getString("device_id"), rs.getObject("loan_id", UUID.class), rs.getObject("patient_id", UUID.class),
-                rs.getString("assignee"), rs.getString("source"), rs.getString("calendar"), clock.own(now, store.warnFraction()),
-                clock.resolve(now, store.warnFraction()), rs.getBoolean("adverse_event"), Sql.instant(rs, "analysis_due_at"),
-                Sql.instant(rs, "created_at"), rs.getString("created_by"), events);
-    }
-
-    private static void requireExists(Sql sql, String table, Object id, String field) {
-        if (sql.one("SELECT 1 FROM " + table + " WHERE id = ?", rs -> 1, id).isEmpty()) {
-            throw Refusal.invalid(field + " " + id + " does not exist");
-        }
-    }
-
-    private Sql sql() throws SQLException {
-        return Sql.on(dataSource.getConnection());
     }
 }

@@ -1,0 +1,198 @@
+package dk.fsc.service.logistics;
+
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Loans in the database, each step with its device's move: an order locks the device, so a
+ * device is on one loan at a time also when two staff order it at the same moment; each later
+ * step locks the loan and checks its {@link LoanStatus}. Each step is one transaction (the caller's,
+ * when it has one), the device's move included.
+ */
+@Singleton
+public class LoanStore {
+    private static final String SELECT = """
+            SELECT l.*, d.device_type, d.state AS device_state, p.display_name, p.phone, p.address AS patient_address
+              FROM loans l JOIN devices d ON d.id = l.device_id JOIN patients p ON p.id = l.patient_id""";
+    private final Database db;
+    private final DeviceStates states;
+
+    LoanStore(Database db, DeviceStates states) {
+        this.db = db;
+        this.states = states;
+    }
+
+    /** A loan as logistics sees it; the citizen's name, phone and address only in the single-loan answer. */
+    @Serdeable
+    record LoanView(UUID id, String deviceId, String deviceType, String deviceState, UUID patientId, String organisationId,
+                    String status, Instant startsAt, @Nullable Instant endsAt, @Nullable LocalDate dueOn, boolean overdue,
+                    @Nullable String shippingAddress, @Nullable String pickupAddress, @Nullable Instant handoverAcceptedAt,
+                    @Nullable String handoverAcceptedBy, @Nullable Instant returnRequestedAt, @Nullable String endReason,
+                    @Nullable String patientName, @Nullable String patientPhone, @Nullable String patientAddress) {
+    }
+
+    /** An order as checked by the controller: who pays, when it starts, and whether that makes it a reservation. */
+    record Order(String deviceId, UUID patientId, String payer, Instant start, boolean reservation, @Nullable LocalDate dueOn,
+                 @Nullable String shippingAddress, @Nullable String pickupAddress) {
+    }
+
+    /** The loan a device is on right now (started, not ended). */
+    public record Current(UUID id, UUID patientId) {
+    }
+
+    /** Orders a loan: the payer may lend the device's type, and the device must be ready; it is reserved or shipped. */
+    @Transactional
+    LoanView order(Order o, StaffUser user) {
+        Sql sql = db.sql();
+        String kind = sql.one("SELECT kind FROM organisations WHERE id = ?", rs -> rs.getString(1), o.payer())
+                .orElseThrow(() -> Refusal.invalid("organisationId " + o.payer() + " is not an organisation"));
+        if (sql.one("SELECT 1 FROM patients WHERE id = ?", rs -> 1, o.patientId()).isEmpty()) {
+            throw Refusal.invalid("patientId " + o.patientId() + " is not a registered patient");
+        }
+        DeviceState state = states.lock(o.deviceId());
+        String type = sql.one("SELECT device_type FROM devices WHERE id = ?", rs -> rs.getString(1), o.deviceId()).orElseThrow();
+        sql.one("SELECT lending_sector FROM device_types WHERE code = ?", rs -> rs.getString(1), type).ifPresent(sector -> {
+            boolean regional = kind.equals("region") || kind.equals("hospital");
+            if (sector.equals("region") != regional) {
+                throw Refusal.conflict("A " + type + " is lent by the " + sector
+                        + " (clarification catalogue); " + o.payer() + " is a " + kind + " and cannot order it.");
+            }
+        });
+        if (state != DeviceState.ready) {
+            throw Refusal.conflict("Device " + o.deviceId() + " is " + state + ", not ready; it cannot be lent now.");
+        }
+        UUID id = UUID.randomUUID();
+        LoanStatus status = o.reservation() ? LoanStatus.reserved : LoanStatus.active;
+        sql.update("""
+                INSERT INTO loans (id, device_id, patient_id, organisation_id, starts_at, status, due_on, shipping_address,
+                                   pickup_address, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, o.deviceId(), o.patientId(), o.payer(), o.start(), status.name(), o.dueOn(), o.shippingAddress(),
+                o.pickupAddress(), user.username());
+        states.move(o.deviceId(), state, o.reservation() ? DeviceState.reserved : DeviceState.shipped, user,
+                o.reservation() ? "reserved from " + o.start() : "shipped on loan", id);
+        return find(id, false);
+    }
+
+    /** Ships a reserved device: the loan starts now. */
+    @Transactional
+    LoanView ship(UUID id, StaffUser user) {
+        return step(id, LoanStatus.reserved, LoanStatus.active, DeviceState.shipped, "reservation shipped", user, "starts_at = now()");
+    }
+
+    @Transactional
+    LoanView cancel(UUID id, String reason, StaffUser user) {
+        return step(id, LoanStatus.reserved, LoanStatus.cancelled, DeviceState.ready, "reservation cancelled: " + reason, user,
+                "ends_at = starts_at, end_reason = ?", reason);
+    }
+
+    /** The recipient accepted the device; the loan stays active. */
+    @Transactional
+    LoanView handover(UUID id, String acceptedBy, StaffUser user) {
+        return step(id, LoanStatus.active, LoanStatus.active, DeviceState.on_loan, "hand-over accepted by " + acceptedBy, user,
+                "handover_accepted_at = now(), handover_accepted_by = ?", acceptedBy);
+    }
+
+    @Transactional
+    LoanView requestReturn(UUID id, String reason, StaffUser user) {
+        return step(id, LoanStatus.active, LoanStatus.active, DeviceState.return_requested, "return requested: " + reason, user,
+                "return_requested_at = now()");
+    }
+
+    /** Ends the loan now; the device is {@code returned} (also when never delivered) or {@code lost}. */
+    @Transactional
+    LoanView end(UUID id, String outcome, String reason, StaffUser user) {
+        return step(id, LoanStatus.active, LoanStatus.ended, outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
+                "loan ended, " + outcome + ": " + reason, user, "ends_at = greatest(now(), starts_at), end_reason = ?",
+                outcome + ": " + reason);
+    }
+
+    LoanView find(UUID id, boolean withPatient) {
+        return db.sql().one(SELECT + " WHERE l.id = ?", rs -> view(rs, withPatient), id)
+                .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
+    }
+
+    /** Loans newest first: of one status, else the reserved and active ones; {@code overdue}: active and past due. */
+    List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit) {
+        String where = " WHERE " + (status == null ? "l.status IN ('reserved', 'active')" : "l.status = ?")
+                + (organisation == null ? "" : " AND l.organisation_id = ?")
+                + (overdue ? " AND l.status = 'active' AND l.due_on < current_date" : "");
+        List<Object> params = new ArrayList<>();
+        if (status != null) {
+            params.add(status.name());
+        }
+        if (organisation != null) {
+            params.add(organisation);
+        }
+        params.add(limit);
+        return db.sql().list(SELECT + where + " ORDER BY l.created_at DESC, l.id LIMIT ?", rs -> view(rs, false), params.toArray());
+    }
+
+    /** The device's current loan, for a job on a connection of its own. */
+    public Optional<Current> current(Sql sql, String deviceId) {
+        return sql.one("""
+                SELECT id, patient_id FROM loans WHERE device_id = ? AND status = 'active'
+                   AND starts_at <= now() AND (ends_at IS NULL OR ends_at > now())""",
+                rs -> new Current(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), deviceId);
+    }
+
+    /** Whether the device is on a loan that has not ended (reserved ones included). */
+    public boolean onLoan(String deviceId) {
+        return db.sql().one("SELECT 1 FROM loans WHERE device_id = ? AND (ends_at IS NULL OR ends_at > now())", rs -> 1, deviceId)
+                .isPresent();
+    }
+
+    /**
+     * One step of a loan's life: the loan must be {@code needs}; it becomes {@code becomes} with
+     * the columns of {@code set} (its parameters {@code params}), and the device moves to {@code to},
+     * kept with {@code why}.
+     */
+    private LoanView step(UUID id, LoanStatus needs, LoanStatus becomes, DeviceState to, String why, StaffUser user, String set,
+                          Object... params) {
+        needs.requireTransition(becomes);
+        Sql sql = db.sql();
+        record Loan(String deviceId, LoanStatus status) {
+        }
+        Loan loan = sql.one("SELECT device_id, status FROM loans WHERE id = ? FOR UPDATE",
+                        rs -> new Loan(rs.getString(1), LoanStatus.of(rs.getString(2)).orElseThrow()), id)
+                .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
+        if (loan.status() != needs) {
+            throw Refusal.conflict("Loan " + id + " is " + loan.status() + "; this needs a " + needs + " loan.");
+        }
+        DeviceState state = states.lock(loan.deviceId());
+        List<Object> all = new ArrayList<>();
+        all.add(becomes.name());
+        all.addAll(Arrays.asList(params));
+        all.add(id);
+        sql.update("UPDATE loans SET status = ?, " + set + " WHERE id = ?", all.toArray());
+        states.move(loan.deviceId(), state, to, user, why, id);
+        return find(id, false);
+    }
+
+    private static LoanView view(ResultSet rs, boolean withPatient) throws SQLException {
+        LocalDate due = rs.getObject("due_on", LocalDate.class);
+        LoanStatus status = LoanStatus.of(rs.getString("status")).orElseThrow();
+        return new LoanView(rs.getObject("id", UUID.class), rs.getString("device_id"), rs.getString("device_type"),
+                rs.getString("device_state"), rs.getObject("patient_id", UUID.class), rs.getString("organisation_id"), status.name(),
+                Sql.instant(rs, "starts_at"), Sql.instant(rs, "ends_at"), due,
+                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now()),
+                rs.getString("shipping_address"), rs.getString("pickup_address"), Sql.instant(rs, "handover_accepted_at"),
+                rs.getString("handover_accepted_by"), Sql.instant(rs, "return_requested_at"), rs.getString("end_reason"),
+                withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null,
+                withPatient ? rs.getString("patient_address") : null);
+    }
+}

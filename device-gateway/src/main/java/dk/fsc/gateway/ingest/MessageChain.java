@@ -1,6 +1,7 @@
 package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.RejectedMessage;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class MessageChain {
      * A batch through the whole chain:
      * <ol>
      * <li>the device is within its message rate (RATE_LIMITED; {@link RateCheck})
-     * <li>the topic is a device topic of a known kind ({@link dk.fsc.gateway.contract.DeviceTopic})
+     * <li>the topic is a device topic of a known kind ({@link DeviceTopic})
      * <li>the payload decodes by its kind and every value is plausible, with its time not too far ahead
      *     nor too far back ({@link MessageParser}, with the contract's decoders)
      * <li>a photo is an image that can be cleaned of its metadata ({@link dk.fsc.gateway.photos.PhotoProcessor})
@@ -68,7 +69,7 @@ final class MessageChain {
     Parsed check(Incoming message) {
         RejectedMessage overRate = rate == null ? null : rate.check(message.topic());
         if (overRate != null) {
-            return Parsed.refused(message, dk.fsc.gateway.contract.DeviceTopic.deviceIdOf(message.topic()), overRate);
+            return Parsed.refused(message, DeviceTopic.deviceIdOf(message.topic()), overRate);
         }
         return parser.parse(message);
     }

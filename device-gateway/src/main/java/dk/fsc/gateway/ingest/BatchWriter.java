@@ -3,14 +3,7 @@ package dk.fsc.gateway.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.fsc.gateway.GatewayConfig;
-import dk.fsc.gateway.contract.DeviceTopic;
-import dk.fsc.gateway.contract.RejectedMessage;
 import dk.fsc.gateway.contract.RejectionCode;
-import dk.fsc.gateway.limits.RateLimiter;
-import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -19,10 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one chain every message goes through: take a batch from the queue, check topic and
- * payload ({@link MessageParser}), store it in one transaction, then acknowledge to the broker and reply to each device.
- * While the database is unreachable the batch is retried and nothing is acknowledged; a batch the
- * database refuses is split so only the offending message is quarantined.
+ * The gateway's writer thread: takes a batch from the queue ({@link #nextBatch}), runs it through
+ * the {@link MessageChain} (stored with {@link StoreRetries}), then acknowledges it to the broker
+ * (after the commit) and replies to each device.
  */
 final class BatchWriter {
 
@@ -30,13 +22,11 @@ final class BatchWriter {
 
     private final BlockingQueue<Incoming> queue;
     private final InFlightBytes inFlight;
-    private final ReadingStore store;
     private final MqttIngest mqtt;
     private final GatewayMetrics metrics;
     private final int batchSize;
-    private final MessageParser parser;
-    private final RateLimiter deviceRate;
-    private final double deviceRatePerSecond;
+    private final MessageChain chain;
+    private final StoreRetries storage;
     private final ObjectMapper json = new ObjectMapper();
     private final ThrottledWarning repliesUnsent = new ThrottledWarning(LOG,
             "replies to devices not sent (a device without a reply resends with the same messageId; docs/mqtt.md)");
@@ -50,13 +40,11 @@ final class BatchWriter {
     BatchWriter(BlockingQueue<Incoming> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
         this.queue = queue;
         this.inFlight = inFlight;
-        this.store = store;
         this.mqtt = mqtt;
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
-        this.parser = new MessageParser(Clock.systemUTC(), config);
-        this.deviceRatePerSecond = config.getDeviceRate();
-        this.deviceRate = config.getDeviceRate() > 0 ? new RateLimiter(config.getDeviceRate(), Math.max(1, config.getDeviceBurst())) : null;
+        this.chain = MessageChain.live(config);
+        this.storage = new StoreRetries(store, () -> running, Thread::sleep);
         this.thread = new Thread(this::run, "gateway-batch-writer");
     }
 
@@ -76,14 +64,10 @@ final class BatchWriter {
     private void run() {
         while (running) {
             try {
-                Incoming first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                List<Incoming> batch = nextBatch(queue, batchSize);
+                if (!batch.isEmpty()) {
+                    process(batch);
                 }
-                List<Incoming> batch = new ArrayList<>(batchSize);
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
-                process(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -92,6 +76,21 @@ final class BatchWriter {
                 LOG.error("Unexpected failure in the batch writer; messages stay unacknowledged", e);
             }
         }
+    }
+
+    /**
+     * The messages waiting, up to {@code batchSize} in arrival order, after waiting up to 200 ms
+     * for the first; empty when none came.
+     */
+    static List<Incoming> nextBatch(BlockingQueue<Incoming> queue, int batchSize) throws InterruptedException {
+        Incoming first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return List.of();
+        }
+        List<Incoming> batch = new ArrayList<>(batchSize);
+        batch.add(first);
+        queue.drainTo(batch, batchSize - 1);
+        return batch;
     }
 
     /** Seconds the oldest received but not yet acknowledged message has waited (0 when none). */
@@ -118,16 +117,15 @@ final class BatchWriter {
     }
 
     private void writeAndAcknowledge(List<Incoming> batch) throws InterruptedException {
-        List<Parsed> parsed = new ArrayList<>(batch.size());
-        for (Incoming message : batch) {
-            parsed.add(withinRate(message));
-        }
-        long started = System.nanoTime();
-        List<Outcome> outcomes = storeWithRetry(parsed);
+        long[] started = new long[1];
+        List<Outcome> outcomes = chain.run(batch, checked -> {
+            started[0] = System.nanoTime(); // the batch's time is its storing
+            return storage.store(checked);
+        });
         if (outcomes == null) {
             return; // stopping: not acknowledged, so the broker keeps them for the next run
         }
-        metrics.batch(batch.size(), System.nanoTime() - started);
+        metrics.batch(batch.size(), System.nanoTime() - started[0]);
         for (Incoming message : batch) {
             mqtt.acknowledge(message);
         }
@@ -138,76 +136,6 @@ final class BatchWriter {
             }
             reply(outcome);
         }
-    }
-
-    /** Parsed, unless its device is over its rate: then refused before any parsing work, and quarantined. */
-    private Parsed withinRate(Incoming message) {
-        if (deviceRate != null) {
-            String deviceId = DeviceTopic.deviceIdOf(message.topic());
-            long wait = deviceRate.take(deviceId == null ? message.topic() : deviceId);
-            if (wait > 0) {
-                return Parsed.refused(message, deviceId, new RejectedMessage(RejectionCode.RATE_LIMITED,
-                        "more than " + deviceRatePerSecond + " messages per second from this device; this one is kept in "
-                                + "quarantine. Wait " + wait + " s and send more slowly."));
-            }
-        }
-        return parser.parse(message);
-    }
-
-    private List<Outcome> storeWithRetry(List<Parsed> batch) throws InterruptedException {
-        long delay = 100;
-        while (running) {
-            try {
-                return store.write(batch);
-            } catch (SQLException e) {
-                if (isTransient(e)) {
-                    LOG.warn("Database unavailable ({}); batch of {} kept unacknowledged, retrying in {} ms",
-                            e.getMessage(), batch.size(), delay);
-                    Thread.sleep(delay);
-                    delay = Math.min(delay * 2, 5_000);
-                } else if (batch.size() > 1) {
-                    return storeOneByOne(batch);
-                } else {
-                    return refused(batch.get(0), e);
-                }
-            }
-        }
-        return null;
-    }
-
-    private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
-        List<Outcome> all = new ArrayList<>();
-        for (Parsed message : batch) {
-            List<Outcome> one = storeWithRetry(List.of(message));
-            if (one == null) {
-                return null;
-            }
-            all.addAll(one);
-        }
-        return all;
-    }
-
-    private List<Outcome> refused(Parsed message, SQLException cause) throws InterruptedException {
-        String detail = "the database refused the message (" + cause.getSQLState() + "); it is kept for an operator";
-        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), cause.getMessage());
-        while (running) {
-            try {
-                Outcome outcome = Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind());
-                return List.of(store.quarantineRefused(message, detail) ? outcome : outcome.notKept());
-            } catch (SQLException e) {
-                LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
-                Thread.sleep(1_000);
-            }
-        }
-        return null;
-    }
-
-    /** Connection trouble, shutdown, lack of resources or a serialisation conflict: worth retrying. */
-    static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
-                || state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
-                || state.equals("55P03") || state.equals("58030");
     }
 
     private void reply(Outcome outcome) {

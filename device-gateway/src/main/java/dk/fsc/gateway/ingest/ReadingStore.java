@@ -3,13 +3,13 @@ package dk.fsc.gateway.ingest;
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.gateway.contract.Decoded;
-import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.PhotoMessage;
 import dk.fsc.gateway.contract.Reading;
-import dk.fsc.gateway.contract.RedLimits;
 import dk.fsc.gateway.contract.RejectionCode;
 import dk.fsc.gateway.contract.StatusReport;
 import dk.fsc.gateway.photos.PhotoProcessor;
+import dk.fsc.gateway.storage.EvaluationRequestRows;
+import dk.fsc.gateway.storage.ReadingRows;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -36,14 +35,17 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Writes a batch of device messages in one transaction: readings, photos and status reports,
- * their idempotency rows, the devices' last-seen state, the patients' evaluation requests, and
- * quarantine rows for what is refused. The tables are the contract with the service (see
- * docs/architecture.md); photo files go to the {@link BlobStore} inside the transaction, before
- * the commit, so a committed photo row always has its file.
+ * Storage of the {@link MessageChain}'s checks 5 to 9: writes a batch of device messages in one
+ * transaction: readings, photos and status reports, their idempotency rows, the devices'
+ * last-seen state, the patients' evaluation requests, and quarantine rows for what is refused.
+ * The decisions are made by {@link Attribution} and {@link Resend} on facts read here. The tables
+ * are the contract with the service (see docs/architecture.md); the readings and evaluation
+ * requests are written with the statements the service uses too ({@link ReadingRows},
+ * {@link EvaluationRequestRows}). Photo files go to the {@link BlobStore} inside the transaction,
+ * before the commit, so a committed photo row always has its file.
  */
 @Singleton
-class ReadingStore {
+class ReadingStore implements StoreRetries.Store {
 
     private final DataSource dataSource;
     private final BlobStore blobs;
@@ -58,7 +60,8 @@ class ReadingStore {
     }
 
     /** Stores the batch atomically and returns one outcome per message object, in order. */
-    List<Outcome> write(List<Parsed> batch) throws SQLException {
+    @Override
+    public List<Outcome> write(List<Parsed> batch) throws SQLException {
         return write(batch, true, null);
     }
 
@@ -95,7 +98,8 @@ class ReadingStore {
      * Keeps a message that the database refused to store, so an operator can look at it; false
      * when its device's quarantine quota is used up and it was not kept.
      */
-    boolean quarantineRefused(Parsed message, String detail) throws SQLException {
+    @Override
+    public boolean quarantineRefused(Parsed message, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection(); QuarantineRows rows = new QuarantineRows(c, quota)) {
             c.setAutoCommit(false);
             try {
@@ -119,20 +123,16 @@ class ReadingStore {
         private final Connection c;
         private final BlobStore blobs;
         private final boolean quarantineRejections;
-        private final Map<String, Optional<String>> deviceStates = new HashMap<>();
-        /** Patients with a new reading in this batch, in lock order; true when one has a value at a red limit. */
-        private final TreeMap<UUID, Boolean> patientsToEvaluate = new TreeMap<>();
+        /** The batch's devices: state and loans, read once per batch. */
+        private final Map<String, DeviceFacts> devices = new HashMap<>();
+        /** Patients with a new reading in this batch. */
+        private final EvaluationRequestRows patientsToEvaluate = new EvaluationRequestRows();
         /** Devices heard from in this batch, with their newest status report (or null). */
         private final TreeMap<String, StatusReport> devicesSeen = new TreeMap<>();
         private final Map<String, PreparedStatement> statements = new HashMap<>();
-        /** Loans of the batch's devices, read once per batch. */
-        private final Map<String, List<LoanSpan>> loans = new HashMap<>();
         /** Valid readings waiting for the batch's one claim of message ids, in arrival order. */
         private final List<PendingReading> pendingReadings = new ArrayList<>();
         private final QuarantineRows quarantine;
-
-        private record LoanSpan(UUID patient, Instant startsAt, Instant endsAt) {
-        }
 
         /** @param contentSha256 the SHA-256 of the reading's {@link Reading#content()}: a resend has the same */
         private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
@@ -227,36 +227,23 @@ class ReadingStore {
             return Outcome.rejected(deviceId, invalid.messageId(), invalid.reason().code(), invalid.reason().detail());
         }
 
-        /** Why a message from this device cannot be taken at all, or null when the device is in service. */
-        private Outcome refusal(String deviceId, String messageId) {
-            Optional<String> state = deviceState(deviceId);
-            if (state.isEmpty()) {
-                return Outcome.rejected(deviceId, messageId, RejectionCode.UNKNOWN_DEVICE, "device " + deviceId + " is not registered");
+        /** Checks 5 and 6 for a reading or photo taken at {@code at} (no time: a status report, checks 5 only). */
+        private Attribution attribute(String deviceId, String messageId, Instant at) {
+            DeviceFacts facts = devices.getOrDefault(deviceId, DeviceFacts.UNREGISTERED);
+            if (facts.registered()) {
+                devicesSeen.putIfAbsent(deviceId, null);
             }
-            devicesSeen.putIfAbsent(deviceId, null);
-            if (state.get().equals("retired")) {
-                return Outcome.rejected(deviceId, messageId, RejectionCode.DEVICE_RETIRED, "device " + deviceId + " is retired");
-            }
-            return null;
-        }
-
-        private static Outcome notOnLoan(String deviceId, String messageId, Instant at) {
-            return Outcome.rejected(deviceId, messageId, RejectionCode.DEVICE_NOT_ON_LOAN,
-                    "device " + deviceId + " was not on loan to a patient at " + at);
+            return at == null ? Attribution.ofDevice(deviceId, messageId, facts) : Attribution.toPatient(deviceId, messageId, at, facts);
         }
 
         /** Refused now (device unknown, retired, not on loan), or queued for the claim (null). */
         private Outcome admit(Parsed p, Decoded.Valid valid, int slot) {
             Reading reading = valid.reading();
-            Outcome refused = refusal(p.deviceId(), reading.messageId());
-            if (refused != null) {
-                return refused;
+            Attribution attribution = attribute(p.deviceId(), reading.messageId(), reading.measuredAt());
+            if (attribution.refused() != null) {
+                return attribution.refused();
             }
-            UUID patient = patientWithLoanAt(p.deviceId(), reading.measuredAt());
-            if (patient == null) {
-                return notOnLoan(p.deviceId(), reading.messageId(), reading.measuredAt());
-            }
-            pendingReadings.add(new PendingReading(slot, p, valid, patient,
+            pendingReadings.add(new PendingReading(slot, p, valid, attribution.patient(),
                     BlobStore.sha256(reading.content().getBytes(StandardCharsets.UTF_8))));
             return null;
         }
@@ -278,10 +265,11 @@ class ReadingStore {
                 Outcome outcome;
                 if (claimed.remove(r.key())) {
                     stored.add(r);
-                    patientsToEvaluate.merge(r.patient(), RedLimits.anyRed(reading), Boolean::logicalOr);
+                    patientsToEvaluate.newReading(r.patient(), reading);
                     outcome = Outcome.accepted(deviceId, reading.messageId(), reading.observations().size());
                 } else {
-                    outcome = sameAsStored(deviceId, r) ? Outcome.duplicate(deviceId, reading.messageId()) : reused(deviceId, reading.messageId());
+                    outcome = Resend.outcome(Resend.sameReading(stored(deviceId, reading.messageId()), reading, r.contentSha256()),
+                            deviceId, reading.messageId());
                 }
                 outcomes.set(r.slot(), settle(r.parsed(), r.item(), outcome, r.slot()));
             }
@@ -333,14 +321,11 @@ class ReadingStore {
 
         private Outcome store(String deviceId, PhotoMessage photo, PhotoProcessor.Processed cleaned) throws SQLException {
             String messageId = photo.messageId();
-            Outcome refused = refusal(deviceId, messageId);
-            if (refused != null) {
-                return refused;
+            Attribution attribution = attribute(deviceId, messageId, photo.takenAt());
+            if (attribution.refused() != null) {
+                return attribution.refused();
             }
-            UUID patient = patientWithLoanAt(deviceId, photo.takenAt());
-            if (patient == null) {
-                return notOnLoan(deviceId, messageId, photo.takenAt());
-            }
+            UUID patient = attribution.patient();
             String sha = BlobStore.sha256(cleaned.image());
             String thumbnailSha = cleaned.thumbnail() == null ? null : BlobStore.sha256(cleaned.thumbnail());
             PreparedStatement s = prepared("""
@@ -371,7 +356,7 @@ class ReadingStore {
             s.setArray(i, c.createArrayOf("text", cleaned.removedMetadata().toArray()));
             if (s.executeUpdate() == 0) {
                 return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", sha, deviceId, messageId)
-                        ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
+                        ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
             }
             try {
                 blobs.put(cleaned.image());
@@ -386,9 +371,9 @@ class ReadingStore {
 
         private Outcome store(String deviceId, StatusReport status) throws SQLException {
             String messageId = status.messageId();
-            Outcome refused = refusal(deviceId, messageId);
-            if (refused != null) {
-                return refused;
+            Attribution attribution = attribute(deviceId, messageId, null);
+            if (attribution.refused() != null) {
+                return attribution.refused();
             }
             PreparedStatement s = prepared("""
                     INSERT INTO device_status_reports (device_id, message_id, reported_at, battery_percent, firmware, signal_dbm, faults)
@@ -402,7 +387,7 @@ class ReadingStore {
             s.setArray(7, c.createArrayOf("text", status.faults().toArray()));
             if (s.executeUpdate() == 0) {
                 return sameStored("SELECT reported_at = ? FROM device_status_reports WHERE device_id = ? AND message_id = ?",
-                        utc(status.reportedAt()), deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : reused(deviceId, messageId);
+                        utc(status.reportedAt()), deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
             }
             StatusReport newest = devicesSeen.get(deviceId);
             if (newest == null || !status.reportedAt().isBefore(newest.reportedAt())) {
@@ -419,11 +404,6 @@ class ReadingStore {
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
-        }
-
-        private static Outcome reused(String deviceId, String messageId) {
-            return Outcome.rejected(deviceId, messageId, RejectionCode.MESSAGE_ID_REUSED,
-                    "messageId " + messageId + " was already used by this device for a different message");
         }
 
         /**
@@ -463,7 +443,7 @@ class ReadingStore {
         private void readDevicesAndLoans(List<Parsed> batch) throws SQLException {
             TreeSet<String> ids = new TreeSet<>();
             for (Parsed p : batch) {
-                if (p.refused() == null && p.deviceId() != null && !deviceStates.containsKey(p.deviceId())) {
+                if (p.refused() == null && p.deviceId() != null && !devices.containsKey(p.deviceId())) {
                     ids.add(p.deviceId());
                 }
             }
@@ -475,140 +455,61 @@ class ReadingStore {
                       FROM devices d LEFT JOIN loans l ON l.device_id = d.id
                      WHERE d.id = ANY(?)""");
             s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            Map<String, String> states = new HashMap<>();
+            Map<String, List<DeviceFacts.Loan>> loans = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
-                    deviceStates.put(id, Optional.of(rs.getString(2)));
-                    List<LoanSpan> spans = loans.computeIfAbsent(id, k -> new ArrayList<>());
+                    states.put(id, rs.getString(2));
+                    List<DeviceFacts.Loan> spans = loans.computeIfAbsent(id, k -> new ArrayList<>());
                     UUID patient = rs.getObject(3, UUID.class);
                     if (patient != null) {
                         OffsetDateTime ends = rs.getObject(5, OffsetDateTime.class);
-                        spans.add(new LoanSpan(patient, rs.getObject(4, OffsetDateTime.class).toInstant(), ends == null ? null : ends.toInstant()));
+                        spans.add(new DeviceFacts.Loan(patient, rs.getObject(4, OffsetDateTime.class).toInstant(),
+                                ends == null ? null : ends.toInstant()));
                     }
                 }
             }
             for (String id : ids) {
-                deviceStates.putIfAbsent(id, Optional.empty());
+                devices.put(id, states.containsKey(id) ? new DeviceFacts(states.get(id), loans.get(id)) : DeviceFacts.UNREGISTERED);
             }
         }
 
-        private Optional<String> deviceState(String deviceId) {
-            return deviceStates.getOrDefault(deviceId, Optional.empty());
-        }
-
-        /** The patient of the device's loan at that moment (the latest started one, if loans overlap). */
-        private UUID patientWithLoanAt(String deviceId, Instant at) {
-            LoanSpan found = null;
-            for (LoanSpan l : loans.getOrDefault(deviceId, List.of())) {
-                if (!l.startsAt().isAfter(at) && (l.endsAt() == null || l.endsAt().isAfter(at))
-                        && (found == null || l.startsAt().isAfter(found.startsAt()))) {
-                    found = l;
-                }
-            }
-            return found == null ? null : found.patient();
-        }
-
-        /**
-         * Whether the stored message of this id says the same as this one. Rows stored before the
-         * content hash was kept (V10) can only be compared by time and observation count.
-         */
-        private boolean sameAsStored(String deviceId, PendingReading pending) throws SQLException {
-            Reading reading = pending.item().reading();
+        /** What is stored under the reading's id, or null. */
+        private Resend.StoredReading stored(String deviceId, String messageId) throws SQLException {
             PreparedStatement s = prepared(
                     "SELECT measured_at, observation_count, content_sha256 FROM device_messages WHERE device_id = ? AND message_id = ?");
             s.setString(1, deviceId);
-            s.setString(2, reading.messageId());
+            s.setString(2, messageId);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
-                }
-                String stored = rs.getString(3);
-                return stored != null ? stored.equals(pending.contentSha256())
-                        : rs.getObject(1, OffsetDateTime.class).toInstant().equals(reading.measuredAt())
-                        && rs.getInt(2) == reading.observations().size();
+                return rs.next() ? new Resend.StoredReading(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getInt(2), rs.getString(3))
+                        : null;
             }
         }
 
         /** The observations of the claimed readings, in one statement. */
         private void insertObservations(List<PendingReading> stored) throws SQLException {
-            int n = 0;
+            ReadingRows rows = new ReadingRows();
             for (PendingReading r : stored) {
-                n += r.item().reading().observations().size();
+                rows.addDeviceReading(r.parsed().deviceId(), r.item().reading(), r.patient());
             }
-            if (n == 0) {
-                return;
+            if (!rows.isEmpty()) {
+                run(ReadingRows.INSERT, rows.parameters(c::createArrayOf));
             }
-            String[] devices = new String[n];
-            String[] ids = new String[n];
-            Integer[] seqs = new Integer[n];
-            String[] times = new String[n];
-            UUID[] patients = new UUID[n];
-            String[] types = new String[n];
-            Double[] values = new Double[n];
-            String[] units = new String[n];
-            String[] systems = new String[n];
-            String[] codes = new String[n];
-            String[] sites = new String[n];
-            String[] sources = new String[n];
-            int i = 0;
-            for (PendingReading r : stored) {
-                Reading reading = r.item().reading();
-                int seq = 0;
-                for (Observation o : reading.observations()) {
-                    devices[i] = r.parsed().deviceId();
-                    ids[i] = reading.messageId();
-                    seqs[i] = seq++;
-                    times[i] = reading.measuredAt().toString();
-                    patients[i] = r.patient();
-                    types[i] = o.type().wireName();
-                    values[i] = o.value();
-                    units[i] = o.type().unit();
-                    systems[i] = o.type().codeSystem();
-                    codes[i] = o.type().code();
-                    sites[i] = o.site();
-                    sources[i++] = o.source();
-                }
-            }
-            PreparedStatement s = prepared("""
-                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit,
-                                          code_system, code, site, source_device)
-                    SELECT d, m, q::smallint, t::timestamptz, p, ty, v, u, cs, co, si, src::jsonb
-                      FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::uuid[], ?::text[], ?::float8[], ?::text[],
-                                  ?::text[], ?::text[], ?::text[], ?::text[]) AS x(d, m, q, t, p, ty, v, u, cs, co, si, src)""");
-            s.setArray(1, c.createArrayOf("text", devices));
-            s.setArray(2, c.createArrayOf("text", ids));
-            s.setArray(3, c.createArrayOf("int4", seqs));
-            s.setArray(4, c.createArrayOf("text", times));
-            s.setArray(5, c.createArrayOf("uuid", patients));
-            s.setArray(6, c.createArrayOf("text", types));
-            s.setArray(7, c.createArrayOf("float8", values));
-            s.setArray(8, c.createArrayOf("text", units));
-            s.setArray(9, c.createArrayOf("text", systems));
-            s.setArray(10, c.createArrayOf("text", codes));
-            s.setArray(11, c.createArrayOf("text", sites));
-            s.setArray(12, c.createArrayOf("text", sources));
-            s.executeUpdate();
         }
 
-        /**
-         * In patient order, so two gateways upserting the same patients cannot deadlock. An existing
-         * request gets a new version: a worker evaluating the patient right now (it may have read
-         * the readings before this commit) then leaves the request for another evaluation. A
-         * reading at a red limit marks the request urgent as of its version ({@code urgent_version}):
-         * urgent requests are claimed first.
-         */
+        /** The batch's patients with new readings, urgent at a red limit ({@link EvaluationRequestRows}). */
         private void requestEvaluations() throws SQLException {
-            if (patientsToEvaluate.isEmpty()) {
-                return;
+            if (!patientsToEvaluate.isEmpty()) {
+                run(EvaluationRequestRows.UPSERT, patientsToEvaluate.parameters(c::createArrayOf));
             }
-            PreparedStatement s = prepared("""
-                    INSERT INTO evaluation_requests (patient_id, urgent_version)
-                    SELECT patient, CASE WHEN urgent THEN 0 END FROM unnest(?::uuid[], ?::boolean[]) AS t(patient, urgent)
-                    ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1,
-                        urgent_version = CASE WHEN excluded.urgent_version IS NOT NULL THEN evaluation_requests.version + 1
-                                              ELSE evaluation_requests.urgent_version END""");
-            s.setArray(1, c.createArrayOf("uuid", patientsToEvaluate.keySet().toArray()));
-            s.setArray(2, c.createArrayOf("boolean", patientsToEvaluate.values().toArray()));
+        }
+
+        private void run(String sql, Object[] parameters) throws SQLException {
+            PreparedStatement s = prepared(sql);
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
             s.executeUpdate();
         }
 

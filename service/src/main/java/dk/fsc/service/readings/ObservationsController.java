@@ -2,13 +2,10 @@ package dk.fsc.service.readings;
 
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.Decoded;
-import dk.fsc.gateway.contract.Observation;
 import dk.fsc.gateway.contract.ReadingDecoder;
-import dk.fsc.service.alerts.EvaluationRequests;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.errors.Refusal;
-import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
@@ -22,13 +19,11 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * {@code POST /api/patients/{patientId}/observations}: what a nurse measures or observes by hand
@@ -38,16 +33,16 @@ import javax.sql.DataSource;
 @Controller("/api/patients/{patientId}/observations")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class ObservationsController {
-    private final DataSource dataSource;
+    private final ObservationStore store;
     private final PatientAccess access;
     private final AccessLog accessLog;
     private final JsonMapper json;
     private final ReadingDecoder decoder;
 
     /** Staff entries are checked like device payloads, with the gateway's clock tolerance and backlog window. */
-    ObservationsController(DataSource dataSource, PatientAccess access, AccessLog accessLog, JsonMapper json, GatewayConfig gateway) {
+    ObservationsController(ObservationStore store, PatientAccess access, AccessLog accessLog, JsonMapper json, GatewayConfig gateway) {
         this.decoder = new ReadingDecoder(Clock.systemUTC(), gateway.getFutureTolerance(), gateway.getBacklogWindow());
-        this.dataSource = dataSource;
+        this.store = store;
         this.access = access;
         this.accessLog = accessLog;
         this.json = json;
@@ -57,7 +52,7 @@ class ObservationsController {
     @Post
     @Status(HttpStatus.CREATED)
     @Transactional
-    Map<String, Object> record(@PathVariable UUID patientId, @Body String body, Authentication auth) throws SQLException {
+    Map<String, Object> record(@PathVariable UUID patientId, @Body String body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
         String messageId = "staff-" + UUID.randomUUID();
@@ -66,17 +61,7 @@ class ObservationsController {
             throw Refusal.invalid(invalid.reason().code() + ": " + invalid.reason().detail());
         }
         var reading = ((Decoded.Valid) decoded).reading();
-        Sql sql = Sql.on(dataSource.getConnection());
-        short seq = 0;
-        for (Observation o : reading.observations()) {
-            sql.update("""
-                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, code_system, code,
-                                          site, origin, entered_by)
-                    VALUES ('staff', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'staff', ?)""",
-                    messageId, seq++, reading.measuredAt(), patientId, o.type().wireName(), o.value(), o.type().unit(),
-                    o.type().codeSystem(), o.type().code(), o.site(), user.username());
-        }
-        EvaluationRequests.request(sql, patientId);
+        store.record(patientId, reading, user.username());
         accessLog.record(user, patientId, "record observations", "care", reading.observations().size() + " observation(s)");
         return Map.of("messageId", messageId, "measuredAt", reading.measuredAt().toString(), "observations", reading.observations().size());
     }

@@ -1,5 +1,7 @@
 package dk.fsc.service.alerts.scoring;
 
+import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.gateway.contract.RedLimits;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +10,8 @@ import java.util.Optional;
  * Limits per measurement type: a programme's defaults with a patient's overrides on top.
  * The COPD defaults follow docs/early-warning.md: SpO2 by NEWS2 scale 1 (red ≤ 91, yellow ≤ 93),
  * or scale 2 (red ≤ 85, yellow ≤ 87) for a patient with a prescribed 88–92 % target; pulse,
- * systolic pressure, respiration and temperature at the edges of the TOBS bands.
+ * systolic pressure, respiration and temperature at the edges of the TOBS bands. The red limits
+ * (scale 1) are {@link RedLimits}, kept once for this and for the gateway's urgent queue.
  */
 public final class ThresholdSet {
     private final Map<String, Limits> limits;
@@ -19,12 +22,17 @@ public final class ThresholdSet {
 
     public static ThresholdSet copdDefaults(boolean prescribedSpo2Target88To92) {
         Map<String, Limits> m = new HashMap<>();
-        m.put("spo2", prescribedSpo2Target88To92 ? Limits.low(87, 85) : Limits.low(93, 91));
-        m.put("pulse", new Limits(130.0, 110.0, 49.0, 39.0));
-        m.put("systolic_bp", new Limits(200.0, 180.0, 99.0, 79.0));
-        m.put("respiration_rate", new Limits(25.0, 21.0, 11.0, 8.0));
-        m.put("temperature", new Limits(40.0, 38.0, 35.9, 33.9));
+        m.put("spo2", prescribedSpo2Target88To92 ? Limits.low(87, 85) : withRed(ObservationType.SPO2, null, 93.0));
+        m.put("pulse", withRed(ObservationType.PULSE, 110.0, 49.0));
+        m.put("systolic_bp", withRed(ObservationType.SYSTOLIC_BP, 180.0, 99.0));
+        m.put("respiration_rate", withRed(ObservationType.RESPIRATION_RATE, 21.0, 11.0));
+        m.put("temperature", withRed(ObservationType.TEMPERATURE, 38.0, 35.9));
         return new ThresholdSet(m);
+    }
+
+    /** The programme's yellow limits for the type, with its default red limits. */
+    private static Limits withRed(ObservationType type, Double yellowHigh, Double yellowLow) {
+        return new Limits(RedLimits.high(type), yellowHigh, yellowLow, RedLimits.low(type));
     }
 
     /** This set with the given types' limits replaced (a clinician's per-patient overrides). */

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway puts a patient first in the evaluation queue by {@link RedLimits}; the evaluation
- * decides by the programme's default {@link ThresholdSet}. The two must call the same values red,
- * over each type's whole possible range, or a red patient could wait a round of the queue.
+ * decides by the programme's default {@link ThresholdSet}, whose red limits are taken from
+ * RedLimits. The two must call the same values red, over each type's whole possible range, or a
+ * red patient could wait a round of the queue: this keeps a default from being written apart again.
  */
 class RedLimitsAgreeWithThresholdsTest {
 

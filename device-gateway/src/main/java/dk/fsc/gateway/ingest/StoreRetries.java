@@ -1,0 +1,101 @@
+package dk.fsc.gateway.ingest;
+
+import dk.fsc.gateway.contract.RejectionCode;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores a batch until it is stored: while the database is unreachable the batch is retried
+ * (backing off to 5 s) and nothing is acknowledged; a batch the database refuses is split into
+ * single messages, so only the offending one is quarantined (STORE_REFUSED) and the rest stored.
+ */
+final class StoreRetries {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRetries.class);
+
+    /** Where batches go ({@link ReadingStore}; a fake in unit tests). */
+    interface Store {
+        /** Stores the batch in one transaction: one outcome per message object, in order. */
+        List<Outcome> write(List<Parsed> batch) throws SQLException;
+
+        /** Keeps a message the database refused; false when its device's quarantine quota is used up. */
+        boolean quarantineRefused(Parsed message, String detail) throws SQLException;
+    }
+
+    /** Waits between attempts ({@code Thread::sleep}; instant in unit tests). */
+    interface Pause {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private final Store store;
+    private final BooleanSupplier running;
+    private final Pause pause;
+
+    StoreRetries(Store store, BooleanSupplier running, Pause pause) {
+        this.store = store;
+        this.running = running;
+        this.pause = pause;
+    }
+
+    /** The batch's outcomes, or null when stopping first (then nothing may be acknowledged). */
+    List<Outcome> store(List<Parsed> batch) throws InterruptedException {
+        long delay = 100;
+        while (running.getAsBoolean()) {
+            try {
+                return store.write(batch);
+            } catch (SQLException e) {
+                if (isTransient(e)) {
+                    LOG.warn("Database unavailable ({}); batch of {} kept unacknowledged, retrying in {} ms",
+                            e.getMessage(), batch.size(), delay);
+                    pause.sleep(delay);
+                    delay = Math.min(delay * 2, 5_000);
+                } else if (batch.size() > 1) {
+                    return storeOneByOne(batch);
+                } else {
+                    return refused(batch.get(0), e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
+        List<Outcome> all = new ArrayList<>();
+        for (Parsed message : batch) {
+            List<Outcome> one = store(List.of(message));
+            if (one == null) {
+                return null;
+            }
+            all.addAll(one);
+        }
+        return all;
+    }
+
+    private List<Outcome> refused(Parsed message, SQLException cause) throws InterruptedException {
+        String detail = "the database refused the message (" + cause.getSQLState() + "); it is kept for an operator";
+        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), cause.getMessage());
+        while (running.getAsBoolean()) {
+            try {
+                Outcome outcome = Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind());
+                return List.of(store.quarantineRefused(message, detail) ? outcome : outcome.notKept());
+            } catch (SQLException e) {
+                LOG.warn("Cannot quarantine yet ({}); retrying", e.getMessage());
+                pause.sleep(1_000);
+            }
+        }
+        return null;
+    }
+
+    /** Connection trouble, shutdown, lack of resources or a serialisation conflict: worth retrying. */
+    static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
+                || state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
+                || state.equals("55P03") || state.equals("58030");
+    }
+}

@@ -1,0 +1,128 @@
+package dk.fsc.gateway.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dk.fsc.gateway.contract.RejectionCode;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.Test;
+
+/** Batching: how the writer takes batches from the queue, and stores them through database trouble. */
+class StoreRetriesTest {
+    private final List<Long> pauses = new ArrayList<>();
+    private final List<String> quarantined = new ArrayList<>();
+
+    @Test
+    void theQueueIsTakenInBatchesOfAtMostTheBatchSizeInArrivalOrder() throws Exception {
+        BlockingQueue<Incoming> queue = new ArrayBlockingQueue<>(10);
+        for (int i = 0; i < 5; i++) {
+            queue.add(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "m-" + i));
+        }
+        List<List<Incoming>> batches = new ArrayList<>();
+        for (List<Incoming> b = BatchWriter.nextBatch(queue, 2); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2)) {
+            batches.add(b);
+        }
+        assertEquals(List.of(2, 2, 1), batches.stream().map(List::size).toList());
+        assertEquals("m-4", new String(batches.get(2).get(0).payload()));
+    }
+
+    @Test
+    void aBatchIsRetriedWhileTheDatabaseIsUnavailableBackingOff() throws Exception {
+        int[] attempts = {0};
+        StoreRetries retries = retries(new FakeStore(batch -> {
+            if (attempts[0]++ < 3) {
+                throw new SQLTransientConnectionException("down", "08001");
+            }
+            return accepted(batch);
+        }));
+        List<Outcome> outcomes = retries.store(batch("a", "b"));
+        assertEquals(2, outcomes.size());
+        assertEquals(List.of(100L, 200L, 400L), pauses);
+    }
+
+    @Test
+    void aBatchTheDatabaseRefusesIsSplitSoOnlyTheOffendingMessageIsQuarantined() throws Exception {
+        StoreRetries retries = retries(new FakeStore(batch -> {
+            if (batch.stream().anyMatch(p -> new String(p.message().payload()).equals("bad"))) {
+                throw new SQLException("value too long", "22001");
+            }
+            return accepted(batch);
+        }));
+        List<Outcome> outcomes = retries.store(batch("a", "bad", "c"));
+        assertEquals(List.of(Outcome.Status.accepted, Outcome.Status.rejected, Outcome.Status.accepted),
+                outcomes.stream().map(Outcome::status).toList());
+        assertEquals(RejectionCode.STORE_REFUSED, outcomes.get(1).code());
+        assertEquals("the database refused the message (22001); it is kept for an operator", outcomes.get(1).detail());
+        assertEquals(List.of("bad"), quarantined);
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void aRefusedMessageOverItsQuarantineQuotaIsAnsweredAsNotKept() throws Exception {
+        FakeStore store = new FakeStore(batch -> {
+            throw new SQLException("check violation", "23514");
+        });
+        store.keep = false;
+        List<Outcome> outcomes = retries(store).store(batch("bad"));
+        assertEquals(RejectionCode.QUARANTINE_QUOTA_EXCEEDED, outcomes.get(0).code());
+    }
+
+    @Test
+    void stoppingGivesNoOutcomesSoNothingIsAcknowledged() throws Exception {
+        StoreRetries retries = new StoreRetries(new FakeStore(StoreRetriesTest::accepted), () -> false, pauses::add);
+        assertNull(retries.store(batch("a")));
+    }
+
+    @Test
+    void whatIsWorthRetrying() {
+        assertEquals(true, StoreRetries.isTransient(new SQLException("connection", "08006")));
+        assertEquals(true, StoreRetries.isTransient(new SQLException("serialization", "40001")));
+        assertEquals(true, StoreRetries.isTransient(new SQLException("no state")));
+        assertEquals(false, StoreRetries.isTransient(new SQLException("unique", "23505")));
+    }
+
+    private StoreRetries retries(StoreRetries.Store store) {
+        return new StoreRetries(store, () -> true, pauses::add);
+    }
+
+    private static List<Parsed> batch(String... payloads) {
+        List<Parsed> batch = new ArrayList<>();
+        for (String p : payloads) {
+            batch.add(Parsed.of(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", p), "DEV-1", null, List.of()));
+        }
+        return batch;
+    }
+
+    private static List<Outcome> accepted(List<Parsed> batch) {
+        return batch.stream().map(p -> Outcome.accepted(p.deviceId(), new String(p.message().payload()), 1)).toList();
+    }
+
+    private interface Write {
+        List<Outcome> write(List<Parsed> batch) throws SQLException;
+    }
+
+    private final class FakeStore implements StoreRetries.Store {
+        private final Write write;
+        boolean keep = true;
+
+        FakeStore(Write write) {
+            this.write = write;
+        }
+
+        @Override
+        public List<Outcome> write(List<Parsed> batch) throws SQLException {
+            return write.write(batch);
+        }
+
+        @Override
+        public boolean quarantineRefused(Parsed message, String detail) {
+            quarantined.add(new String(message.message().payload()));
+            return keep;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dk.fsc.service.readings;
+
+import dk.fsc.gateway.contract.Reading;
+import dk.fsc.gateway.storage.ReadingRows;
+import dk.fsc.service.alerts.EvaluationRequests;
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import jakarta.inject.Singleton;
+import java.util.UUID;
+
+/**
+ * Stores what staff measure or observe by hand: with the statement the gateway stores device
+ * readings with ({@link ReadingRows}), as staff-entered, and asks for the patient's evaluation
+ * the way a device reading does (urgent at a red limit).
+ */
+@Singleton
+class ObservationStore {
+    private final Database db;
+
+    ObservationStore(Database db) {
+        this.db = db;
+    }
+
+    /** In the caller's transaction; {@code reading.messageId()} is the entry's id. */
+    void record(UUID patientId, Reading reading, String enteredBy) {
+        Sql sql = db.sql();
+        ReadingRows rows = new ReadingRows();
+        rows.addStaffEntry(reading, patientId, enteredBy);
+        sql.update(ReadingRows.INSERT, rows.parameters(sql::array));
+        EvaluationRequests.request(sql, patientId, reading);
+    }
+}

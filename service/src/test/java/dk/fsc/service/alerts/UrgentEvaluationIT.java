@@ -1,0 +1,129 @@
+package dk.fsc.service.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A red value entered by staff, and a change of limits that makes a patient's newest value red,
+ * put the patient first in the evaluation queue the way a device reading at a red limit does
+ * (EvaluationQueueIT): the request is marked urgent and claimed before patients waiting longer.
+ * Workers are off, so the test takes every step itself.
+ */
+@MicronautTest(transactional = false)
+class UrgentEvaluationIT extends IntegrationTest {
+    @Inject
+    EvaluationBatch batch;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = super.getProperties();
+        p.put("fsc.alerts.evaluation-enabled", "false");
+        return p;
+    }
+
+    @Test
+    void aRedValueEnteredByStaffIsClaimedFirst() throws Exception {
+        String org = fixtures.organisation();
+        List<UUID> waitingLong = waitingLong(org);
+        UUID red = fixtures.patient(org);
+        UUID green = fixtures.patient(org);
+        Fixtures.Login nurseLogin = fixtures.nurse(org);
+        Api nurse = new Api(http, nurseLogin);
+        enter(nurse, green, "pulse", 72, "/min");
+        enter(nurse, red, "pulse", 135, "/min");
+
+        assertEquals(1, urgent(red), "the staff-entered red value marked the request urgent");
+        assertEquals(0, urgent(green), "a green one does not");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ? AND origin = 'staff' AND entered_by = ?",
+                red, nurseLogin.username()), "stored as staff-entered, by whom");
+        assertClaimedFirst(red, waitingLong, green);
+    }
+
+    @Test
+    void aThresholdChangeThatMakesThePatientRedIsClaimedFirst() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        UUID unchanged = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Api clinician = new Api(http, fixtures.staff(org, "clinician"));
+        enter(nurse, patient, "pulse", 125, "/min"); // yellow under the programme's limits
+        enter(nurse, unchanged, "pulse", 125, "/min");
+        assertEquals(0, urgent(patient), "yellow is not urgent");
+        fixtures.update("DELETE FROM evaluation_requests WHERE patient_id = ANY(?::uuid[])",
+                (Object) new String[] {patient.toString(), unchanged.toString()}); // as if evaluated
+
+        clinician.put("/api/patients/" + patient + "/thresholds/pulse", Map.of("redHigh", 150, "reason", "athlete"));
+        assertEquals(0, urgent(patient), "limits that leave the patient's newest value below red are not urgent");
+        clinician.put("/api/patients/" + patient + "/thresholds/pulse", Map.of("redHigh", 120, "reason", "heart failure"));
+        clinician.put("/api/patients/" + unchanged + "/thresholds/pulse", Map.of("redHigh", 140, "reason", "athlete"));
+        assertEquals(1, urgent(patient), "the newest pulse is red under the new limits: urgent");
+        assertEquals(0, urgent(unchanged));
+
+        List<UUID> waitingLong = waitingLong(org);
+        assertClaimedFirst(patient, waitingLong, unchanged);
+    }
+
+    /** The urgent patient is in the first claim, ahead of a full claim's worth of patients waiting longer. */
+    private void assertClaimedFirst(UUID urgent, List<UUID> waitingLong, UUID notUrgent) throws Exception {
+        List<UUID> all = new ArrayList<>(waitingLong);
+        all.add(urgent);
+        all.add(notUrgent);
+        List<EvaluationBatch.Claim> first = claimOnly(all);
+        assertTrue(first.stream().anyMatch(c -> c.patientId().equals(urgent)), "the urgent patient is in the first claim: " + first);
+        assertTrue(first.stream().noneMatch(c -> c.patientId().equals(notUrgent)), "the one not urgent waits its turn: " + first);
+        batch.evaluate(first);
+        for (List<EvaluationBatch.Claim> more = claimOnly(all); !more.isEmpty(); more = claimOnly(all)) {
+            batch.evaluate(more);
+        }
+    }
+
+    /** A full claim's worth of patients waiting since long before anything other tests left. */
+    private List<UUID> waitingLong(String org) {
+        List<UUID> patients = new ArrayList<>();
+        for (int i = 0; i < EvaluationBatch.PATIENTS_PER_TRANSACTION; i++) {
+            UUID patient = fixtures.patient(org);
+            fixtures.update("INSERT INTO evaluation_requests (patient_id, requested_at) VALUES (?, '2000-01-01 00:00Z')", patient);
+            patients.add(patient);
+        }
+        return patients;
+    }
+
+    private long urgent(UUID patient) {
+        return fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version IS NOT NULL", patient);
+    }
+
+    private static void enter(Api staff, UUID patient, String type, double value, String unit) {
+        staff.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", OffsetDateTime.now().minusMinutes(1).toString(),
+                "observations", List.of(Map.of("type", type, "value", value, "unit", unit))));
+    }
+
+    /** Claims, and gives back at once whatever other tests left waiting; the claims of these patients. */
+    private List<EvaluationBatch.Claim> claimOnly(List<UUID> mine) throws Exception {
+        List<EvaluationBatch.Claim> claims = batch.claim();
+        List<EvaluationBatch.Claim> others = claims.stream().filter(c -> !mine.contains(c.patientId())).toList();
+        if (!others.isEmpty()) {
+            batch.release(others);
+        }
+        return claims.stream().filter(c -> mine.contains(c.patientId())).toList();
+    }
+}

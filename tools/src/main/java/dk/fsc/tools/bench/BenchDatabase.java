@@ -1,4 +1,4 @@
-package dk.fsc.service.bench;
+package dk.fsc.tools.bench;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package dk.fsc.service.faults;
+package dk.fsc.tools.faults;
 
 import java.io.IOException;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dk.fsc.service.bench;
+package dk.fsc.tools.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
-package dk.fsc.service.faults;
+package dk.fsc.tools.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dk.fsc.service.bench.BenchProcesses;
 import dk.fsc.service.simulator.DeviceSimulator;
 import dk.fsc.service.simulator.Kit;
 import dk.fsc.service.simulator.SimulatedFleet;
-import dk.fsc.service.simulator.SimulatorLog;
 import dk.fsc.service.testing.TestInfrastructure;
+import dk.fsc.tools.bench.BenchProcesses;
+import dk.fsc.tools.simulator.Reconciliation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class EmbeddedCrashIT {
         Path log = folder.resolve("simulator-log.tsv");
         Path systemLog = folder.resolve("system.log");
         StoredMessages.Database db = () -> DriverManager.getConnection(jdbcUrl(data), "postgres", null);
-        BenchProcesses.SystemProcess system = new BenchProcesses.SystemProcess(Path.of("target", "fsc-service.jar").toAbsolutePath(),
+        BenchProcesses.SystemProcess system = new BenchProcesses.SystemProcess(Jars.service(),
                 Map.of("FSC_DATA_DIR", data.toString(),
                         "FSC_HTTP_PORT", String.valueOf(TestInfrastructure.freePort()),
                         "FSC_MQTT_PORT", String.valueOf(mqttPort),
@@ -96,9 +96,9 @@ class EmbeddedCrashIT {
                 assertEquals(0, simulator.refusedByBroker(), "the broker let the simulator publish");
                 say("simulator: " + simulator.sent() + " acknowledged by the broker, " + simulator.resent() + " sent again after crashes");
             }
-            SimulatorLog.Reconciliation r;
+            Reconciliation r;
             try (Connection c = DriverManager.getConnection(jdbcUrl(data), "postgres", null)) {
-                r = SimulatorLog.reconcile(log, c, Duration.ofMinutes(3));
+                r = Reconciliation.of(log, c, Duration.ofMinutes(3));
             }
             Files.writeString(folder.resolve("embedded-crash-report.md"), r.table());
             Files.writeString(Path.of("target", "embedded-crash-report.md"), "Embedded crash suite: " + MESSAGES + " messages at " + RATE

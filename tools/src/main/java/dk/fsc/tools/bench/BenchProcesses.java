@@ -1,5 +1,6 @@
-package dk.fsc.service.bench;
+package dk.fsc.tools.bench;
 
+import dk.fsc.service.simulator.SimulatedFleet;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -135,12 +136,21 @@ public final class BenchProcesses {
             }
         }
 
-        static Path ownJar() {
+        /**
+         * The service's runnable jar: the one its classes are loaded from ({@code bin/benchmark}
+         * puts service/target/fsc-service.jar on the class path).
+         */
+        static Path serviceJar() {
+            Path jar;
             try {
-                return Path.of(SystemProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                jar = Path.of(SimulatedFleet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalStateException(e);
             }
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("the service's classes come from " + jar + ", not its jar; run bin/benchmark");
+            }
+            return jar;
         }
 
         public Path log() {

@@ -1,5 +1,8 @@
-package dk.fsc.service.simulator;
+package dk.fsc.tools.simulator;
 
+import dk.fsc.service.simulator.DeviceSimulator;
+import dk.fsc.service.simulator.Kit;
+import dk.fsc.service.simulator.SimulatedFleet;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,7 +32,7 @@ public final class SimulatorCommand {
         Path log = Path.of(a.getOrDefault("log", "simulator-log.tsv")).toAbsolutePath();
         if (a.containsKey("check")) {
             try (Connection c = DriverManager.getConnection(db, dbUser, dbPassword)) {
-                SimulatorLog.Reconciliation r = SimulatorLog.reconcile(log, c, Duration.ofSeconds(Long.parseLong(a.getOrDefault("wait", "60"))));
+                Reconciliation r = Reconciliation.of(log, c, Duration.ofSeconds(Long.parseLong(a.getOrDefault("wait", "60"))));
                 System.out.print(r.table());
                 System.exit(r.ok() ? 0 : 1);
             }

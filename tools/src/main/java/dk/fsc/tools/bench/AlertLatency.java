@@ -1,4 +1,4 @@
-package dk.fsc.service.bench;
+package dk.fsc.tools.bench;
 
 import dk.fsc.service.platform.security.PasswordHasher;
 import dk.fsc.service.simulator.DeviceSimulator;

@@ -1,16 +1,16 @@
-package dk.fsc.service.faults;
+package dk.fsc.tools.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dk.fsc.service.bench.BenchProcesses;
 import dk.fsc.service.platform.embedded.EmbeddedDatabase;
 import dk.fsc.service.simulator.DeviceSimulator;
 import dk.fsc.service.simulator.Kit;
 import dk.fsc.service.simulator.SimulatedFleet;
-import dk.fsc.service.simulator.SimulatorLog;
 import dk.fsc.service.testing.LocalMosquitto;
 import dk.fsc.service.testing.TestInfrastructure;
+import dk.fsc.tools.bench.BenchProcesses;
+import dk.fsc.tools.simulator.Reconciliation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -74,7 +74,7 @@ class FaultSuiteIT {
                      // simulated devices send about ten messages a second each, past a real device's limit
                      "FSC_DEVICE_RATE", "0",
                      "FSC_BLOB_DIR", folder.resolve("blobs").toString()), folder.resolve("gateway.log"));
-             BenchProcesses.SystemProcess service = new BenchProcesses.SystemProcess(Path.of("target", "fsc-service.jar").toAbsolutePath(),
+             BenchProcesses.SystemProcess service = new BenchProcesses.SystemProcess(Jars.service(),
                      Map.of("FSC_DB_URL", url,
                              "FSC_MQTT_URL", broker.url(),
                              "FSC_GATEWAY_ENABLED", "false",
@@ -121,9 +121,9 @@ class FaultSuiteIT {
                 assertEquals(0, simulator.refusedByBroker(), "the broker let the simulator publish every kind of message");
                 say("simulator: " + simulator.sent() + " messages acknowledged by the broker, " + simulator.resent() + " sent again after faults");
             }
-            SimulatorLog.Reconciliation r;
+            Reconciliation r;
             try (Connection c = DriverManager.getConnection(url)) {
-                r = SimulatorLog.reconcile(log, c, Duration.ofMinutes(5));
+                r = Reconciliation.of(log, c, Duration.ofMinutes(5));
             }
             Files.writeString(folder.resolve("fault-suite-report.md"), r.table());
             Files.writeString(Path.of("target", "fault-suite-report.md"), "Fault suite: " + MESSAGES + " messages at " + RATE

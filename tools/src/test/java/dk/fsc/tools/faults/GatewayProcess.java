@@ -1,4 +1,4 @@
-package dk.fsc.service.faults;
+package dk.fsc.tools.faults;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,21 +19,9 @@ final class GatewayProcess implements AutoCloseable {
     private long subscriptionsBeforeStart;
 
     GatewayProcess(Map<String, String> env, Path log) {
-        this.jar = jar();
+        this.jar = Jars.gateway();
         this.env = env;
         this.log = log;
-    }
-
-    /** The shaded jar the device-gateway module builds (package phase runs before these tests). */
-    static Path jar() {
-        Path target = Path.of("..", "device-gateway", "target").toAbsolutePath().normalize();
-        try (var files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches("device-gateway-.*-all\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no device-gateway-*-all.jar in " + target
-                            + "; build it first: ./mvnw -q install -DskipTests"));
-        } catch (IOException e) {
-            throw new IllegalStateException("no " + target + "; build the device-gateway module first", e);
-        }
     }
 
     void start() throws IOException {

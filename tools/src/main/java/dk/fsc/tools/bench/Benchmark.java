@@ -1,4 +1,4 @@
-package dk.fsc.service.bench;
+package dk.fsc.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -106,7 +106,7 @@ public final class Benchmark {
             if (phases.contains("ceiling")) {
                 ceiling();
             }
-            system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.ownJar(), systemEnvironment(), jvmOptions(),
+            system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.serviceJar(), systemEnvironment(), jvmOptions(),
                     folder.resolve("system.log"), "Gateway subscribed");
             system.start();
             if (phases.contains("ingest")) {

@@ -114,5 +114,10 @@ public class AccessLogWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Lines the database did not take in time are not written: their reads must not go ahead.
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.written().completeExceptionally(new IllegalStateException("the service stopped before the line was written"));
+        }
     }
 }

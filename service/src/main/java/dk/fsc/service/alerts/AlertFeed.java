@@ -1,15 +1,11 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.alerts.AlertStore.EventRow;
 import dk.fsc.service.platform.database.PgNotifications;
-import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.annotation.PreDestroy;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +26,6 @@ import org.slf4j.LoggerFactory;
 public class AlertFeed {
     private static final Logger LOG = LoggerFactory.getLogger(AlertFeed.class);
     private static final int PAGE = 5000;
-    private static final String EVENTS = "SELECT " + AlertEventView.COLUMNS + ", e.organisation_id"
-            + " FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.id > ?";
 
     /** A stream's handle: close it when the client goes away. */
     public interface Subscription extends AutoCloseable {
@@ -46,7 +39,7 @@ public class AlertFeed {
     private record Pending(Subscriber subscriber, long after) {
     }
 
-    private final DataSource dataSource;
+    private final AlertStore store;
     private final Map<Object, Subscriber> live = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Pending> joining = new LinkedBlockingQueue<>();
     private final Semaphore wake = new Semaphore(0);
@@ -57,9 +50,9 @@ public class AlertFeed {
     private final int maxPerViewer;
     private final int maxStreams;
 
-    AlertFeed(DataSource dataSource, @Nullable DataSourceResolver resolver, PgNotifications notifications,
+    AlertFeed(AlertStore store, PgNotifications notifications,
               @Value("${fsc.alerts.max-streams-per-user:5}") int maxPerViewer, @Value("${fsc.alerts.max-streams:2000}") int maxStreams) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+        this.store = store;
         this.maxPerViewer = maxPerViewer;
         this.maxStreams = maxStreams;
         notifications.listen("fsc_alert_events", wake::release);
@@ -105,7 +98,7 @@ public class AlertFeed {
         while (running) {
             try {
                 if (lastSent < 0) {
-                    lastSent = currentMaxId();
+                    lastSent = store.lastEventId();
                 }
                 sendNewEvents();
                 admitNewSubscribers();
@@ -113,7 +106,7 @@ public class AlertFeed {
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warn("Alert feed cannot read events ({}); retrying", e.getMessage());
                 try {
                     Thread.sleep(1_000);
@@ -124,11 +117,11 @@ public class AlertFeed {
         }
     }
 
-    private void sendNewEvents() throws SQLException {
-        List<Row> page;
+    private void sendNewEvents() {
+        List<EventRow> page;
         do {
-            page = read(lastSent, null);
-            for (Row row : page) {
+            page = store.eventsAfter(lastSent, null, PAGE);
+            for (EventRow row : page) {
                 for (Subscriber s : live.values()) {
                     if (s.organisation().equals(row.organisation())) {
                         deliver(s, row.event());
@@ -140,16 +133,16 @@ public class AlertFeed {
     }
 
     /** Replays what each new subscriber missed, up to what live subscribers have had, then adds it. */
-    private void admitNewSubscribers() throws SQLException {
+    private void admitNewSubscribers() {
         Pending p;
         while ((p = joining.poll()) != null) {
             long replayed = p.after();
             while (replayed < lastSent) {
-                List<Row> page = read(replayed, p.subscriber().organisation());
+                List<EventRow> page = store.eventsAfter(replayed, p.subscriber().organisation(), PAGE);
                 if (page.isEmpty()) {
                     break;
                 }
-                for (Row row : page) {
+                for (EventRow row : page) {
                     if (row.event().id() <= lastSent) {
                         deliver(p.subscriber(), row.event());
                     }
@@ -168,21 +161,9 @@ public class AlertFeed {
         }
     }
 
-    private record Row(String organisation, AlertEventView event) {
-    }
-
-    private List<Row> read(long after, String organisation) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            String sql = EVENTS + (organisation == null ? "" : " AND e.organisation_id = ?") + " ORDER BY e.id LIMIT " + PAGE;
-            Object[] params = organisation == null ? new Object[] {after} : new Object[] {after, organisation};
-            return Sql.on(c).list(sql, rs -> new Row(rs.getString("organisation_id"), AlertEventView.from(rs)), params);
-        }
-    }
-
-    private long currentMaxId() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return Sql.on(c).one("SELECT coalesce(max(id), 0) FROM alert_events", rs -> rs.getLong(1)).orElse(0L);
-        }
+    /** The id of the last event handed to the live subscribers (tests watch the feed's progress). */
+    long lastSent() {
+        return lastSent;
     }
 
     @PreDestroy

@@ -1,29 +1,121 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Alerts and their history, on the caller's transaction. Every change writes an
- * {@code alert_events} row; those rows are written under one transaction-scoped advisory lock, so
- * their ids become visible in increasing order and the feed can resume from any id without gaps.
+ * Alerts and their history, on the caller's transaction; the feed's reads on connections of their
+ * own. Every change writes an {@code alert_events} row; those rows are written under one
+ * transaction-scoped advisory lock, so their ids become visible in increasing order and the feed
+ * can resume from any id without gaps. Which status changes are allowed is {@link AlertStatus}'s rule.
  */
 @Singleton
 public class AlertStore {
     private static final long EVENT_ORDER_LOCK = 0x46534341L; // "FSCA"
+    private static final String SELECT = """
+            SELECT a.*, p.display_name, mp.paused_until FROM alerts a JOIN patients p ON p.id = a.patient_id
+              LEFT JOIN LATERAL (SELECT max(ends_at) AS paused_until FROM monitoring_pauses
+                                  WHERE patient_id = a.patient_id AND starts_at <= now() AND ends_at > now()) mp ON true
+             WHERE a.organisation_id = ?""";
+    private static final String EVENTS = "SELECT " + AlertEventView.COLUMNS + ", e.organisation_id"
+            + " FROM alert_events e JOIN alerts a ON a.id = e.alert_id";
+    private final Database db;
     private final AlertsConfig config;
+    private final JsonMapper json;
 
-    AlertStore(AlertsConfig config) {
+    AlertStore(Database db, AlertsConfig config, JsonMapper json) {
+        this.db = db;
         this.config = config;
+        this.json = json;
+    }
+
+    /** The organisation's alerts in the given statuses: worst severity first, then the longest waiting. */
+    public List<AlertView> worklist(String organisation, Set<AlertStatus> statuses, int limit) {
+        Sql sql = db.sql();
+        return sql.list(SELECT + " AND a.status = ANY (?)\n" + """
+                 ORDER BY CASE a.severity WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, a.opened_at, a.id
+                 LIMIT ?""", rs -> view(rs, null), organisation, sql.array("text", statuses.stream().map(AlertStatus::name).toArray()),
+                limit);
+    }
+
+    /** One alert of the organisation with its history, oldest event first; 404 for any other alert. */
+    public AlertView alertWithEvents(String organisation, long id) {
+        Sql sql = db.sql();
+        List<AlertEventView> events = sql.list(EVENTS + " WHERE e.alert_id = ? AND a.organisation_id = ? ORDER BY e.id",
+                AlertEventView::from, id, organisation);
+        return sql.one(SELECT + " AND a.id = ?", rs -> view(rs, events), organisation, id)
+                .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
+    }
+
+    /** One alert of the organisation as the worklist shows it (after an action on it). */
+    public AlertView alert(String organisation, long id) {
+        return db.sql().one(SELECT + " AND a.id = ?", rs -> view(rs, null), organisation, id).orElseThrow();
+    }
+
+    /** Which of these alerts of the organisation are red. */
+    public List<Long> redAmong(Collection<Long> ids, String organisation) {
+        Sql sql = db.sql();
+        return sql.list("SELECT id FROM alerts WHERE id = ANY (?) AND organisation_id = ? AND severity = 'red'",
+                rs -> rs.getLong(1), sql.array("bigint", ids.toArray()), organisation);
+    }
+
+    /** An alert event with the organisation it belongs to, as the feed reads them. */
+    record EventRow(String organisation, AlertEventView event) {
+    }
+
+    /**
+     * Up to {@code limit} events after id {@code after}, of one organisation or (null) all, in id
+     * order; read on a connection of its own (the feed runs outside any transaction).
+     */
+    List<EventRow> eventsAfter(long after, @Nullable String organisation, int limit) {
+        String query = EVENTS + " WHERE e.id > ?" + (organisation == null ? "" : " AND e.organisation_id = ?") + " ORDER BY e.id LIMIT " + limit;
+        Object[] params = organisation == null ? new Object[] {after} : new Object[] {after, organisation};
+        return db.withConnection(sql -> sql.list(query, rs -> new EventRow(rs.getString("organisation_id"), AlertEventView.from(rs)), params));
+    }
+
+    /** The newest event id there is (0 when none), on a connection of its own. */
+    long lastEventId() {
+        return db.withConnection(sql -> sql.one("SELECT coalesce(max(id), 0) FROM alert_events", rs -> rs.getLong(1)).orElse(0L));
+    }
+
+    private AlertView view(ResultSet rs, List<AlertEventView> events) throws SQLException {
+        Map<String, Object> details;
+        try {
+            details = json.readValue(rs.getString("details"), Argument.mapOf(String.class, Object.class));
+        } catch (IOException e) {
+            details = Map.of();
+        }
+        return new AlertView(rs.getLong("id"), rs.getObject("patient_id", UUID.class), rs.getString("display_name"),
+                rs.getString("kind"), rs.getString("severity"), rs.getString("status"), rs.getString("summary"), details,
+                rs.getString("policy"), rs.getString("assignee"), Sql.instant(rs, "opened_at"), Sql.instant(rs, "updated_at"),
+                Sql.instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), Sql.instant(rs, "resolved_at"),
+                rs.getString("resolved_by"), rs.getString("outcome"), rs.getInt("escalation_level"), Sql.instant(rs, "escalate_at"),
+                Sql.instant(rs, "paused_until"), events);
     }
 
     /** An unresolved alert as far as raising is concerned. */
-    private record Open(long id, Severity severity, String summary) {
+    private record Open(long id, AlertStatus status, Severity severity, String summary) {
+    }
+
+    /** {@link #raise(Sql, Finding, Instant)} on the caller's transaction. */
+    public void raise(Finding f, Instant now) {
+        raise(db.sql(), f, now);
     }
 
     /**
@@ -54,11 +146,12 @@ public class AlertStore {
         Open current = open.orElseThrow();
         if (f.severity().worseThan(current.severity())) {
             // Worse news re-opens an acknowledged alert: it needs someone's attention again.
+            AlertStatus status = current.status().canMoveTo(AlertStatus.open) ? AlertStatus.open : current.status();
             sql.update("""
                     UPDATE alerts SET severity = ?, summary = ?, details = CAST(? AS jsonb), policy = ?, updated_at = ?,
-                           status = 'open', escalation_level = 0,
+                           status = ?, escalation_level = 0,
                            escalate_at = CASE WHEN ? = 'red' THEN CAST(? AS timestamptz) ELSE NULL END
-                     WHERE id = ?""", f.severity().db(), f.summary(), f.details(), f.policy(), now, f.severity().db(),
+                     WHERE id = ?""", f.severity().db(), f.summary(), f.details(), f.policy(), now, status.name(), f.severity().db(),
                     firstEscalation(sql, f.organisationId(), now), current.id());
             event(sql, current.id(), f.organisationId(), "worsened", "system", f.severity(),
                     current.severity().db() + " → " + f.severity().db() + ": " + f.summary());
@@ -70,59 +163,60 @@ public class AlertStore {
     }
 
     private Optional<Open> unresolved(Sql sql, UUID patient, String kind) {
-        return sql.one("SELECT id, severity, summary FROM alerts WHERE patient_id = ? AND kind = ? AND status <> 'resolved' FOR UPDATE",
-                rs -> new Open(rs.getLong("id"), Severity.of(rs.getString("severity")), rs.getString("summary")), patient, kind);
+        return sql.one("SELECT id, status, severity, summary FROM alerts WHERE patient_id = ? AND kind = ? AND status <> 'resolved' FOR UPDATE",
+                rs -> new Open(rs.getLong("id"), AlertStatus.of(rs.getString("status")), Severity.of(rs.getString("severity")),
+                        rs.getString("summary")), patient, kind);
     }
 
     /** A staff action on an alert of the caller's organisation; answers 404 for any other alert. */
-    public void acknowledge(Sql sql, long id, String organisation, String actor, String note) {
-        Severity severity = lockForAction(sql, id, organisation, "open");
-        sql.update("UPDATE alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ?, escalate_at = NULL, updated_at = now() WHERE id = ?",
-                actor, id);
+    public void acknowledge(long id, String organisation, String actor, String note) {
+        Sql sql = db.sql();
+        Severity severity = lockForAction(sql, id, organisation, AlertStatus.acknowledged);
+        sql.update("UPDATE alerts SET status = ?, acknowledged_at = now(), acknowledged_by = ?, escalate_at = NULL, updated_at = now() WHERE id = ?",
+                AlertStatus.acknowledged.name(), actor, id);
         event(sql, id, organisation, "acknowledged", actor, severity, note);
     }
 
-    public void resolve(Sql sql, long id, String organisation, String actor, String outcome) {
-        Severity severity = lockForAction(sql, id, organisation, null);
-        sql.update("UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_by = ?, outcome = ?, escalate_at = NULL,"
+    public void resolve(long id, String organisation, String actor, String outcome) {
+        Sql sql = db.sql();
+        Severity severity = lockForAction(sql, id, organisation, AlertStatus.resolved);
+        sql.update("UPDATE alerts SET status = ?, resolved_at = now(), resolved_by = ?, outcome = ?, escalate_at = NULL,"
                 + " acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ?), updated_at = now() WHERE id = ?",
-                actor, outcome, actor, id);
+                AlertStatus.resolved.name(), actor, outcome, actor, id);
         event(sql, id, organisation, "resolved", actor, severity, outcome);
     }
 
-    public void assign(Sql sql, long id, String organisation, String actor, String assignee) {
+    public void assign(long id, String organisation, String actor, String assignee) {
+        Sql sql = db.sql();
         Severity severity = lockForAction(sql, id, organisation, null);
         sql.update("UPDATE alerts SET assignee = ?, updated_at = now() WHERE id = ?", assignee, id);
         event(sql, id, organisation, "assigned", actor, severity, assignee);
     }
 
-    public void comment(Sql sql, long id, String organisation, String actor, String text) {
+    public void comment(long id, String organisation, String actor, String text) {
+        Sql sql = db.sql();
         Severity severity = lockForAction(sql, id, organisation, null);
         sql.update("UPDATE alerts SET updated_at = now() WHERE id = ?", id);
         event(sql, id, organisation, "commented", actor, severity, text);
     }
 
     /**
-     * Locks the alert and checks it belongs to the organisation and is in a state that allows
-     * the action ({@code requiredStatus}, or any unresolved state when null).
+     * Locks the alert and checks it belongs to the organisation and that its status allows the
+     * action: the move to {@code next}, or (null) any action that keeps the status.
      */
-    private Severity lockForAction(Sql sql, long id, String organisation, String requiredStatus) {
-        record State(String status, Severity severity) {
+    private Severity lockForAction(Sql sql, long id, String organisation, AlertStatus next) {
+        record State(AlertStatus status, Severity severity) {
         }
         State state = sql.one("SELECT status, severity FROM alerts WHERE id = ? AND organisation_id = ? FOR UPDATE",
-                        rs -> new State(rs.getString("status"), Severity.of(rs.getString("severity"))), id, organisation)
+                        rs -> new State(AlertStatus.of(rs.getString("status")), Severity.of(rs.getString("severity"))), id, organisation)
                 .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
-        if (state.status().equals("resolved")) {
-            throw Refusal.conflict("Alert " + id + " is already resolved.");
-        }
-        if (requiredStatus != null && !state.status().equals(requiredStatus)) {
-            throw Refusal.conflict("Alert " + id + " is " + state.status() + ", not " + requiredStatus + ".");
-        }
+        state.status().requireAction(id, next);
         return state.severity();
     }
 
     /** Escalates red alerts nobody acknowledged in time, one level each, and sets the next timer. */
-    public int escalateDue(Sql sql, Instant now) {
+    public int escalateDue(Instant now) {
+        Sql sql = db.sql();
         record Due(long id, String organisation, int level) {
         }
         var due = sql.list("""

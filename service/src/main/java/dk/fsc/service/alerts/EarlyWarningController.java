@@ -2,7 +2,6 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
-import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -10,22 +9,18 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** {@code GET /api/patients/{patientId}/early-warning}: the patient's TOBS and threshold state now. */
 @Controller("/api/patients/{patientId}/early-warning")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class EarlyWarningController {
-    private final DataSource dataSource;
     private final PatientAccess access;
     private final PatientEvaluator evaluator;
     private final AccessLog accessLog;
 
-    EarlyWarningController(DataSource dataSource, PatientAccess access, PatientEvaluator evaluator, AccessLog accessLog) {
-        this.dataSource = dataSource;
+    EarlyWarningController(PatientAccess access, PatientEvaluator evaluator, AccessLog accessLog) {
         this.access = access;
         this.evaluator = evaluator;
         this.accessLog = accessLog;
@@ -33,11 +28,11 @@ class EarlyWarningController {
 
     @Get
     @Transactional
-    EarlyWarningView current(@PathVariable UUID patientId, Authentication auth) throws SQLException {
+    EarlyWarningView current(@PathVariable UUID patientId, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         access.requireCareAccess(user, patientId);
         Instant now = Instant.now();
-        PatientEvaluator.Picture p = evaluator.picture(Sql.on(dataSource.getConnection()), patientId, now);
+        PatientEvaluator.Picture p = evaluator.picture(patientId, now);
         accessLog.record(user, patientId, "read early warning", "care", null);
         var tobs = p.tobs();
         return new EarlyWarningView(patientId, now, p.overall().name().toLowerCase(), tobs.total(), tobs.colour().name().toLowerCase(),

@@ -1,13 +1,10 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
-import java.sql.SQLException;
 import java.time.Instant;
-import javax.sql.DataSource;
 
 /**
  * Escalates red alerts nobody acknowledged in time. The timers are columns of the alerts
@@ -16,17 +13,15 @@ import javax.sql.DataSource;
 @Singleton
 @Requires(property = "fsc.alerts.evaluation-enabled", notEquals = "false")
 class EscalationJob {
-    private final DataSource dataSource;
     private final AlertStore store;
 
-    EscalationJob(DataSource dataSource, AlertStore store) {
-        this.dataSource = dataSource;
+    EscalationJob(AlertStore store) {
         this.store = store;
     }
 
     @Scheduled(fixedDelay = "${fsc.alerts.escalation-check:15s}", initialDelay = "5s")
     @Transactional
-    void escalateDue() throws SQLException {
-        store.escalateDue(Sql.on(dataSource.getConnection()), Instant.now());
+    void escalateDue() {
+        store.escalateDue(Instant.now());
     }
 }

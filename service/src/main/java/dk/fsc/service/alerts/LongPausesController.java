@@ -2,7 +2,6 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -10,10 +9,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * {@code GET /api/monitoring/long-pauses}: the organisation's citizens whose monitoring is paused,
@@ -23,16 +19,12 @@ import javax.sql.DataSource;
 @Controller("/api/monitoring/long-pauses")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class LongPausesController {
-    private final DataSource dataSource;
+    private final MonitoringStore monitoring;
     private final AccessLog accessLog;
 
-    LongPausesController(DataSource dataSource, AccessLog accessLog) {
-        this.dataSource = dataSource;
+    LongPausesController(MonitoringStore monitoring, AccessLog accessLog) {
+        this.monitoring = monitoring;
         this.accessLog = accessLog;
-    }
-
-    @Serdeable
-    record PausedPatient(UUID patientId, String patientName, PauseView pause) {
     }
 
     /** @param longerThanDays the length from which a pause counts as long */
@@ -42,17 +34,10 @@ class LongPausesController {
 
     @Get
     @Transactional
-    LongPauses list(Authentication auth) throws SQLException {
+    LongPauses list(Authentication auth) {
         StaffUser user = StaffUser.of(auth);
-        // Pauses not over yet are few per organisation; which of them are long is the scoring's rule.
-        List<PausedPatient> found = Sql.on(dataSource.getConnection()).list("""
-                SELECT m.id, m.starts_at, m.ends_at, m.reason, m.created_by, p.id AS patient_id, p.display_name
-                  FROM monitoring_pauses m JOIN patients p ON p.id = m.patient_id
-                 WHERE p.organisation_id = ? AND m.ends_at > now()
-                 ORDER BY m.ends_at DESC, m.id DESC""",
-                rs -> new PausedPatient(rs.getObject("patient_id", UUID.class), rs.getString("display_name"), PauseView.of(rs)),
-                user.organisationId());
-        List<PausedPatient> longOnes = found.stream().filter(p -> p.pause().longPause()).toList();
+        // Which pauses not over yet are long is the scoring's rule.
+        List<PausedPatient> longOnes = monitoring.pausesNotOver(user.organisationId()).stream().filter(p -> p.pause().longPause()).toList();
         // Each citizen named is a line in their access log, as on the worklist.
         accessLog.recordEach(user, longOnes.stream().map(PausedPatient::patientId).distinct().toList(), "read long monitoring pauses", "care");
         return new LongPauses(longOnes.size(), MonitoringPause.LONG.toDays(), longOnes);

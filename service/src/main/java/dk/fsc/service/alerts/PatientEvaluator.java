@@ -7,7 +7,7 @@ import dk.fsc.service.alerts.scoring.OverallColour;
 import dk.fsc.service.alerts.scoring.TobsCalculator;
 import dk.fsc.service.alerts.scoring.TobsScore;
 import dk.fsc.service.alerts.scoring.WeightTrend;
-import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.database.Database;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -25,14 +25,16 @@ import java.util.stream.Collectors;
 
 /**
  * Applies the early-warning rules to a patient's current data: TOBS, the patient's thresholds and
- * the weight trend. Each rule that is not green gives a {@link Finding}.
+ * the weight trend, read on the caller's transaction. Each rule that is not green gives a {@link Finding}.
  */
 @Singleton
 public class PatientEvaluator {
+    private final Database db;
     private final AlertsConfig config;
     private final JsonMapper json;
 
-    PatientEvaluator(AlertsConfig config, JsonMapper json) {
+    PatientEvaluator(Database db, AlertsConfig config, JsonMapper json) {
+        this.db = db;
         this.config = config;
         this.json = json;
     }
@@ -49,8 +51,8 @@ public class PatientEvaluator {
         }
     }
 
-    public Picture picture(Sql sql, UUID patientId, Instant now) {
-        PatientState state = PatientState.load(sql, patientId, now, config.getTobsWindow(), config.getWeightGainPeriod());
+    public Picture picture(UUID patientId, Instant now) {
+        PatientState state = PatientState.load(db.sql(), patientId, now, config.getTobsWindow(), config.getWeightGainPeriod());
         TobsScore tobs = new TobsCalculator(config.getTobsWindow(), state.policy()).score(state.measurements(), now);
         Instant recent = now.minus(config.getTobsWindow());
         Map<String, Measurement> newest = new LinkedHashMap<>();
@@ -69,8 +71,8 @@ public class PatientEvaluator {
         return new Picture(state, tobs, thresholds, gain);
     }
 
-    public List<Finding> evaluate(Sql sql, UUID patientId, Instant now) {
-        Picture p = picture(sql, patientId, now);
+    public List<Finding> evaluate(UUID patientId, Instant now) {
+        Picture p = picture(patientId, now);
         List<Finding> findings = new ArrayList<>();
         tobsFinding(p).ifPresent(findings::add);
         thresholdFinding(p).ifPresent(findings::add);

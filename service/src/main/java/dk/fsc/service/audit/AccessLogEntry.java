@@ -1,13 +1,14 @@
 package dk.fsc.service.audit;
 
-import io.micronaut.data.annotation.GeneratedValue;
-import io.micronaut.data.annotation.Id;
-import io.micronaut.data.annotation.MappedEntity;
-import java.time.Instant;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
 import java.util.UUID;
 
-/** One line of the access log. */
-@MappedEntity("access_log")
-public record AccessLogEntry(@Id @GeneratedValue Long id, Instant at, String username, String organisationId, String role,
-                             UUID patientId, String action, String purpose, String detail) {
+/** One line to append to the access log: who (user, organisation, role) did what to which citizen's data, and why. */
+public record AccessLogEntry(String username, String organisationId, String role, UUID patientId, String action, String purpose,
+                             @Nullable String detail) {
+
+    public static AccessLogEntry of(StaffUser user, UUID patientId, String action, String purpose, @Nullable String detail) {
+        return new AccessLogEntry(user.username(), user.organisationId(), user.role(), patientId, action, purpose, detail);
+    }
 }

@@ -2,11 +2,14 @@ package dk.fsc.service.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -19,7 +22,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,11 +45,15 @@ class AlertStreamIT extends IntegrationTest {
     @Inject
     EmbeddedServer server;
 
+    @Inject
+    AlertFeed feed;
+
     private final Fixtures fixtures = new Fixtures();
 
     /** One open event stream: its events' (id, data) as they arrive. */
     private final class Stream implements AutoCloseable {
         final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
+        volatile boolean ended;
         private final InputStream body;
 
         Stream(String token, String lastEventId) throws Exception {
@@ -73,6 +84,8 @@ class AlertStreamIT extends IntegrationTest {
                 }
             } catch (Exception closed) {
                 // the test closed the stream
+            } finally {
+                ended = true;
             }
         }
 
@@ -124,6 +137,85 @@ class AlertStreamIT extends IntegrationTest {
             assertTrue(live[1].contains("\"type\":\"acknowledged\""), live[1]);
             assertEquals(null, foreign.events.poll(1, TimeUnit.SECONDS), "another organisation sees none of it");
         }
+    }
+
+    /**
+     * The stream's access-log lines are written off the feed's thread: while an insert waits (the
+     * test holds a lock that blocks it), the feed reads on, and the event is not shown before its
+     * line is committed; then the events come in order, each with its line.
+     */
+    @Test
+    void anEventIsSentOnlyOnceItsLineIsCommittedAndASlowInsertDoesNotHoldUpTheFeed() throws Exception {
+        String org = fixtures.organisation();
+        Fixtures.Login login = fixtures.nurse(org);
+        Api nurse = new Api(http, login);
+        UUID patient = fixtures.patient(org);
+        try (Stream stream = new Stream(nurse.token(), null)) {
+            Thread.sleep(500); // the subscription is registered by the feed's thread
+            List<Long> ids = new ArrayList<>();
+            try (Connection lock = TestInfrastructure.database().connect()) {
+                lock.setAutoCommit(false);
+                try (Statement s = lock.createStatement()) {
+                    s.execute("LOCK TABLE access_log IN SHARE MODE"); // inserts wait until it is released
+                }
+                long alert = alert(patient, org);
+                for (int i = 0; i < 3; i++) {
+                    ids.add(event(alert, org, "note " + i));
+                }
+                long last = ids.get(2);
+                Eventually.await("the feed reads past the events whose lines wait", Duration.ofSeconds(10), () -> feed.lastSent() >= last);
+                assertNull(stream.events.poll(1, TimeUnit.SECONDS), "an event was shown before its access-log line was written");
+                lock.rollback();
+            }
+            for (long id : ids) {
+                String[] event = stream.next();
+                assertNotNull(event, "event " + id + " never came");
+                assertEquals(String.valueOf(id), event[0], "events in order");
+                assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND patient_id = ? AND action = ?",
+                        login.username(), patient, "alert stream event " + id));
+            }
+        }
+    }
+
+    /** A line that cannot be written ends the stream it was for, without the event; other streams go on. */
+    @Test
+    void anEventWhoseLineCannotBeWrittenIsNotSentAndEndsOnlyItsStream() throws Exception {
+        String org = fixtures.organisation();
+        String otherOrg = fixtures.organisation();
+        Fixtures.Login refused = fixtures.nurse(org);
+        Fixtures.Login other = fixtures.nurse(otherOrg);
+        UUID patient = fixtures.patient(org);
+        UUID otherPatient = fixtures.patient(otherOrg);
+        String function = "refuse_access_log_" + runId;
+        fixtures.update("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW.username = '" + refused.username() + "' THEN RAISE EXCEPTION 'refused by the test'; END IF;"
+                + " RETURN NEW; END $$");
+        fixtures.update("CREATE TRIGGER " + function + " BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+        try (Stream failing = new Stream(new Api(http, refused).token(), null);
+             Stream fine = new Stream(new Api(http, other).token(), null)) {
+            Thread.sleep(500);
+            long refusedEvent = event(alert(patient, org), org, "not to be shown");
+            long shownEvent = event(alert(otherPatient, otherOrg), otherOrg, "shown");
+            String[] event = fine.next();
+            assertNotNull(event, "the other organisation's stream stopped too");
+            assertEquals(String.valueOf(shownEvent), event[0]);
+            Eventually.await("the stream whose line failed ends", Duration.ofSeconds(10), () -> failing.ended);
+            assertTrue(failing.events.isEmpty(), "an event was shown without its access-log line");
+            assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE action = ?", "alert stream event " + refusedEvent));
+        } finally {
+            fixtures.update("DROP TRIGGER " + function + " ON access_log");
+            fixtures.update("DROP FUNCTION " + function + "()");
+        }
+    }
+
+    private long alert(UUID patient, String organisation) {
+        return fixtures.longValue("INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary) VALUES (?, ?, 'tobs', 'yellow', 'test')"
+                + " RETURNING id", patient, organisation);
+    }
+
+    private long event(long alert, String organisation, String note) {
+        return fixtures.longValue("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note)"
+                + " VALUES (?, ?, 'updated', 'system', 'yellow', ?) RETURNING id", alert, organisation, note);
     }
 
     private static void redTobs(Api nurse, UUID patient) {

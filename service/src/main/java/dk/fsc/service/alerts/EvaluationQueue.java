@@ -1,0 +1,91 @@
+package dk.fsc.service.alerts;
+
+import dk.fsc.service.alerts.EvaluationBatch.Claim;
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The patients waiting for evaluation ({@code evaluation_requests}): claims on a lease in
+ * autocommit on a connection of their own, the rest on the evaluation's transaction. Requests
+ * are made by {@link EvaluationRequests} (the gateway's way too); see {@link EvaluationBatch} for the order.
+ */
+@Singleton
+class EvaluationQueue {
+    private final Database db;
+
+    EvaluationQueue(Database db) {
+        this.db = db;
+    }
+
+    /** Patients waiting. */
+    long waiting() {
+        return autocommit(sql -> sql.one("SELECT count(*) FROM evaluation_requests", rs -> rs.getLong(1)).orElse(0L));
+    }
+
+    /** Takes up to {@code limit} waiting patients on a lease of {@code lease} (an interval), urgent first, then the longest waiting. */
+    List<Claim> claim(int limit, String lease) {
+        // The pick is materialised: as an IN (subquery) the planner may run it again per row,
+        // and with SKIP LOCKED each run can pick others (11 claimed of 10 was seen).
+        return autocommit(sql -> sql.list("""
+                WITH picked AS MATERIALIZED (
+                    SELECT patient_id FROM evaluation_requests
+                     WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                     ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                UPDATE evaluation_requests r SET claimed_until = now() + ?::interval
+                  FROM picked WHERE r.patient_id = picked.patient_id
+                RETURNING r.patient_id, r.version""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2)), limit, lease));
+    }
+
+    /** Gives the claims back at once. */
+    void release(List<Claim> claims) {
+        autocommit(sql -> sql.update("UPDATE evaluation_requests SET claimed_until = NULL WHERE patient_id = ANY(?)",
+                sql.array("uuid", claims.stream().map(Claim::patientId).toArray())));
+    }
+
+    /** Marks where a patient's evaluation starts in the transaction, so a failure can be undone alone. */
+    void beforeEvaluation() {
+        db.sql().update("SAVEPOINT before_evaluation");
+    }
+
+    void evaluationSucceeded() {
+        db.sql().update("RELEASE SAVEPOINT before_evaluation");
+    }
+
+    /** Undoes the failed evaluation and sets the patient aside with a growing pause, keeping the reason. */
+    void evaluationFailed(UUID patientId, String reason) {
+        Sql sql = db.sql();
+        sql.update("ROLLBACK TO SAVEPOINT before_evaluation");
+        sql.update("""
+                UPDATE evaluation_requests SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
+                       not_before = now() + least(attempts + 1, 30) * interval '1 minute'
+                 WHERE patient_id = ?""", reason, patientId);
+    }
+
+    /**
+     * Removes the request if its version is still the claimed one; else (a newer reading came)
+     * sends it to the back of the queue, urgent only if a reading at a red limit came meanwhile.
+     */
+    void done(Claim claim) {
+        Sql sql = db.sql();
+        if (sql.update("DELETE FROM evaluation_requests WHERE patient_id = ? AND version = ?", claim.patientId(), claim.version()) == 0) {
+            sql.update("""
+                    UPDATE evaluation_requests SET claimed_until = NULL, requested_at = now(),
+                           urgent_version = CASE WHEN urgent_version > ? THEN urgent_version END
+                     WHERE patient_id = ?""", claim.version(), claim.patientId());
+        }
+    }
+
+    private <T> T autocommit(Database.Work<T> work) {
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(true);
+            return work.run(Sql.on(c));
+        } catch (SQLException e) {
+            throw new Sql.DataError(e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dk.fsc.service.alerts;
+
+import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.service.alerts.scoring.Limits;
+import dk.fsc.service.alerts.scoring.MonitoringPause;
+import dk.fsc.service.alerts.scoring.ThresholdSet;
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A patient's monitoring on the caller's transaction: programme settings and schedule, threshold
+ * changes, pauses. A change of what the rules look at asks for the patient to be evaluated again.
+ */
+@Singleton
+class MonitoringStore {
+    private static final String PAUSE_COLUMNS = "id, starts_at, ends_at, reason, created_by";
+    private final Database db;
+
+    MonitoringStore(Database db) {
+        this.db = db;
+    }
+
+    /** The limits in force per type, the patient's own where a clinician set them, else the programme's. */
+    ThresholdsView thresholds(UUID patientId) {
+        Sql sql = db.sql();
+        boolean scale2 = sql.one("SELECT spo2_target_88_92 FROM patient_monitoring WHERE patient_id = ?", rs -> rs.getBoolean(1), patientId)
+                .orElse(false);
+        List<ThresholdsView.Change> history = sql.list("""
+                SELECT type, red_high, yellow_high, yellow_low, red_low, cleared, reason, changed_by, changed_at
+                  FROM threshold_changes WHERE patient_id = ? ORDER BY id DESC""",
+                rs -> new ThresholdsView.Change(rs.getString("type"), Sql.nullableDouble(rs, "red_high"), Sql.nullableDouble(rs, "yellow_high"),
+                        Sql.nullableDouble(rs, "yellow_low"), Sql.nullableDouble(rs, "red_low"), rs.getBoolean("cleared"),
+                        rs.getString("reason"), rs.getString("changed_by"), Sql.instant(rs, "changed_at")), patientId);
+        ThresholdSet defaults = ThresholdSet.copdDefaults(scale2);
+        List<ThresholdsView.Row> rows = new ArrayList<>();
+        for (ObservationType type : ObservationType.values()) {
+            ThresholdsView.Change latest = history.stream().filter(c -> c.type().equals(type.wireName())).findFirst().orElse(null);
+            if (latest != null && !latest.cleared()) {
+                rows.add(new ThresholdsView.Row(type.wireName(), latest.redHigh(), latest.yellowHigh(), latest.yellowLow(), latest.redLow(),
+                        "patient"));
+            } else {
+                defaults.limitsFor(type.wireName()).ifPresent(l -> rows.add(new ThresholdsView.Row(type.wireName(), l.redHigh(),
+                        l.yellowHigh(), l.yellowLow(), l.redLow(), "programme")));
+            }
+        }
+        return new ThresholdsView(patientId, scale2, rows, history);
+    }
+
+    void setLimits(UUID patientId, String type, Limits limits, String reason, String changedBy) {
+        Sql sql = db.sql();
+        sql.update("""
+                INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", patientId, type, limits.redHigh(), limits.yellowHigh(), limits.yellowLow(),
+                limits.redLow(), reason, changedBy);
+        EvaluationRequests.request(sql, patientId);
+    }
+
+    /** Back to the programme default for the type. */
+    void resetLimits(UUID patientId, String type, String reason, String changedBy) {
+        Sql sql = db.sql();
+        sql.update("INSERT INTO threshold_changes (patient_id, type, cleared, reason, changed_by) VALUES (?, ?, true, ?, ?)",
+                patientId, type, reason, changedBy);
+        EvaluationRequests.request(sql, patientId);
+    }
+
+    void setMonitoring(UUID patientId, boolean spo2Target88To92, String schedule, Instant startedAt, String updatedBy) {
+        Sql sql = db.sql();
+        sql.update("""
+                INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (patient_id) DO UPDATE SET spo2_target_88_92 = excluded.spo2_target_88_92, schedule = excluded.schedule,
+                       started_at = excluded.started_at, updated_by = excluded.updated_by, updated_at = now()""",
+                patientId, spo2Target88To92, schedule, startedAt, updatedBy);
+        EvaluationRequests.request(sql, patientId);
+    }
+
+    PauseView addPause(UUID patientId, MonitoringPause pause, String reason, String createdBy) {
+        long id = db.sql().one("""
+                INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id""",
+                rs -> rs.getLong(1), patientId, pause.from(), pause.to(), reason, createdBy).orElseThrow();
+        return PauseView.of(id, pause, reason, createdBy);
+    }
+
+    /** The patient's pauses, the latest ending first: those not over yet, and the last 100 that are. */
+    List<PauseView> pauses(UUID patientId) {
+        return db.sql().list("(SELECT " + PAUSE_COLUMNS + " FROM monitoring_pauses WHERE patient_id = ? AND ends_at > now())\n"
+                + "UNION ALL\n"
+                + "(SELECT " + PAUSE_COLUMNS + " FROM monitoring_pauses WHERE patient_id = ? AND ends_at <= now() ORDER BY ends_at DESC LIMIT 100)\n"
+                + " ORDER BY ends_at DESC, id DESC", PauseView::of, patientId, patientId);
+    }
+
+    /** The organisation's pauses not over yet, the latest ending first (few per organisation). */
+    List<PausedPatient> pausesNotOver(String organisation) {
+        return db.sql().list("""
+                SELECT m.id, m.starts_at, m.ends_at, m.reason, m.created_by, p.id AS patient_id, p.display_name
+                  FROM monitoring_pauses m JOIN patients p ON p.id = m.patient_id
+                 WHERE p.organisation_id = ? AND m.ends_at > now()
+                 ORDER BY m.ends_at DESC, m.id DESC""",
+                rs -> new PausedPatient(rs.getObject("patient_id", UUID.class), rs.getString("display_name"), PauseView.of(rs)),
+                organisation);
+    }
+
+    /** A patient on a measurement schedule. */
+    record Monitored(UUID patientId, String organisationId, String schedule, Instant startedAt) {
+    }
+
+    List<Monitored> monitoredPatients() {
+        return db.sql().list("""
+                SELECT m.patient_id, p.organisation_id, m.schedule, m.started_at
+                  FROM patient_monitoring m JOIN patients p ON p.id = m.patient_id WHERE m.schedule <> 'none'""",
+                rs -> new Monitored(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), Sql.instant(rs, "started_at")));
+    }
+
+    /** Whether a pause of the patient's monitoring overlaps the period. */
+    boolean pausedDuring(UUID patientId, Instant start, Instant end) {
+        return db.sql().one("SELECT 1 FROM monitoring_pauses WHERE patient_id = ? AND starts_at < ? AND ends_at > ?",
+                rs -> true, patientId, end, start).isPresent();
+    }
+
+    /** Measurements (messages, not single values) the patient took in the period. */
+    long measurementsDuring(UUID patientId, Instant start, Instant end) {
+        return db.sql().one("""
+                SELECT count(DISTINCT (device_id, message_id)) FROM readings
+                 WHERE patient_id = ? AND measured_at >= ? AND measured_at < ?""",
+                rs -> rs.getLong(1), patientId, start, end).orElse(0L);
+    }
+
+    /** Records that the period was checked; false when it had been (by this or another instance). */
+    boolean claimPeriodCheck(UUID patientId, Instant periodStart, boolean missing) {
+        return db.sql().update("""
+                INSERT INTO missing_measurement_checks (patient_id, period_start, missing) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""", patientId, periodStart, missing) == 1;
+    }
+}

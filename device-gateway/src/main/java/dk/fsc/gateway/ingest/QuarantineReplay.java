@@ -2,8 +2,6 @@ package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.replay.QuarantineReplays;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /**
  * Runs a quarantined message through the same checks and store as a live one, after an operator
@@ -27,12 +24,10 @@ import javax.sql.DataSource;
 @Singleton
 class QuarantineReplay implements QuarantineReplays {
 
-    private final DataSource dataSource;
     private final ReadingStore store;
     private final GatewayConfig config;
 
-    QuarantineReplay(DataSource dataSource, @Nullable DataSourceResolver resolver, ReadingStore store, GatewayConfig config) {
-        this.dataSource = (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
+    QuarantineReplay(ReadingStore store, GatewayConfig config) {
         this.store = store;
         this.config = config;
     }
@@ -42,7 +37,7 @@ class QuarantineReplay implements QuarantineReplays {
         String topic;
         byte[] payload;
         Instant receivedAt;
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = store.connection();
              PreparedStatement s = c.prepareStatement("""
                      SELECT topic, payload, received_at, payload_truncated, message_id, payload_size, payload_sha256
                        FROM quarantine WHERE id = ?""")) {

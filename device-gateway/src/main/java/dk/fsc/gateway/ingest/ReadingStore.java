@@ -59,6 +59,11 @@ class ReadingStore implements StoreRetries.Store {
                 config.getQuarantineQuotaWindow());
     }
 
+    /** A plain pool connection (autocommit, the caller closes it): the gateway's one way to its database. */
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
     /** Stores the batch atomically and returns one outcome per message object, in order. */
     @Override
     public List<Outcome> write(List<Parsed> batch) throws SQLException {

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluation work in two steps. {@link #claim}: take up to {@value #PATIENTS_PER_TRANSACTION} of
- * the waiting patients on a short lease, those with a reading at a default red limit first
- * ({@code urgent_version}, set by the gateway), then the longest-waiting (skipping rows another
+ * the waiting patients on a short lease, those with a red value first
+ * ({@code urgent_version}, set by {@link EvaluationRequests} and the gateway with one rule), then the longest-waiting (skipping rows another
  * worker is claiming, and leases not yet run out), in a transaction of its own, so the gateway's
  * next request for these patients does not wait for their evaluation. {@link #evaluate}: evaluate
  * them, raise alerts and remove each request whose version is still the claimed one, in one

@@ -8,7 +8,6 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,7 +19,8 @@ import java.util.List;
  */
 @Singleton
 public class TicketStore {
-    static final Duration ADVERSE_EVENT_DEADLINE = Duration.ofDays(90);
+    /** An adverse event's analysis and action plan are due this many days after it is reported. */
+    static final int ADVERSE_EVENT_DAYS = 90;
 
     private final Database db;
     private final double warnFraction;
@@ -65,11 +65,11 @@ public class TicketStore {
                                      source, dedupe_key, calendar, own_target_s, resolve_target_s, clock_since, adverse_event,
                                      adverse_reported_at, analysis_due_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, CASE WHEN ? THEN now() END,
-                        CASE WHEN ? THEN now() + interval '90 days' END, ?)
+                        CASE WHEN ? THEN now() + make_interval(days => ?) END, ?)
                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state NOT IN ('solved', 'closed') DO NOTHING
                 RETURNING id""", rs -> rs.getLong(1), o.title(), o.description(), o.urgency(), o.impact(), priority,
                 o.organisationId(), o.deviceId(), o.loanId(), o.patientId(), o.source(), o.dedupeKey(), sla.calendar().name(),
-                sla.ownSeconds(), sla.resolveSeconds(), o.adverseEvent(), o.adverseEvent(), o.adverseEvent(), username).orElse(null);
+                sla.ownSeconds(), sla.resolveSeconds(), o.adverseEvent(), o.adverseEvent(), o.adverseEvent(), ADVERSE_EVENT_DAYS, username).orElse(null);
         if (id != null) {
             event(sql, id, username, "opened", null, TicketState.new_.wire(), null, null, o.title());
         }
@@ -117,9 +117,9 @@ public class TicketStore {
         lock(sql, id);
         sql.update("""
                 UPDATE tickets SET adverse_event = true, adverse_reported_at = coalesce(adverse_reported_at, now()),
-                                   analysis_due_at = coalesce(analysis_due_at, now() + interval '90 days') WHERE id = ?""", id);
+                                   analysis_due_at = coalesce(analysis_due_at, now() + make_interval(days => ?)) WHERE id = ?""", ADVERSE_EVENT_DAYS, id);
         event(sql, id, username, "comment", null, null, null, null,
-                "reported as an adverse event (utilsigtet hændelse): analysis and action plan due within 90 days");
+                "reported as an adverse event (utilsigtet hændelse): analysis and action plan due within " + ADVERSE_EVENT_DAYS + " days");
     }
 
     /** Whether a ticket with this dedupe key was ever opened, open or not (for problems that get one ticket in all). */

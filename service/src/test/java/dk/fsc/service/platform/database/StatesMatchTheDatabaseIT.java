@@ -2,6 +2,8 @@ package dk.fsc.service.platform.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dk.fsc.service.alerts.AlertStatus;
+import dk.fsc.service.alerts.Severity;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.LoanStatus;
 import dk.fsc.service.testing.IntegrationTest;
@@ -39,7 +41,9 @@ class StatesMatchTheDatabaseIT extends IntegrationTest {
         return Stream.of(
                 column("devices", "state", DeviceState.values(), DeviceState::name),
                 column("loans", "status", LoanStatus.values(), LoanStatus::name),
-                column("tickets", "state", TicketState.values(), TicketState::wire));
+                column("tickets", "state", TicketState.values(), TicketState::wire),
+                column("alerts", "status", AlertStatus.values(), AlertStatus::name),
+                column("alerts", "severity", Severity.values(), Severity::db));
     }
 
     @ParameterizedTest(name = "{0}.{1}")

@@ -137,27 +137,33 @@ public class AlertFeed {
         Pending p;
         while ((p = joining.poll()) != null) {
             long replayed = p.after();
-            while (replayed < lastSent) {
+            boolean open = true;
+            while (open && replayed < lastSent) {
                 List<EventRow> page = store.eventsAfter(replayed, p.subscriber().organisation(), PAGE);
                 if (page.isEmpty()) {
                     break;
                 }
                 for (EventRow row : page) {
-                    if (row.event().id() <= lastSent) {
-                        deliver(p.subscriber(), row.event());
+                    if (open && row.event().id() <= lastSent) {
+                        open = deliver(p.subscriber(), row.event());
                     }
                     replayed = row.event().id();
                 }
             }
-            live.put(p.subscriber(), p.subscriber());
+            if (open) {
+                live.put(p.subscriber(), p.subscriber());
+            }
         }
     }
 
-    private void deliver(Subscriber s, AlertEventView event) {
+    /** False when the stream is broken: it is dropped, and must not hold the others up. */
+    private boolean deliver(Subscriber s, AlertEventView event) {
         try {
             s.sink().accept(event);
+            return true;
         } catch (RuntimeException e) {
-            live.remove(s); // a broken stream must not hold the others up
+            live.remove(s);
+            return false;
         }
     }
 

@@ -29,6 +29,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The alerts feed of an organisation's nurses and clinicians: the worklist, one alert with its
@@ -164,7 +165,9 @@ class AlertsController {
         });
         // In order, each after its line; a line that cannot be written ends the stream with an error.
         Flux<Event<?>> events = out.asFlux()
-                .concatMap(l -> Mono.fromFuture(l.line()).<Event<?>>thenReturn(Event.of(l.event()).id(String.valueOf(l.event().id()))))
+                // publishOn: the event is built and written off the access-log writer's thread, which completes the futures
+                .concatMap(l -> Mono.fromFuture(l.line()).publishOn(Schedulers.parallel())
+                        .<Event<?>>thenReturn(Event.of(l.event()).id(String.valueOf(l.event().id()))))
                 .doFinally(signal -> subscription.close());
         // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
         // an event without data is ignored by EventSource clients.

@@ -50,6 +50,9 @@ public class AccessLogWriter {
         try {
             while (running) {
                 if (queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+                    if (!running && queue.remove(pending)) {
+                        break; // stopped while we queued: nobody would write it
+                    }
                     return pending.written();
                 }
             }
@@ -71,7 +74,13 @@ public class AccessLogWriter {
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
+                running = false; // nobody will write what waits: fail it, and take no more
+                failQueued(new IllegalStateException("the access log writer was interrupted"));
                 return;
+            } catch (Throwable e) {
+                // Never ends the thread unnoticed: the lines of this batch fail, the next are written.
+                batch.forEach(p -> p.written().completeExceptionally(e));
+                LOG.error("Access log writer: a batch of {} lines failed", batch.size(), e);
             } finally {
                 batch.clear();
             }
@@ -115,9 +124,13 @@ public class AccessLogWriter {
             Thread.currentThread().interrupt();
         }
         // Lines the database did not take in time are not written: their reads must not go ahead.
+        failQueued(new IllegalStateException("the service stopped before the line was written"));
+    }
+
+    private void failQueued(IllegalStateException reason) {
         Pending left;
         while ((left = queue.poll()) != null) {
-            left.written().completeExceptionally(new IllegalStateException("the service stopped before the line was written"));
+            left.written().completeExceptionally(reason);
         }
     }
 }

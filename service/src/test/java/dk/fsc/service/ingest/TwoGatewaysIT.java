@@ -19,6 +19,7 @@ import java.util.Map;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Two gateways in one shared-subscription group split the devices' messages; each reading is stored once. */
@@ -31,6 +32,11 @@ class TwoGatewaysIT extends IntegrationTest {
 
     @Test
     void twoGatewaysSplitTheLoadAndStoreEveryReadingOnce() throws Exception {
+        // Several gateways need a shared subscription, and the embedded HiveMQ CE was seen to stall
+        // one (docs/mqtt.md): the run command there has one gateway, subscribed plainly. Where the
+        // tests fall back to that broker this test has nothing of ours to prove; .ci/run installs Mosquitto.
+        Assumptions.assumeFalse(TestInfrastructure.brokerKind().equals("embedded"),
+                "skipped on the embedded HiveMQ CE: several gateways need a broker whose shared subscriptions do not stall (Mosquitto)");
         String org = fixtures.organisation();
         List<String> devices = new ArrayList<>();
         for (int i = 0; i < DEVICES; i++) {
@@ -53,11 +59,7 @@ class TwoGatewaysIT extends IntegrationTest {
             double bySecond = storedBy(second);
             assertEquals(total, stored(org), "every reading exactly once");
             assertEquals(total, byFirst + bySecond, "each stored by exactly one gateway");
-            // How a group's messages are spread is the broker's choice: Mosquitto alternates; the
-            // embedded HiveMQ CE (demo and fallback only) was seen to give all to one member.
-            if (!TestInfrastructure.brokerKind().equals("embedded")) {
-                assertTrue(byFirst > 0 && bySecond > 0, "both gateways took a share: " + byFirst + " / " + bySecond);
-            }
+            assertTrue(byFirst > 0 && bySecond > 0, "both gateways took a share: " + byFirst + " / " + bySecond);
         }
     }
 

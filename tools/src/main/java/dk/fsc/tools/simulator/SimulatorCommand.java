@@ -24,7 +24,21 @@ public final class SimulatorCommand {
     private SimulatorCommand() {
     }
 
+    /** Wrong options and numbers are answered in one line, exit code 2, without a stack trace. */
     public static void main(String[] argv) throws Exception {
+        if (argv.length == 1 && (argv[0].equals("--help") || argv[0].equals("-h"))) {
+            System.out.println("bin/simulate " + options() + "; bin/simulate --check --log=FILE reconciles a run (docs/simulator.md)");
+            return;
+        }
+        try {
+            run(argv);
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            System.err.println("bin/simulate: " + e.getMessage() + (e instanceof NumberFormatException ? "; " + options() : ""));
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] argv) throws Exception {
         Map<String, String> a = parse(argv);
         String db = a.getOrDefault("db", env("FSC_DB_URL", "jdbc:postgresql://127.0.0.1:5432/fsc"));
         String dbUser = a.getOrDefault("db-user", System.getenv("FSC_DB_USER"));
@@ -86,8 +100,11 @@ public final class SimulatorCommand {
     }
 
     private static IllegalArgumentException usage(String problem) {
-        return new IllegalArgumentException(problem + "; options: --" + String.join(" --", new java.util.TreeSet<>(KNOWN))
-                + " (docs/simulator.md)");
+        return new IllegalArgumentException(problem + "; " + options());
+    }
+
+    private static String options() {
+        return "options: --" + String.join(" --", new java.util.TreeSet<>(KNOWN)) + " (docs/simulator.md)";
     }
 
     private static String env(String name, String fallback) {

@@ -3,6 +3,10 @@ package dk.fsc.service.audit;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public class AccessLogWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogWriter.class);
     private static final int BATCH = 500;
+    /** How long a batch is tried again while the database is away before its lines fail (and their streams end). */
+    private static final Duration RETRY_FOR = Duration.ofSeconds(15);
 
     private record Pending(AccessLogEntry line, CompletableFuture<Void> written) {
     }
@@ -75,7 +81,9 @@ public class AccessLogWriter {
                 write(batch);
             } catch (InterruptedException e) {
                 running = false; // nobody will write what waits: fail it, and take no more
-                failQueued(new IllegalStateException("the access log writer was interrupted"));
+                IllegalStateException reason = new IllegalStateException("the access log writer was interrupted");
+                batch.forEach(p -> p.written().completeExceptionally(reason));
+                failQueued(reason);
                 return;
             } catch (Throwable e) {
                 // Never ends the thread unnoticed: the lines of this batch fail, the next are written.
@@ -87,18 +95,33 @@ public class AccessLogWriter {
         }
     }
 
-    /** All in one statement; when that fails, line by line, so only the lines that cannot be written fail. */
-    private void write(List<Pending> batch) {
-        try {
-            accessLog.appendOnOwnConnection(batch.stream().map(Pending::line).toList());
-            batch.forEach(p -> p.written().complete(null));
-            return;
-        } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                fail(batch.get(0), e);
+    /**
+     * All in one statement, tried again while the database is briefly away (a restart, a dropped
+     * connection: the events wait, no stream ends); when it still fails, line by line, so only the
+     * lines that cannot be written fail.
+     */
+    private void write(List<Pending> batch) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + RETRY_FOR.toNanos();
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                accessLog.appendOnOwnConnection(batch.stream().map(Pending::line).toList());
+                batch.forEach(p -> p.written().complete(null));
                 return;
+            } catch (RuntimeException e) {
+                if (databaseAway(e) && System.nanoTime() < giveUpAt && running) {
+                    LOG.warn("Access log batch of {} lines not written ({}); trying again in {} ms", batch.size(), e.getMessage(), pauseMillis);
+                    Thread.sleep(pauseMillis);
+                    pauseMillis = Math.min(pauseMillis * 2, 2_000);
+                    continue;
+                }
+                if (batch.size() == 1) {
+                    fail(batch.get(0), e);
+                    return;
+                }
+                LOG.warn("Access log batch of {} lines not written ({}); writing them one by one", batch.size(), e.getMessage());
+                break;
             }
-            LOG.warn("Access log batch of {} lines not written ({}); writing them one by one", batch.size(), e.getMessage());
         }
         for (Pending p : batch) {
             try {
@@ -108,6 +131,22 @@ public class AccessLogWriter {
                 fail(p, e);
             }
         }
+    }
+
+    /** The database is away or busy (connection lost, shutting down, too many connections, deadlock), not refusing the line. */
+    static boolean databaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53") || state.equals("40001") || state.equals("40P01")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void fail(Pending p, RuntimeException e) {

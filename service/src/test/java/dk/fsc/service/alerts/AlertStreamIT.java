@@ -1,6 +1,7 @@
 package dk.fsc.service.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,6 +175,39 @@ class AlertStreamIT extends IntegrationTest {
                 assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND patient_id = ? AND action = ?",
                         login.username(), patient, "alert stream event " + id));
             }
+        }
+    }
+
+    /**
+     * The database drops the writer's connection in the middle of its insert (as in a restart):
+     * the line is written again on a new connection, the event follows, and the stream stays open.
+     */
+    @Test
+    void aLineWhoseConnectionIsLostIsWrittenAgainAndTheStreamGoesOn() throws Exception {
+        String org = fixtures.organisation();
+        Fixtures.Login login = fixtures.nurse(org);
+        UUID patient = fixtures.patient(org);
+        try (Stream stream = new Stream(new Api(http, login).token(), null)) {
+            Thread.sleep(500);
+            long id;
+            try (Connection lock = TestInfrastructure.database().connect()) {
+                lock.setAutoCommit(false);
+                try (Statement s = lock.createStatement()) {
+                    s.execute("LOCK TABLE access_log IN SHARE MODE");
+                }
+                id = event(alert(patient, org), org, "connection lost");
+                Eventually.await("the writer's insert waits for the lock", Duration.ofSeconds(10), () -> fixtures.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'") > 0);
+                assertEquals(1, fixtures.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'"));
+                lock.rollback();
+            }
+            String[] event = stream.next();
+            assertNotNull(event, "the event never came after its line's connection was lost");
+            assertEquals(String.valueOf(id), event[0]);
+            assertFalse(stream.ended, "the stream ended although its line was written in the end");
+            assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND action = ?",
+                    login.username(), "alert stream event " + id));
         }
     }
 

@@ -20,9 +20,11 @@ import java.util.UUID;
 class MonitoringStore {
     private static final String PAUSE_COLUMNS = "id, starts_at, ends_at, reason, created_by";
     private final Database db;
+    private final EvaluationRequests evaluations;
 
-    MonitoringStore(Database db) {
+    MonitoringStore(Database db, EvaluationRequests evaluations) {
         this.db = db;
+        this.evaluations = evaluations;
     }
 
     /** The limits in force per type, the patient's own where a clinician set them, else the programme's. */
@@ -57,7 +59,7 @@ class MonitoringStore {
                 INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", patientId, type, limits.redHigh(), limits.yellowHigh(), limits.yellowLow(),
                 limits.redLow(), reason, changedBy);
-        EvaluationRequests.request(sql, patientId);
+        evaluations.request(sql, patientId);
     }
 
     /** Back to the programme default for the type. */
@@ -65,7 +67,7 @@ class MonitoringStore {
         Sql sql = db.sql();
         sql.update("INSERT INTO threshold_changes (patient_id, type, cleared, reason, changed_by) VALUES (?, ?, true, ?, ?)",
                 patientId, type, reason, changedBy);
-        EvaluationRequests.request(sql, patientId);
+        evaluations.request(sql, patientId);
     }
 
     void setMonitoring(UUID patientId, boolean spo2Target88To92, String schedule, Instant startedAt, String updatedBy) {
@@ -76,7 +78,7 @@ class MonitoringStore {
                 ON CONFLICT (patient_id) DO UPDATE SET spo2_target_88_92 = excluded.spo2_target_88_92, schedule = excluded.schedule,
                        started_at = excluded.started_at, updated_by = excluded.updated_by, updated_at = now()""",
                 patientId, spo2Target88To92, schedule, startedAt, updatedBy);
-        EvaluationRequests.request(sql, patientId);
+        evaluations.request(sql, patientId);
     }
 
     PauseView addPause(UUID patientId, MonitoringPause pause, String reason, String createdBy) {

@@ -86,7 +86,7 @@ class DeviceStore {
                     + e.getMessage() + "); nothing was changed, try again.");
         }
         states.move(id, state, DeviceState.retired, user, reason, null);
-        LOG.info("Device {} retired by {}: {}", id, user.username(), reason);
+        LOG.info("Device {} retired by {} (reason in its state history)", id, user.username()); // free text stays out of the log
     }
 
     private void issue(String id, String password) {

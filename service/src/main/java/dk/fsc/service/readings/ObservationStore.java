@@ -16,9 +16,11 @@ import java.util.UUID;
 @Singleton
 class ObservationStore {
     private final Database db;
+    private final EvaluationRequests evaluations;
 
-    ObservationStore(Database db) {
+    ObservationStore(Database db, EvaluationRequests evaluations) {
         this.db = db;
+        this.evaluations = evaluations;
     }
 
     /** In the caller's transaction; {@code reading.messageId()} is the entry's id. */
@@ -27,6 +29,6 @@ class ObservationStore {
         ReadingRows rows = new ReadingRows();
         rows.addStaffEntry(reading, patientId, enteredBy);
         sql.update(ReadingRows.INSERT, rows.parameters(sql::array));
-        EvaluationRequests.request(sql, patientId, reading);
+        evaluations.request(sql, patientId, reading);
     }
 }

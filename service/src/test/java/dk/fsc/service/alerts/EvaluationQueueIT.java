@@ -31,6 +31,9 @@ class EvaluationQueueIT extends IntegrationTest {
     @Inject
     EvaluationBatch batch;
 
+    @Inject
+    EvaluationRequests requests;
+
     private final Fixtures fixtures = new Fixtures();
 
     @Override
@@ -54,8 +57,8 @@ class EvaluationQueueIT extends IntegrationTest {
         assertEquals(2, claims.size(), "both waiting patients are claimed: " + claims);
         assertTrue(claimOnly(busy).isEmpty(), "a claimed patient is not claimed twice");
         try (Connection c = TestInfrastructure.database().connect()) {
-            EvaluationRequests.request(Sql.on(c), busy);      // a reading arrives during the evaluation
-            EvaluationRequests.request(Sql.on(c), waiting);   // and another patient starts waiting
+            requests.request(Sql.on(c), busy);      // a reading arrives during the evaluation
+            requests.request(Sql.on(c), waiting);   // and another patient starts waiting
         }
         batch.evaluate(claims);
 

@@ -88,7 +88,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dk.fsc.service..")
                 .and().areNotAnnotatedWith(Controller.class)
                 .and().resideOutsideOfPackages("dk.fsc.service.platform.web..", "dk.fsc.service.platform.security..",
-                        "dk.fsc.service.staff..")
+                        "dk.fsc.service.staff..", "dk.fsc.service.console..")
                 .and().haveSimpleNameNotEndingWith("Controller")
                 .and().haveNameNotMatching(".*\\.\\$.*") // Micronaut's generated bean definitions
                 .should().dependOnClassesThat().resideInAPackage("io.micronaut.http..")
@@ -125,6 +125,21 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dk.fsc.service.platform.security..")
                 .should().dependOnClassesThat().resideInAnyPackage(Stream.of(FEATURES).filter(f -> !f.contains(".staff")).toArray(String[]::new))
                 .because("platform.security knows staff's role names, no other feature")
+                .check(classes);
+    }
+
+    /** The console's pages call the features' stores and services; their own SQL is only the sessions'. */
+    @Test
+    void theConsoleHoldsNoDataAccessButItsSessions() {
+        noClasses().that().resideInAPackage("dk.fsc.service.console..")
+                .and().doNotHaveSimpleName("ConsoleSessions")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "dk.fsc.service.platform.database..")
+                .because("a page shows what the features' stores return (docs/console.md)")
+                .check(classes);
+        noClasses().that().resideInAPackage("dk.fsc.service..")
+                .and().resideOutsideOfPackage("dk.fsc.service.console..")
+                .should().dependOnClassesThat().resideInAPackage("dk.fsc.service.console..")
+                .because("the features know nothing of the pages that show them")
                 .check(classes);
     }
 

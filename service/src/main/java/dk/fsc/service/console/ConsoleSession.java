@@ -1,0 +1,28 @@
+package dk.fsc.service.console;
+
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.security.authentication.Authentication;
+import java.util.List;
+import java.util.Map;
+
+/** A signed-in browser: who it is and the token its state-changing requests must carry. */
+public record ConsoleSession(String username, String role, String organisationId, String csrfToken) {
+    static final String CSRF_ATTRIBUTE = "csrf";
+    static final String SESSION_ATTRIBUTE = "consoleSession";
+
+    Authentication authentication(String sessionHash) {
+        return Authentication.build(username, List.of(role), Map.of(StaffUser.ORGANISATION_CLAIM, organisationId,
+                CSRF_ATTRIBUTE, csrfToken, SESSION_ATTRIBUTE, sessionHash));
+    }
+
+    /** The session behind a request the console's cookie authenticated. */
+    public static ConsoleSession of(Authentication auth) {
+        StaffUser user = StaffUser.of(auth);
+        Object csrf = auth.getAttributes().get(CSRF_ATTRIBUTE);
+        return new ConsoleSession(user.username(), user.role(), user.organisationId(), csrf == null ? "" : csrf.toString());
+    }
+
+    public StaffUser user() {
+        return new StaffUser(username, role, organisationId);
+    }
+}

@@ -1,0 +1,96 @@
+package dk.fsc.service.console;
+
+import dk.fsc.service.platform.database.Database;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Console sessions in {@code console_sessions}: opened at sign-in, found (and their idle clock
+ * restarted) on each request, closed at sign-out or after {@code FSC_CONSOLE_IDLE} without one.
+ * Each call runs on its own connection: the session is checked before any transaction begins.
+ */
+@Singleton
+public class ConsoleSessions {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** A request restarts the idle clock at most this often (one write per half minute, not per request). */
+    private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
+    private final Database db;
+    private final ConsoleSettings settings;
+
+    ConsoleSessions(Database db, ConsoleSettings settings) {
+        this.db = db;
+        this.settings = settings;
+    }
+
+    /** A new session: the id for the cookie (never stored) and what it stands for. */
+    public record Opened(String cookieValue, ConsoleSession session) {
+    }
+
+    public Opened open(String username, String role, String organisationId, String signedInBy) {
+        String id = random();
+        ConsoleSession session = new ConsoleSession(username, role, organisationId == null ? "" : organisationId, random());
+        db.withConnection(sql -> sql.update("""
+                INSERT INTO console_sessions (id_hash, username, role, organisation_id, csrf_token, signed_in_by)
+                VALUES (decode(?, 'hex'), ?, ?, ?, ?, ?)""",
+                hash(id), username, role, session.organisationId(), session.csrfToken(), signedInBy));
+        return new Opened(id, session);
+    }
+
+    /** The session of a cookie value, if it exists and was used within the idle timeout. */
+    Optional<Found> find(String cookieValue) {
+        if (cookieValue == null || cookieValue.length() != 43) {
+            return Optional.empty();
+        }
+        String hash = hash(cookieValue);
+        long idleSeconds = settings.idle().toSeconds();
+        return db.withConnection(sql -> {
+            Optional<Found> found = sql.one("""
+                    SELECT username, role, organisation_id, csrf_token, extract(epoch FROM now() - last_seen_at)
+                    FROM console_sessions WHERE id_hash = decode(?, 'hex') AND last_seen_at > now() - make_interval(secs => ?)""",
+                    rs -> new Found(hash, new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                            rs.getDouble(5)),
+                    hash, idleSeconds);
+            if (found.isPresent() && found.get().secondsIdle() >= TOUCH_EVERY.toSeconds()) {
+                sql.update("UPDATE console_sessions SET last_seen_at = now() WHERE id_hash = decode(?, 'hex')", hash);
+            }
+            return found;
+        });
+    }
+
+    record Found(String hash, ConsoleSession session, double secondsIdle) {
+    }
+
+    /** Signs the session out (its cookie no longer opens anything). */
+    public void close(String sessionHash) {
+        db.withConnection(sql -> sql.update("DELETE FROM console_sessions WHERE id_hash = decode(?, 'hex')", sessionHash));
+    }
+
+    /** Deletes sessions idle for longer than the timeout (their cookies stopped working then already); returns how many. */
+    @Scheduled(fixedDelay = "5m", initialDelay = "1m")
+    int expire() {
+        return db.withConnection(sql -> sql.update("DELETE FROM console_sessions WHERE last_seen_at <= now() - make_interval(secs => ?)",
+                settings.idle().toSeconds()));
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

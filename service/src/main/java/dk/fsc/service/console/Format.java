@@ -1,0 +1,81 @@
+package dk.fsc.service.console;
+
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Dates, times and numbers as the page's reader expects them: Europe/Copenhagen time, and the
+ * page's language for month names and the decimal separator (a comma in Danish). Handed to every
+ * template as {@code fmt}.
+ */
+public final class Format {
+    public static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
+    private final Locale locale;
+    private final Instant now;
+    private final DateTimeFormatter dateTime;
+    private final DateTimeFormatter date;
+    private final DateTimeFormatter time;
+
+    public Format(Locale locale, Instant now) {
+        this.locale = locale;
+        this.now = now;
+        this.dateTime = DateTimeFormatter.ofPattern("d. MMM yyyy HH:mm", locale).withZone(ZONE);
+        this.date = DateTimeFormatter.ofPattern("d. MMM yyyy", locale).withZone(ZONE);
+        this.time = DateTimeFormatter.ofPattern("HH:mm", locale).withZone(ZONE);
+    }
+
+    public Locale locale() {
+        return locale;
+    }
+
+    public String language() {
+        return locale.getLanguage();
+    }
+
+    /** "2. dec. 2026 14:05"; today only "14:05". */
+    public String when(Instant at) {
+        if (at == null) {
+            return "";
+        }
+        boolean today = ZonedDateTime.ofInstant(at, ZONE).toLocalDate().equals(ZonedDateTime.ofInstant(now, ZONE).toLocalDate());
+        return today ? time.format(at) : dateTime.format(at);
+    }
+
+    public String dateTime(Instant at) {
+        return at == null ? "" : dateTime.format(at);
+    }
+
+    public String date(Instant at) {
+        return at == null ? "" : date.format(at);
+    }
+
+    /** The ISO instant, for a {@code <time datetime>} attribute. */
+    public String iso(Instant at) {
+        return at == null ? "" : at.toString();
+    }
+
+    /** How long ago, shortest unit: "4 min", "3 t", "2 d" (the units come from the page's texts). */
+    public long minutesSince(Instant at) {
+        return at == null ? 0 : Math.max(0, Duration.between(at, now).toMinutes());
+    }
+
+    /** A measured value with as many decimals as it has (up to two), in the page's language. */
+    public String number(Double value) {
+        if (value == null) {
+            return "";
+        }
+        NumberFormat f = NumberFormat.getNumberInstance(locale);
+        f.setMaximumFractionDigits(2);
+        f.setGroupingUsed(false);
+        return f.format(value);
+    }
+
+    public String number(Number value) {
+        return value == null ? "" : number(value.doubleValue());
+    }
+}

@@ -1,0 +1,33 @@
+package dk.fsc.service.console;
+
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import java.net.URI;
+import java.util.Map;
+
+/** The console's front door: each role to its home page. */
+@Controller(produces = MediaType.TEXT_HTML)
+@Secured(SecurityRule.IS_AUTHENTICATED)
+class HomeController {
+    private final Pages pages;
+
+    HomeController(Pages pages) {
+        this.pages = pages;
+    }
+
+    @Get
+    HttpResponse<?> home(HttpRequest<?> request, Authentication auth) {
+        if (StaffUser.CARE_ROLES.contains(StaffUser.of(auth).role())) {
+            return HttpResponse.seeOther(URI.create("/worklist"));
+        }
+        // Support, administrators and citizens get their pages with their own console (issue #17).
+        return pages.page(request, "home", Map.of());
+    }
+}

@@ -1,0 +1,38 @@
+package dk.fsc.service.console;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.filters.AuthenticationFetcher;
+import jakarta.inject.Singleton;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Authenticates the console's requests by their session cookie. Requests under {@code /api} are
+ * left to the bearer token: the cookie never opens the API, so the API needs no CSRF defence.
+ */
+@Singleton
+class SessionAuthentication implements AuthenticationFetcher<HttpRequest<?>> {
+    static final String COOKIE = "fsc_session";
+    private final ConsoleSessions sessions;
+
+    SessionAuthentication(ConsoleSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
+        if (ConsolePaths.isApi(request.getPath())) {
+            return Mono.empty();
+        }
+        Cookie cookie = request.getCookies().get(COOKIE);
+        if (cookie == null) {
+            return Mono.empty();
+        }
+        return Mono.fromCallable(() -> sessions.find(cookie.getValue())
+                        .map(found -> found.session().authentication(found.hash())).orElse(null))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+}

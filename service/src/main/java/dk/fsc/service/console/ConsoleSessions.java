@@ -58,11 +58,16 @@ public class ConsoleSessions {
                     rs -> new Found(hash, new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
                             rs.getDouble(5)),
                     hash, idleSeconds);
-            if (found.isPresent() && found.get().secondsIdle() >= TOUCH_EVERY.toSeconds()) {
+            if (found.isPresent() && found.get().secondsIdle() >= touchEverySeconds()) {
                 sql.update("UPDATE console_sessions SET last_seen_at = now() WHERE id_hash = decode(?, 'hex')", hash);
             }
             return found;
         });
+    }
+
+    /** Half a minute, or a tenth of a short idle timeout (else a session of under 30 s idle could never be kept alive). */
+    private double touchEverySeconds() {
+        return Math.min(TOUCH_EVERY.toSeconds(), settings.idle().toMillis() / 10_000.0);
     }
 
     record Found(String hash, ConsoleSession session, double secondsIdle) {

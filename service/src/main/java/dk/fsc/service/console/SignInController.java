@@ -60,9 +60,12 @@ class SignInController {
     @Get(SIGN_IN)
     @Secured(SecurityRule.IS_ANONYMOUS)
     HttpResponse<String> form(HttpRequest<?> request, @Nullable @QueryValue String next, @Nullable @QueryValue String expired,
-                              @Nullable @QueryValue("signed-out") String signedOut) {
+                              @Nullable @QueryValue("signed-out") String signedOut,
+                              @Nullable @QueryValue("provider-failed") String providerFailed) {
         Map<String, Object> model = new HashMap<>();
-        if (expired != null) {
+        if (providerFailed != null) {
+            model.put("problem", "signIn.providerFailed");
+        } else if (expired != null) {
             model.put("notice", "signIn.expired");
         } else if (signedOut != null) {
             model.put("notice", "signIn.signedOut");
@@ -96,7 +99,7 @@ class SignInController {
         return signedIn(request, opened, next);
     }
 
-    /** The response that starts a session: its cookie, and on to where the person was going. */
+    /** The response that starts a session (a form's or the provider's): its cookie, and on to where the person was going. */
     MutableHttpResponse<String> signedIn(HttpRequest<?> request, ConsoleSessions.Opened opened, @Nullable String next) {
         return HttpResponse.<String>seeOther(URI.create(safeNext(next)))
                 .cookie(cookie(request, SessionAuthentication.COOKIE, opened.cookieValue(), null))

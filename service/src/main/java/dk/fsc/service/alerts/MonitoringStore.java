@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -17,7 +18,7 @@ import java.util.UUID;
  * changes, pauses. A change of what the rules look at asks for the patient to be evaluated again.
  */
 @Singleton
-class MonitoringStore {
+public class MonitoringStore {
     private static final String PAUSE_COLUMNS = "id, starts_at, ends_at, reason, created_by";
     private final Database db;
     private final EvaluationRequests evaluations;
@@ -28,7 +29,7 @@ class MonitoringStore {
     }
 
     /** The limits in force per type, the patient's own where a clinician set them, else the programme's. */
-    ThresholdsView thresholds(UUID patientId) {
+    public ThresholdsView thresholds(UUID patientId) {
         Sql sql = db.sql();
         boolean scale2 = sql.one("SELECT spo2_target_88_92 FROM patient_monitoring WHERE patient_id = ?", rs -> rs.getBoolean(1), patientId)
                 .orElse(false);
@@ -53,7 +54,7 @@ class MonitoringStore {
         return new ThresholdsView(patientId, scale2, rows, history);
     }
 
-    void setLimits(UUID patientId, String type, Limits limits, String reason, String changedBy) {
+    public void setLimits(UUID patientId, String type, Limits limits, String reason, String changedBy) {
         Sql sql = db.sql();
         sql.update("""
                 INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by)
@@ -63,7 +64,7 @@ class MonitoringStore {
     }
 
     /** Back to the programme default for the type. */
-    void resetLimits(UUID patientId, String type, String reason, String changedBy) {
+    public void resetLimits(UUID patientId, String type, String reason, String changedBy) {
         Sql sql = db.sql();
         sql.update("INSERT INTO threshold_changes (patient_id, type, cleared, reason, changed_by) VALUES (?, ?, true, ?, ?)",
                 patientId, type, reason, changedBy);
@@ -71,7 +72,16 @@ class MonitoringStore {
     }
 
     void setMonitoring(UUID patientId, boolean spo2Target88To92, String schedule, Instant startedAt, String updatedBy) {
+        setMonitoring(patientId, spo2Target88To92, schedule, startedAt, null, updatedBy);
+    }
+
+    /** Sets what is in force and keeps the change with its reason (null from the API, which asks for none). */
+    public void setMonitoring(UUID patientId, boolean spo2Target88To92, String schedule, Instant startedAt, String reason,
+                              String updatedBy) {
         Sql sql = db.sql();
+        sql.update("""
+                INSERT INTO monitoring_changes (patient_id, spo2_target_88_92, schedule, started_at, reason, changed_by)
+                VALUES (?, ?, ?, ?, ?, ?)""", patientId, spo2Target88To92, schedule, startedAt, reason, updatedBy);
         sql.update("""
                 INSERT INTO patient_monitoring (patient_id, spo2_target_88_92, schedule, started_at, updated_by)
                 VALUES (?, ?, ?, ?, ?)
@@ -81,7 +91,23 @@ class MonitoringStore {
         evaluations.request(sql, patientId);
     }
 
-    PauseView addPause(UUID patientId, MonitoringPause pause, String reason, String createdBy) {
+    /** The monitoring settings in force, if a clinician (or the patient's registration) set any. */
+    public Optional<MonitoringSettings> monitoring(UUID patientId) {
+        return db.sql().one("SELECT spo2_target_88_92, schedule, started_at, updated_by, updated_at FROM patient_monitoring WHERE patient_id = ?",
+                rs -> new MonitoringSettings(rs.getBoolean(1), rs.getString(2), Sql.instant(rs, "started_at"), rs.getString(4),
+                        Sql.instant(rs, "updated_at")), patientId);
+    }
+
+    /** The changes of the patient's monitoring settings, newest first. */
+    public List<MonitoringSettings.Change> monitoringHistory(UUID patientId) {
+        return db.sql().list("""
+                SELECT spo2_target_88_92, schedule, started_at, reason, changed_by, changed_at
+                  FROM monitoring_changes WHERE patient_id = ? ORDER BY id DESC LIMIT 200""",
+                rs -> new MonitoringSettings.Change(rs.getBoolean(1), rs.getString(2), Sql.instant(rs, "started_at"), rs.getString(4),
+                        rs.getString(5), Sql.instant(rs, "changed_at")), patientId);
+    }
+
+    public PauseView addPause(UUID patientId, MonitoringPause pause, String reason, String createdBy) {
         long id = db.sql().one("""
                 INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id""",
                 rs -> rs.getLong(1), patientId, pause.from(), pause.to(), reason, createdBy).orElseThrow();
@@ -89,7 +115,7 @@ class MonitoringStore {
     }
 
     /** The patient's pauses, the latest ending first: those not over yet, and the last 100 that are. */
-    List<PauseView> pauses(UUID patientId) {
+    public List<PauseView> pauses(UUID patientId) {
         return db.sql().list("(SELECT " + PAUSE_COLUMNS + " FROM monitoring_pauses WHERE patient_id = ? AND ends_at > now())\n"
                 + "UNION ALL\n"
                 + "(SELECT " + PAUSE_COLUMNS + " FROM monitoring_pauses WHERE patient_id = ? AND ends_at <= now() ORDER BY ends_at DESC LIMIT 100)\n"

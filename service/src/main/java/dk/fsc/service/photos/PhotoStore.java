@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /** The records of stored wound photos (the files are in the blob store), in the caller's transaction. */
 @Singleton
-class PhotoStore {
+public class PhotoStore {
     private static final String COLUMNS = """
             id, patient_id, device_id, taken_at, wound_id, wound_type, body_site, length_cm, width_cm, depth_cm, area_cm2,
             note, content_type, sha256, size_bytes, width_px, height_px, thumbnail_sha256, removed_metadata, received_at""";
@@ -25,16 +25,16 @@ class PhotoStore {
     }
 
     /** A photo's record and the SHA-256 of its thumbnail (null for a PDF, which has none). */
-    record Stored(PhotoView view, @Nullable String thumbnailSha256) {
+    public record Stored(PhotoView view, @Nullable String thumbnailSha256) {
     }
 
     /** A patient's photos, newest first. */
-    List<Stored> forPatient(UUID patientId) {
+    public List<Stored> forPatient(UUID patientId) {
         return db.sql().list("SELECT " + COLUMNS + " FROM photos WHERE patient_id = ? ORDER BY taken_at DESC, id", PhotoStore::stored,
                 patientId);
     }
 
-    Optional<Stored> find(UUID photoId) {
+    public Optional<Stored> find(UUID photoId) {
         return db.sql().one("SELECT " + COLUMNS + " FROM photos WHERE id = ?", PhotoStore::stored, photoId);
     }
 

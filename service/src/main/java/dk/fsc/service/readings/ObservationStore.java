@@ -14,7 +14,7 @@ import java.util.UUID;
  * the way a device reading does (urgent at a red limit).
  */
 @Singleton
-class ObservationStore {
+public class ObservationStore {
     private final Database db;
     private final EvaluationRequests evaluations;
 
@@ -24,7 +24,7 @@ class ObservationStore {
     }
 
     /** In the caller's transaction; {@code reading.messageId()} is the entry's id. */
-    void record(UUID patientId, Reading reading, String enteredBy) {
+    public void record(UUID patientId, Reading reading, String enteredBy) {
         Sql sql = db.sql();
         ReadingRows rows = new ReadingRows();
         rows.addStaffEntry(reading, patientId, enteredBy);

@@ -152,16 +152,17 @@ public class LoanStore {
 
     /** A device a citizen has at home now: since when, and when it is due back (if agreed). */
     @Serdeable
-    public record DeviceOnLoan(String deviceId, String deviceType, Instant since, @Nullable LocalDate dueOn) {
+    public record DeviceOnLoan(String deviceId, String deviceType, String typeName, Instant since, @Nullable LocalDate dueOn) {
     }
 
     /** The devices on an active loan to the patient now, the longest-held first. */
     public List<DeviceOnLoan> devicesOnLoanTo(UUID patientId) {
         return db.sql().list("""
-                SELECT l.device_id, d.device_type, l.starts_at, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id
+                SELECT l.device_id, d.device_type, coalesce(t.name, d.device_type) AS type_name, l.starts_at, l.due_on
+                  FROM loans l JOIN devices d ON d.id = l.device_id LEFT JOIN device_types t ON t.code = d.device_type
                  WHERE l.patient_id = ? AND l.status = 'active' AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
                  ORDER BY l.starts_at, l.device_id""",
-                rs -> new DeviceOnLoan(rs.getString("device_id"), rs.getString("device_type"), Sql.instant(rs, "starts_at"),
+                rs -> new DeviceOnLoan(rs.getString("device_id"), rs.getString("device_type"), rs.getString("type_name"), Sql.instant(rs, "starts_at"),
                         rs.getObject("due_on", LocalDate.class)), patientId);
     }
 

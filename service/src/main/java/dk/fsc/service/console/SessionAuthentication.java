@@ -24,8 +24,8 @@ class SessionAuthentication implements AuthenticationFetcher<HttpRequest<?>> {
 
     @Override
     public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
-        if (ConsolePaths.isApi(request.getPath())) {
-            return Mono.empty();
+        if (ConsolePaths.isApi(request.getPath()) || ConsolePaths.isAsset(request.getPath())) {
+            return Mono.empty(); // assets are public: no session look-up per script and style
         }
         Cookie cookie = request.getCookies().get(COOKIE);
         if (cookie == null) {

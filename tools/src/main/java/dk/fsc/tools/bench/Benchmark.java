@@ -34,15 +34,17 @@ import java.util.function.LongSupplier;
  * <li>alerts: latency from a red reading's commit to its alert on the nurse's event stream under load;</li>
  * <li>history: a patient's 90-day history of one type over HTTP on a table of at least
  * {@code --history-rows} readings (loaded once, kept in the benchmark database);</li>
+ * <li>console: the nurse's console over HTTP, signed in through its form: the worklist with 500 open
+ * alerts, and a patient's chart of one type over a year on the history phase's table;</li>
  * <li>storage: bytes per reading, table plus indexes.</li>
  * </ol>
  * Prints each phase's figures as it goes, then all of them as a table, as Markdown rows for
  * docs/benchmarks.md and as JSON.
  */
 public final class Benchmark {
-    private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "storage");
+    private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "console", "storage");
     private static final Set<String> OPTIONS = Set.of("db", "only", "devices", "connections", "ingest-messages", "drain-messages",
-            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "profile", "json");
+            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "profile", "json");
 
     private final Map<String, String> args;
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -121,6 +123,9 @@ public final class Benchmark {
             }
             if (phases.contains("history")) {
                 results.putAll(new HistoryQueries(jdbc, httpPort, longArg("history-rows", 50_000_000), intArg("history-queries", 1000)).run());
+            }
+            if (phases.contains("console")) {
+                results.putAll(new ConsolePages(jdbc, httpPort, intArg("console-queries", 1000)).run());
             }
             if (phases.contains("storage")) {
                 storage();

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Alerts and their history, on the caller's transaction; the feed's reads on connections of their
@@ -61,6 +62,29 @@ public class AlertStore {
                 AlertEventView::from, id, organisation);
         return sql.one(SELECT + " AND a.id = ?", rs -> view(rs, events), organisation, id)
                 .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
+    }
+
+    /**
+     * A patient's alerts in the organisation, newest first, at most {@code limit}, each with its
+     * history (oldest event first); none for a patient of another organisation.
+     */
+    public List<AlertView> patientAlerts(String organisation, UUID patientId, int limit) {
+        Sql sql = db.sql();
+        List<AlertView> alerts = sql.list(SELECT + " AND a.patient_id = ? ORDER BY a.opened_at DESC, a.id DESC LIMIT ?",
+                rs -> view(rs, List.of()), organisation, patientId, limit);
+        if (alerts.isEmpty()) {
+            return alerts;
+        }
+        Map<Long, List<AlertEventView>> events = sql.list(EVENTS + " WHERE e.alert_id = ANY (?) AND a.organisation_id = ? ORDER BY e.id",
+                        AlertEventView::from, sql.array("bigint", alerts.stream().map(AlertView::id).toArray()), organisation)
+                .stream().collect(Collectors.groupingBy(AlertEventView::alertId));
+        return alerts.stream().map(a -> withEvents(a, events.getOrDefault(a.id(), List.of()))).toList();
+    }
+
+    private static AlertView withEvents(AlertView a, List<AlertEventView> events) {
+        return new AlertView(a.id(), a.patientId(), a.patientName(), a.kind(), a.severity(), a.status(), a.summary(), a.details(),
+                a.policy(), a.assignee(), a.openedAt(), a.updatedAt(), a.acknowledgedAt(), a.acknowledgedBy(), a.resolvedAt(),
+                a.resolvedBy(), a.outcome(), a.escalationLevel(), a.escalateAt(), a.monitoringPausedUntil(), events);
     }
 
     /** One alert of the organisation as the worklist shows it (after an action on it). */

@@ -34,15 +34,6 @@ class EarlyWarningController {
         Instant now = Instant.now();
         PatientEvaluator.Picture p = evaluator.picture(patientId, now);
         accessLog.record(user, patientId, "read early warning", "care", null);
-        var tobs = p.tobs();
-        return new EarlyWarningView(patientId, now, p.overall().name().toLowerCase(), tobs.total(), tobs.colour().name().toLowerCase(),
-                tobs.partial(), tobs.policy(),
-                tobs.items().stream().map(i -> new EarlyWarningView.Parameter(i.parameter().type(), i.value(), i.scoredValue(),
-                        i.points(), i.measuredAt(), i.age().toMinutes())).toList(),
-                tobs.missing().stream().map(m -> m.type()).toList(), tobs.advice(),
-                p.thresholds().stream().map(t -> new EarlyWarningView.Threshold(t.type(), t.value(), t.measuredAt(),
-                        t.state().name().toLowerCase(), t.limits().redHigh(), t.limits().yellowHigh(), t.limits().yellowLow(),
-                        t.limits().redLow())).toList(),
-                p.weightGain().map(g -> new EarlyWarningView.WeightGain(g.kg(), g.from().measuredAt(), g.to().measuredAt())).orElse(null));
+        return EarlyWarningView.of(patientId, now, p);
     }
 }

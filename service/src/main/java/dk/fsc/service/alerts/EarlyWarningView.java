@@ -32,4 +32,18 @@ public record EarlyWarningView(UUID patientId, Instant at, String colour, int to
     @Serdeable
     public record WeightGain(double kg, Instant from, Instant to) {
     }
+
+    /** The view of an evaluator's picture: the API's answer and the console's early-warning panel show the same. */
+    public static EarlyWarningView of(UUID patientId, Instant now, PatientEvaluator.Picture p) {
+        var tobs = p.tobs();
+        return new EarlyWarningView(patientId, now, p.overall().name().toLowerCase(), tobs.total(), tobs.colour().name().toLowerCase(),
+                tobs.partial(), tobs.policy(),
+                tobs.items().stream().map(i -> new Parameter(i.parameter().type(), i.value(), i.scoredValue(),
+                        i.points(), i.measuredAt(), i.age().toMinutes())).toList(),
+                tobs.missing().stream().map(m -> m.type()).toList(), tobs.advice(),
+                p.thresholds().stream().map(t -> new Threshold(t.type(), t.value(), t.measuredAt(),
+                        t.state().name().toLowerCase(), t.limits().redHigh(), t.limits().yellowHigh(), t.limits().yellowLow(),
+                        t.limits().redLow())).toList(),
+                p.weightGain().map(g -> new WeightGain(g.kg(), g.from().measuredAt(), g.to().measuredAt())).orElse(null));
+    }
 }

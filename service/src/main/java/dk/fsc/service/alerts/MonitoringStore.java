@@ -164,4 +164,26 @@ public class MonitoringStore {
                 INSERT INTO missing_measurement_checks (patient_id, period_start, missing) VALUES (?, ?, ?)
                 ON CONFLICT DO NOTHING""", patientId, periodStart, missing) == 1;
     }
+
+    /**
+     * The starts of the patient's schedule periods in [from, to) that ended with fewer measurements
+     * than the schedule asks for (as the missing-measurement check found them), oldest first.
+     */
+    public List<Instant> missedPeriods(UUID patientId, Instant from, Instant to) {
+        return db.sql().list("""
+                SELECT period_start FROM missing_measurement_checks
+                 WHERE patient_id = ? AND missing AND period_start >= ? AND period_start < ?
+                 ORDER BY period_start""", rs -> Sql.instant(rs, "period_start"), patientId, from, to);
+    }
+
+    /** A patient's monitoring plan: the programme, its measurement schedule and SpO2 target, since when. */
+    public record Plan(String programme, String schedule, boolean spo2Target88To92, Instant startedAt) {
+    }
+
+    /** The patient's plan, if monitoring was set up. */
+    public java.util.Optional<Plan> plan(UUID patientId) {
+        return db.sql().one("SELECT programme, schedule, spo2_target_88_92, started_at FROM patient_monitoring WHERE patient_id = ?",
+                rs -> new Plan(rs.getString("programme"), rs.getString("schedule"), rs.getBoolean("spo2_target_88_92"),
+                        Sql.instant(rs, "started_at")), patientId);
+    }
 }

@@ -39,6 +39,14 @@ public class AccessLog {
         }
     }
 
+    /** Several lines in one statement, in the caller's transaction: for a page that shows several reads at once. */
+    @Transactional
+    public void recordAll(List<AccessLogEntry> lines) {
+        if (!lines.isEmpty()) {
+            append(db.sql(), lines);
+        }
+    }
+
     /** Appends the lines in one statement, in autocommit on a connection of its own: all or none. */
     void appendOnOwnConnection(List<AccessLogEntry> lines) {
         try (Connection c = db.ownConnection()) {

@@ -150,6 +150,22 @@ public class LoanStore {
                 rs -> new Current(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), deviceId);
     }
 
+    /** A device a citizen has at home now: since when, and when it is due back (if agreed). */
+    @Serdeable
+    public record DeviceOnLoan(String deviceId, String deviceType, String typeName, Instant since, @Nullable LocalDate dueOn) {
+    }
+
+    /** The devices on an active loan to the patient now, the longest-held first. */
+    public List<DeviceOnLoan> devicesOnLoanTo(UUID patientId) {
+        return db.sql().list("""
+                SELECT l.device_id, d.device_type, coalesce(t.name, d.device_type) AS type_name, l.starts_at, l.due_on
+                  FROM loans l JOIN devices d ON d.id = l.device_id LEFT JOIN device_types t ON t.code = d.device_type
+                 WHERE l.patient_id = ? AND l.status = 'active' AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
+                 ORDER BY l.starts_at, l.device_id""",
+                rs -> new DeviceOnLoan(rs.getString("device_id"), rs.getString("device_type"), rs.getString("type_name"), Sql.instant(rs, "starts_at"),
+                        rs.getObject("due_on", LocalDate.class)), patientId);
+    }
+
     /** Whether the device is on a loan that has not ended (reserved ones included). */
     public boolean onLoan(String deviceId) {
         return db.sql().one("SELECT 1 FROM loans WHERE device_id = ? AND (ends_at IS NULL OR ends_at > now())", rs -> 1, deviceId)

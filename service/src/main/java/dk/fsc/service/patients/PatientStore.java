@@ -7,6 +7,8 @@ import dk.fsc.service.platform.security.CprCipher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,7 +18,7 @@ import java.util.UUID;
  * Works in the caller's transaction.
  */
 @Singleton
-class PatientStore {
+public class PatientStore {
     private final Database db;
     private final CprCipher cipher;
 
@@ -72,5 +74,39 @@ class PatientStore {
     /** Where devices are shipped and how FSC reaches the citizen about them. */
     void setContact(UUID id, @Nullable String address, @Nullable String phone) {
         db.sql().update("UPDATE patients SET address = ?, phone = ? WHERE id = ?", address, phone, id);
+    }
+
+    /**
+     * The citizen's date of birth as the CPR number gives it (its first six digits, the century
+     * from the seventh), for showing an age; the CPR number itself never leaves this class here.
+     * Empty when the number carries no valid date.
+     */
+    public Optional<LocalDate> birthDate(UUID id) {
+        return db.sql().one("SELECT cpr_encrypted FROM patients WHERE id = ?", rs -> rs.getBytes(1), id)
+                .flatMap(stored -> birthDateOf(cipher.decrypt(stored)));
+    }
+
+    /** The date of birth in a CPR number (ten digits), by the CPR office's century rule. */
+    static Optional<LocalDate> birthDateOf(String cpr) {
+        if (cpr == null || !cpr.matches("\\d{10}")) {
+            return Optional.empty();
+        }
+        int day = Integer.parseInt(cpr.substring(0, 2));
+        int month = Integer.parseInt(cpr.substring(2, 4));
+        int yy = Integer.parseInt(cpr.substring(4, 6));
+        int seventh = cpr.charAt(6) - '0';
+        int century;
+        if (seventh <= 3) {
+            century = 1900;
+        } else if (seventh == 4 || seventh == 9) {
+            century = yy <= 36 ? 2000 : 1900;
+        } else {
+            century = yy <= 57 ? 2000 : 1800;
+        }
+        try {
+            return Optional.of(LocalDate.of(century + yy, month, day));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -1,0 +1,146 @@
+package dk.fsc.service.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dk.fsc.service.testing.Browser;
+import dk.fsc.service.testing.BrowserTest;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The pictures of docs/console.md, made from the demo data by {@code bin/screenshots}: the service
+ * starts with the demo (a fresh test database), the demo's pulse oximeters send a week of readings
+ * and a few bad ones over MQTT (so the worklist has red and yellow alerts and the chart has points),
+ * and a browser signed in as the demo's nurse in Aarhus takes a picture of each screen. Not a test
+ * (its name matches neither Surefire's nor Failsafe's patterns): only {@code -Dit.test=ConsoleScreenshots} runs it.
+ * Screens found by following the console's own links from the worklist, so pages added later are
+ * taken too; a screen that is not there (404) is skipped with a note.
+ */
+@MicronautTest(transactional = false)
+class ConsoleScreenshots extends BrowserTest {
+    private final Path scratch = TestInfrastructure.scratch("screenshots-" + runId);
+    private final Path out = Path.of(System.getenv().getOrDefault("FSC_SCREENSHOTS_DIR", "../docs/console")).toAbsolutePath().normalize();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = new HashMap<>(super.getProperties());
+        p.put("fsc.demo.enabled", "true");
+        p.put("fsc.demo.credentials-file", scratch.resolve("demo-credentials.json").toString());
+        return p;
+    }
+
+    @Test
+    void screens() throws Exception {
+        JsonNode demo = new ObjectMapper().readTree(scratch.resolve("demo-credentials.json").toFile());
+        List<JsonNode> aarhus = new ArrayList<>();
+        demo.get("devices").forEach(d -> {
+            if ("aarhus".equals(d.get("organisation").asText())) {
+                aarhus.add(d);
+            }
+        });
+        // A week of ordinary readings from each, then one red and one yellow patient.
+        for (int i = 0; i < aarhus.size(); i++) {
+            JsonNode d = aarhus.get(i);
+            try (TestDevice device = new TestDevice(TestInfrastructure.brokerUrl(), d.get("deviceId").asText(),
+                    d.get("mqttUsername").asText(), d.get("mqttPassword").asText())) {
+                for (int day = 7; day >= 1; day--) {
+                    for (int hour : new int[] {8, 20}) {
+                        long minutesAgo = day * 1440L - hour * 60L;
+                        int spo2 = 94 + (day * 7 + hour + i) % 4;
+                        int pulse = 68 + (day * 13 + hour + i * 5) % 15;
+                        device.sendReading(UUID.randomUUID().toString(), minutesAgo, observation("spo2", spo2, "%"), Duration.ofSeconds(10));
+                        device.sendReading(UUID.randomUUID().toString(), minutesAgo, observation("pulse", pulse, "/min"), Duration.ofSeconds(10));
+                    }
+                }
+                if (i == 0) {
+                    device.sendReading(UUID.randomUUID().toString(), 25, observation("spo2", 84, "%"), Duration.ofSeconds(10));
+                    device.sendReading(UUID.randomUUID().toString(), 25, observation("pulse", 128, "/min"), Duration.ofSeconds(10));
+                } else if (i == 1) {
+                    device.sendReading(UUID.randomUUID().toString(), 70, observation("spo2", 91, "%"), Duration.ofSeconds(10));
+                }
+            }
+        }
+
+        Browser browser = browser();
+        shoot(browser.open("/sign-in"), "sign-in");
+        JsonNode nurse = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("nurse.aarhus".equals(u.get("username").asText())) {
+                nurse = u;
+            }
+        }
+        browser.signIn(new Fixtures.Login(nurse.get("username").asText(), nurse.get("password").asText(), "aarhus"));
+        if (!exists(browser, "/worklist")) {
+            System.out.println("[screenshots] no /worklist on this build: skipped it and the screens behind it");
+            return;
+        }
+        // The alerts are raised off the gateway's thread: wait (a while, not forever) for the red one.
+        for (int i = 0; i < 100 && "0".equals(fixtures.text(
+                "SELECT count(*) FROM alerts WHERE organisation_id = 'aarhus' AND severity = 'red' AND status = 'open'")); i++) {
+            Thread.sleep(200);
+        }
+        browser.open("/worklist");
+        browser.waitFor(Duration.ofSeconds(10), d -> "complete".equals(browser.script("return document.readyState")));
+        shoot(browser, "worklist");
+
+        // The chart: the first link from the worklist to a patient; then every other patient page it links to.
+        String chart = browser.all("a[href^='/patients/']").stream().map(a -> a.getAttribute("href"))
+                .map(h -> URI.create(h).getPath()).findFirst().orElse(null);
+        if (chart == null) {
+            System.out.println("[screenshots] the worklist links to no patient: no chart taken");
+            return;
+        }
+        browser.open(chart);
+        shoot(browser, "chart");
+        Map<String, String> more = new LinkedHashMap<>();
+        for (WebElement a : browser.all("a[href^='/patients/']")) {
+            String path = URI.create(a.getAttribute("href")).getPath();
+            if (!path.equals(chart) && path.startsWith(chart + "/")) {
+                String name = path.substring(chart.length() + 1).replaceAll("[^A-Za-z0-9]+", "-");
+                more.putIfAbsent(name, path);
+            }
+        }
+        for (Map.Entry<String, String> screen : more.entrySet()) {
+            if (exists(browser, screen.getValue())) {
+                shoot(browser.open(screen.getValue()), screen.getKey());
+            } else {
+                System.out.println("[screenshots] " + screen.getValue() + " is not there (404): skipped");
+            }
+        }
+    }
+
+    private static String observation(String type, int value, String unit) {
+        return "{\"type\":\"" + type + "\",\"value\":" + value + ",\"unit\":\"" + unit + "\"}";
+    }
+
+    /** Whether a page answers at all for the signed-in browser (its cookie, asked outside the browser). */
+    private boolean exists(Browser browser, String path) throws Exception {
+        String cookie = browser.driver().manage().getCookieNamed("fsc_session").getValue();
+        HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .header("Cookie", "fsc_session=" + cookie).header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.discarding());
+        return answer.statusCode() != 404;
+    }
+
+    private void shoot(Browser browser, String name) throws InterruptedException {
+        // Let charts draw and the live stream settle: these are pictures, not assertions.
+        Thread.sleep(1500);
+        browser.screenshot(out.resolve(name + ".png"));
+        System.out.println("[screenshots] " + out.resolve(name + ".png"));
+    }
+}

@@ -50,6 +50,9 @@ class ConsoleResponses implements Ordered {
             return;
         }
         response.header("Content-Security-Policy", POLICY);
+        // Not the API's no-referrer: under it a browser sends "Origin: null" with a form's POST, which
+        // Micronaut's CORS filter refuses (403) on a localhost host. Same-origin sends the origin to us only.
+        response.header("Referrer-Policy", "same-origin");
         int status = response.code();
         if (status < 400 || !wantsPage(request)) {
             return;

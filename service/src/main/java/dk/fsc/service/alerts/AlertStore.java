@@ -113,8 +113,11 @@ public class AlertStore {
         return db.withConnection(sql -> sql.list(query, rs -> new EventRow(rs.getString("organisation_id"), AlertEventView.from(rs)), params));
     }
 
-    /** The newest event id there is (0 when none), on a connection of its own. */
-    long lastEventId() {
+    /**
+     * The newest event id there is (0 when none), on a connection of its own. A page read after
+     * it and streaming from it misses no change in between (the console's worklist).
+     */
+    public long lastEventId() {
         return db.withConnection(sql -> sql.one("SELECT coalesce(max(id), 0) FROM alert_events", rs -> rs.getLong(1)).orElse(0L));
     }
 

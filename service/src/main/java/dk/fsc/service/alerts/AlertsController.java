@@ -1,8 +1,6 @@
 package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
-import dk.fsc.service.audit.AccessLogEntry;
-import dk.fsc.service.audit.AccessLogWriter;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
@@ -19,17 +17,11 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.validation.Valid;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The alerts feed of an organisation's nurses and clinicians: the worklist, one alert with its
@@ -39,18 +31,15 @@ import reactor.core.scheduler.Schedulers;
 @Controller("/api/alerts")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class AlertsController {
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
     private static final Set<String> STATUS_FILTERS = Set.of("active", "open", "acknowledged", "resolved", "all");
     private final AlertStore store;
-    private final AlertFeed feed;
+    private final AlertStream stream;
     private final AccessLog accessLog;
-    private final AccessLogWriter accessLogWriter;
 
-    AlertsController(AlertStore store, AlertFeed feed, AccessLog accessLog, AccessLogWriter accessLogWriter) {
+    AlertsController(AlertStore store, AlertStream stream, AccessLog accessLog) {
         this.store = store;
-        this.feed = feed;
+        this.stream = stream;
         this.accessLog = accessLog;
-        this.accessLogWriter = accessLogWriter;
     }
 
     /**
@@ -139,51 +128,13 @@ class AlertsController {
         return Map.of("acknowledged", body.ids().size());
     }
 
-    /** An event on its way to the stream, with its access-log line being written. */
-    private record Logged(AlertEventView event, CompletableFuture<Void> line) {
-    }
-
     /**
      * New and changed alerts of the caller's organisation as Server-Sent Events; the event id is
      * the alert event id. Reconnect with {@code Last-Event-ID} to get everything since.
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<?>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
-        StaffUser user = StaffUser.of(auth);
-        Long after = parseEventId(lastEventId);
-        // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
-        // events that arrive before the response is subscribed wait in the unicast buffer.
-        Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer();
-        AlertFeed.Subscription subscription = feed.subscribe(user.organisationId(), user.username(), after, event -> {
-            // Each event shown names a citizen: its line is handed to the access log's writer (the
-            // feed's thread goes on), and the event is sent once that line is committed.
-            CompletableFuture<Void> line = accessLogWriter.append(AccessLogEntry.of(user, event.patientId(),
-                    "alert stream event " + event.id(), "care", "alert " + event.alertId()));
-            if (out.tryEmitNext(new Logged(event, line)).isFailure()) {
-                throw new IllegalStateException("stream closed"); // the feed drops this subscriber
-            }
-        });
-        // In order, each after its line; a line that cannot be written ends the stream with an error.
-        Flux<Event<?>> events = out.asFlux()
-                // publishOn: the event is built and written off the access-log writer's thread, which completes the futures
-                .concatMap(l -> Mono.fromFuture(l.line()).publishOn(Schedulers.parallel())
-                        .<Event<?>>thenReturn(Event.of(l.event()).id(String.valueOf(l.event().id()))))
-                .doFinally(signal -> subscription.close());
-        // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
-        // an event without data is ignored by EventSource clients.
-        Flux<Event<?>> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> Event.of("").comment("keep-alive"));
-        return Flux.merge(keepAlive, events);
-    }
-
-    private static Long parseEventId(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            throw Refusal.invalid("Last-Event-ID must be an event id from this stream");
-        }
+        return stream.open(StaffUser.of(auth), AlertStream.parseEventId(lastEventId), event -> event);
     }
 
     private AlertView changed(long id, StaffUser user, String action) {

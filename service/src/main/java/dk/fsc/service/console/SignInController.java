@@ -106,7 +106,8 @@ class SignInController {
                 .cookie(cookie(request, LOGIN_CSRF_COOKIE, "", Duration.ZERO));
     }
 
-    @Post("/sign-out")
+    // A form post: without consumes the route takes JSON only and the form gets 415.
+    @Post(value = "/sign-out", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured(SecurityRule.IS_AUTHENTICATED)
     @ExecuteOn(TaskExecutors.BLOCKING)
     HttpResponse<?> signOut(HttpRequest<?> request, Authentication auth) {

@@ -1,0 +1,80 @@
+package dk.fsc.service.alerts;
+
+import dk.fsc.service.audit.AccessLogEntry;
+import dk.fsc.service.audit.AccessLogWriter;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.sse.Event;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * An organisation's alert events as Server-Sent Events, for every stream that shows them (the
+ * API's JSON events, the console's worklist rows): each event goes out after its access-log line
+ * is committed, with the event id as the SSE id, so a client resumes from the last id it had.
+ */
+@Singleton
+public class AlertStream {
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+    private final AlertFeed feed;
+    private final AccessLogWriter accessLogWriter;
+
+    AlertStream(AlertFeed feed, AccessLogWriter accessLogWriter) {
+        this.feed = feed;
+        this.accessLogWriter = accessLogWriter;
+    }
+
+    /** An event on its way to the stream, with its access-log line being written. */
+    private record Logged(AlertEventView event, CompletableFuture<Void> line) {
+    }
+
+    /**
+     * The user's organisation's events after {@code after} (null: from now on), each turned into
+     * the data sent by {@code data} (which may read the database: it runs off the feed's and the
+     * writer's threads, on a thread that may block).
+     */
+    public Publisher<Event<?>> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data) {
+        // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
+        // events that arrive before the response is subscribed wait in the unicast buffer.
+        Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer();
+        AlertFeed.Subscription subscription = feed.subscribe(user.organisationId(), user.username(), after, event -> {
+            // Each event shown names a citizen: its line is handed to the access log's writer (the
+            // feed's thread goes on), and the event is sent once that line is committed.
+            CompletableFuture<Void> line = accessLogWriter.append(AccessLogEntry.of(user, event.patientId(),
+                    "alert stream event " + event.id(), "care", "alert " + event.alertId()));
+            if (out.tryEmitNext(new Logged(event, line)).isFailure()) {
+                throw new IllegalStateException("stream closed"); // the feed drops this subscriber
+            }
+        });
+        // In order, each after its line; a line that cannot be written ends the stream with an error.
+        Flux<Event<?>> events = out.asFlux()
+                // publishOn: the event is built and written off the access-log writer's thread, which completes the futures
+                .concatMap(l -> Mono.fromFuture(l.line()).publishOn(Schedulers.boundedElastic())
+                        .<Event<?>>then(Mono.fromCallable(() -> Event.of(data.apply(l.event())).id(String.valueOf(l.event().id())))))
+                .doFinally(signal -> subscription.close());
+        // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
+        // an event without data is ignored by EventSource clients.
+        Flux<Event<?>> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> Event.of("").comment("keep-alive"));
+        return Flux.merge(keepAlive, events);
+    }
+
+    /** The id to resume after, from a Last-Event-ID header (or a query parameter); null when none. */
+    public static Long parseEventId(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid("Last-Event-ID must be an event id from this stream");
+        }
+    }
+}

@@ -133,7 +133,7 @@ class ArchitectureTest {
     void theConsoleHoldsNoDataAccessButItsSessions() {
         noClasses().that().resideInAPackage("dk.fsc.service.console..")
                 .and().doNotHaveSimpleName("ConsoleSessions")
-                .and().haveNameNotMatching(".*\\.\\$ConsoleSessions.*") // its generated bean definition
+                .and().haveNameNotMatching(".*\\.\\$ConsoleSessions\\$.*") // its Micronaut bean definition
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "dk.fsc.service.platform.database..")
                 .because("a page shows what the features' stores return (docs/console.md)")
                 .check(classes);

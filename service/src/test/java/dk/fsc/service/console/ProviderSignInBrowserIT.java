@@ -47,8 +47,9 @@ import org.openqa.selenium.Cookie;
  * provider in this test (discovery document, authorization endpoint, token endpoint, key set).
  * Its authorization endpoint signs the person in at once and sends the browser back; its token
  * endpoint checks the PKCE verifier against the challenge and answers with an ID token signed by
- * a key pair made for the test. The provider is at {@code localhost}, the service at
- * {@code 127.0.0.1}: another site, so the way back is the cross-site navigation it is in real life.
+ * a key pair made for the test. The service is at {@code localhost}, the provider at
+ * {@code 127.0.0.1}: another site, so the way back is the cross-site navigation it is in real life
+ * (a SameSite=Strict flow cookie would not come along).
  */
 @MicronautTest(transactional = false)
 class ProviderSignInBrowserIT extends BrowserTest {
@@ -56,7 +57,7 @@ class ProviderSignInBrowserIT extends BrowserTest {
     private final RSAKey key = generate();
     private final Map<String, Authorized> codes = new ConcurrentHashMap<>();
     private final HttpServer provider = startProvider();
-    private final String issuer = "http://localhost:" + provider.getAddress().getPort();
+    private final String issuer = "http://127.0.0.1:" + provider.getAddress().getPort();
     /** Who the provider signs in next, and how it misbehaves. */
     private volatile Consumer<JWTClaimsSet.Builder> person;
     private volatile String audience;

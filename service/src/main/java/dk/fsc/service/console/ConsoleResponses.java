@@ -50,6 +50,10 @@ class ConsoleResponses implements Ordered {
             return;
         }
         response.header("Content-Security-Policy", POLICY);
+        // Not the API's no-referrer: under it the browser sends "Origin: null" with the console's own
+        // posts, which Micronaut refuses (403) on a server at localhost or 127.0.0.1 as a drive-by
+        // attack (the demo's address). same-origin still sends nothing to other sites.
+        response.header("Referrer-Policy", "same-origin");
         int status = response.code();
         if (status < 400 || !wantsPage(request)) {
             return;

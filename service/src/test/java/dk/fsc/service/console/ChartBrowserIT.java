@@ -164,6 +164,8 @@ class ChartBrowserIT extends BrowserTest {
         List<String> events = b.all("#alert-" + alert + " li").stream().map(e -> e.getAttribute("data-event")).toList();
         assertEquals(List.of("opened", "acknowledged"), events);
         b.screenshot(java.nio.file.Path.of("target", "chart-page.png")); // to look at, not asserted
+        b.script("document.getElementById('charts').scrollIntoView()");
+        b.screenshot(java.nio.file.Path.of("target", "chart-page-charts.png"));
         b.all("details.as-table summary").forEach(s -> s.click());
         b.assertAccessible();
     }

@@ -163,6 +163,9 @@ class ChartBrowserIT extends BrowserTest {
         assertTrue(b.find("#early-warning").getText().contains("TOBS-score"), b.find("#early-warning").getText());
         List<String> events = b.all("#alert-" + alert + " li").stream().map(e -> e.getAttribute("data-event")).toList();
         assertEquals(List.of("opened", "acknowledged"), events);
+        b.screenshot(java.nio.file.Path.of("target", "chart-page.png")); // to look at, not asserted
+        b.script("document.getElementById('charts').scrollIntoView()");
+        b.screenshot(java.nio.file.Path.of("target", "chart-page-charts.png"));
         b.all("details.as-table summary").forEach(s -> s.click());
         b.assertAccessible();
     }

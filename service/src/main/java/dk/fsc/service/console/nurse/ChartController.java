@@ -123,7 +123,7 @@ class ChartController {
             ReadingStore.ChartSeries series = readings.chartSeries(patientId, t.wireName(), from, now, MAX_POINTS);
             // The same line as GET /api/patients/{id}/readings?type=...&from=...&to=...
             log.add(AccessLogEntry.of(user, patientId, "read readings", "care", t.wireName() + " " + from + " to " + now));
-            if (series.isEmpty()) {
+            if (series.isEmpty() && types.size() > 1) { // a type asked for by name is shown, empty or not
                 withoutReadings.add(t.wireName());
                 continue;
             }

@@ -262,8 +262,10 @@ document.addEventListener('submit', async (e) => {
   const [fresh] = parseRows(html);
   if (!fresh) return;
   track(fresh);
-  const selected = row && row.classList.contains('selected');
-  if (row) row.replaceWith(fresh); else insertSorted(fresh);
+  // The stream may have replaced the row while the answer was on its way: take the one shown now.
+  const shown = document.getElementById(fresh.id) || (row && row.isConnected ? row : null);
+  const selected = shown !== null && shown.classList.contains('selected');
+  if (shown) shown.replaceWith(fresh); else insertSorted(fresh);
   if (!matches(fresh) && answer.ok) {
     removeRow(fresh);
   } else if (selected) {

@@ -5,12 +5,10 @@ import dk.fsc.service.audit.AccessLogWriter;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.sse.Event;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -20,6 +18,7 @@ import reactor.core.scheduler.Schedulers;
  * An organisation's alert events as Server-Sent Events, for every stream that shows them (the
  * API's JSON events, the console's worklist rows): each event goes out after its access-log line
  * is committed, with the event id as the SSE id, so a client resumes from the last id it had.
+ * The controllers turn each {@link Item} into an SSE event (this package knows no HTTP).
  */
 @Singleton
 public class AlertStream {
@@ -32,6 +31,17 @@ public class AlertStream {
         this.accessLogWriter = accessLogWriter;
     }
 
+    /**
+     * What a stream sends: an event's data with its id, or (null data) a keep-alive comment.
+     *
+     * @param id the alert event id, for the SSE id
+     */
+    public record Item(@Nullable String id, @Nullable Object data) {
+        public boolean keepAlive() {
+            return data == null;
+        }
+    }
+
     /** An event on its way to the stream, with its access-log line being written. */
     private record Logged(AlertEventView event, CompletableFuture<Void> line) {
     }
@@ -41,7 +51,7 @@ public class AlertStream {
      * the data sent by {@code data} (which may read the database: it runs off the feed's and the
      * writer's threads, on a thread that may block).
      */
-    public Publisher<Event<?>> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data) {
+    public Flux<Item> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data) {
         // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
         // events that arrive before the response is subscribed wait in the unicast buffer.
         Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer();
@@ -55,14 +65,14 @@ public class AlertStream {
             }
         });
         // In order, each after its line; a line that cannot be written ends the stream with an error.
-        Flux<Event<?>> events = out.asFlux()
+        Flux<Item> events = out.asFlux()
                 // publishOn: the event is built and written off the access-log writer's thread, which completes the futures
                 .concatMap(l -> Mono.fromFuture(l.line()).publishOn(Schedulers.boundedElastic())
-                        .<Event<?>>then(Mono.fromCallable(() -> Event.of(data.apply(l.event())).id(String.valueOf(l.event().id())))))
+                        .then(Mono.fromCallable(() -> new Item(String.valueOf(l.event().id()), data.apply(l.event())))))
                 .doFinally(signal -> subscription.close());
         // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
         // an event without data is ignored by EventSource clients.
-        Flux<Event<?>> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> Event.of("").comment("keep-alive"));
+        Flux<Item> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> new Item(null, null));
         return Flux.merge(keepAlive, events);
     }
 

@@ -134,7 +134,8 @@ class AlertsController {
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<?>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
-        return stream.open(StaffUser.of(auth), AlertStream.parseEventId(lastEventId), event -> event);
+        return stream.open(StaffUser.of(auth), AlertStream.parseEventId(lastEventId), event -> event)
+                .map(i -> i.keepAlive() ? Event.of("").comment("keep-alive") : Event.of(i.data()).id(i.id()));
     }
 
     private AlertView changed(long id, StaffUser user, String action) {

@@ -135,7 +135,7 @@ class WorklistController {
             data.put("actor", event.actor());
             data.put("html", row(request, base, alert, null));
             return data;
-        });
+        }).map(i -> i.keepAlive() ? Event.of("").comment("keep-alive") : Event.of(i.data()).id(i.id()));
     }
 
     private String row(HttpRequest<?> request, Map<String, Object> base, AlertView alert, @Nullable Problem problem) {

@@ -71,6 +71,7 @@ final class ConsolePages {
             openAlerts(c, patients);
         }
         HttpClient http = HttpClient.newHttpClient();
+        awaitHttp(http);
         String cookie = signIn(http, user, password);
         Random random = new Random(2);
         Benchmark.say("Console: the worklist with " + OPEN_ALERTS + " open alerts, " + queries + " times (after 50 to warm up) ...");
@@ -122,6 +123,21 @@ final class ConsolePages {
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+    }
+
+    /** The system says it is up when its gateway has subscribed; its HTTP port may open a moment later. */
+    private void awaitHttp(HttpClient http) throws Exception {
+        for (int i = 0; ; i++) {
+            try {
+                http.send(HttpRequest.newBuilder(url("/health")).GET().build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (java.io.IOException e) {
+                if (i >= 120) {
+                    throw new IllegalStateException("the system's HTTP port " + httpPort + " did not open in 60 s", e);
+                }
+                Thread.sleep(500);
+            }
         }
     }
 

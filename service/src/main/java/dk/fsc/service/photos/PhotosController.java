@@ -14,11 +14,8 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
-import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wound photos for nurses and clinicians of the patient's organisation: the list, one record, the
@@ -28,7 +25,6 @@ import org.slf4j.LoggerFactory;
 @Controller("/api")
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class PhotosController {
-    private static final Logger LOG = LoggerFactory.getLogger(PhotosController.class);
     private final PhotoStore photos;
     private final PatientAccess access;
     private final AccessLog accessLog;
@@ -92,19 +88,8 @@ class PhotosController {
     }
 
     private HttpResponse<byte[]> file(String sha256, String contentType, UUID photoId) {
-        byte[] bytes;
-        try {
-            bytes = blobs.get(sha256);
-        } catch (IOException e) {
-            LOG.error("Photo {}: file {} cannot be served: {}", photoId, sha256, e.getMessage());
-            throw new IllegalStateException("photo file " + sha256 + " unavailable");
-        }
-        return HttpResponse.ok(bytes)
-                .contentType(contentType)
-                .header("Cache-Control", "private, no-store")
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Disposition", "inline; filename=\"photo-" + photoId + "\"")
-                .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha256)));
+        PhotoFile f = PhotoFile.read(blobs, sha256, contentType, photoId);
+        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
     }
 
     private static Refusal notFound(UUID photoId) {

@@ -6,6 +6,7 @@ import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.photos.PhotoFile;
 import dk.fsc.service.photos.PhotoStore;
 import dk.fsc.service.photos.PhotoView;
 import dk.fsc.service.platform.errors.Refusal;
@@ -23,18 +24,13 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A patient's wound photos: a timeline per wound (thumbnails opening the full picture), and two
@@ -45,7 +41,6 @@ import org.slf4j.LoggerFactory;
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 @ExecuteOn(TaskExecutors.BLOCKING)
 class PhotosPageController {
-    private static final Logger LOG = LoggerFactory.getLogger(PhotosPageController.class);
     private final Pages pages;
     private final PatientAccess access;
     private final PhotoStore photos;
@@ -140,20 +135,9 @@ class PhotosPageController {
                 .orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of this citizen."));
     }
 
-    /** As the API serves it: never cached, never sniffed, with its digest. */
+    /** As the API serves it (PhotoFile). */
     private HttpResponse<byte[]> file(String sha256, String contentType, UUID photoId) {
-        byte[] bytes;
-        try {
-            bytes = blobs.get(sha256);
-        } catch (IOException e) {
-            LOG.error("Photo {}: file {} cannot be served: {}", photoId, sha256, e.getMessage());
-            throw new IllegalStateException("photo file " + sha256 + " unavailable");
-        }
-        return HttpResponse.ok(bytes)
-                .contentType(contentType)
-                .header("Cache-Control", "private, no-store")
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Disposition", "inline; filename=\"photo-" + photoId + "\"")
-                .header("Digest", "sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256)));
+        PhotoFile f = PhotoFile.read(blobs, sha256, contentType, photoId);
+        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
     }
 }

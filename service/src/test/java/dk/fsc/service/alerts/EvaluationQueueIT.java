@@ -13,12 +13,15 @@ import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The evaluation queue's claims (leases), with the workers off so the test takes every step
@@ -139,6 +142,32 @@ class EvaluationQueueIT extends IntegrationTest {
         assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version = version", redMeanwhile),
                 "the red reading that came during the evaluation keeps it first");
         batch.evaluate(claimOnly(greenMeanwhile, redMeanwhile));
+    }
+
+    /**
+     * The workers sleep until a notification: a claim (which updates the queue) must not send one,
+     * or every claim wakes them all to claim again, a busy loop on an idle system. A new request does.
+     */
+    @Test
+    void aClaimDoesNotWakeTheWorkersButANewRequestDoes() throws Exception {
+        try (Connection listener = TestInfrastructure.database().connect(); Statement s = listener.createStatement()) {
+            listener.setAutoCommit(true);
+            s.execute("LISTEN fsc_evaluate");
+            PGConnection pg = listener.unwrap(PGConnection.class);
+            pg.getNotifications(200); // whatever other tests sent before
+            List<EvaluationBatch.Claim> claimed = batch.claim();
+            batch.release(claimed);
+            PGNotification[] afterClaim = pg.getNotifications(1_000);
+            assertEquals(0, afterClaim == null ? 0 : afterClaim.length, "claims and releases wake nobody");
+
+            UUID patient = fixtures.patient(fixtures.organisation());
+            try (Connection c = TestInfrastructure.database().connect()) {
+                requests.request(Sql.on(c), patient);
+            }
+            PGNotification[] afterRequest = pg.getNotifications(5_000);
+            assertTrue(afterRequest != null && afterRequest.length > 0, "a new request wakes the workers");
+            batch.evaluate(claimOnly(patient));
+        }
     }
 
     private static void publish(String device, String messageId, String observation) throws Exception {

@@ -4,6 +4,7 @@
 // seconds, shown in Europe/Copenhagen. The charts are kept in window.__charts by type (tests read
 // what each was handed).
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import { touched } from '/static/js/session.js';
 
 const lang = document.documentElement.lang || 'da';
 const ZONE = 'Europe/Copenhagen';
@@ -161,15 +162,67 @@ function draw(script) {
   return chart;
 }
 
-const charts = [];
-document.querySelectorAll('script[type="application/json"][id^="chart-data-"]').forEach(script => {
+let charts = [];
+
+/** Draws every chart in the given part of the page (the whole page, or a section of charts fetched anew). */
+function drawAll(root) {
+  charts.forEach(c => c.destroy());
+  charts = [];
+  window.__charts = {};
+  root.querySelectorAll('script[type="application/json"][id^="chart-data-"]').forEach(script => {
+    try {
+      charts.push(draw(script));
+    } catch (e) {
+      console.error('chart', script.id, e); // the table under the chart still has the values
+    }
+  });
+}
+
+/**
+ * Another range: only the section of charts is fetched (GET /patients/{id}/charts with the link's
+ * parameters) and drawn in place; the address follows, so a reload or a shared link shows the same.
+ * Without this script, or when the fetch fails, the link loads the whole page.
+ */
+async function showRange(link) {
+  const url = new URL(link.href);
+  const page = url.pathname;
+  url.pathname = page.replace(/\/?$/, '/charts');
+  let answer;
   try {
-    charts.push(draw(script));
-  } catch (e) {
-    console.error('chart', script.id, e); // the table under the chart still has the values
+    answer = await fetch(url, { headers: { 'X-Requested-With': 'fetch' } });
+  } catch (failed) {
+    answer = null;
   }
+  if (!answer || !answer.ok) {
+    window.location.assign(link.href); // the server's own answer: the page, the sign-in or what went wrong
+    return;
+  }
+  touched();
+  const t = document.createElement('template');
+  t.innerHTML = (await answer.text()).trim();
+  const section = t.content.querySelector('#charts');
+  const shown = document.getElementById('charts');
+  if (!section || !shown) {
+    window.location.assign(link.href);
+    return;
+  }
+  document.documentElement.dataset.chartsReady = 'false';
+  shown.replaceWith(section);
+  history.replaceState(null, '', page + url.search);
+  drawAll(section);
+  const current = section.querySelector('.ranges a[aria-current]');
+  if (current) current.focus();
+  document.documentElement.dataset.chartsReady = 'true';
+}
+
+document.addEventListener('click', (e) => {
+  const link = e.target.closest && e.target.closest('#charts .ranges a');
+  if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  e.preventDefault();
+  showRange(link);
 });
 window.addEventListener('resize', () => {
   charts.forEach(c => c.setSize({ width: Math.max(300, c.root.parentElement.clientWidth), height: HEIGHT }));
 });
+drawAll(document);
 document.documentElement.dataset.chartsReady = 'true';

@@ -103,10 +103,58 @@ function replaceRow(existing, row) {
   }
   const wasSelected = existing.classList.contains('selected');
   const hadFocus = existing === document.activeElement;
+  const wasOpen = existing.querySelector('details[open]') !== null;
   existing.replaceWith(row);
   if (wasSelected) select(row, hadFocus);
+  if (wasOpen && row.querySelector('a.more')) expand(row.querySelector('a.more'), false); // the panel stays open
   return row;
 }
+
+/**
+ * A row's "More": the row again from the server with its panel of actions open (rows carry only
+ * the quick acknowledge, so the list of 500 stays small). Without this, the link opens the list
+ * with that row's panel open.
+ */
+async function expand(link, focus = true) {
+  const url = new URL(link.href);
+  url.pathname = '/worklist/' + link.dataset.id;
+  url.searchParams.delete('open');
+  url.hash = '';
+  let answer;
+  try {
+    answer = await fetch(url, { headers: { 'X-Requested-With': 'fetch' } });
+  } catch (failed) {
+    answer = null;
+  }
+  if (answer && answer.status === 401) {
+    window.location.assign('/sign-in?expired=true');
+    return;
+  }
+  if (!answer || !answer.ok) {
+    if (focus) window.location.assign(link.href);
+    return;
+  }
+  const [fresh] = parseRows(await answer.text());
+  const shown = fresh && document.getElementById(fresh.id);
+  if (!shown) return;
+  const checkbox = shown.querySelector('input.pick');
+  const pick = fresh.querySelector('input.pick');
+  if (checkbox && pick) pick.checked = checkbox.checked;
+  const wasSelected = shown.classList.contains('selected');
+  shown.replaceWith(fresh);
+  if (wasSelected) select(fresh, false);
+  if (focus) {
+    const summary = fresh.querySelector('details summary');
+    if (summary) summary.focus();
+  }
+}
+
+document.addEventListener('click', (e) => {
+  const link = e.target.closest && e.target.closest('a.more');
+  if (!link || !tbody.contains(link) || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  e.preventDefault();
+  expand(link);
+});
 
 /** A row from the server (stream or action), idempotent: replaced, inserted, queued or removed. */
 function upsert(row, announce) {
@@ -221,17 +269,24 @@ window.__worklist = {
 document.addEventListener('submit', async (e) => {
   const form = e.target;
   const bulk = form.id === 'bulk';
-  if (!bulk && !(form.matches('form.act') && tbody.contains(form))) return;
+  // A row's quick "Kvittér" submits the page's form #quick with the row's address as its formaction.
+  const quick = form.id === 'quick' && e.submitter && tbody.contains(e.submitter);
+  if (!bulk && !quick && !(form.matches('form.act') && tbody.contains(form))) return;
   e.preventDefault();
-  const row = form.closest('tr');
+  const action = quick ? e.submitter.formAction : form.action;
+  const row = (quick ? e.submitter : form).closest('tr');
+  const sendPlainly = () => { // the server's own answer, as without this script
+    form.action = action;
+    form.submit();
+  };
   let answer;
   try {
-    answer = await fetch(form.action, {
+    answer = await fetch(action, {
       method: 'POST', body: new URLSearchParams(new FormData(form)),
       headers: csrfHeaders({ 'Content-Type': 'application/x-www-form-urlencoded' }),
     });
   } catch (failed) {
-    form.submit(); // the server's own answer, as without this script
+    sendPlainly();
     return;
   }
   if (answer.status === 401) {
@@ -239,7 +294,7 @@ document.addEventListener('submit', async (e) => {
     return;
   }
   if (![200, 400, 409].includes(answer.status)) {
-    form.submit();
+    sendPlainly();
     return;
   }
   touched();
@@ -334,7 +389,7 @@ document.addEventListener('keydown', (e) => {
     case 'j': case 'ArrowDown': move(1); break;
     case 'k': case 'ArrowUp': move(-1); break;
     case 'a': {
-      const ack = row && row.querySelector('form.act button.ack');
+      const ack = row && row.querySelector('button.ack');
       if (!ack) return;
       ack.form.requestSubmit(ack);
       break;

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Dates, times and numbers as the page's reader expects them: Europe/Copenhagen time, and the
  * page's language for month names and the decimal separator (a comma in Danish). Handed to every
- * template as {@code fmt}.
+ * template as {@code fmt}. One instance serves one request (it keeps a number format, not thread-safe).
  */
 public final class Format {
     public static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
@@ -20,6 +20,7 @@ public final class Format {
     private final DateTimeFormatter dateTime;
     private final DateTimeFormatter date;
     private final DateTimeFormatter time;
+    private NumberFormat numbers;
 
     public Format(Locale locale, Instant now) {
         this.locale = locale;
@@ -69,10 +70,12 @@ public final class Format {
         if (value == null) {
             return "";
         }
-        NumberFormat f = NumberFormat.getNumberInstance(locale);
-        f.setMaximumFractionDigits(2);
-        f.setGroupingUsed(false);
-        return f.format(value);
+        if (numbers == null) { // one per page (a Format serves one request, on one thread): a page formats hundreds
+            numbers = NumberFormat.getNumberInstance(locale);
+            numbers.setMaximumFractionDigits(2);
+            numbers.setGroupingUsed(false);
+        }
+        return numbers.format(value);
     }
 
     public String number(Number value) {

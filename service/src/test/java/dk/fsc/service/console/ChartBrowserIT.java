@@ -3,6 +3,7 @@ package dk.fsc.service.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +100,21 @@ class ChartBrowserIT extends BrowserTest {
         Instant spikeAt = Instant.now().minus(Duration.ofDays(180)).truncatedTo(ChronoUnit.SECONDS).plusSeconds(7);
         reading(patient, "pulse", 190, spikeAt, "device");
 
-        Browser b = browser().signIn(fixtures.nurse(org)).open("/patients/" + patient + "?range=1y");
+        Fixtures.Login nurse = fixtures.nurse(org);
+        Browser b = browser().signIn(nurse).open("/patients/" + patient + "?range=7d");
         waitForCharts(b);
+        assertNotNull(json(b, "pulse").get("points"), "a week comes as readings");
+        // Choosing a year fetches the charts' section alone and draws it in place; the address follows.
+        b.script("window.__marker = 'kept'");
+        b.find("#charts .ranges a[href*='range=1y']").click();
+        b.waitFor(WAIT, d -> String.valueOf(b.script("return location.search")).contains("range=1y"));
+        waitForCharts(b);
+        assertEquals("kept", b.script("return window.__marker"), "not a page load");
+        assertEquals("page", b.find("#charts .ranges a[href*='range=1y']").getAttribute("aria-current"));
+        assertEquals(1, fixtures.count("""
+                SELECT count(*) FROM access_log WHERE username = ? AND patient_id = ? AND action = 'read readings'
+                   AND detail LIKE 'pulse %' AND split_part(detail, ' ', 2)::timestamptz < now() - interval '300 days'""",
+                nurse.username(), patient), "the year's read is in the access log");
         Map<String, Object> data = json(b, "pulse");
         assertNull(data.get("points"), "a year of readings comes reduced");
         @SuppressWarnings("unchecked")

@@ -183,7 +183,21 @@ class WorklistBrowserIT extends BrowserTest {
         long id = raise(patient(org, "Afslut Mig"), org, "threshold", Severity.YELLOW);
         Browser b = openWorklist(nurse);
 
-        b.find("#alert-" + id + " summary").click();
+        // Without the script, "More" is a link to the list with this row's panel open.
+        // Each row's controls are named with the citizen (aria-labelledby on the page's label parts and the row's name).
+        assertEquals("Mere om alarmen for Afslut Mig", b.find("#alert-" + id + " a.more").getAccessibleName());
+        assertEquals("Markér alarmen for Afslut Mig", b.find("#alert-" + id + " input.pick").getAccessibleName());
+        assertEquals("Kvittér alarmen for Afslut Mig", b.find("#alert-" + id + " button.ack").getAccessibleName());
+        String more = attr(b, "#alert-" + id + " a.more", "href");
+        assertTrue(more.endsWith("/worklist?open=" + id + "#alert-" + id), more);
+        assertTrue(b.all("#rows details").isEmpty(), "no row carries its panel until asked");
+        b.open(more.substring(more.indexOf("/worklist")));
+        assertEquals(1, b.all("#alert-" + id + " details[open] form[action$='/resolve']").size());
+        b.open("/worklist");
+        b.waitFor(WAIT, x -> Boolean.TRUE.equals(b.script("return window.__worklist && window.__worklist.connected")));
+        b.script("window.__marker = 'kept'");
+
+        openPanel(b, id);
         b.find("#alert-" + id + " form[action$='/resolve'] button").click();
         b.waitFor(WAIT, x -> text(b, "#alert-" + id).contains("Skriv et udfald"));
         assertEquals("open", fixtures.text("SELECT status FROM alerts WHERE id = ?", id));
@@ -202,7 +216,7 @@ class WorklistBrowserIT extends BrowserTest {
         Fixtures.Login colleague = fixtures.nurse(org);
         long id = raise(patient(org, "Samtidig"), org, "tobs", Severity.YELLOW);
         Browser b = openWorklist(nurse);
-        b.find("#alert-" + id + " summary").click();
+        openPanel(b, id);
         b.find("#ack-note-" + id).sendKeys("min note");
 
         fixtures.update("UPDATE alerts SET status = 'resolved', resolved_by = ?, outcome = 'done', resolved_at = now() WHERE id = ?",
@@ -253,6 +267,14 @@ class WorklistBrowserIT extends BrowserTest {
         b.waitFor(WAIT, x -> Boolean.TRUE.equals(b.script("return window.__worklist && window.__worklist.connected")));
         b.script("window.__marker = 'kept'");
         return b;
+    }
+
+    /** A row's "More": the row comes back from the server with its panel of actions open, in place (the page is not reloaded). */
+    private static void openPanel(Browser b, long id) {
+        b.find("#alert-" + id + " a.more").click();
+        b.waitFor(WAIT, x -> !b.all("#alert-" + id + " details[open] form[action$='/resolve']").isEmpty());
+        assertEquals("kept", b.script("return window.__marker"), "opened in place, not by loading the page");
+        assertTrue(b.all("#alert-" + id + " a.more").isEmpty());
     }
 
     /** An attribute read in the page (a row may be replaced between finding it and reading it); "" when absent. */

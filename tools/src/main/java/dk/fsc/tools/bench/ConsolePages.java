@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * The console as a nurse's browser asks it, signed in through the form: the worklist page with
  * 500 open alerts rendered by the server, and a patient's chart of one type over a year on the
  * history table the history phase loads (the same patients; run after it, or with it already
- * loaded). Each page is asked {@code queries} times after 50 to warm up; p50 and p99 of the whole
+ * loaded): the charts' section the page's range buttons fetch, then the whole page with it. Each page is asked {@code queries} times after 50 to warm up; p50 and p99 of the whole
  * answer (server render plus transfer on localhost).
  */
 final class ConsolePages {
@@ -81,15 +81,24 @@ final class ConsolePages {
             }
         });
         put(r, "console worklist (500 open alerts)", worklist);
-        Benchmark.say("Console: a random patient's chart of one type over a year, " + queries + " times ...");
         String[] types = {"spo2", "pulse", "temperature"};
-        List<Long> chart = time(http, cookie, i -> "/patients/" + patients.get(random.nextInt(patients.size())) + "?range=1y&type="
+        Benchmark.say("Console: a random patient's chart of one type over a year (the charts' section, as the range buttons fetch it), "
+                + queries + " times ...");
+        List<Long> chart = time(http, cookie, i -> "/patients/" + patients.get(random.nextInt(patients.size())) + "/charts?range=1y&type="
+                + types[random.nextInt(types.length)], body -> {
+            if (!body.contains("chart-data") || !body.contains("buckets")) {
+                throw new IllegalStateException("the charts' section has no reduced chart data");
+            }
+        });
+        put(r, "console chart, a year of one type", chart);
+        Benchmark.say("Console: the whole chart page (header, early warning, alert history) with that chart, " + queries + " times ...");
+        List<Long> page = time(http, cookie, i -> "/patients/" + patients.get(random.nextInt(patients.size())) + "?range=1y&type="
                 + types[random.nextInt(types.length)], body -> {
             if (!body.contains("chart-data")) {
                 throw new IllegalStateException("the chart page has no chart data");
             }
         });
-        put(r, "console chart, a year of one type", chart);
+        put(r, "console chart page, a year of one type", page);
         return r;
     }
 

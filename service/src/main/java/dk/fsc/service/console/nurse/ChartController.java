@@ -94,10 +94,6 @@ class ChartController {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
         Instant now = Instant.now();
-        Instant moment = instant(at);
-        ChartRange chosen = ChartRange.choose(range, moment, now);
-        Instant from = now.minus(chosen.length());
-        List<ObservationType> types = ObservationType.fromWire(type == null ? "" : type).map(List::of).orElse(ORDER);
 
         List<AccessLogEntry> log = new ArrayList<>();
         Map<String, Object> model = new HashMap<>();
@@ -111,6 +107,45 @@ class ChartController {
 
         model.put("warning", EarlyWarningView.of(patientId, now, evaluator.picture(patientId, now)));
         log.add(AccessLogEntry.of(user, patientId, "read early warning", "care", null));
+
+        charts(user, patientId, range, type, at, now, model, log);
+
+        List<AlertView> history = alerts.patientAlerts(user.organisationId(), patientId, ALERTS);
+        for (AlertView a : history) {
+            log.add(AccessLogEntry.of(user, patientId, "read alert " + a.id(), "care", null)); // as GET /api/alerts/{id}
+        }
+        model.put("alerts", history);
+        model.put("extraCss", List.of("/webjars/uplot/1.6.30/dist/uPlot.min.css"));
+        accessLog.recordAll(log); // with the reads, in their transaction
+        return pages.page(request, "nurse/chart", model);
+    }
+
+    /**
+     * The page's section of charts alone, for another range or type: what chart.js fetches when a
+     * range is chosen (the page without the script follows the same link to the whole page). The
+     * same parameters and access-log lines as the charts on the page.
+     */
+    @Get("/{patientId}/charts")
+    @Transactional
+    HttpResponse<String> charts(HttpRequest<?> request, @PathVariable UUID patientId, @Nullable @QueryValue String range,
+                                @Nullable @QueryValue String type, @Nullable @QueryValue String at, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        List<AccessLogEntry> log = new ArrayList<>();
+        Map<String, Object> model = new HashMap<>();
+        model.put("patient", patient);
+        charts(user, patientId, range, type, at, Instant.now(), model, log);
+        accessLog.recordAll(log);
+        return HttpResponse.ok(pages.render(request, "nurse/chart :: charts", model)).contentType(MediaType.TEXT_HTML + ";charset=utf-8");
+    }
+
+    /** The charts of the range and types asked for, with the limits and missed periods they draw, into the model; their reads into the log. */
+    private void charts(StaffUser user, UUID patientId, @Nullable String range, @Nullable String type, @Nullable String at, Instant now,
+                        Map<String, Object> model, List<AccessLogEntry> log) {
+        Instant moment = instant(at);
+        ChartRange chosen = ChartRange.choose(range, moment, now);
+        Instant from = now.minus(chosen.length());
+        List<ObservationType> types = ObservationType.fromWire(type == null ? "" : type).map(List::of).orElse(ORDER);
 
         ThresholdsView thresholds = monitoring.thresholds(patientId);
         log.add(AccessLogEntry.of(user, patientId, "read thresholds", "care", null));
@@ -132,15 +167,7 @@ class ChartController {
         }
         model.put("charts", charts);
         model.put("withoutReadings", withoutReadings);
-        model.put("thresholds", thresholds);
         model.put("missed", missed);
-
-        List<AlertView> history = alerts.patientAlerts(user.organisationId(), patientId, ALERTS);
-        for (AlertView a : history) {
-            log.add(AccessLogEntry.of(user, patientId, "read alert " + a.id(), "care", null)); // as GET /api/alerts/{id}
-        }
-        model.put("alerts", history);
-
         model.put("range", chosen.key());
         model.put("ranges", List.of(ChartRange.values()).stream()
                 .map(r -> new RangeLink(r.key(), link(patientId, r.key(), type == null ? null : types.get(0).wireName(), moment),
@@ -149,10 +176,7 @@ class ChartController {
         model.put("type", types.size() == 1 ? types.get(0).wireName() : null);
         model.put("at", moment);
         model.put("from", from);
-        model.put("extraCss", List.of("/webjars/uplot/1.6.30/dist/uPlot.min.css"));
         model.put("now", now);
-        accessLog.recordAll(log); // with the reads, in their transaction
-        return pages.page(request, "nurse/chart", model);
     }
 
     /** A choice of range on the page: its key (7d ...), where it leads (keeping the type and moment), whether it is shown now. */

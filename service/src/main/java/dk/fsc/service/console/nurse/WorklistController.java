@@ -73,23 +73,47 @@ class WorklistController {
         }
     }
 
+    /**
+     * The list. Rows carry only the quick acknowledge; the other actions are in a row's panel,
+     * opened by its "More" link: {@code open} (an alert id) renders that row's panel open (the
+     * link without a script), {@code GET /worklist/{id}} answers the row with it for the script.
+     */
     @Get
     HttpResponse<?> show(HttpRequest<?> request, @Nullable @QueryValue String status, @Nullable @QueryValue String severity,
-                         @Nullable @QueryValue String kind, @Nullable @QueryValue String mine, Authentication auth) {
-        return page(request, ConsoleSession.of(auth).user(), WorklistFilter.of(status, severity, kind, mine), null, Set.of());
+                         @Nullable @QueryValue String kind, @Nullable @QueryValue String mine, @Nullable @QueryValue String open,
+                         Authentication auth) {
+        long opened = open == null ? -1 : parseId(open);
+        return page(request, ConsoleSession.of(auth).user(), WorklistFilter.of(status, severity, kind, mine), null, Set.of(),
+                opened > 0 ? Set.of(opened) : Set.of());
+    }
+
+    /** One row with its panel of actions open, for the script's "More"; without the script, the list with that row open. */
+    @Get("/{id}")
+    HttpResponse<?> row(HttpRequest<?> request, @PathVariable long id, @Nullable @QueryValue String status, @Nullable @QueryValue String severity,
+                        @Nullable @QueryValue String kind, @Nullable @QueryValue String mine, Authentication auth) {
+        WorklistFilter filter = WorklistFilter.of(status, severity, kind, mine);
+        if (!fromScript(request)) {
+            return HttpResponse.seeOther(URI.create(filter.pathOpening(id)));
+        }
+        StaffUser user = ConsoleSession.of(auth).user();
+        return HttpResponse.ok(row(request, model(user, filter, null), filter, actions.read(user, id), null, Set.of(id))).contentType(HTML);
     }
 
     private HttpResponse<?> page(HttpRequest<?> request, StaffUser user, WorklistFilter filter, @Nullable Problem problem, Set<Long> selected) {
+        return page(request, user, filter, problem, selected, Set.of());
+    }
+
+    private HttpResponse<?> page(HttpRequest<?> request, StaffUser user, WorklistFilter filter, @Nullable Problem problem, Set<Long> selected,
+                                 Set<Long> openRows) {
         // Read before the list: the page's stream starts here, so a change committed in between is replayed, not lost.
         long lastEventId = store.lastEventId();
         List<AlertView> alerts = actions.worklist(user, filter);
         Map<String, Object> model = model(user, filter, problem);
-        model.put("alerts", alerts);
+        model.put("alerts", WorklistRow.of(alerts, new WorklistRow.Context(pages.format(request), filter, problem, selected, openRows)));
         model.put("lastEventId", lastEventId);
         model.put("openRed", filter.equals(WorklistFilter.DEFAULT)
                 ? alerts.stream().filter(a -> a.severity().equals("red") && a.status().equals("open")).map(AlertView::id).toList()
                 : actions.openRed(user));
-        model.put("selected", selected);
         // A row's problem is shown in its row; when the row is not on this list (resolved meanwhile), above it.
         model.put("problemOutsideList", problem != null && problem.alertId() != 0 && alerts.stream().noneMatch(a -> a.id() == problem.alertId()));
         model.put("statuses", WorklistFilter.STATUSES);
@@ -101,9 +125,9 @@ class WorklistController {
     private Map<String, Object> model(StaffUser user, WorklistFilter filter, @Nullable Problem problem) {
         Map<String, Object> model = new HashMap<>();
         model.put("filter", filter);
+        model.put("filterFields", filter.fields().entrySet());
         model.put("colleagues", colleagues.careStaff(user.organisationId()));
         model.put("username", user.username());
-        model.put("selected", Set.of());
         model.put("problemOutsideList", false);
         if (problem != null) {
             model.put("problem", problem);
@@ -133,14 +157,15 @@ class WorklistController {
             data.put("status", alert.status());
             data.put("patientName", alert.patientName());
             data.put("actor", event.actor());
-            data.put("html", row(request, base, alert, null));
+            data.put("html", row(request, base, WorklistFilter.DEFAULT, alert, null, Set.of()));
             return data;
         }).map(i -> i.keepAlive() ? Event.of("").comment("keep-alive") : Event.of(i.data()).id(i.id()));
     }
 
-    private String row(HttpRequest<?> request, Map<String, Object> base, AlertView alert, @Nullable Problem problem) {
+    private String row(HttpRequest<?> request, Map<String, Object> base, WorklistFilter filter, AlertView alert, @Nullable Problem problem,
+                       Set<Long> openRows) {
         Map<String, Object> model = new HashMap<>(base);
-        model.put("alerts", List.of(alert));
+        model.put("alerts", List.of(WorklistRow.of(alert, new WorklistRow.Context(pages.format(request), filter, problem, Set.of(), openRows))));
         if (problem != null) {
             model.put("problem", problem);
         }
@@ -206,7 +231,7 @@ class WorklistController {
         }
         AlertView alert = changed != null ? changed : actions.read(user, id);
         HttpStatus status = problem == null ? HttpStatus.OK : problemKey == null ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
-        return HttpResponse.status(status).body(row(request, model(user, filter, null), alert, problem)).contentType(HTML);
+        return HttpResponse.status(status).body(row(request, model(user, filter, null), filter, alert, problem, Set.of())).contentType(HTML);
     }
 
     /** Acknowledges the selected yellow and blue alerts; red ones are refused, to be opened one by one. */
@@ -234,7 +259,7 @@ class WorklistController {
                         return HttpResponse.seeOther(URI.create(filter.path()));
                     }
                     Map<String, Object> model = model(user, filter, null);
-                    model.put("alerts", done);
+                    model.put("alerts", WorklistRow.of(done, new WorklistRow.Context(pages.format(request), filter, null, Set.of(), Set.of())));
                     return HttpResponse.ok(pages.render(request, "nurse/worklist :: row", model)).contentType(HTML);
                 } catch (Refusal r) {
                     if (r.kind() != Refusal.Kind.CONFLICT) {

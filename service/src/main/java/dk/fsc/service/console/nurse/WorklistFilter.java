@@ -53,8 +53,21 @@ public record WorklistFilter(String status, String severity, String kind, boolea
                 && (!mine || username.equals(a.assignee()));
     }
 
+    /** The worklist's address with these filters and one alert's panel of actions open, at that row. */
+    public String pathOpening(long alertId) {
+        String path = path();
+        return path + (path.contains("?") ? "&" : "?") + "open=" + alertId + "#alert-" + alertId;
+    }
+
     /** The worklist's address with these filters, for redirects back after an action. */
     public String path() {
+        Map<String, String> q = fields();
+        return q.isEmpty() ? "/worklist" : "/worklist?" + q.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    /** The parameters that differ from the default view (an absent one is the default): the address's query and each form's hidden fields. */
+    public Map<String, String> fields() {
         Map<String, String> q = new LinkedHashMap<>();
         if (!status.equals("active")) {
             q.put("status", status);
@@ -68,7 +81,6 @@ public record WorklistFilter(String status, String severity, String kind, boolea
         if (mine) {
             q.put("mine", "true");
         }
-        return q.isEmpty() ? "/worklist" : "/worklist?" + q.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return q;
     }
 }

@@ -24,10 +24,14 @@ class HomeController {
 
     @Get
     HttpResponse<?> home(HttpRequest<?> request, Authentication auth) {
-        if (StaffUser.CARE_ROLES.contains(StaffUser.of(auth).role())) {
+        String role = StaffUser.of(auth).role();
+        if (StaffUser.CARE_ROLES.contains(role)) {
             return HttpResponse.seeOther(URI.create("/worklist"));
         }
-        // Support, administrators and citizens get their pages with their own console (issue #17).
+        if (role.equals(StaffUser.Role.FSC_SUPPORT) || role.equals(StaffUser.Role.FSC_ADMIN)) {
+            return HttpResponse.seeOther(URI.create("/devices"));
+        }
+        // Organisation administrators and citizens get their pages later (issue #17).
         return pages.page(request, "home", Map.of());
     }
 }

@@ -5,6 +5,7 @@ import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.Array;
@@ -12,13 +13,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Devices as logistics sees them, with their health worked out (for the API and the ticket job). */
+/** Devices as logistics sees them, with their health worked out (for the API, the console and the ticket job). */
 @Singleton
-class DeviceReader {
+public class DeviceReader {
     private static final String SELECT = """
             SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
                    d.model_id, d.asset_tag, d.purchased_on, d.next_calibration_on, d.next_cleaning_on,
@@ -33,6 +35,12 @@ class DeviceReader {
               LEFT JOIN quarantine_quota q ON q.device_id = d.id
               LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
               LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
+    /** The search's count: only the joins a filter can use. */
+    private static final String COUNT = """
+            SELECT count(*) FROM devices d
+              LEFT JOIN device_status s ON s.device_id = d.id
+              LEFT JOIN quarantine_quota q ON q.device_id = d.id
+              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())""";
     private final Database db;
     private final int batteryLowPercent;
 
@@ -41,9 +49,72 @@ class DeviceReader {
         this.batteryLowPercent = batteryLowPercent;
     }
 
+    /** A page of a search: how many devices match, and the ones on this page, by id. */
+    @Serdeable
+    public record Found(long total, int offset, List<DeviceView> devices) {
+    }
+
+    /**
+     * Devices matching the search, ordered by id, {@code limit} from {@code offset}. Everything but
+     * "silent" is filtered in the database; silence depends on each loan's schedule, so that search
+     * reads the devices on loan and keeps the silent ones.
+     */
+    @Transactional
+    public Found search(DeviceSearch search, int limit, int offset) {
+        Sql sql = db.sql();
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (search.type() != null) {
+            where.append(" AND d.device_type = ?");
+            params.add(search.type());
+        }
+        if (search.model() != null) {
+            where.append(" AND (d.model_id = ? OR d.model = ?)");
+            params.add(search.model());
+            params.add(search.model());
+        }
+        if (search.state() != null) {
+            where.append(" AND d.state = ?");
+            params.add(search.state());
+        }
+        if (search.organisation() != null) {
+            where.append(" AND l.organisation_id = ?");
+            params.add(search.organisation());
+        }
+        if (search.text() != null) {
+            where.append(" AND (lower(d.id) LIKE ? OR lower(d.serial_number) LIKE ? OR lower(d.asset_tag) LIKE ?)");
+            String pattern = search.textPattern();
+            params.add(pattern);
+            params.add(pattern);
+            params.add(pattern);
+        }
+        if (search.problem() != null) {
+            where.append(" AND d.state <> 'retired'");
+            switch (search.problem()) {
+                case DeviceHealth.BATTERY_LOW -> {
+                    where.append(" AND s.battery_percent < ?");
+                    params.add(batteryLowPercent);
+                }
+                case DeviceHealth.FAULT -> where.append(" AND cardinality(s.faults) > 0");
+                case DeviceHealth.QUARANTINE_QUOTA -> where.append(" AND q.window_end > now() AND q.last_exceeded_at >= q.window_start");
+                default -> where.append(" AND l.organisation_id IS NOT NULL"); // silent: only a device on loan can be
+            }
+        }
+        if (DeviceHealth.SILENT.equals(search.problem())) {
+            List<DeviceView> silent = sql.list(SELECT + where + " ORDER BY d.id", this::view, params.toArray()).stream()
+                    .filter(d -> d.problems().contains(DeviceHealth.SILENT)).toList();
+            return new Found(silent.size(), offset, silent.subList(Math.min(offset, silent.size()), Math.min(offset + limit, silent.size())));
+        }
+        long total = sql.one(COUNT + where, rs -> rs.getLong(1), params.toArray()).orElse(0L);
+        List<Object> page = new ArrayList<>(params);
+        page.add(limit);
+        page.add(offset);
+        return new Found(total, offset, total == 0 ? List.of() : sql.list(SELECT + where + " ORDER BY d.id LIMIT ? OFFSET ?", this::view, page.toArray()));
+    }
+
     /** A registered device. */
     @Transactional
-    DeviceView one(String id) {
+    public DeviceView one(String id) {
         return db.sql().one(SELECT + " WHERE d.id = ?", this::view, id)
                 .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }

@@ -19,7 +19,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +31,7 @@ import java.util.regex.Pattern;
 class DevicesController {
     private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
     private static final Pattern DEVICE_TYPE = Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
-    private static final Set<String> PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT,
-            DeviceHealth.QUARANTINE_QUOTA);
+    private static final int MAX_PAGE = 500;
     private final DeviceStore devices;
     private final DeviceReader reader;
     private final BrokerAccounts accounts;
@@ -91,6 +89,23 @@ class DevicesController {
         return reader.one(id);
     }
 
+    /**
+     * Devices by type, model (id or name), state, the organisation that has them on loan, a text in
+     * the id, serial number or asset tag, and a problem; a page of {@code limit} (at most 500) from
+     * {@code offset}, ordered by id, with the total.
+     */
+    @Get
+    DeviceReader.Found search(@Nullable @QueryValue String type, @Nullable @QueryValue String model, @Nullable @QueryValue String state,
+                              @Nullable @QueryValue String organisation, @Nullable @QueryValue String q, @Nullable @QueryValue String problem,
+                              @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
+        int size = limit == null ? 100 : limit;
+        int from = offset == null ? 0 : offset;
+        if (size < 1 || size > MAX_PAGE || from < 0) {
+            throw Refusal.invalid("limit is 1 to " + MAX_PAGE + " and offset 0 or more");
+        }
+        return reader.search(new DeviceSearch(type, model, state, organisation, q, problem), size, from);
+    }
+
     @Get("/{id}")
     DeviceView one(@PathVariable String id) {
         return reader.one(id);
@@ -103,8 +118,8 @@ class DevicesController {
      */
     @Get("/health")
     List<DeviceView> health(@Nullable @QueryValue String problem) {
-        if (problem != null && !PROBLEMS.contains(problem)) {
-            throw Refusal.invalid("problem must be one of " + PROBLEMS);
+        if (problem != null && !DeviceSearch.PROBLEMS.contains(problem)) {
+            throw Refusal.invalid("problem must be one of " + DeviceSearch.PROBLEMS);
         }
         return reader.unhealthy(problem);
     }

@@ -2,6 +2,7 @@ package dk.fsc.service.logistics;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +29,7 @@ public enum DeviceState {
             retired, EnumSet.noneOf(DeviceState.class));
 
     /** States a loan puts a device in: only the loan endpoints move a device into them. */
-    static final Set<DeviceState> LOAN_STATES = EnumSet.of(reserved, shipped, on_loan, return_requested);
+    public static final Set<DeviceState> LOAN_STATES = EnumSet.of(reserved, shipped, on_loan, return_requested);
 
     public boolean canMoveTo(DeviceState next) {
         return NEXT.get(this).contains(next);
@@ -36,6 +37,11 @@ public enum DeviceState {
 
     public Set<DeviceState> next() {
         return NEXT.get(this);
+    }
+
+    /** The moves support makes by hand from this state: not into a loan's states (the loan makes those), not retirement (its own step). */
+    public List<DeviceState> nextByHand() {
+        return NEXT.get(this).stream().filter(s -> !LOAN_STATES.contains(s) && s != retired).toList();
     }
 
     public static Optional<DeviceState> of(String name) {

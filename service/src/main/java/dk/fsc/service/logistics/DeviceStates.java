@@ -29,7 +29,7 @@ public class DeviceStates {
 
     /** One kept move of a device (a null {@code from} is its registration). */
     @Serdeable
-    record Transition(long id, @Nullable String from, String to, Instant at, String username, String organisationId, String reason,
+    public record Transition(long id, @Nullable String from, String to, Instant at, String username, String organisationId, String reason,
                       @Nullable UUID loanId) {
     }
 
@@ -59,10 +59,17 @@ public class DeviceStates {
 
     /**
      * A move outside a loan (cleaning, repair, back to ready, lost): refused while the device is
-     * on a loan, which has its own endpoints. Answers the move as kept.
+     * on a loan, and into a loan's states or retirement, which have their own endpoints. Answers
+     * the move as kept.
      */
     @Transactional
-    Transition moveOutsideLoan(String deviceId, DeviceState to, StaffUser user, String reason) {
+    public Transition moveOutsideLoan(String deviceId, DeviceState to, StaffUser user, String reason) {
+        if (DeviceState.LOAN_STATES.contains(to)) {
+            throw Refusal.invalid(to + " is set by the loan endpoints (/api/loans), so the loan and the device agree.");
+        }
+        if (to == DeviceState.retired) {
+            throw Refusal.invalid("retire with POST /api/devices/" + deviceId + "/retire: it also revokes the device's MQTT account.");
+        }
         DeviceState from = lock(deviceId);
         if (DeviceState.LOAN_STATES.contains(from)) {
             throw Refusal.conflict("Device " + deviceId + " is " + from
@@ -84,7 +91,7 @@ public class DeviceStates {
 
     /** All moves of a registered device, oldest first. */
     @Transactional(readOnly = true)
-    List<Transition> history(String deviceId) {
+    public List<Transition> history(String deviceId) {
         if (db.sql().one("SELECT 1 FROM devices WHERE id = ?", rs -> 1, deviceId).isEmpty()) {
             throw Refusal.notFound("No device " + deviceId + " is registered.");
         }

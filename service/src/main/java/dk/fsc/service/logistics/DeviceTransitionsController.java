@@ -39,12 +39,6 @@ class DeviceTransitionsController {
         }
         DeviceState to = DeviceState.of(body.to()).orElseThrow(() -> Refusal.invalid("to must be one of "
                 + Arrays.toString(DeviceState.values())));
-        if (DeviceState.LOAN_STATES.contains(to)) {
-            throw Refusal.invalid(to + " is set by the loan endpoints (/api/loans), so the loan and the device agree.");
-        }
-        if (to == DeviceState.retired) {
-            throw Refusal.invalid("retire with POST /api/devices/" + id + "/retire: it also revokes the device's MQTT account.");
-        }
         return states.moveOutsideLoan(id, to, StaffUser.of(auth), body.reason().strip());
     }
 

@@ -123,6 +123,32 @@ class ConsoleScreenshots extends BrowserTest {
                 System.out.println("[screenshots] " + screen.getValue() + " is not there (404): skipped");
             }
         }
+        supportScreens(demo);
+    }
+
+    /** FSC support's screens, signed in as the demo's support user: the devices and the first device's page. */
+    private void supportScreens(JsonNode demo) throws Exception {
+        JsonNode support = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("fsc_support".equals(u.get("role").asText())) {
+                support = u;
+            }
+        }
+        if (support == null) {
+            System.out.println("[screenshots] the demo has no support user: no support screens taken");
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(support.get("username").asText(), support.get("password").asText(), "fsc"));
+        if (!exists(browser, "/devices")) {
+            System.out.println("[screenshots] no /devices on this build: skipped the support screens");
+            return;
+        }
+        shoot(browser.open("/devices"), "devices");
+        String device = browser.all("#devices-table tbody a[href^='/devices/']").stream().map(a -> URI.create(a.getAttribute("href")).getPath())
+                .findFirst().orElse(null);
+        if (device != null) {
+            shoot(browser.open(device), "device");
+        }
     }
 
     private static String observation(String type, int value, String unit) {

@@ -63,6 +63,45 @@ class DevicesIT extends IntegrationTest {
     }
 
     @Test
+    void supportSearchesDevicesByTextStateOrganisationAndProblem() {
+        String org = fixtures.organisation();
+        String tag = "SRCH" + runId.toUpperCase();
+        String onLoan = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String inRepair = fixtures.device("in_repair");
+        String lowBattery = fixtures.device("ready");
+        for (String id : List.of(onLoan, inRepair, lowBattery)) {
+            fixtures.update("UPDATE devices SET serial_number = ? WHERE id = ?", tag + "-" + id, id);
+        }
+        fixtures.update("INSERT INTO device_status (device_id, last_seen_at, battery_percent) VALUES (?, now(), 5)", lowBattery);
+        Api support = new Api(http, fixtures.staff(org, "fsc_support"));
+
+        Map<String, Object> all = support.get("/api/devices?q=" + tag.toLowerCase());
+        assertEquals(3, ((Number) all.get("total")).intValue(), "the text matches serial numbers, in any case");
+        assertEquals(List.of(inRepair), ids(support.get("/api/devices?q=" + tag + "&state=in_repair")));
+        assertEquals(List.of(onLoan), ids(support.get("/api/devices?q=" + tag + "&organisation=" + org)));
+        assertEquals(List.of(lowBattery), ids(support.get("/api/devices?q=" + tag + "&problem=battery_low")));
+        assertEquals(List.of(onLoan), ids(support.get("/api/devices?q=" + onLoan)), "the id is searched too");
+        Map<String, Object> page = support.get("/api/devices?q=" + tag + "&limit=2&offset=2");
+        assertEquals(3, ((Number) page.get("total")).intValue());
+        assertEquals(1, ids(page).size(), "the last page of two");
+        // A % or _ typed is that character, not a wildcard: "TAG%<end of the id>" would match the serial "TAG-<id>" as a pattern.
+        String end = onLoan.substring(onLoan.length() - 3);
+        assertEquals(0, ((Number) support.get("/api/devices?q=" + tag + "%25" + end).get("total")).intValue());
+        assertEquals(0, ((Number) support.get("/api/devices?q=" + tag + "_" + onLoan).get("total")).intValue());
+
+        assertEquals(400, support.statusOf(() -> support.get("/api/devices?state=broken")));
+        assertEquals(400, support.statusOf(() -> support.get("/api/devices?problem=sad")));
+        assertEquals(400, support.statusOf(() -> support.get("/api/devices?limit=501")));
+        Api nurse = new Api(http, fixtures.nurse(org));
+        assertEquals(403, nurse.statusOf(() -> nurse.get("/api/devices?q=" + tag)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> ids(Map<String, Object> found) {
+        return ((List<Map<String, Object>>) found.get("devices")).stream().map(d -> (String) d.get("id")).toList();
+    }
+
+    @Test
     void statusReportsShowBatteryAndFaultsAndTheLatestWins() throws Exception {
         String org = fixtures.organisation();
         String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);

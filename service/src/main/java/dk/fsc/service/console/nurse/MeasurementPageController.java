@@ -7,6 +7,8 @@ import dk.fsc.gateway.contract.ReadingDecoder;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.Format;
+import dk.fsc.service.console.FormErrors;
+import dk.fsc.service.console.FormInput;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;

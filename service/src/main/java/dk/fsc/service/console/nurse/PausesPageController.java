@@ -6,6 +6,8 @@ import dk.fsc.service.alerts.scoring.InvalidInput;
 import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
+import dk.fsc.service.console.FormErrors;
+import dk.fsc.service.console.FormInput;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;

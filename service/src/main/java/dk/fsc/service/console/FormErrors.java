@@ -1,4 +1,4 @@
-package dk.fsc.service.console.nurse;
+package dk.fsc.service.console;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class FormErrors {
 
     private final List<Problem> problems = new ArrayList<>();
 
-    FormErrors add(String field, String labelKey, String key, Object... args) {
+    public FormErrors add(String field, String labelKey, String key, Object... args) {
         if (!has(field)) {
             problems.add(new Problem(field, labelKey, key, args));
         }

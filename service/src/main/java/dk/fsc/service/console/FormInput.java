@@ -1,4 +1,4 @@
-package dk.fsc.service.console.nurse;
+package dk.fsc.service.console;
 
 import dk.fsc.service.console.Format;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * What people type into the console's forms: numbers with a decimal comma (Danish) or point, and
  * local times of a {@code datetime-local} field, which are Europe/Copenhagen time.
  */
-final class FormInput {
+public final class FormInput {
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+([.,]\\d*)?|[.,]\\d+)");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
@@ -25,7 +25,7 @@ final class FormInput {
      *
      * @throws NumberFormatException for anything else
      */
-    static Double number(String text) {
+    public static Double number(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -42,7 +42,7 @@ final class FormInput {
      *
      * @throws DateTimeParseException when it is not such a value
      */
-    static Instant localTime(String text) {
+    public static Instant localTime(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -50,11 +50,11 @@ final class FormInput {
     }
 
     /** The value for a {@code datetime-local} field showing this instant in Copenhagen time. */
-    static String localValue(Instant at) {
+    public static String localValue(Instant at) {
         return at == null ? "" : LOCAL.format(at.atZone(Format.ZONE));
     }
 
-    static String text(java.util.Map<String, String> form, String name) {
+    public static String text(java.util.Map<String, String> form, String name) {
         String v = form.get(name);
         return v == null ? "" : v.strip();
     }

@@ -1,0 +1,124 @@
+package dk.fsc.service.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.testing.Browser;
+import dk.fsc.service.testing.BrowserTest;
+import dk.fsc.service.testing.Fixtures;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * FSC support's devices in a real browser: the list with its filters, a scanned serial number
+ * opening its device, a move by hand with its reason (and what to fix without one), and the
+ * device pages closed to a nurse.
+ */
+@MicronautTest(transactional = false)
+class SupportDevicesBrowserIT extends BrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Test
+    void aScannedSerialNumberOpensTheDeviceWhichSupportMovesToCleaningWithAReason() {
+        Fixtures.Login support = fixtures.staff(fixtures.organisation(), "fsc_support");
+        String device = fixtures.device("returned");
+        String serial = "SCAN-" + device;
+        fixtures.update("UPDATE devices SET serial_number = ? WHERE id = ?", serial, device);
+
+        Browser b = browser().signIn(support);
+        assertTrue(b.path().startsWith("/devices"), "support's home is the devices: " + b.path());
+        b.assertAccessible();
+        // A handheld scanner types the serial number and Enter into the focused field.
+        assertEquals("q", b.script("return document.activeElement.id"), "the search field has the focus for the scanner");
+        b.find("#q").sendKeys(serial.toLowerCase() + Keys.ENTER);
+        b.waitFor(WAIT, d -> b.path().equals("/devices/" + device));
+        assertEquals("returneret", b.find("#device-state").getText());
+        b.assertAccessible();
+
+        // Only the moves the state machine allows by hand from "returned" are offered.
+        List<String> offered = b.all("#move-form input[name=to]").stream().map(e -> e.getAttribute("value")).toList();
+        assertEquals(List.of("cleaning", "in_repair", "lost"), offered.stream().sorted().toList());
+
+        b.find("#to-cleaning").click();
+        b.find("#move-save").click();
+        b.waitFor(WAIT, d -> !b.all("#move-problems").isEmpty());
+        assertTrue(b.find("#reason-problem").getText().contains("skriv hvorfor"), b.find("#reason-problem").getText());
+        assertTrue(b.find("#to-cleaning").isSelected(), "the choice is kept to fix the form");
+        assertEquals("returned", fixtures.text("SELECT state FROM devices WHERE id = ?", device), "nothing moved");
+        b.assertAccessible();
+
+        b.find("#reason").sendKeys("Retur fra borger, til rengøring");
+        b.find("#move-save").click();
+        b.waitFor(WAIT, d -> !b.all("#moved").isEmpty());
+        assertEquals("til rengøring", b.find("#device-state").getText());
+        assertTrue(b.find("#history-table tbody tr").getText().contains("Retur fra borger, til rengøring"),
+                b.find("#history-table tbody tr").getText());
+        assertEquals("cleaning", fixtures.text("SELECT state FROM devices WHERE id = ?", device));
+        assertEquals(support.username(), fixtures.text(
+                "SELECT username FROM device_transitions WHERE device_id = ? AND to_state = 'cleaning'", device));
+    }
+
+    @Test
+    void theListFiltersByStateAndProblemAndADeviceOnLoanIsMovedByItsLoanOnly() {
+        String org = fixtures.organisation();
+        Fixtures.Login support = fixtures.staff(org, "fsc_support");
+        String tag = "LIST" + fixtures.organisation().substring(4).toUpperCase();
+        String inRepair = fixtures.device("in_repair");
+        String lowBattery = fixtures.device("ready");
+        String onLoan = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        for (String id : List.of(inRepair, lowBattery, onLoan)) {
+            fixtures.update("UPDATE devices SET serial_number = ? WHERE id = ?", tag + "-" + id, id);
+        }
+        fixtures.update("INSERT INTO device_status (device_id, last_seen_at, battery_percent) VALUES (?, now(), 4)", lowBattery);
+
+        Browser b = browser().signIn(support);
+        b.find("#q").sendKeys(tag);
+        new Select(b.find("#f-state")).selectByValue("in_repair");
+        b.find("#device-search-submit").click();
+        b.waitFor(WAIT, d -> b.path().contains("state=in_repair"));
+        assertEquals(List.of("device-" + inRepair), rows(b));
+        assertEquals("1 enhed", b.find("#device-count").getText());
+
+        new Select(b.find("#f-state")).selectByValue("");
+        new Select(b.find("#f-problem")).selectByValue("battery_low");
+        b.find("#device-search-submit").click();
+        b.waitFor(WAIT, d -> b.path().contains("problem=battery_low"));
+        assertEquals(List.of("device-" + lowBattery), rows(b));
+        assertTrue(b.find("#device-" + lowBattery + " .problems").getText().contains("lavt batteri"));
+        b.assertAccessible();
+
+        b.open("/devices?q=" + tag + "&organisation=" + org);
+        assertEquals(List.of("device-" + onLoan), rows(b));
+        b.find("#device-" + onLoan + " a").click();
+        b.waitFor(WAIT, d -> b.path().equals("/devices/" + onLoan));
+        assertTrue(b.all("#move-form").isEmpty(), "no move by hand while the device is on a loan");
+        assertTrue(b.find("#on-loan-note").isDisplayed());
+    }
+
+    @Test
+    void aNurseCannotOpenTheDevicePagesAndSupportCannotOpenTheWorklist() {
+        String device = fixtures.device("ready");
+        Browser nurse = browser().signIn(fixtures.nurse(fixtures.organisation()));
+        nurse.open("/devices/" + device);
+        assertTrue(nurse.find("main").getText().contains("Din rolle giver ikke adgang"), nurse.find("main").getText());
+        assertFalse(nurse.find("body").getText().contains(device), "nothing of the device is shown");
+        nurse.open("/devices");
+        assertTrue(nurse.find("main").getText().contains("Din rolle giver ikke adgang"));
+        assertTrue(nurse.all("nav a[href='/devices']").isEmpty(), "no link to where the role cannot go");
+
+        Browser support = browser().signIn(fixtures.staff(fixtures.organisation(), "fsc_support"));
+        support.open("/worklist");
+        assertTrue(support.find("main").getText().contains("Din rolle giver ikke adgang"), support.find("main").getText());
+        support.open("/devices/NO-SUCH-DEVICE");
+        assertTrue(support.find("main").getText().contains("findes ikke"), support.find("main").getText());
+    }
+
+    private static List<String> rows(Browser b) {
+        return b.all("#devices-table tbody tr").stream().map(r -> r.getAttribute("id")).toList();
+    }
+}

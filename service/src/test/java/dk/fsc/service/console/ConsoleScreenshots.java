@@ -149,6 +149,9 @@ class ConsoleScreenshots extends BrowserTest {
         if (device != null) {
             shoot(browser.open(device), "device");
         }
+        if (exists(browser, "/scan")) {
+            shoot(browser.open("/scan"), "scan");
+        }
     }
 
     private static String observation(String type, int value, String unit) {

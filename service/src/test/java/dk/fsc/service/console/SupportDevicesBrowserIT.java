@@ -118,6 +118,56 @@ class SupportDevicesBrowserIT extends BrowserTest {
         assertTrue(support.find("main").getText().contains("findes ikke"), support.find("main").getText());
     }
 
+    @Test
+    void twentySerialNumbersScannedInARowEachConfirmedOrRefusedAtOnce() {
+        String org = fixtures.organisation();
+        Fixtures.Login support = fixtures.staff(org, "fsc_support");
+        List<String> serials = new java.util.ArrayList<>();
+        List<String> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String device = fixtures.device("returned");
+            String serial = "BATCH-" + device;
+            fixtures.update("UPDATE devices SET serial_number = ? WHERE id = ?", serial, device);
+            devices.add(device);
+            serials.add(serial);
+        }
+        String lost = fixtures.device("lost"); // lost: only found again (returned) or retired
+        // One returned by its loan's end: receiving it ends the loan.
+        String onLoan = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+
+        Browser b = browser().signIn(support).open("/scan");
+        b.assertAccessible();
+        b.find("#step-clean").click();
+        b.find("#code").click();
+        // As a handheld scanner does: the codes and Enter, one right after the other, without waiting for answers.
+        StringBuilder typed = new StringBuilder();
+        for (String serial : serials) {
+            typed.append(serial).append(Keys.ENTER);
+        }
+        typed.append(lost).append(Keys.ENTER).append("NO-SUCH-CODE").append(Keys.ENTER);
+        new org.openqa.selenium.interactions.Actions(b.driver()).sendKeys(typed.toString()).perform();
+        b.waitFor(Duration.ofSeconds(60), d -> b.all("#scan-results li").size() == 22
+                && Boolean.TRUE.equals(b.script("return window.__scan.pending === 0")));
+
+        List<String> done = b.all("#scan-results li[data-done=true]").stream().map(e -> e.getAttribute("data-code")).toList();
+        assertEquals(serials.stream().sorted().toList(), done.stream().sorted().toList(), "each of the 20 confirmed");
+        assertEquals(serials.get(0), b.all("#scan-results li").get(21).getAttribute("data-code"), "answers listed newest first, in scan order");
+        assertEquals(20, fixtures.count("SELECT count(*) FROM devices WHERE state = 'cleaning' AND id = ANY (?)", (Object) devices.toArray(String[]::new)));
+        assertTrue(b.find("#scan-results li[data-code='" + lost + "']").getText().contains("bortkommet og kan ikke sendes til rengøring"),
+                b.find("#scan-results li[data-code='" + lost + "']").getText());
+        assertEquals("lost", fixtures.text("SELECT state FROM devices WHERE id = ?", lost), "a refused scan moves nothing");
+        assertTrue(b.find("#scan-results li[data-code='NO-SUCH-CODE']").getText().contains("intet udstyr har denne kode"));
+        assertEquals("", b.find("#code").getAttribute("value"), "the field is empty, ready for the next");
+        b.assertAccessible();
+
+        // Receiving a device on loan ends its loan: the loan and the device agree.
+        b.find("#step-receive").click();
+        b.find("#code").sendKeys(onLoan + Keys.ENTER);
+        b.waitFor(WAIT, d -> !b.all("#scan-results li[data-code='" + onLoan + "'][data-done=true]").isEmpty());
+        assertEquals("returned", fixtures.text("SELECT state FROM devices WHERE id = ?", onLoan));
+        assertEquals("ended", fixtures.text("SELECT status FROM loans WHERE device_id = ?", onLoan));
+    }
+
     private static List<String> rows(Browser b) {
         return b.all("#devices-table tbody tr").stream().map(r -> r.getAttribute("id")).toList();
     }

@@ -1,7 +1,6 @@
 package dk.fsc.service.quarantine;
 
 import dk.fsc.gateway.replay.QuarantineReplays;
-import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.quarantine.QuarantineStore.Entry;
 import dk.fsc.service.quarantine.QuarantineStore.Page;
@@ -36,11 +35,9 @@ class QuarantineController {
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineController.class);
     static final int MAX_LIST = 1000;
     private final QuarantineStore quarantine;
-    private final AccessLog accessLog;
 
-    QuarantineController(QuarantineStore quarantine, AccessLog accessLog) {
+    QuarantineController(QuarantineStore quarantine) {
         this.quarantine = quarantine;
-        this.accessLog = accessLog;
     }
 
     /** What one replay did: one result per message object; {@code settled} when all were stored (or already were). */
@@ -91,13 +88,8 @@ class QuarantineController {
     /** The message byte for byte, as the device sent it (or the one object of a backlog array that was refused). */
     @Get("/{id}/payload")
     @Secured(StaffUser.Role.FSC_ADMIN)
-    @Transactional
     HttpResponse<byte[]> payload(@PathVariable long id, Authentication auth) {
-        byte[] payload = quarantine.payload(id);
-        StaffUser user = StaffUser.of(auth);
-        // The bytes can be a citizen's readings: logged as a read of that citizen's data.
-        quarantine.citizenOf(id).ifPresent(patient -> accessLog.record(user, patient, "read quarantined message " + id, "operations", null));
-        LOG.info("Quarantined message {} downloaded by {}", id, user.username());
+        byte[] payload = quarantine.payloadFor(id, StaffUser.of(auth));
         return HttpResponse.ok(payload).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"quarantine-" + id + ".bin\"")
                 .header("Cache-Control", "no-store");

@@ -1,9 +1,11 @@
 package dk.fsc.service.quarantine;
 
 import dk.fsc.gateway.replay.QuarantineReplays;
+import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -17,22 +19,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quarantine table (device messages the gateway refused), and the gateway's replay of one
  * message. A missing message is "not found".
  */
 @Singleton
-class QuarantineStore {
+public class QuarantineStore {
     private static final String COLUMNS = """
             id, received_at, topic, device_id, message_id, code, detail, coalesce(payload_size, octet_length(payload)) AS size_bytes,
             payload_truncated, payload_sha256, replay_count, last_replay_at, last_replay_by, last_replay_result, replayed_at""";
+    private static final Logger LOG = LoggerFactory.getLogger(QuarantineStore.class);
     private final Database db;
     private final QuarantineReplays replays;
+    private final AccessLog accessLog;
 
-    QuarantineStore(Database db, QuarantineReplays replays) {
+    QuarantineStore(Database db, QuarantineReplays replays, AccessLog accessLog) {
         this.db = db;
         this.replays = replays;
+        this.accessLog = accessLog;
     }
 
     /**
@@ -42,7 +49,7 @@ class QuarantineStore {
      */
     @Serdeable
     @Introspected
-    record Entry(long id, Instant receivedAt, String topic, @Nullable String deviceId, @Nullable String messageId, String code,
+    public record Entry(long id, Instant receivedAt, String topic, @Nullable String deviceId, @Nullable String messageId, String code,
                  String detail, int sizeBytes, boolean truncated, @Nullable String sha256, int replayCount, @Nullable Instant lastReplayAt, @Nullable String lastReplayBy,
                  @Nullable String lastReplayResult, @Nullable Instant replayedAt) {
     }
@@ -50,7 +57,7 @@ class QuarantineStore {
     /** @param openByCode how many messages of each code match the filters (code, deviceId, open), over all pages */
     @Serdeable
     @Introspected
-    record Page(List<Entry> items, @Nullable Long nextBefore, Map<String, Long> openByCode) {
+    public record Page(List<Entry> items, @Nullable Long nextBefore, Map<String, Long> openByCode) {
     }
 
     /**
@@ -60,7 +67,7 @@ class QuarantineStore {
      * @param before only ids below this; null: from the newest
      */
     @Transactional
-    Page page(@Nullable String code, @Nullable String deviceId, @Nullable Boolean open, @Nullable Long before, int rows) {
+    public Page page(@Nullable String code, @Nullable String deviceId, @Nullable Boolean open, @Nullable Long before, int rows) {
         Sql sql = db.sql();
         List<Entry> items = sql.list("SELECT " + COLUMNS + " FROM quarantine WHERE " + filter(open)
                 + " AND id < ? ORDER BY id DESC LIMIT ?", QuarantineStore::entry,
@@ -74,13 +81,25 @@ class QuarantineStore {
     }
 
     @Transactional
-    Entry one(long id) {
+    public Entry one(long id) {
         return db.sql().one("SELECT " + COLUMNS + " FROM quarantine WHERE id = ?", QuarantineStore::entry, id)
                 .orElseThrow(() -> notFound(id));
     }
 
+    /**
+     * The message byte for byte for {@code user}: the bytes can be a citizen's readings, so it is
+     * logged as a read of that citizen's data (the device's loan when it came), and in the log.
+     */
+    @Transactional
+    public byte[] payloadFor(long id, StaffUser user) {
+        byte[] payload = payload(id);
+        citizenOf(id).ifPresent(patient -> accessLog.record(user, patient, "read quarantined message " + id, "operations", null));
+        LOG.info("Quarantined message {} downloaded by {}", id, user.username());
+        return payload;
+    }
+
     /** The message byte for byte, as the device sent it (or the one object of a backlog array that was refused). */
-    byte[] payload(long id) {
+    private byte[] payload(long id) {
         return db.sql().one("SELECT payload FROM quarantine WHERE id = ?", rs -> rs.getBytes(1), id).orElseThrow(() -> notFound(id));
     }
 
@@ -101,7 +120,7 @@ class QuarantineStore {
     }
 
     /** Runs the message through the gateway's checks and store again, in a transaction of the gateway's own. */
-    QuarantineReplays.Result replay(long id, String operator) {
+    public QuarantineReplays.Result replay(long id, String operator) {
         try {
             return replays.replay(id, operator);
         } catch (QuarantineReplays.NotFound e) {

@@ -149,8 +149,10 @@ class ConsoleScreenshots extends BrowserTest {
         if (device != null) {
             shoot(browser.open(device), "device");
         }
-        if (exists(browser, "/scan")) {
-            shoot(browser.open("/scan"), "scan");
+        for (String screen : List.of("scan", "quarantine")) {
+            if (exists(browser, "/" + screen)) {
+                shoot(browser.open("/" + screen), screen);
+            }
         }
     }
 

@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dk.fsc.service.testing.Browser;
 import dk.fsc.service.testing.BrowserTest;
 import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * FSC support's devices in a real browser: the list with its filters, a scanned serial number
- * opening its device, a move by hand with its reason (and what to fix without one), and the
- * device pages closed to a nurse.
+ * FSC support's pages in a real browser: the device list with its filters, a scanned serial
+ * number opening its device, a move by hand with its reason (and what to fix without one), a batch
+ * of 20 scanned in a row, a replay from the quarantine page, and the pages closed to a nurse.
  */
 @MicronautTest(transactional = false)
 class SupportDevicesBrowserIT extends BrowserTest {
@@ -166,6 +170,51 @@ class SupportDevicesBrowserIT extends BrowserTest {
         b.waitFor(WAIT, d -> !b.all("#scan-results li[data-code='" + onLoan + "'][data-done=true]").isEmpty());
         assertEquals("returned", fixtures.text("SELECT state FROM devices WHERE id = ?", onLoan));
         assertEquals("ended", fixtures.text("SELECT status FROM loans WHERE device_id = ?", onLoan));
+    }
+
+    @Test
+    void aReplayFromTheQuarantinePageStoresTheReadingOnceTheLoanIsRegistered() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.device("shipped");
+        Instant measuredAt = Instant.now().minusSeconds(3600);
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("{\"messageId\":\"late-1\",\"measuredAt\":\"" + measuredAt + "\","
+                    + "\"observations\":[{\"type\":\"spo2\",\"value\":93,\"unit\":\"%\"}]}");
+            String reply = d.nextReply(WAIT);
+            assertTrue(reply != null && reply.contains("DEVICE_NOT_ON_LOAN"), String.valueOf(reply));
+        }
+        long id = fixtures.longValue("SELECT id FROM quarantine WHERE device_id = ?", device);
+
+        Browser b = browser().signIn(fixtures.staff(org, "fsc_support")).open("/quarantine?device=" + device);
+        assertTrue(b.find("#q-" + id).getText().contains("udstyret var ikke udlånt, da der blev målt"), b.find("#q-" + id).getText());
+        assertTrue(b.all("a[href$='/payload']").isEmpty(), "the raw message is for FSC administrators only");
+        b.assertAccessible();
+
+        fixtures.loan(device, patient, org, measuredAt.minusSeconds(86400), null); // the cause, fixed
+        b.find("#sel-" + id).click();
+        b.find("#replay-submit").click();
+        b.waitFor(WAIT, d -> !b.all("#replayed-" + id).isEmpty());
+        assertEquals("true", b.find("#replayed-" + id).getAttribute("data-settled"), b.find("#replayed-" + id).getText());
+        assertTrue(b.find("#replayed-" + id).getText().contains("late-1"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", device, patient));
+        assertTrue(b.all("#q-" + id).isEmpty(), "stored: no longer in the list of those not yet stored");
+        b.assertAccessible();
+
+        b.open("/quarantine/" + id + "/payload");
+        assertTrue(b.find("main").getText().contains("Din rolle giver ikke adgang"), "support gets no raw bytes");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE 'read quarantined message%'", patient));
+
+        // An administrator downloads it: a line in the citizen's access log, as for the API's download.
+        Browser admin = browser().signIn(fixtures.staff(org, "fsc_admin")).open("/quarantine?show=all&device=" + device);
+        String href = admin.find("#q-" + id + " a[href$='/payload']").getAttribute("href");
+        String cookie = admin.driver().manage().getCookieNamed("fsc_session").getValue();
+        java.net.http.HttpResponse<byte[]> bytes = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(href)).header("Cookie", "fsc_session=" + cookie).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, bytes.statusCode());
+        assertTrue(new String(bytes.body(), java.nio.charset.StandardCharsets.UTF_8).contains("late-1"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = ?", patient,
+                "read quarantined message " + id));
     }
 
     private static List<String> rows(Browser b) {

@@ -73,6 +73,9 @@ class ConsoleScreenshots extends BrowserTest {
                     device.sendReading(UUID.randomUUID().toString(), 25, observation("pulse", 128, "/min"), Duration.ofSeconds(10));
                 } else if (i == 1) {
                     device.sendReading(UUID.randomUUID().toString(), 70, observation("spo2", 91, "%"), Duration.ofSeconds(10));
+                    // Two the gateway rejects, for the support screens' rejected messages: a wrong unit, a clock far ahead.
+                    device.sendReading(UUID.randomUUID().toString(), 30, observation("spo2", 95, "mmHg"), Duration.ofSeconds(10));
+                    device.sendReading(UUID.randomUUID().toString(), -3 * 1440, observation("pulse", 72, "/min"), Duration.ofSeconds(10));
                 }
             }
         }

@@ -65,6 +65,23 @@ public final class Format {
         return at == null ? 0 : Math.max(0, Duration.between(at, now).toMinutes());
     }
 
+    /**
+     * A time left, as a countdown reads: "1 t 05 min" (Danish; "1 h 05 min" in English) from an
+     * hour up, "4 min 07 s" under it (public/js/tickets.js counts down the same way).
+     */
+    public String countdown(long seconds) {
+        long s = Math.max(0, seconds);
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%d %s %02d min", s / 3600, language().equals("da") ? "t" : "h", s % 3600 / 60);
+        }
+        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+
+    /** Seconds from now until {@code at} (negative when past); 0 without a moment. */
+    public long secondsUntil(Instant at) {
+        return at == null ? 0 : Duration.between(now, at).getSeconds();
+    }
+
     /** A measured value with as many decimals as it has (up to two), in the page's language. */
     public String number(Double value) {
         if (value == null) {

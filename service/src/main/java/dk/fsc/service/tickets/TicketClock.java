@@ -8,12 +8,12 @@ import java.time.Instant;
  * A ticket's two SLA clocks as stored (seconds used up to {@code since}, running from
  * {@code since} when not null) and what they say at a given moment.
  */
-record TicketClock(SlaCalendar calendar, long ownTarget, long resolveTarget, long ownConsumed, long resolveConsumed,
+public record TicketClock(SlaCalendar calendar, long ownTarget, long resolveTarget, long ownConsumed, long resolveConsumed,
                    @Nullable Instant since, @Nullable Instant ownedAt, @Nullable Instant solvedAt) {
 
     /** One clock at a moment: {@code state} is running, paused, met or breached; {@code dueAt} while it runs. */
     @Serdeable
-    record Reading(String clock, String state, long targetSeconds, long usedSeconds, @Nullable Instant dueAt, boolean warning) {
+    public record Reading(String clock, String state, long targetSeconds, long usedSeconds, @Nullable Instant dueAt, boolean warning) {
         boolean breached() {
             return usedSeconds > targetSeconds;
         }

@@ -5,6 +5,7 @@ import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +16,7 @@ import java.util.UUID;
 
 /** Tickets as the desk sees them, with what their SLA clocks say now. Works in the caller's transaction. */
 @Singleton
-class TicketReader {
+public class TicketReader {
     private final Database db;
     private final double warnFraction;
 
@@ -25,12 +26,12 @@ class TicketReader {
     }
 
     @Serdeable
-    record Event(Instant at, String username, String kind, @Nullable String from, @Nullable String to, @Nullable String clock,
+    public record Event(Instant at, String username, String kind, @Nullable String from, @Nullable String to, @Nullable String clock,
                  @Nullable Instant dueAt, @Nullable String text) {
     }
 
     @Serdeable
-    record TicketView(long id, String title, @Nullable String description, String state, int urgency, int impact, int priority,
+    public record TicketView(long id, String title, @Nullable String description, String state, int urgency, int impact, int priority,
                       String organisationId, @Nullable String deviceId, @Nullable UUID loanId, @Nullable UUID patientId,
                       @Nullable String assignee, String source, String calendar, TicketClock.Reading own, TicketClock.Reading resolve,
                       boolean adverseEvent, @Nullable Instant analysisDueAt, Instant createdAt, String createdBy,
@@ -38,12 +39,13 @@ class TicketReader {
     }
 
     /** Which tickets a list shows: {@code state} one state, else the open ones unless {@code all}; the rest narrow it when given. */
-    record Filter(@Nullable TicketState state, boolean all, @Nullable String organisation, @Nullable String slaEventKind,
+    public record Filter(@Nullable TicketState state, boolean all, @Nullable String organisation, @Nullable String slaEventKind,
                   @Nullable String device, @Nullable UUID loan, int limit) {
     }
 
     /** One ticket with its events. */
-    TicketView find(long id) {
+    @Transactional
+    public TicketView find(long id) {
         Sql sql = db.sql();
         List<Event> events = sql.list("""
                 SELECT at, username, kind, from_state, to_state, clock, due_at, text FROM ticket_events WHERE ticket_id = ? ORDER BY id""",
@@ -54,7 +56,8 @@ class TicketReader {
     }
 
     /** Tickets, most urgent first, without their events. */
-    List<TicketView> list(Filter f) {
+    @Transactional
+    public List<TicketView> list(Filter f) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE true");
         if (f.state() != null) {

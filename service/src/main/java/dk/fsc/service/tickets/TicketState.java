@@ -35,7 +35,7 @@ public enum TicketState {
     }
 
     /** The states this one can become, by their wire names. */
-    List<String> next() {
+    public List<String> next() {
         return NEXT.get(this).stream().map(TicketState::wire).toList();
     }
 

@@ -82,7 +82,7 @@ public class TicketStore {
     }
 
     /** Moves a ticket, booking the clocks; refuses a move the state machine does not have. */
-    void move(long id, TicketState target, @Nullable String assignee, @Nullable String note, String username) {
+    public void move(long id, TicketState target, @Nullable String assignee, @Nullable String note, String username) {
         Sql sql = db.sql();
         Row row = lock(sql, id);
         TicketState from = row.state();
@@ -105,7 +105,7 @@ public class TicketStore {
         checkSla(sql, id, clock, now);
     }
 
-    void comment(long id, String text, String username) {
+    public void comment(long id, String text, String username) {
         Sql sql = db.sql();
         lock(sql, id);
         event(sql, id, username, "comment", null, null, null, null, text);

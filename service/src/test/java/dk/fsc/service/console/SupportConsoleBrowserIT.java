@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.Select;
  * of 20 scanned in a row, a replay from the quarantine page, and the pages closed to a nurse.
  */
 @MicronautTest(transactional = false)
-class SupportDevicesBrowserIT extends BrowserTest {
+class SupportConsoleBrowserIT extends BrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
@@ -215,6 +215,53 @@ class SupportDevicesBrowserIT extends BrowserTest {
         assertTrue(new String(bytes.body(), java.nio.charset.StandardCharsets.UTF_8).contains("late-1"));
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = ?", patient,
                 "read quarantined message " + id));
+    }
+
+    @Test
+    void theTicketBoardCountsTheClocksDownShowsABreachAndATicketIsCommentedAndAssigned() {
+        String org = fixtures.organisation();
+        Fixtures.Login support = fixtures.staff(org, "fsc_support");
+        String device = fixtures.device("on_loan");
+        // Around the clock (no business hours to pause it), 5 minutes to own it, running since now.
+        long running = fixtures.longValue("""
+                INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, calendar, own_target_s, resolve_target_s,
+                                     clock_since, created_by)
+                VALUES ('Batteri lavt', 3, 3, 3, ?, ?, '24/7', 300, 86400, now(), 'test') RETURNING id""", org, device);
+        long late = fixtures.longValue("""
+                INSERT INTO tickets (title, urgency, impact, priority, organisation_id, calendar, own_target_s, resolve_target_s,
+                                     own_consumed_s, clock_since, created_by, adverse_event, adverse_reported_at, analysis_due_at)
+                VALUES ('Ingen data', 4, 4, 4, ?, '24/7', 60, 86400, 90, now(), 'test', true, now(), now() + interval '90 days')
+                RETURNING id""", org);
+
+        Browser b = browser().signIn(support).open("/tickets?organisation=" + org);
+        assertEquals(2, b.all(".board .card").size());
+        assertTrue(b.find("#col-new #ticket-" + running).isDisplayed(), "a new ticket is in the column Ny");
+        String first = b.find("#ticket-" + running + " .clock-running .clock-value").getText();
+        assertTrue(first.matches("[45] min \\d\\d s"), first);
+        b.waitFor(WAIT, d -> !b.find("#ticket-" + running + " .clock-running .clock-value").getText().equals(first));
+        assertTrue(b.find("#ticket-" + late).getAttribute("class").contains("breached"));
+        assertTrue(b.find("#ticket-" + late + " .clock-breached").getText().contains("overskredet"),
+                b.find("#ticket-" + late).getText());
+        assertTrue(b.find("#ticket-" + late + " .adverse").getText().contains("om 89 dage")
+                || b.find("#ticket-" + late + " .adverse").getText().contains("om 90 dage"), b.find("#ticket-" + late + " .adverse").getText());
+        b.assertAccessible();
+
+        b.find("#ticket-" + running + " h3 a").click();
+        b.waitFor(WAIT, d -> b.path().equals("/tickets/" + running));
+        b.find("#comment-save").click();
+        b.waitFor(WAIT, d -> !b.all("#ticket-problems").isEmpty());
+        assertTrue(b.find("#text-problem").getText().contains("skriv kommentaren"), b.find("#text-problem").getText());
+        b.assertAccessible();
+        b.find("#text").sendKeys("Ringet til borgeren");
+        b.find("#comment-save").click();
+        b.waitFor(WAIT, d -> b.find("#events").getText().contains("Ringet til borgeren"));
+
+        b.find("#to-assigned").click();
+        b.find("#move-save").click();
+        b.waitFor(WAIT, d -> b.find("#ticket-state").getText().equals("tildelt"));
+        assertEquals(support.username(), fixtures.text("SELECT assignee FROM tickets WHERE id = ?", running), "assigned to me by default");
+        assertTrue(b.find("#ticket-clocks").getText().contains("overholdt"), "owned: the time-to-own clock is met");
+        assertTrue(fixtures.text("SELECT owned_at FROM tickets WHERE id = ?", running) != null);
     }
 
     private static List<String> rows(Browser b) {

@@ -1,0 +1,146 @@
+package dk.fsc.service.console.support;
+
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.console.ConsoleSession;
+import dk.fsc.service.console.FormErrors;
+import dk.fsc.service.console.FormInput;
+import dk.fsc.service.console.Pages;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.StaffUser;
+import dk.fsc.service.tickets.TicketReader;
+import dk.fsc.service.tickets.TicketState;
+import dk.fsc.service.tickets.TicketStore;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.transaction.annotation.Transactional;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The support desk's board: the open tickets in a column per state, each with its two SLA clocks
+ * (time to own, time to resolve) counting down while they run, paused while pending; a ticket's
+ * page with its history, a comment and the moves its state allows. The same store and access-log
+ * lines as {@code /api/tickets}.
+ */
+@Controller(value = "/tickets", produces = MediaType.TEXT_HTML)
+@Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
+@ExecuteOn(TaskExecutors.BLOCKING)
+class TicketsPageController {
+    /** The board's columns, in the order work flows. */
+    static final List<String> COLUMNS = List.of("new", "assigned", "planned", "pending");
+    private static final int BOARD_MAX = 1000;
+    private static final int MAX_TEXT = 10_000;
+
+    private final Pages pages;
+    private final TicketReader tickets;
+    private final TicketStore store;
+    private final AccessLog accessLog;
+
+    TicketsPageController(Pages pages, TicketReader tickets, TicketStore store, AccessLog accessLog) {
+        this.pages = pages;
+        this.tickets = tickets;
+        this.store = store;
+        this.accessLog = accessLog;
+    }
+
+    @Get
+    @Transactional
+    HttpResponse<String> board(HttpRequest<?> request, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
+                               Authentication auth) {
+        String org = organisation == null || organisation.isBlank() ? null : organisation.strip();
+        String slaKind = "warning".equals(sla) ? "sla_warning" : "breached".equals(sla) ? "sla_breach" : null;
+        List<TicketReader.TicketView> open = tickets.list(new TicketReader.Filter(null, false, org, slaKind, null, null, BOARD_MAX));
+        // As the API's list: a ticket names its citizen, so each citizen on the board is a line in their access log.
+        accessLog.recordEach(ConsoleSession.of(auth).user(), open.stream().map(TicketReader.TicketView::patientId).filter(Objects::nonNull).toList(),
+                "read ticket list", "support");
+        Map<String, List<TicketReader.TicketView>> columns = new LinkedHashMap<>();
+        COLUMNS.forEach(c -> columns.put(c, new ArrayList<>()));
+        open.forEach(t -> columns.computeIfAbsent(t.state(), c -> new ArrayList<>()).add(t));
+        Map<String, Object> model = new HashMap<>();
+        model.put("columns", columns);
+        model.put("total", open.size());
+        model.put("organisation", org == null ? "" : org);
+        model.put("sla", slaKind == null ? "" : sla);
+        return pages.page(request, "support/tickets", model);
+    }
+
+    @Get("/{id}")
+    @Transactional
+    HttpResponse<String> ticket(HttpRequest<?> request, @PathVariable long id, Authentication auth) {
+        return pages.page(request, "support/ticket", model(id, ConsoleSession.of(auth).user(), new FormErrors(), "", ""));
+    }
+
+    @Post(value = "/{id}/comment", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> comment(HttpRequest<?> request, @PathVariable long id, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        String text = FormInput.text(form, "text");
+        FormErrors errors = new FormErrors();
+        if (text.isEmpty()) {
+            errors.add("text", "ticket.comment", "ticket.error.text");
+        } else if (text.length() > MAX_TEXT) {
+            errors.add("text", "ticket.comment", "ticket.error.long", MAX_TEXT);
+        }
+        if (!errors.isEmpty()) {
+            return pages.page(request, "support/ticket", model(id, user, errors, form.getOrDefault("text", ""), ""));
+        }
+        store.comment(id, text, user.username());
+        return HttpResponse.<String>seeOther(URI.create("/tickets/" + id + "#events"));
+    }
+
+    @Post(value = "/{id}/move", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> move(HttpRequest<?> request, @PathVariable long id, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        FormErrors errors = new FormErrors();
+        TicketState to = TicketState.of(FormInput.text(form, "to")).orElse(null);
+        if (to == null) {
+            errors.add("to", "ticket.move.to", "ticket.error.to");
+        } else {
+            String assignee = FormInput.text(form, "assignee");
+            String note = FormInput.text(form, "note");
+            try {
+                store.move(id, to, assignee.isEmpty() ? null : assignee, note.isEmpty() ? null : note, user.username());
+                return HttpResponse.<String>seeOther(URI.create("/tickets/" + id));
+            } catch (Refusal r) {
+                if (r.kind() == Refusal.Kind.NOT_FOUND) {
+                    throw r;
+                }
+                errors.add(to == TicketState.assigned && r.kind() == Refusal.Kind.INVALID ? "assignee" : "to", "ticket.move.to",
+                        "ticket.error.refused", r.getMessage());
+            }
+        }
+        return pages.page(request, "support/ticket", model(id, user, errors, "", FormInput.text(form, "assignee")));
+    }
+
+    private Map<String, Object> model(long id, StaffUser user, FormErrors errors, String text, String assignee) {
+        TicketReader.TicketView ticket = tickets.find(id);
+        if (ticket.patientId() != null) {
+            accessLog.record(user, ticket.patientId(), "read ticket " + id, "support", null); // as GET /api/tickets/{id}
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("t", ticket);
+        model.put("moves", TicketState.of(ticket.state()).map(TicketState::next).orElse(List.of()));
+        model.put("errors", errors);
+        model.put("text", text);
+        model.put("assignee", assignee.isEmpty() ? user.username() : assignee);
+        return model;
+    }
+}

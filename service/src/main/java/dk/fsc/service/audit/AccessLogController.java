@@ -62,7 +62,7 @@ class AccessLogController {
         List<StaffLine> lines = reader.ofPatient(patientId, LogRange.of(from, to, limit));
         // Logged after the read, so the answer shows the log as it was when asked.
         accessLog.record(user, patientId, "read access log", AccessLog.purpose(purpose), csv ? "csv" : null);
-        return csv ? Csv.file("access-log-" + patientId + ".csv", StaffLine.CSV, lines, StaffLine::values) : HttpResponse.ok(lines);
+        return csv ? Csv.file(Csv.dialect(format), "access-log-" + patientId + ".csv", StaffLine.CSV, lines, StaffLine::values) : HttpResponse.ok(lines);
     }
 
     /** The signed-in citizen's own access log across every organisation that has a record of them. */
@@ -77,6 +77,6 @@ class AccessLogController {
         }
         boolean csv = Csv.wanted(format);
         List<CitizenLine> lines = reader.ofCitizen(cpr, LogRange.of(from, to, limit));
-        return csv ? Csv.file("who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
+        return csv ? Csv.file(Csv.dialect(format), "who-has-seen-my-data.csv", CitizenLine.CSV, lines, CitizenLine::values) : HttpResponse.ok(lines);
     }
 }

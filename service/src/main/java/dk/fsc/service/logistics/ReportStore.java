@@ -9,7 +9,7 @@ import java.util.List;
 
 /** The numbers behind the reports FSC bills and plans from, per organisation, each read in one read-only transaction. */
 @Singleton
-class ReportStore {
+public class ReportStore {
     private final Database db;
 
     ReportStore(Database db) {
@@ -18,21 +18,21 @@ class ReportStore {
 
     /** Devices by the organisation that has them on loan ({@code stock} when none) and state. */
     @Serdeable
-    record DeviceCount(String organisationId, String deviceType, String state, long devices) {
+    public record DeviceCount(String organisationId, String deviceType, String state, long devices) {
     }
 
     @Serdeable
-    record OverdueLoan(String organisationId, String loanId, String deviceId, String deviceType, LocalDate dueOn, long daysOverdue) {
+    public record OverdueLoan(String organisationId, String loanId, String deviceId, String deviceType, LocalDate dueOn, long daysOverdue) {
     }
 
     /** Tickets per organisation: open ones, those with an SLA warning or breach, solved in time, open adverse events. */
     @Serdeable
-    record TicketCount(String organisationId, long open, long warned, long breached, long solved, long solvedInTime,
+    public record TicketCount(String organisationId, long open, long warned, long breached, long solved, long solvedInTime,
                        long adverseEventsOpen) {
     }
 
     @Transactional(readOnly = true)
-    List<DeviceCount> devices() {
+    public List<DeviceCount> devices() {
         return db.sql().list("""
                 SELECT coalesce(l.organisation_id, 'stock'), d.device_type, d.state, count(*)
                   FROM devices d
@@ -42,7 +42,7 @@ class ReportStore {
     }
 
     @Transactional(readOnly = true)
-    List<OverdueLoan> overdueLoans() {
+    public List<OverdueLoan> overdueLoans() {
         return db.sql().list("""
                 SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, current_date - l.due_on
                   FROM loans l JOIN devices d ON d.id = l.device_id
@@ -51,8 +51,23 @@ class ReportStore {
                         rs.getLong(6)));
     }
 
+    /** SLA breaches recorded in a month, per organisation and clock (own, resolve), the last twelve months. */
+    @Serdeable
+    public record BreachMonth(String month, String organisationId, String clock, long breaches) {
+    }
+
     @Transactional(readOnly = true)
-    List<TicketCount> tickets() {
+    public List<BreachMonth> breachesPerMonth() {
+        return db.sql().list("""
+                SELECT to_char(date_trunc('month', e.at AT TIME ZONE 'Europe/Copenhagen'), 'YYYY-MM'), t.organisation_id, e.clock, count(*)
+                  FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                 WHERE e.kind = 'sla_breach' AND e.at >= date_trunc('month', now() AT TIME ZONE 'Europe/Copenhagen') - interval '11 months'
+                 GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3""",
+                rs -> new BreachMonth(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+    }
+
+    @Transactional(readOnly = true)
+    public List<TicketCount> tickets() {
         return db.sql().list("""
                 SELECT t.organisation_id,
                        count(*) FILTER (WHERE t.state NOT IN ('solved', 'closed')),

@@ -11,8 +11,9 @@ import io.micronaut.security.annotation.Secured;
 import java.util.List;
 
 /**
- * Reports FSC bills and plans from, per organisation, as JSON or ({@code ?format=csv}) CSV:
- * devices by state, overdue loans, and tickets by SLA state.
+ * Reports FSC bills and plans from, per organisation, as JSON, CSV ({@code ?format=csv}) or CSV for a
+ * Danish Excel ({@code ?format=excel}): devices by state, overdue loans, tickets by SLA state, and
+ * SLA breaches per month.
  */
 @Controller("/api/reports")
 @Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
@@ -25,27 +26,26 @@ class ReportsController {
 
     @Get("/devices")
     HttpResponse<?> devices(@Nullable @QueryValue String format) {
-        boolean csv = Csv.wanted(format);
-        List<ReportStore.DeviceCount> rows = reports.devices();
-        return csv ? Csv.file("devices-by-state.csv", List.of("organisation_id", "device_type", "state", "devices"), rows,
-                r -> List.of(r.organisationId(), r.deviceType(), r.state(), r.devices())) : HttpResponse.ok(rows);
+        return answer(format, ReportTables.DEVICES, reports.devices());
     }
 
     @Get("/loans-overdue")
     HttpResponse<?> overdueLoans(@Nullable @QueryValue String format) {
-        boolean csv = Csv.wanted(format);
-        List<ReportStore.OverdueLoan> rows = reports.overdueLoans();
-        return csv ? Csv.file("loans-overdue.csv", List.of("organisation_id", "loan_id", "device_id", "device_type", "due_on", "days_overdue"),
-                rows, r -> List.of(r.organisationId(), r.loanId(), r.deviceId(), r.deviceType(), r.dueOn(), r.daysOverdue()))
-                : HttpResponse.ok(rows);
+        return answer(format, ReportTables.OVERDUE_LOANS, reports.overdueLoans());
     }
 
     @Get("/tickets")
     HttpResponse<?> tickets(@Nullable @QueryValue String format) {
-        boolean csv = Csv.wanted(format);
-        List<ReportStore.TicketCount> rows = reports.tickets();
-        return csv ? Csv.file("tickets-by-sla.csv", List.of("organisation_id", "open", "warned", "breached", "solved", "solved_in_time",
-                "adverse_events_open"), rows, r -> List.of(r.organisationId(), r.open(), r.warned(), r.breached(), r.solved(),
-                r.solvedInTime(), r.adverseEventsOpen())) : HttpResponse.ok(rows);
+        return answer(format, ReportTables.TICKETS, reports.tickets());
+    }
+
+    /** SLA breaches per month (the last twelve), organisation and clock. */
+    @Get("/sla-breaches")
+    HttpResponse<?> breaches(@Nullable @QueryValue String format) {
+        return answer(format, ReportTables.BREACHES, reports.breachesPerMonth());
+    }
+
+    private static <T> HttpResponse<?> answer(@Nullable String format, ReportTables.Table<T> table, List<T> rows) {
+        return Csv.wanted(format) ? Csv.file(Csv.dialect(format), table.file(), table.header(), rows, table.values()) : HttpResponse.ok(rows);
     }
 }

@@ -152,7 +152,7 @@ class ConsoleScreenshots extends BrowserTest {
         if (device != null) {
             shoot(browser.open(device), "device");
         }
-        for (String screen : List.of("scan", "quarantine", "tickets")) {
+        for (String screen : List.of("scan", "quarantine", "tickets", "reports")) {
             if (exists(browser, "/" + screen)) {
                 shoot(browser.open("/" + screen), screen);
             }

@@ -264,6 +264,31 @@ class SupportConsoleBrowserIT extends BrowserTest {
         assertTrue(fixtures.text("SELECT owned_at FROM tickets WHERE id = ?", running) != null);
     }
 
+    @Test
+    void theReportsShowTheNumbersAndDownloadForADanishExcel() throws Exception {
+        String org = fixtures.organisation();
+        fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        Browser b = browser().signIn(fixtures.staff(org, "fsc_support")).open("/reports");
+        assertTrue(b.find("#devices-report").getText().contains(org), "the organisation's device on loan is counted");
+        b.assertAccessible();
+
+        String cookie = b.driver().manage().getCookieNamed("fsc_session").getValue();
+        String excel = download(b.find("#dl-devices").getAttribute("href"), cookie);
+        assertTrue(excel.startsWith("\uFEFForganisation_id;device_type;state;devices\r\n"), excel.substring(0, Math.min(80, excel.length())));
+        assertTrue(excel.contains("\r\n" + org + ";pulse_oximeter;on_loan;1\r\n"), excel);
+        String plain = download(b.find("#dl-devices").getAttribute("href") + "?format=csv", cookie);
+        assertTrue(plain.startsWith("organisation_id,device_type,state,devices\r\n"), plain.substring(0, Math.min(80, plain.length())));
+        assertTrue(plain.contains("\r\n" + org + ",pulse_oximeter,on_loan,1\r\n"));
+    }
+
+    private static String download(String url, String cookie) throws Exception {
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).header("Cookie", "fsc_session=" + cookie).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), url);
+        assertTrue(answer.headers().firstValue("Content-Disposition").orElse("").contains(".csv"));
+        return answer.body();
+    }
+
     private static List<String> rows(Browser b) {
         return b.all("#devices-table tbody tr").stream().map(r -> r.getAttribute("id")).toList();
     }

@@ -146,6 +146,13 @@ class ConsoleScreenshots extends BrowserTest {
             System.out.println("[screenshots] no /devices on this build: skipped the support screens");
             return;
         }
+        // A few tickets for the board: one to own soon, one pending (its clocks paused), one past its time to own.
+        fixtures.update("""
+                INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, calendar, own_target_s, resolve_target_s,
+                                     own_consumed_s, clock_since, state, assignee, created_by)
+                VALUES ('Pulsoximeter tavs i 3 døgn', 3, 3, 3, 'aarhus', 'DEMO-OX-HOR-1', '24/7', 14400, 172800, 3000, now(), 'new', NULL, 'demo'),
+                       ('Borger kan ikke parre vægten', 2, 3, 2, 'aarhus', NULL, '24/7', 28800, 432000, 600, NULL, 'pending', 'support.fsc', 'demo'),
+                       ('Batteri lavt, ombytning', 4, 4, 4, 'aarhus', 'DEMO-OX-RAN-2', '24/7', 3600, 86400, 4000, now(), 'new', NULL, 'demo')""");
         shoot(browser.open("/devices"), "devices");
         String device = browser.all("#devices-table tbody a[href^='/devices/']").stream().map(a -> URI.create(a.getAttribute("href")).getPath())
                 .findFirst().orElse(null);

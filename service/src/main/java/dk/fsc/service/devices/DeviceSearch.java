@@ -1,10 +1,11 @@
 package dk.fsc.service.devices;
 
+import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.core.annotation.Nullable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * What support looks for among the devices: each field narrows the list when given. {@code text}
@@ -16,9 +17,8 @@ public record DeviceSearch(@Nullable String type, @Nullable String model, @Nulla
                            @Nullable String text, @Nullable String problem) {
     public static final List<String> PROBLEMS = List.of(DeviceHealth.BATTERY_LOW, DeviceHealth.SILENT, DeviceHealth.FAULT,
             DeviceHealth.QUARANTINE_QUOTA);
-    public static final List<String> STATES = List.of("ready", "reserved", "shipped", "on_loan", "return_requested", "returned",
-            "cleaning", "in_repair", "lost", "retired");
-    public static final DeviceSearch ALL = new DeviceSearch(null, null, null, null, null, null);
+    /** The states, in the state machine's order ({@link DeviceState}). */
+    public static final List<String> STATES = Arrays.stream(DeviceState.values()).map(Enum::name).toList();
 
     public DeviceSearch {
         type = blankToNull(type);
@@ -58,8 +58,6 @@ public record DeviceSearch(@Nullable String type, @Nullable String model, @Nulla
     String textPattern() {
         return "%" + text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
-
-    static final Set<String> SQL_PROBLEMS = Set.of(DeviceHealth.BATTERY_LOW, DeviceHealth.FAULT, DeviceHealth.QUARANTINE_QUOTA);
 
     private static String blankToNull(@Nullable String s) {
         return s == null || s.isBlank() ? null : s.strip();

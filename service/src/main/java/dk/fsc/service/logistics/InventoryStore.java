@@ -22,7 +22,7 @@ import java.util.UUID;
  * connection of its own.
  */
 @Singleton
-class InventoryStore {
+public class InventoryStore {
     private final Database db;
     private final DeviceStates states;
 
@@ -32,7 +32,7 @@ class InventoryStore {
     }
 
     @Serdeable
-    record DeviceType(String code, String name, List<String> measurementTypes, String lendingSector,
+    public record DeviceType(String code, String name, List<String> measurementTypes, String lendingSector,
                       @Nullable Integer cleaningIntervalDays, @Nullable Integer calibrationIntervalDays) {
     }
 
@@ -66,7 +66,7 @@ class InventoryStore {
     }
 
     @Transactional(readOnly = true)
-    List<DeviceType> types() {
+    public List<DeviceType> types() {
         return db.sql().list("SELECT * FROM device_types ORDER BY code", rs -> new DeviceType(rs.getString("code"), rs.getString("name"),
                 strings(rs.getArray("measurement_types")), rs.getString("lending_sector"), (Integer) rs.getObject("cleaning_interval_days"),
                 (Integer) rs.getObject("calibration_interval_days")));

@@ -165,10 +165,8 @@ class WorklistController {
     private String row(HttpRequest<?> request, Map<String, Object> base, WorklistFilter filter, AlertView alert, @Nullable Problem problem,
                        Set<Long> openRows) {
         Map<String, Object> model = new HashMap<>(base);
+        // The row reads its problem from WorklistRow; the model's "problem" is the bulk form's alone.
         model.put("alerts", List.of(WorklistRow.of(alert, new WorklistRow.Context(pages.format(request), filter, problem, Set.of(), openRows))));
-        if (problem != null) {
-            model.put("problem", problem);
-        }
         return pages.render(request, "nurse/worklist :: row", model);
     }
 

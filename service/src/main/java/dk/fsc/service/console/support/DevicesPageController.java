@@ -9,6 +9,7 @@ import dk.fsc.service.devices.DeviceSearch;
 import dk.fsc.service.devices.DeviceView;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.DeviceStates;
+import dk.fsc.service.logistics.InventoryStore;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
@@ -53,11 +54,13 @@ class DevicesPageController {
     private final Pages pages;
     private final DeviceReader devices;
     private final DeviceStates states;
+    private final InventoryStore inventory;
 
-    DevicesPageController(Pages pages, DeviceReader devices, DeviceStates states) {
+    DevicesPageController(Pages pages, DeviceReader devices, DeviceStates states, InventoryStore inventory) {
         this.pages = pages;
         this.devices = devices;
         this.states = states;
+        this.inventory = inventory;
     }
 
     @Get
@@ -75,7 +78,7 @@ class DevicesPageController {
         view.put("query", query(search));
         view.put("states", DeviceSearch.STATES);
         view.put("problems", DeviceSearch.PROBLEMS);
-        view.put("types", List.of("pulse_oximeter", "blood_pressure", "scale", "thermometer", "spirometer", "tablet", "camera"));
+        view.put("types", inventory.types().stream().map(InventoryStore.DeviceType::code).toList()); // the catalogue's, as an admin keeps it
         // A scanner types a serial number and Enter: one exact hit opens the device.
         if (search.onlyText() && found.total() == 1 && number == 1) {
             DeviceView only = found.devices().get(0);

@@ -31,7 +31,12 @@ class HomeController {
         if (role.equals(StaffUser.Role.FSC_SUPPORT) || role.equals(StaffUser.Role.FSC_ADMIN)) {
             return HttpResponse.seeOther(URI.create("/devices"));
         }
-        // Organisation administrators and citizens get their pages later (issue #17).
-        return pages.page(request, "home", Map.of());
+        if (role.equals(StaffUser.Role.ORG_ADMIN)) {
+            return HttpResponse.seeOther(URI.create("/organisation"));
+        }
+        if (role.equals(StaffUser.Role.CITIZEN)) {
+            return HttpResponse.seeOther(URI.create("/my-data"));
+        }
+        return pages.page(request, "home", Map.of()); // a role this console has no pages for
     }
 }

@@ -127,6 +127,10 @@ class ConsoleScreenshots extends BrowserTest {
             }
         }
         supportScreens(demo);
+        // loans screens (FSC support)
+        // catalogue screen (FSC administrator)
+        // organisation administration screens
+        // the citizen's screen
     }
 
     /** FSC support's screens, signed in as the demo's support user: the devices and the first device's page. */

@@ -3,6 +3,7 @@ package dk.fsc.service.console;
 import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,6 +21,7 @@ public final class Format {
     private final DateTimeFormatter dateTime;
     private final DateTimeFormatter date;
     private final DateTimeFormatter time;
+    private DateTimeFormatter weekday;
     private NumberFormat numbers;
 
     public Format(Locale locale, Instant now) {
@@ -53,6 +55,19 @@ public final class Format {
 
     public String date(Instant at) {
         return at == null ? "" : date.format(at);
+    }
+
+    /** A calendar day with its weekday: "onsdag 2. dec. 2026". */
+    public String day(LocalDate day) {
+        if (weekday == null) {
+            weekday = DateTimeFormatter.ofPattern("EEEE d. MMM yyyy", locale);
+        }
+        return day == null ? "" : weekday.format(day);
+    }
+
+    /** Whole days from this day to today in Copenhagen (positive when it has passed). */
+    public long daysAgo(LocalDate day) {
+        return day == null ? 0 : java.time.temporal.ChronoUnit.DAYS.between(day, now.atZone(ZONE).toLocalDate());
     }
 
     /** The ISO instant, for a {@code <time datetime>} attribute. */

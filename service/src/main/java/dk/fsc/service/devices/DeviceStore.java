@@ -11,6 +11,7 @@ import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * change back ({@link Refusal#unavailable}) and the registry never claims an account the broker lacks.
  */
 @Singleton
-class DeviceStore {
+public class DeviceStore {
+    private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStore.class);
     private final Database db;
     private final BrokerAccounts accounts;
@@ -36,7 +38,13 @@ class DeviceStore {
 
     /** Registers a device of a catalogued type, ready to lend, and issues its account; answers its MQTT password. */
     @Transactional
-    String register(String id, String type, @Nullable String model, @Nullable String serialNumber, StaffUser user) {
+    public DeviceCredentials register(@Nullable String deviceId, @Nullable String deviceType, @Nullable String model,
+                                      @Nullable String serialNumber, StaffUser user) {
+        String id = required(deviceId, "id");
+        if (!DEVICE_ID.matcher(id).matches()) {
+            throw Refusal.invalid("id must be 3-64 characters of A-Z a-z 0-9 _ - (the FSC device id; never a CPR number)");
+        }
+        String type = required(deviceType, "deviceType");
         states.requireType(type);
         Sql sql = db.sql();
         if (sql.one("SELECT 1 FROM devices WHERE id = ? OR mqtt_username = ?", rs -> 1, id, id).isPresent()) {
@@ -49,12 +57,12 @@ class DeviceStore {
         issue(id, password); // a failure rolls the registration back
         states.record(id, null, DeviceState.ready, user, "registered", null);
         LOG.info("Device {} registered by {}", id, user.username());
-        return password;
+        return DeviceCredentials.of(id, password, accounts.describe());
     }
 
     /** A new MQTT password for a device not retired (the old one stops working); answers it. */
     @Transactional
-    String newCredentials(String id, StaffUser user) {
+    public DeviceCredentials newCredentials(String id, StaffUser user) {
         if (states.lock(id) == DeviceState.retired) {
             throw Refusal.conflict("Device " + id + " is retired; it gets no credentials.");
         }
@@ -62,11 +70,15 @@ class DeviceStore {
         db.sql().update("UPDATE devices SET mqtt_password_hash = ? WHERE id = ?", PasswordHasher.hash(password), id);
         issue(id, password);
         LOG.info("Device {} got new MQTT credentials from {}", id, user.username());
-        return password;
+        return DeviceCredentials.of(id, password, accounts.describe());
     }
 
     /** Retires a device that is not on loan: its MQTT account is revoked and it is disconnected. */
-    void retire(String id, String reason, StaffUser user) {
+    @Transactional
+    public void retire(String id, String reason, StaffUser user) {
+        if (reason == null || reason.isBlank()) {
+            throw Refusal.invalid("reason is required");
+        }
         DeviceState state = states.lock(id);
         if (state == DeviceState.retired) {
             throw Refusal.conflict("Device " + id + " is already retired.");
@@ -97,5 +109,12 @@ class DeviceStore {
             throw Refusal.unavailable("The MQTT broker did not take the device's account ("
                     + e.getMessage() + "); nothing was changed, try again.");
         }
+    }
+
+    private static String required(@Nullable String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw Refusal.invalid(field + " is required");
+        }
+        return value.strip();
     }
 }

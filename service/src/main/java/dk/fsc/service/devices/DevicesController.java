@@ -1,6 +1,5 @@
 package dk.fsc.service.devices;
 
-import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Introspected;
@@ -17,9 +16,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The device registry for FSC staff: registering a device issues its MQTT account (the password is
@@ -29,29 +26,18 @@ import java.util.regex.Pattern;
 @Controller("/api/devices")
 @Secured({StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
 class DevicesController {
-    private static final Pattern DEVICE_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
-    private static final Pattern DEVICE_TYPE = Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
     private static final int MAX_PAGE = 500;
     private final DeviceStore devices;
     private final DeviceReader reader;
-    private final BrokerAccounts accounts;
 
-    DevicesController(DeviceStore devices, DeviceReader reader, BrokerAccounts accounts) {
+    DevicesController(DeviceStore devices, DeviceReader reader) {
         this.devices = devices;
         this.reader = reader;
-        this.accounts = accounts;
     }
 
     @Serdeable
     @Introspected
     record Registration(@Nullable String id, @Nullable String deviceType, @Nullable String model, @Nullable String serialNumber) {
-    }
-
-    /** The device's MQTT account: the password is not stored in clear and is shown only here. */
-    @Serdeable
-    @Introspected
-    record Credentials(String deviceId, String mqttUsername, String mqttPassword, List<String> publishTopics,
-                       String repliesTopic, String accounts) {
     }
 
     @Serdeable
@@ -61,31 +47,22 @@ class DevicesController {
 
     @Post
     @Status(HttpStatus.CREATED)
-    Credentials register(@Body Registration body, Authentication auth) {
-        String id = required(body.id(), "id");
-        if (!DEVICE_ID.matcher(id).matches()) {
-            throw Refusal.invalid("id must be 3-64 characters of A-Z a-z 0-9 _ - (the FSC device id; never a CPR number)");
-        }
-        String type = required(body.deviceType(), "deviceType");
-        if (!DEVICE_TYPE.matcher(type).matches()) {
-            throw Refusal.invalid("deviceType must be lower-case letters, digits and _, e.g. pulse_oximeter");
-        }
-        return credentials(id, devices.register(id, type, body.model(), body.serialNumber(), StaffUser.of(auth)));
+    DeviceCredentials register(@Body Registration body, Authentication auth) {
+        return devices.register(body.id(), body.deviceType(), body.model(), body.serialNumber(), StaffUser.of(auth));
     }
 
     /** A new MQTT password for the device (the old one stops working). */
     @Post("/{id}/credentials")
     @Secured(StaffUser.Role.FSC_ADMIN)
-    Credentials newCredentials(@PathVariable String id, Authentication auth) {
-        return credentials(id, devices.newCredentials(id, StaffUser.of(auth)));
+    DeviceCredentials newCredentials(@PathVariable String id, Authentication auth) {
+        return devices.newCredentials(id, StaffUser.of(auth));
     }
 
     /** Retires a device that is not on loan: its MQTT account is revoked and it is disconnected. */
     @Post("/{id}/retire")
     @Transactional
     DeviceView retire(@PathVariable String id, @Body Retirement body, Authentication auth) {
-        String reason = required(body.reason(), "reason");
-        devices.retire(id, reason, StaffUser.of(auth));
+        devices.retire(id, body.reason() == null ? null : body.reason().strip(), StaffUser.of(auth));
         return reader.one(id);
     }
 
@@ -122,17 +99,5 @@ class DevicesController {
             throw Refusal.invalid("problem must be one of " + DeviceSearch.PROBLEMS);
         }
         return reader.unhealthy(problem);
-    }
-
-    private Credentials credentials(String id, String password) {
-        List<String> topics = Arrays.stream(DeviceTopic.Kind.values()).map(k -> DeviceTopic.PREFIX + id + "/" + k.name()).toList();
-        return new Credentials(id, id, password, topics, DeviceTopic.repliesTopic(id), accounts.describe());
-    }
-
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw Refusal.invalid(field + " is required");
-        }
-        return value.strip();
     }
 }

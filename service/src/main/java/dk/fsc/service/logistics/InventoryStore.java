@@ -46,15 +46,22 @@ public class InventoryStore {
     }
 
     @Serdeable
-    record DeviceDue(String deviceId, String deviceType, String state, @Nullable String assetTag, LocalDate dueOn) {
+    public record DeviceDue(String deviceId, String deviceType, String state, @Nullable String assetTag, LocalDate dueOn) {
     }
 
     @Serdeable
-    record OverdueLoan(UUID loanId, String deviceId, String organisationId, LocalDate dueOn, long daysOverdue) {
+    public record OverdueLoan(UUID loanId, String deviceId, String organisationId, LocalDate dueOn, long daysOverdue) {
     }
 
+    /** An active loan due back within the days asked for (not yet overdue). */
     @Serdeable
-    record Reminders(List<OverdueLoan> overdueLoans, List<DeviceDue> calibrationDue, List<DeviceDue> cleaningDue) {
+    public record ReturnDue(UUID loanId, String deviceId, String deviceType, String organisationId, LocalDate dueOn) {
+    }
+
+    /** What logistics must act on; {@code returnsDue} are the loans coming back within the days asked for. */
+    @Serdeable
+    public record Reminders(List<OverdueLoan> overdueLoans, List<ReturnDue> returnsDue, List<DeviceDue> calibrationDue,
+                            List<DeviceDue> cleaningDue) {
     }
 
     /** Something a reminder ticket is opened for, once per {@code key} while that ticket is open. */
@@ -132,11 +139,16 @@ public class InventoryStore {
 
     /** Loans past their due date, and devices whose calibration or cleaning falls due within {@code ahead} days. */
     @Transactional(readOnly = true)
-    Reminders reminders(int ahead) {
+    public Reminders reminders(int ahead) {
         Sql sql = db.sql();
         List<OverdueLoan> loans = overdueLoans(sql).stream()
                 .map(o -> new OverdueLoan(o.loanId(), o.deviceId(), o.organisationId(), o.dueOn(), o.daysOverdue())).toList();
-        return new Reminders(loans, due(sql, "next_calibration_on", ahead), due(sql, "next_cleaning_on", ahead));
+        List<ReturnDue> returns = sql.list("""
+                SELECT l.id, l.device_id, d.device_type, l.organisation_id, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id
+                 WHERE l.status = 'active' AND l.due_on >= current_date AND l.due_on <= current_date + ? ORDER BY l.due_on, l.device_id""",
+                rs -> new ReturnDue(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getObject(5, LocalDate.class)), ahead);
+        return new Reminders(loans, returns, due(sql, "next_calibration_on", ahead), due(sql, "next_cleaning_on", ahead));
     }
 
     /**

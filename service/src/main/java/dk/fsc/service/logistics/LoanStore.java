@@ -10,8 +10,10 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,10 @@ import java.util.UUID;
  */
 @Singleton
 public class LoanStore {
+    /** An order that starts later than this is a reservation. */
+    private static final Duration RESERVATION_AFTER = Duration.ofHours(1);
+    /** How a loan can end: the device came back (also when it never reached the citizen), or it is lost. */
+    public static final List<String> END_OUTCOMES = List.of("returned", "lost", "not_delivered");
     private static final String SELECT = """
             SELECT l.*, d.device_type, d.state AS device_state, p.display_name, p.phone, p.address AS patient_address
               FROM loans l JOIN devices d ON d.id = l.device_id JOIN patients p ON p.id = l.patient_id""";
@@ -39,95 +45,134 @@ public class LoanStore {
 
     /** A loan as logistics sees it; the citizen's name, phone and address only in the single-loan answer. */
     @Serdeable
-    record LoanView(UUID id, String deviceId, String deviceType, String deviceState, UUID patientId, String organisationId,
+    public record LoanView(UUID id, String deviceId, String deviceType, String deviceState, UUID patientId, String organisationId,
                     String status, Instant startsAt, @Nullable Instant endsAt, @Nullable LocalDate dueOn, boolean overdue,
                     @Nullable String shippingAddress, @Nullable String pickupAddress, @Nullable Instant handoverAcceptedAt,
                     @Nullable String handoverAcceptedBy, @Nullable Instant returnRequestedAt, @Nullable String endReason,
                     @Nullable String patientName, @Nullable String patientPhone, @Nullable String patientAddress) {
     }
 
-    /** An order as checked by the controller: who pays, when it starts, and whether that makes it a reservation. */
-    record Order(String deviceId, UUID patientId, String payer, Instant start, boolean reservation, @Nullable LocalDate dueOn,
-                 @Nullable String shippingAddress, @Nullable String pickupAddress) {
+    /** An order as asked for: a missing start is now. */
+    public record Order(@Nullable String deviceId, @Nullable UUID patientId, @Nullable String payer, @Nullable Instant start,
+                        @Nullable LocalDate dueOn, @Nullable String shippingAddress, @Nullable String pickupAddress) {
+    }
+
+    /** An organisation that may order loans (FSC itself does not): for the console's choice. */
+    public record Payer(String id, String name, String kind) {
+    }
+
+    /** The loans of one device, newest first (for its page; no citizen's name or address). */
+    @Transactional(readOnly = true)
+    public List<LoanView> ofDevice(String deviceId) {
+        return db.sql().list(SELECT + " WHERE l.device_id = ? ORDER BY l.created_at DESC, l.id LIMIT 100", rs -> view(rs, false), deviceId);
+    }
+
+    /** The organisations that order loans (all but FSC), by name. */
+    @Transactional(readOnly = true)
+    public List<Payer> payers() {
+        return db.sql().list("SELECT id, name, kind FROM organisations WHERE kind <> 'fsc' ORDER BY name, id",
+                rs -> new Payer(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
 
     /** The loan a device is on right now (started, not ended). */
     public record Current(UUID id, UUID patientId) {
     }
 
-    /** Orders a loan: the payer may lend the device's type, and the device must be ready; it is reserved or shipped. */
+    /**
+     * Orders a loan: the payer may lend the device's type, and the device must be ready. A loan
+     * that starts more than an hour from now is a reservation (the device waits, reserved); else
+     * the device is shipped now.
+     */
     @Transactional
-    LoanView order(Order o, StaffUser user) {
+    public LoanView order(Order o, StaffUser user) {
+        String deviceId = required(o.deviceId(), "deviceId");
+        if (o.patientId() == null) {
+            throw Refusal.invalid("patientId is required");
+        }
+        String payer = required(o.payer(), "organisationId (the organisation that orders and pays)");
+        Instant now = Instant.now();
+        Instant start = o.start() == null ? now : o.start();
+        if (start.isBefore(now.minus(Duration.ofMinutes(5)))) {
+            throw Refusal.invalid("startsAt is in the past; a loan starts now or later (attribution of readings starts with it)");
+        }
+        if (o.dueOn() != null && !o.dueOn().isAfter(LocalDate.ofInstant(start, ZoneOffset.UTC))) {
+            throw Refusal.invalid("dueOn must be after the start; leave it out for an open-ended loan");
+        }
+        boolean reservation = start.isAfter(now.plus(RESERVATION_AFTER));
         Sql sql = db.sql();
-        String kind = sql.one("SELECT kind FROM organisations WHERE id = ?", rs -> rs.getString(1), o.payer())
-                .orElseThrow(() -> Refusal.invalid("organisationId " + o.payer() + " is not an organisation"));
+        String kind = sql.one("SELECT kind FROM organisations WHERE id = ?", rs -> rs.getString(1), payer)
+                .orElseThrow(() -> Refusal.invalid("organisationId " + payer + " is not an organisation"));
         if (sql.one("SELECT 1 FROM patients WHERE id = ?", rs -> 1, o.patientId()).isEmpty()) {
             throw Refusal.invalid("patientId " + o.patientId() + " is not a registered patient");
         }
-        DeviceState state = states.lock(o.deviceId());
-        String type = sql.one("SELECT device_type FROM devices WHERE id = ?", rs -> rs.getString(1), o.deviceId()).orElseThrow();
+        DeviceState state = states.lock(deviceId);
+        String type = sql.one("SELECT device_type FROM devices WHERE id = ?", rs -> rs.getString(1), deviceId).orElseThrow();
         sql.one("SELECT lending_sector FROM device_types WHERE code = ?", rs -> rs.getString(1), type).ifPresent(sector -> {
             boolean regional = kind.equals("region") || kind.equals("hospital");
             if (sector.equals("region") != regional) {
                 throw Refusal.conflict("A " + type + " is lent by the " + sector
-                        + " (clarification catalogue); " + o.payer() + " is a " + kind + " and cannot order it.");
+                        + " (clarification catalogue); " + payer + " is a " + kind + " and cannot order it.");
             }
         });
         if (state != DeviceState.ready) {
-            throw Refusal.conflict("Device " + o.deviceId() + " is " + state + ", not ready; it cannot be lent now.");
+            throw Refusal.conflict("Device " + deviceId + " is " + state + ", not ready; it cannot be lent now.");
         }
         UUID id = UUID.randomUUID();
-        LoanStatus status = o.reservation() ? LoanStatus.reserved : LoanStatus.active;
+        LoanStatus status = reservation ? LoanStatus.reserved : LoanStatus.active;
         sql.update("""
                 INSERT INTO loans (id, device_id, patient_id, organisation_id, starts_at, status, due_on, shipping_address,
                                    pickup_address, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                id, o.deviceId(), o.patientId(), o.payer(), o.start(), status.name(), o.dueOn(), o.shippingAddress(),
+                id, deviceId, o.patientId(), payer, start, status.name(), o.dueOn(), o.shippingAddress(),
                 o.pickupAddress(), user.username());
-        states.move(o.deviceId(), state, o.reservation() ? DeviceState.reserved : DeviceState.shipped, user,
-                o.reservation() ? "reserved from " + o.start() : "shipped on loan", id);
+        states.move(deviceId, state, reservation ? DeviceState.reserved : DeviceState.shipped, user,
+                reservation ? "reserved from " + start : "shipped on loan", id);
         return find(id, false);
     }
 
     /** Ships a reserved device: the loan starts now. */
     @Transactional
-    LoanView ship(UUID id, StaffUser user) {
+    public LoanView ship(UUID id, StaffUser user) {
         return step(id, LoanStatus.reserved, LoanStatus.active, DeviceState.shipped, "reservation shipped", user, "starts_at = now()");
     }
 
     @Transactional
-    LoanView cancel(UUID id, String reason, StaffUser user) {
+    public LoanView cancel(UUID id, String reason, StaffUser user) {
         return step(id, LoanStatus.reserved, LoanStatus.cancelled, DeviceState.ready, "reservation cancelled: " + reason, user,
                 "ends_at = starts_at, end_reason = ?", reason);
     }
 
     /** The recipient accepted the device; the loan stays active. */
     @Transactional
-    LoanView handover(UUID id, String acceptedBy, StaffUser user) {
+    public LoanView handover(UUID id, String acceptedBy, StaffUser user) {
         return step(id, LoanStatus.active, LoanStatus.active, DeviceState.on_loan, "hand-over accepted by " + acceptedBy, user,
                 "handover_accepted_at = now(), handover_accepted_by = ?", acceptedBy);
     }
 
     @Transactional
-    LoanView requestReturn(UUID id, String reason, StaffUser user) {
+    public LoanView requestReturn(UUID id, String reason, StaffUser user) {
         return step(id, LoanStatus.active, LoanStatus.active, DeviceState.return_requested, "return requested: " + reason, user,
                 "return_requested_at = now()");
     }
 
     /** Ends the loan now; the device is {@code returned} (also when never delivered) or {@code lost}. */
     @Transactional
-    LoanView end(UUID id, String outcome, String reason, StaffUser user) {
+    public LoanView end(UUID id, String outcome, String reason, StaffUser user) {
+        if (!END_OUTCOMES.contains(outcome)) {
+            throw Refusal.invalid("outcome must be one of " + END_OUTCOMES);
+        }
         return step(id, LoanStatus.active, LoanStatus.ended, outcome.equals("lost") ? DeviceState.lost : DeviceState.returned,
                 "loan ended, " + outcome + ": " + reason, user, "ends_at = greatest(now(), starts_at), end_reason = ?",
                 outcome + ": " + reason);
     }
 
-    LoanView find(UUID id, boolean withPatient) {
+    @Transactional(readOnly = true)
+    public LoanView find(UUID id, boolean withPatient) {
         return db.sql().one(SELECT + " WHERE l.id = ?", rs -> view(rs, withPatient), id)
                 .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
     }
 
     /** Loans newest first: of one status, else the reserved and active ones; {@code overdue}: active and past due. */
-    List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit) {
+    public List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit) {
         String where = " WHERE " + (status == null ? "l.status IN ('reserved', 'active')" : "l.status = ?")
                 + (organisation == null ? "" : " AND l.organisation_id = ?")
                 + (overdue ? " AND l.status = 'active' AND l.due_on < current_date" : "");
@@ -197,6 +242,13 @@ public class LoanStore {
         sql.update("UPDATE loans SET status = ?, " + set + " WHERE id = ?", all.toArray());
         states.move(loan.deviceId(), state, to, user, why, id);
         return find(id, false);
+    }
+
+    private static String required(@Nullable String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw Refusal.invalid(name + " is required");
+        }
+        return value.strip();
     }
 
     private static LoanView view(ResultSet rs, boolean withPatient) throws SQLException {

@@ -4,12 +4,15 @@ import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Value;
+import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Tickets in the database: opening one (also by a device problem, once per open problem),
@@ -40,8 +43,40 @@ public class TicketStore {
                           @Nullable java.util.UUID patientId, String source, @Nullable String dedupeKey, boolean adverseEvent) {
     }
 
+    /** A ticket as the desk asks for it (the API's body, the console's form), checked by {@link #open(Request, StaffUser)}. */
+    @Serdeable
+    public record Request(@Nullable String title, @Nullable String description, @Nullable Integer urgency, @Nullable Integer impact,
+                          @Nullable Integer priority, @Nullable String organisationId, @Nullable String deviceId, @Nullable UUID loanId,
+                          @Nullable UUID patientId, @Nullable Boolean adverseEvent) {
+    }
+
+    /**
+     * Opens a ticket by hand, in the caller's transaction: a title, urgency and impact 1–5, the
+     * organisation whose ticket it is; the priority follows from urgency × impact, and only an FSC
+     * administrator may declare 6 (major).
+     */
+    public long open(Request r, StaffUser user) {
+        String title = r.title() == null ? "" : r.title().strip();
+        if (title.isEmpty() || title.length() > 200) {
+            throw Refusal.invalid("title is required, at most 200 characters");
+        }
+        if (r.urgency() == null || r.impact() == null || r.urgency() < 1 || r.urgency() > 5 || r.impact() < 1 || r.impact() > 5) {
+            throw Refusal.invalid("urgency and impact are required, each 1 (very low) to 5 (very high)");
+        }
+        if (r.priority() != null && (r.priority() != 6 || !user.role().equals(StaffUser.Role.FSC_ADMIN))) {
+            throw Refusal.invalid("priority follows from urgency × impact; only an FSC admin may declare 6 (major)");
+        }
+        if (r.organisationId() == null || r.organisationId().isBlank()) {
+            throw Refusal.invalid("organisationId is required (whose ticket it is)");
+        }
+        String description = r.description() == null || r.description().isBlank() ? null : r.description().strip();
+        String device = r.deviceId() == null || r.deviceId().isBlank() ? null : r.deviceId().strip();
+        return open(new Opening(title, description, r.urgency(), r.impact(), r.priority(), r.organisationId().strip(), device,
+                r.loanId(), r.patientId(), "manual", null, Boolean.TRUE.equals(r.adverseEvent())), user.username());
+    }
+
     /** Opens a ticket from the desk, in the caller's transaction: what it links to must exist. */
-    long open(Opening o, String username) {
+    private long open(Opening o, String username) {
         Sql sql = db.sql();
         requireExists(sql, "organisations", o.organisationId(), "organisationId");
         if (o.deviceId() != null) {
@@ -77,6 +112,11 @@ public class TicketStore {
     }
 
     /** The FSC's own organisation: owner of tickets about devices no organisation has on loan. */
+    public java.util.Optional<String> fscOrganisation() {
+        return fscOrganisation(db.sql());
+    }
+
+    /** The FSC's own organisation, on a connection of the caller's. */
     public java.util.Optional<String> fscOrganisation(Sql sql) {
         return sql.one("SELECT id FROM organisations WHERE kind = 'fsc' ORDER BY id LIMIT 1", rs -> rs.getString(1));
     }

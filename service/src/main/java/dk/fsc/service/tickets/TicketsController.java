@@ -43,12 +43,6 @@ class TicketsController {
     }
 
     @Serdeable
-    record NewTicket(@Nullable String title, @Nullable String description, @Nullable Integer urgency, @Nullable Integer impact,
-                     @Nullable Integer priority, @Nullable String organisationId, @Nullable String deviceId, @Nullable UUID loanId,
-                     @Nullable UUID patientId, @Nullable Boolean adverseEvent) {
-    }
-
-    @Serdeable
     record Move(@Nullable String to, @Nullable String assignee, @Nullable String note) {
     }
 
@@ -59,25 +53,9 @@ class TicketsController {
     @Post
     @Status(HttpStatus.CREATED)
     @Transactional
-    TicketView open(@Body NewTicket body, Authentication auth) {
+    TicketView open(@Body TicketStore.Request body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
-        String title = body.title() == null ? "" : body.title().strip();
-        if (title.isEmpty() || title.length() > 200) {
-            throw Refusal.invalid("title is required, at most 200 characters");
-        }
-        if (body.urgency() == null || body.impact() == null || body.urgency() < 1 || body.urgency() > 5 || body.impact() < 1
-                || body.impact() > 5) {
-            throw Refusal.invalid("urgency and impact are required, each 1 (very low) to 5 (very high)");
-        }
-        if (body.priority() != null && (body.priority() != 6 || !user.role().equals(StaffUser.Role.FSC_ADMIN))) {
-            throw Refusal.invalid("priority follows from urgency × impact; only an FSC admin may declare 6 (major)");
-        }
-        if (body.organisationId() == null) {
-            throw Refusal.invalid("organisationId is required (whose ticket it is)");
-        }
-        long id = store.open(new TicketStore.Opening(title, body.description(), body.urgency(), body.impact(), body.priority(),
-                body.organisationId(), body.deviceId(), body.loanId(), body.patientId(), "manual", null,
-                Boolean.TRUE.equals(body.adverseEvent())), user.username());
+        long id = store.open(body, user);
         if (body.patientId() != null) {
             accessLog.record(user, body.patientId(), "open ticket " + id, "support", null);
         }

@@ -4,14 +4,18 @@ import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.FormInput;
 import dk.fsc.service.console.Pages;
+import dk.fsc.service.devices.DeviceCredentials;
 import dk.fsc.service.devices.DeviceReader;
 import dk.fsc.service.devices.DeviceSearch;
+import dk.fsc.service.devices.DeviceStore;
 import dk.fsc.service.devices.DeviceView;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.DeviceStates;
 import dk.fsc.service.logistics.InventoryStore;
+import dk.fsc.service.logistics.LoanStore;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
+import dk.fsc.service.tickets.TicketReader;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -55,12 +59,19 @@ class DevicesPageController {
     private final DeviceReader devices;
     private final DeviceStates states;
     private final InventoryStore inventory;
+    private final DeviceStore registry;
+    private final LoanStore loans;
+    private final TicketReader tickets;
 
-    DevicesPageController(Pages pages, DeviceReader devices, DeviceStates states, InventoryStore inventory) {
+    DevicesPageController(Pages pages, DeviceReader devices, DeviceStates states, InventoryStore inventory, DeviceStore registry,
+                          LoanStore loans, TicketReader tickets) {
         this.pages = pages;
         this.devices = devices;
         this.states = states;
         this.inventory = inventory;
+        this.registry = registry;
+        this.loans = loans;
+        this.tickets = tickets;
     }
 
     @Get
@@ -90,6 +101,92 @@ class DevicesPageController {
         return pages.page(request, "support/devices", view);
     }
 
+    /** The form to register a device: the FSC id, its catalogued type, model and serial number. */
+    @Get("/new")
+    HttpResponse<String> registerForm(HttpRequest<?> request) {
+        return registerPage(request, Map.of(), new FormErrors());
+    }
+
+    /** Registers the device and shows its MQTT password, this once (the page is not cached, the password not in any URL). */
+    @Post(value = "/new", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<String> register(HttpRequest<?> request, @Body Map<String, String> form, Authentication auth) {
+        FormErrors errors = new FormErrors();
+        String id = FormInput.text(form, "id");
+        String type = FormInput.text(form, "deviceType");
+        if (id.isEmpty()) {
+            errors.add("id", "device.register.id", "device.register.error.required");
+        }
+        if (type.isEmpty()) {
+            errors.add("deviceType", "devices.col.type", "device.register.error.choose");
+        }
+        if (errors.isEmpty()) {
+            try {
+                String model = FormInput.text(form, "model");
+                String serial = FormInput.text(form, "serialNumber");
+                DeviceCredentials issued = registry.register(id, type, model.isEmpty() ? null : model, serial.isEmpty() ? null : serial,
+                        ConsoleSession.of(auth).user());
+                return credentialsPage(request, issued, true);
+            } catch (Refusal r) {
+                if (r.kind() == Refusal.Kind.UNAVAILABLE) {
+                    throw r; // the broker is down: nothing was registered, the error page says try again
+                }
+                errors.add("id", "device.register.id", "device.register.error.refused", r.getMessage());
+            }
+        }
+        return registerPage(request, form, errors);
+    }
+
+    /** A new MQTT password (FSC administrators, as the API): the old one stops working at once. */
+    @Post(value = "/{id}/credentials", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(StaffUser.Role.FSC_ADMIN)
+    HttpResponse<String> newCredentials(HttpRequest<?> request, @PathVariable String id, Authentication auth) {
+        return credentialsPage(request, registry.newCredentials(id, ConsoleSession.of(auth).user()), false);
+    }
+
+    /** Retires a device not on loan, with the reason; its MQTT account is revoked. A refusal says why on the device's page. */
+    @Post(value = "/{id}/retire", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<String> retire(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form, Authentication auth) {
+        FormErrors errors = new FormErrors();
+        String reason = FormInput.text(form, "reason");
+        if (reason.isEmpty()) {
+            errors.add("retire-reason", "device.retire.reason", "device.move.error.reason");
+        } else if (reason.length() > MAX_REASON) {
+            errors.add("retire-reason", "device.retire.reason", "device.move.error.reasonLong", MAX_REASON);
+        } else {
+            try {
+                registry.retire(id, reason, ConsoleSession.of(auth).user());
+                return HttpResponse.<String>seeOther(URI.create("/devices/" + enc(id) + "?moved=" + DeviceState.retired.name()));
+            } catch (Refusal r) {
+                if (r.kind() == Refusal.Kind.NOT_FOUND || r.kind() == Refusal.Kind.UNAVAILABLE) {
+                    throw r;
+                }
+                errors.add("retire-reason", "device.retire.reason", "device.move.error.refused", r.getMessage());
+            }
+        }
+        Map<String, Object> model = model(id);
+        model.put("moved", null);
+        model.put("errors", errors);
+        model.put("to", "");
+        model.put("reason", "");
+        model.put("retireReason", form.getOrDefault("reason", ""));
+        return pages.page(request, "support/device", model);
+    }
+
+    private HttpResponse<String> registerPage(HttpRequest<?> request, Map<String, String> values, FormErrors errors) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("v", values);
+        model.put("errors", errors);
+        model.put("types", inventory.types().stream().map(InventoryStore.DeviceType::code).toList());
+        return pages.page(request, "support/device-new", model);
+    }
+
+    private HttpResponse<String> credentialsPage(HttpRequest<?> request, DeviceCredentials issued, boolean registered) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("c", issued);
+        model.put("registered", registered);
+        return pages.page(request, "support/device-credentials", model).header("Cache-Control", "no-store");
+    }
+
     @Get("/{id}")
     HttpResponse<String> device(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String moved) {
         Map<String, Object> model = model(id);
@@ -97,6 +194,7 @@ class DevicesPageController {
         model.put("errors", new FormErrors());
         model.put("to", "");
         model.put("reason", "");
+        model.put("retireReason", "");
         return pages.page(request, "support/device", model);
     }
 
@@ -133,6 +231,7 @@ class DevicesPageController {
         model.put("errors", errors);
         model.put("to", to);
         model.put("reason", form.getOrDefault("reason", ""));
+        model.put("retireReason", "");
         return pages.page(request, "support/device", model); // the page again, saying what to fix (as the care pages do)
     }
 
@@ -146,6 +245,11 @@ class DevicesPageController {
         model.put("history", history);
         model.put("onLoan", DeviceState.LOAN_STATES.contains(state));
         model.put("moves", DeviceState.LOAN_STATES.contains(state) ? List.of() : state.nextByHand().stream().map(Enum::name).toList());
+        model.put("lendable", state == DeviceState.ready);
+        model.put("retirable", state.canMoveTo(DeviceState.retired) && !DeviceState.LOAN_STATES.contains(state));
+        // Its loans and tickets, without the citizens' names (so no access-log line): each links to its own page.
+        model.put("loans", loans.ofDevice(id));
+        model.put("tickets", tickets.list(new TicketReader.Filter(null, true, null, null, id, null, 50)));
         return model;
     }
 

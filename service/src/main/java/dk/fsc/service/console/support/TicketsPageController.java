@@ -5,6 +5,9 @@ import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.FormInput;
 import dk.fsc.service.console.Pages;
+import dk.fsc.service.devices.DeviceReader;
+import dk.fsc.service.devices.DeviceView;
+import dk.fsc.service.logistics.LoanStore;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.tickets.TicketReader;
@@ -32,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The support desk's board: the open tickets in a column per state, each with its two SLA clocks
@@ -52,12 +56,16 @@ class TicketsPageController {
     private final TicketReader tickets;
     private final TicketStore store;
     private final AccessLog accessLog;
+    private final DeviceReader devices;
+    private final LoanStore loans;
 
-    TicketsPageController(Pages pages, TicketReader tickets, TicketStore store, AccessLog accessLog) {
+    TicketsPageController(Pages pages, TicketReader tickets, TicketStore store, AccessLog accessLog, DeviceReader devices, LoanStore loans) {
         this.pages = pages;
         this.tickets = tickets;
         this.store = store;
         this.accessLog = accessLog;
+        this.devices = devices;
+        this.loans = loans;
     }
 
     @Get
@@ -79,6 +87,100 @@ class TicketsPageController {
         model.put("organisation", org == null ? "" : org);
         model.put("sla", slaKind == null ? "" : sla);
         return pages.page(request, "support/tickets", model);
+    }
+
+    /**
+     * A new ticket, filled in from the device's or the loan's page: the device, the loan and its
+     * citizen (by id), and the organisation whose ticket it is (the loan's, the one that has the
+     * device, else FSC's own).
+     */
+    @Get("/new")
+    @Transactional
+    HttpResponse<String> newForm(HttpRequest<?> request, @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan) {
+        Map<String, String> v = new HashMap<>();
+        v.put("urgency", "3");
+        v.put("impact", "3");
+        if (loan != null) {
+            LoanStore.LoanView l = loans.find(loan, false);
+            v.put("loanId", l.id().toString());
+            v.put("deviceId", l.deviceId());
+            v.put("patientId", l.patientId().toString());
+            v.put("organisationId", l.organisationId());
+        } else if (device != null && !device.isBlank()) {
+            DeviceView d = devices.one(device.strip());
+            v.put("deviceId", d.id());
+            v.put("organisationId", d.loanOrganisation() != null ? d.loanOrganisation() : store.fscOrganisation().orElse(""));
+        } else {
+            v.put("organisationId", store.fscOrganisation().orElse(""));
+        }
+        return newPage(request, v, new FormErrors());
+    }
+
+    @Post(value = "/new", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> open(HttpRequest<?> request, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        FormErrors errors = new FormErrors();
+        String title = FormInput.text(form, "title");
+        if (title.isEmpty()) {
+            errors.add("title", "ticket.new.titleLabel", "ticket.error.required");
+        } else if (title.length() > 200) {
+            errors.add("title", "ticket.new.titleLabel", "ticket.error.long", 200);
+        }
+        Integer urgency = level(form, "urgency", errors);
+        Integer impact = level(form, "impact", errors);
+        String description = FormInput.text(form, "description");
+        if (description.length() > MAX_TEXT) {
+            errors.add("description", "ticket.new.description", "ticket.error.long", MAX_TEXT);
+        }
+        UUID loanId = uuid(form, "loanId");
+        UUID patientId = uuid(form, "patientId");
+        if (errors.isEmpty()) {
+            try {
+                long id = store.open(new TicketStore.Request(title, description, urgency, impact,
+                        "on".equals(form.get("major")) ? Integer.valueOf(6) : null, FormInput.text(form, "organisationId"),
+                        FormInput.text(form, "deviceId"), loanId, patientId, "on".equals(form.get("adverseEvent"))), user);
+                if (patientId != null) {
+                    accessLog.record(user, patientId, "open ticket " + id, "support", null); // as POST /api/tickets
+                }
+                return HttpResponse.<String>seeOther(URI.create("/tickets/" + id));
+            } catch (Refusal r) {
+                errors.add("title", "ticket.new.titleLabel", "ticket.error.refused", r.getMessage());
+            }
+        }
+        return newPage(request, form, errors);
+    }
+
+    private static Integer level(Map<String, String> form, String field, FormErrors errors) {
+        try {
+            int n = Integer.parseInt(FormInput.text(form, field));
+            if (n >= 1 && n <= 5) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        errors.add(field, "ticket.new." + field, "ticket.error.level");
+        return null;
+    }
+
+    private static @Nullable UUID uuid(Map<String, String> form, String field) {
+        String text = FormInput.text(form, field);
+        try {
+            return text.isEmpty() ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid(field + " is not an id"); // a hidden field typed over by hand
+        }
+    }
+
+    private HttpResponse<String> newPage(HttpRequest<?> request, Map<String, String> values, FormErrors errors) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("v", values);
+        model.put("errors", errors);
+        model.put("levels", List.of("1", "2", "3", "4", "5"));
+        model.put("payers", loans.payers());
+        model.put("fsc", store.fscOrganisation().orElse(""));
+        return pages.page(request, "support/ticket-new", model);
     }
 
     @Get("/{id}")

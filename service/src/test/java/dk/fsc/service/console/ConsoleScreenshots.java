@@ -128,6 +128,7 @@ class ConsoleScreenshots extends BrowserTest {
         }
         supportScreens(demo);
         // loans screens (FSC support)
+        loanScreens(demo);
         // catalogue screen (FSC administrator)
         // organisation administration screens
         // the citizen's screen
@@ -168,6 +169,38 @@ class ConsoleScreenshots extends BrowserTest {
                 shoot(browser.open("/" + screen), screen);
             }
         }
+    }
+
+    /** Support's loans: the list, a loan, its shipping page, the calendar; and registering a device. */
+    private void loanScreens(JsonNode demo) throws Exception {
+        JsonNode support = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("fsc_support".equals(u.get("role").asText())) {
+                support = u;
+            }
+        }
+        if (support == null) {
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(support.get("username").asText(), support.get("password").asText(), "fsc"));
+        if (!exists(browser, "/loans")) {
+            System.out.println("[screenshots] no /loans on this build: skipped the loan screens");
+            return;
+        }
+        // One loan due back soon and one overdue, so the list and the calendar have something to show.
+        fixtures.update("""
+                UPDATE loans SET due_on = current_date + 4 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id LIMIT 1)""");
+        fixtures.update("""
+                UPDATE loans SET due_on = current_date - 2 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id DESC LIMIT 1)""");
+        shoot(browser.open("/loans"), "loans");
+        String loan = browser.all("#loans-table tbody a[href^='/loans/']").stream().map(a -> URI.create(a.getAttribute("href")).getPath())
+                .findFirst().orElse(null);
+        if (loan != null) {
+            shoot(browser.open(loan), "loan");
+            shoot(browser.open(loan + "/shipping"), "loan-shipping");
+        }
+        shoot(browser.open("/loans/calendar"), "loans-calendar");
+        shoot(browser.open("/devices/new"), "device-new");
     }
 
     private static String observation(String type, int value, String unit) {

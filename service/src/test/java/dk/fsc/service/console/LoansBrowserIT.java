@@ -274,6 +274,21 @@ class LoansBrowserIT extends BrowserTest {
         assertTrue(nurse.all("nav a[href='/loans']").isEmpty(), "no link to where the role cannot go");
     }
 
+    @Test
+    void supportSeesOfACitizenOnlyWhatLogisticsNeeds() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        fixtures.deviceOnLoanTo(patient, org);
+        Browser support = browser().signIn(fixtures.staff(fixtures.organisation("fsc"), "fsc_support"));
+        for (String page : List.of("/patients/" + patient, "/patients/" + patient + "/limits", "/patients/" + patient + "/photos")) {
+            support.open(page);
+            assertTrue(support.find("main").getText().contains("Din rolle giver ikke adgang"), page + ": " + support.find("main").getText());
+            assertFalse(support.find("body").getText().contains("Test Patient"), "no name on a refused page");
+        }
+        assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND role = 'fsc_support'", patient),
+                "nothing was read, so nothing is logged");
+    }
+
     private String state(String device) {
         return fixtures.text("SELECT state FROM devices WHERE id = ?", device);
     }

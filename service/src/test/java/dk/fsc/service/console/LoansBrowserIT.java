@@ -49,7 +49,7 @@ class LoansBrowserIT extends BrowserTest {
         new Select(b.find("#organisationId")).selectByValue(region);
         b.find("#order-save").click();
         b.waitFor(WAIT, d -> !b.all("#order-problems").isEmpty());
-        assertTrue(b.find("#patientId-problem").getText().contains("patient-id"), b.find("#patientId-problem").getText());
+        assertTrue(b.find("#patientId-problem").getText().contains("patient-id’et som det står"), b.find("#patientId-problem").getText());
         assertEquals(0, fixtures.count("SELECT count(*) FROM loans WHERE device_id = ?", device));
         assertEquals(region, new Select(b.find("#organisationId")).getFirstSelectedOption().getAttribute("value"), "the choice is kept");
         b.assertAccessible();

@@ -262,6 +262,7 @@ class LoansBrowserIT extends BrowserTest {
         assertEquals(device + "|" + loan + "|" + patient + "|" + org + "|4", fixtures.text(
                 "SELECT device_id || '|' || loan_id || '|' || patient_id || '|' || organisation_id || '|' || urgency FROM tickets WHERE id = ?", id));
         assertEquals(1, logLines(patient, "open ticket " + id, support));
+        assertTrue(b.find("#ticket-loan").getAttribute("href").endsWith("/loans/" + loan), "the ticket links back to its loan");
     }
 
     @Test

@@ -77,7 +77,7 @@ class AccessLogPageController {
         model.put("found", null);
         model.put("lines", List.of());
         model.put("shown", SHOWN);
-        if (query.patient().isEmpty() && query.from().isEmpty() && query.to().isEmpty() && query.person().isEmpty() && query.action().isEmpty()) {
+        if (!request.getParameters().contains("patient")) {
             return pages.page(request, "admin/access-log", model); // the form, nothing asked yet
         }
         Checked checked = check(query, errors);

@@ -70,9 +70,8 @@ class OrganisationPageController {
         boolean single = "true".equals(form.get("redOnSingleThree"));
         Policy policy = new Policy(name, yellow == null ? 0 : yellow, red == null ? 0 : red, single);
         for (Problem p : OrganisationAlertSettings.problems(policy)) {
-            if (!(p.field().endsWith("Total") && errors.has(p.field()))) {
-                errors.add(p.field(), label(p.field()), "organisation.error." + p.code(), p.args().toArray());
-            }
+            // A field that is no number already says so (FormErrors keeps one problem per field).
+            errors.add(p.field(), label(p.field()), "organisation.error." + p.code(), p.args().toArray());
         }
         if (!errors.isEmpty()) {
             Map<String, Object> model = model(user);

@@ -1,30 +1,42 @@
 package dk.fsc.service.alerts;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.List;
 
-/** An organisation's alert settings as the API reads and writes them: its response policy and escalation chain. */
-final class AlertSettings {
+/**
+ * An organisation's alert settings as the API and the console read and write them: its response
+ * policy and escalation chain. What makes them valid is {@link OrganisationAlertSettings#problems}.
+ */
+public final class AlertSettings {
     private AlertSettings() {
     }
 
     /** A response policy; {@code name} is stored on every alert raised under it, so name each version. */
     @Serdeable
-    record Policy(@NotBlank @Size(max = 60) String name, @Min(1) @Max(15) int yellowFromTotal, @Min(1) @Max(15) int redFromTotal,
-                  boolean redOnSingleThree) {
+    public record Policy(String name, int yellowFromTotal, int redFromTotal, boolean redOnSingleThree) {
+    }
+
+    /** One step of the chain: after {@code delayMinutes} without an acknowledgement, the alert goes to {@code name}. */
+    @Serdeable
+    public record Level(int level, String name, int delayMinutes) {
     }
 
     @Serdeable
-    record Level(@Min(1) @Max(20) int level, @NotBlank @Size(max = 200) String name, @Min(1) @Max(1440) int delayMinutes) {
+    public record Chain(@NotNull List<@Valid Level> levels) {
     }
 
-    @Serdeable
-    record Chain(@NotNull @Size(max = 20) List<@Valid Level> levels) {
+    /** Who last changed the policy, and when (none while the default applies). */
+    public record Change(String by, Instant at) {
+    }
+
+    /** The policy in force and its last change, if it is the organisation's own. */
+    public record PolicyInForce(Policy policy, @Nullable Change changed) {
+        public boolean isDefault() {
+            return changed == null;
+        }
     }
 }

@@ -25,6 +25,16 @@ class AlertSettingsStore {
                         ResponsePolicy.DEFAULT.redFromTotal(), ResponsePolicy.DEFAULT.redOnSingleThree()));
     }
 
+    /** The policy in force, with who set it and when when it is the organisation's own. */
+    AlertSettings.PolicyInForce policyInForce(String organisation) {
+        return db.sql().one("""
+                        SELECT name, yellow_from_total, red_from_total, red_on_single_three, updated_by, updated_at
+                          FROM response_policies WHERE organisation_id = ?""",
+                        rs -> new AlertSettings.PolicyInForce(new Policy(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4)),
+                                new AlertSettings.Change(rs.getString(5), Sql.instant(rs, "updated_at"))), organisation)
+                .orElse(new AlertSettings.PolicyInForce(policy(organisation), null));
+    }
+
     void setPolicy(String organisation, Policy policy, String updatedBy) {
         db.sql().update("""
                 INSERT INTO response_policies (organisation_id, name, yellow_from_total, red_from_total, red_on_single_three, updated_by)

@@ -5,11 +5,11 @@ import dk.fsc.service.platform.errors.Times;
 import java.time.Instant;
 
 /** A time range and row limit from query parameters, for reading the access log and the security log. */
-record LogRange(Instant from, Instant to, int limit) {
-    private static final int MAX_ROWS = 10_000;
+public record LogRange(Instant from, Instant to, int limit) {
+    public static final int MAX_ROWS = 10_000;
 
     /** From ISO 8601 instants (default: the beginning to now) and a limit (default 1000). */
-    static LogRange of(String from, String to, Integer limit) {
+    public static LogRange of(String from, String to, Integer limit) {
         Instant end = to == null ? Instant.now() : Times.parse("to", to);
         Instant start = from == null ? Instant.EPOCH : Times.parse("from", from);
         if (!start.isBefore(end)) {

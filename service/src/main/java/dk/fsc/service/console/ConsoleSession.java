@@ -2,6 +2,7 @@ package dk.fsc.service.console;
 
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.security.authentication.Authentication;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +12,20 @@ public record ConsoleSession(String username, String role, String organisationId
     static final String SESSION_ATTRIBUTE = "consoleSession";
 
     Authentication authentication(String sessionHash) {
-        return Authentication.build(username, List.of(role), Map.of(StaffUser.ORGANISATION_CLAIM, organisationId,
-                CSRF_ATTRIBUTE, csrfToken, SESSION_ATTRIBUTE, sessionHash));
+        return authentication(sessionHash, Map.of());
+    }
+
+    /**
+     * The request's authentication; {@code claims} adds what a bearer token of the same person
+     * would carry besides (a citizen's CPR number, under the provider's claim name), so a page
+     * reads it as the API does (platform/security/CitizenCpr).
+     */
+    Authentication authentication(String sessionHash, Map<String, Object> claims) {
+        Map<String, Object> attributes = new HashMap<>(claims);
+        attributes.put(StaffUser.ORGANISATION_CLAIM, organisationId);
+        attributes.put(CSRF_ATTRIBUTE, csrfToken);
+        attributes.put(SESSION_ATTRIBUTE, sessionHash);
+        return Authentication.build(username, List.of(role), attributes);
     }
 
     /** The session behind a request the console's cookie authenticated. */

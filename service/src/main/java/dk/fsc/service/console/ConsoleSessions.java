@@ -1,6 +1,8 @@
 package dk.fsc.service.console;
 
 import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.security.CprCipher;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +26,12 @@ public class ConsoleSessions {
     private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
     private final Database db;
     private final ConsoleSettings settings;
+    private final CprCipher cipher;
 
-    ConsoleSessions(Database db, ConsoleSettings settings) {
+    ConsoleSessions(Database db, ConsoleSettings settings, CprCipher cipher) {
         this.db = db;
         this.settings = settings;
+        this.cipher = cipher;
     }
 
     /** A new session: the id for the cookie (never stored) and what it stands for. */
@@ -35,12 +39,18 @@ public class ConsoleSessions {
     }
 
     public Opened open(String username, String role, String organisationId, String signedInBy) {
+        return open(username, role, organisationId, signedInBy, null);
+    }
+
+    /** A session that also keeps (encrypted) the CPR number a citizen signed in with; {@code cpr} null for staff. */
+    public Opened open(String username, String role, String organisationId, String signedInBy, @Nullable String cpr) {
         String id = random();
         ConsoleSession session = new ConsoleSession(username, role, organisationId == null ? "" : organisationId, random());
         db.withConnection(sql -> sql.update("""
-                INSERT INTO console_sessions (id_hash, username, role, organisation_id, csrf_token, signed_in_by)
-                VALUES (decode(?, 'hex'), ?, ?, ?, ?, ?)""",
-                hash(id), username, role, session.organisationId(), session.csrfToken(), signedInBy));
+                INSERT INTO console_sessions (id_hash, username, role, organisation_id, csrf_token, signed_in_by, cpr_encrypted)
+                VALUES (decode(?, 'hex'), ?, ?, ?, ?, ?, ?)""",
+                hash(id), username, role, session.organisationId(), session.csrfToken(), signedInBy,
+                cpr == null ? null : cipher.encrypt(cpr)));
         return new Opened(id, session);
     }
 
@@ -53,10 +63,10 @@ public class ConsoleSessions {
         long idleSeconds = settings.idle().toSeconds();
         return db.withConnection(sql -> {
             Optional<Found> found = sql.one("""
-                    SELECT username, role, organisation_id, csrf_token, extract(epoch FROM now() - last_seen_at)
+                    SELECT username, role, organisation_id, csrf_token, extract(epoch FROM now() - last_seen_at), cpr_encrypted
                     FROM console_sessions WHERE id_hash = decode(?, 'hex') AND last_seen_at > now() - make_interval(secs => ?)""",
                     rs -> new Found(hash, new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-                            rs.getDouble(5)),
+                            rs.getDouble(5), rs.getBytes(6) == null ? null : cipher.decrypt(rs.getBytes(6))),
                     hash, idleSeconds);
             if (found.isPresent() && found.get().secondsIdle() >= touchEverySeconds()) {
                 sql.update("UPDATE console_sessions SET last_seen_at = now() WHERE id_hash = decode(?, 'hex')", hash);
@@ -70,7 +80,12 @@ public class ConsoleSessions {
         return Math.min(TOUCH_EVERY.toSeconds(), settings.idle().toMillis() / 10_000.0);
     }
 
-    record Found(String hash, ConsoleSession session, double secondsIdle) {
+    /** A session found; {@code cpr} is the citizen's (decrypted), null for staff. */
+    record Found(String hash, ConsoleSession session, double secondsIdle, @Nullable String cpr) {
+        @Override
+        public String toString() {
+            return "Found[" + session + "]"; // never the CPR number
+        }
     }
 
     /** Signs the session out (its cookie no longer opens anything). */

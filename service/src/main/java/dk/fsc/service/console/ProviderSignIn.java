@@ -1,5 +1,6 @@
 package dk.fsc.service.console;
 
+import dk.fsc.service.platform.security.CitizenCpr;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -55,16 +56,18 @@ class ProviderSignIn {
     private final RolesFinder roles;
     private final HttpHostResolver hosts;
     private final String cprClaim;
+    private final CitizenCpr citizenCpr;
     private final String redirectUri;
 
     ProviderSignIn(OidcClient oidc, ConsoleSessions sessions, SignInController signIn, RolesFinder roles, HttpHostResolver hosts,
-                   @Value("${fsc.oidc.cpr-claim:cpr}") String cprClaim, @Nullable @Value("${fsc.oidc.redirect-uri:}") String redirectUri) {
+                   CitizenCpr citizenCpr, @Nullable @Value("${fsc.oidc.redirect-uri:}") String redirectUri) {
         this.oidc = oidc;
         this.sessions = sessions;
         this.signIn = signIn;
         this.roles = roles;
         this.hosts = hosts;
-        this.cprClaim = cprClaim;
+        this.cprClaim = citizenCpr.claim();
+        this.citizenCpr = citizenCpr;
         this.redirectUri = redirectUri == null || redirectUri.isBlank() ? null : redirectUri.strip();
     }
 
@@ -116,7 +119,9 @@ class ProviderSignIn {
             return failed(request, "the ID token of subject " + subject + " carries no role");
         }
         Object organisation = claims.get(StaffUser.ORGANISATION_CLAIM);
-        ConsoleSessions.Opened opened = sessions.open(subject, role, organisation == null ? "" : organisation.toString(), "oidc");
+        // A citizen's session keeps the CPR number (encrypted): their page finds their data by it, as the API does.
+        String cpr = role.equals(StaffUser.Role.CITIZEN) ? citizenCpr.in(claims).orElse(null) : null;
+        ConsoleSessions.Opened opened = sessions.open(subject, role, organisation == null ? "" : organisation.toString(), "oidc", cpr);
         LOG.info("{} signed in to the console through the provider as {}", subject, role);
         return signIn.signedIn(request, opened, flow.next()).cookie(flowCookie(request, "", Duration.ZERO));
     }

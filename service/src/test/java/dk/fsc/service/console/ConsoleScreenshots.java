@@ -35,6 +35,8 @@ import org.openqa.selenium.WebElement;
 @MicronautTest(transactional = false)
 class ConsoleScreenshots extends BrowserTest {
     private final Path scratch = TestInfrastructure.scratch("screenshots-" + runId);
+    @jakarta.inject.Inject
+    ConsoleSessions sessions;
     private final Path out = Path.of(System.getenv().getOrDefault("FSC_SCREENSHOTS_DIR", "../docs/console")).toAbsolutePath().normalize();
 
     @Override
@@ -131,7 +133,9 @@ class ConsoleScreenshots extends BrowserTest {
         loanScreens(demo);
         // catalogue screen (FSC administrator)
         // organisation administration screens
+        organisationScreens(demo);
         // the citizen's screen
+        citizenScreen();
     }
 
     /** FSC support's screens, signed in as the demo's support user: the devices and the first device's page. */
@@ -201,6 +205,48 @@ class ConsoleScreenshots extends BrowserTest {
         }
         shoot(browser.open("/loans/calendar"), "loans-calendar");
         shoot(browser.open("/devices/new"), "device-new");
+    }
+
+    /** The organisation administrator's screens, signed in as the demo's administrator in Aarhus: alert settings and a citizen's access log. */
+    private void organisationScreens(JsonNode demo) throws Exception {
+        JsonNode admin = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("org_admin".equals(u.get("role").asText())) {
+                admin = u;
+            }
+        }
+        if (admin == null) {
+            System.out.println("[screenshots] the demo has no organisation administrator: no organisation screens taken");
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(admin.get("username").asText(), admin.get("password").asText(),
+                admin.get("organisation").asText()));
+        if (!exists(browser, "/organisation")) {
+            System.out.println("[screenshots] no /organisation on this build: skipped the organisation screens");
+            return;
+        }
+        shoot(browser.open("/organisation"), "organisation");
+        // The citizen the nurse's screens above looked at most: their access log has lines to show.
+        String patient = fixtures.text("""
+                SELECT p.id FROM patients p LEFT JOIN access_log l ON l.patient_id = p.id
+                 WHERE p.organisation_id = ? GROUP BY p.id ORDER BY count(l.id) DESC, p.id LIMIT 1""", admin.get("organisation").asText());
+        shoot(browser.open("/access-log?patient=" + patient), "access-log");
+    }
+
+    /**
+     * The citizen's page, for the demo's first citizen in Aarhus (Karen Demo Jensen, fictitious CPR
+     * number of demo/DemoCatalogue): a citizen signs in only through the region's provider, so the
+     * session is opened here as the provider's callback opens it, and its cookie given to the browser.
+     */
+    private void citizenScreen() throws Exception {
+        ConsoleSessions.Opened opened = sessions.open("mitid-demo-karen", "citizen", "", "oidc", "0101401111");
+        Browser browser = browser().open("/sign-in");
+        browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("fsc_session", opened.cookieValue(), "/"));
+        if (!exists(browser, "/my-data")) {
+            System.out.println("[screenshots] no /my-data on this build: skipped the citizen's screen");
+            return;
+        }
+        shoot(browser.open("/my-data"), "my-data");
     }
 
     private static String observation(String type, int value, String unit) {

@@ -129,4 +129,23 @@ class PatientsIT extends IntegrationTest {
     private static String body(HttpClientResponseException e) {
         return e.getResponse().getBody(String.class).orElse("");
     }
+
+    @Test
+    void theAccessLogFiltersByPersonAndByTheBeginningOfTheAction() {
+        String org = fixtures.organisation();
+        Fixtures.Login anna = fixtures.nurse(org);
+        Fixtures.Login bo = fixtures.nurse(org);
+        Api admin = new Api(http, fixtures.staff(org, "org_admin"));
+        UUID patient = fixtures.patient(org);
+        for (Object[] l : new Object[][] {{anna, "read readings"}, {bo, "read alert 17"}, {anna, "acknowledge alert 17"}}) {
+            fixtures.update("INSERT INTO access_log (username, organisation_id, role, patient_id, action, purpose) VALUES (?, ?, 'nurse', ?, ?, 'care')",
+                    ((Fixtures.Login) l[0]).username(), org, patient, l[1]);
+        }
+        String log = "/api/patients/" + patient + "/access-log";
+        assertEquals(List.of("acknowledge alert 17", "read readings"),
+                admin.getList(log + "?person=" + anna.username()).stream().map(l -> l.get("action")).toList());
+        assertEquals(List.of("read alert 17"),
+                admin.getList(log + "?action=READ%20ALERT&person=" + bo.username()).stream().map(l -> l.get("action")).toList());
+        assertEquals(List.of(), admin.getList(log + "?person=nobody"));
+    }
 }

@@ -129,6 +129,7 @@ class ConsoleScreenshots extends BrowserTest {
         supportScreens(demo);
         // loans screens (FSC support)
         // catalogue screen (FSC administrator)
+        catalogueScreen(demo);
         // organisation administration screens
         // the citizen's screen
     }
@@ -167,6 +168,26 @@ class ConsoleScreenshots extends BrowserTest {
             if (exists(browser, "/" + screen)) {
                 shoot(browser.open("/" + screen), screen);
             }
+        }
+    }
+
+    /** The catalogue as the demo's FSC administrator sees it (with the forms to change it). */
+    private void catalogueScreen(JsonNode demo) throws Exception {
+        JsonNode admin = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("fsc_admin".equals(u.get("role").asText())) {
+                admin = u;
+            }
+        }
+        if (admin == null) {
+            System.out.println("[screenshots] the demo has no FSC administrator: no catalogue screen taken");
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(admin.get("username").asText(), admin.get("password").asText(), "fsc"));
+        if (exists(browser, "/catalogue")) {
+            shoot(browser.open("/catalogue"), "catalogue");
+        } else {
+            System.out.println("[screenshots] no /catalogue on this build: skipped");
         }
     }
 

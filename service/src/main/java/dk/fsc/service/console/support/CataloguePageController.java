@@ -47,6 +47,8 @@ class CataloguePageController {
     private static final Map<String, String> LABELS = Map.of("name", "catalogue.type.name", "measurementTypes",
             "catalogue.type.measurementTypes", "lendingSector", "catalogue.type.sector", "cleaningIntervalDays",
             "catalogue.type.cleaning", "calibrationIntervalDays", "catalogue.type.calibration", "code", "catalogue.type.code");
+    private static final List<String> TYPE_FIELDS = List.of("name", "measurementTypes", "lendingSector", "cleaningIntervalDays",
+            "calibrationIntervalDays");
     private static final Map<String, String> MODEL_LABELS = Map.of("id", "catalogue.model.id", "deviceType", "catalogue.model.type",
             "manufacturer", "catalogue.model.manufacturer", "name", "catalogue.model.name");
 
@@ -114,15 +116,22 @@ class CataloguePageController {
     @Secured(StaffUser.Role.FSC_ADMIN)
     HttpResponse<String> saveType(HttpRequest<?> request, @PathVariable String code, @Body Map<String, String> form) {
         DeviceType stored = find(code);
-        FormErrors errors = new FormErrors();
-        Integer cleaning = days(form, "cleaningIntervalDays", errors);
-        Integer calibration = days(form, "calibrationIntervalDays", errors);
+        FormErrors typing = new FormErrors();
+        Integer cleaning = days(form, "cleaningIntervalDays", typing);
+        Integer calibration = days(form, "calibrationIntervalDays", typing);
         List<String> measures = Arrays.stream(FormInput.text(form, "measurementTypes").split("[,\\s]+"))
                 .filter(s -> !s.isEmpty()).toList();
         DeviceType typed = new DeviceType(code, FormInput.text(form, "name"), measures, FormInput.text(form, "lendingSector"),
                 cleaning, calibration);
-        for (CatalogueRules.Problem p : CatalogueRules.type(code, typed)) {
-            errors.add(p.field(), LABELS.get(p.field()), "catalogue.error." + p.reason(), p.args().toArray());
+        List<CatalogueRules.Problem> problems = CatalogueRules.type(code, typed);
+        FormErrors errors = new FormErrors();
+        for (String field : TYPE_FIELDS) { // in the form's order
+            if (typing.has(field)) {
+                FormErrors.Problem p = typing.of(field);
+                errors.add(field, p.labelKey(), p.key(), p.args());
+            }
+            problems.stream().filter(p -> p.field().equals(field)).findFirst().ifPresent(p ->
+                    errors.add(field, LABELS.get(field), "catalogue.error." + p.reason(), p.args().toArray()));
         }
         if (!errors.isEmpty()) {
             return pages.page(request, "support/catalogue-type", typeModel(stored, errors, form));
@@ -159,6 +168,9 @@ class CataloguePageController {
         model.put("types", types);
         model.put("models", models);
         model.put("modelsPerType", modelsPerType);
+        Map<String, String> typeNames = new HashMap<>();
+        types.forEach(t -> typeNames.put(t.code(), t.name()));
+        model.put("typeNames", typeNames);
         model.put("admin", StaffUser.Role.FSC_ADMIN.equals(ConsoleSession.of(auth).role()));
         model.put("errors", errors);
         model.put("form", form);

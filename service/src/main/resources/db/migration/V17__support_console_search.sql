@@ -11,3 +11,8 @@ CREATE INDEX devices_asset_tag_trgm ON devices USING gin (lower(asset_tag) gin_t
 
 -- The ticket board's columns: the most urgent open tickets of one state, in the board's order.
 CREATE INDEX tickets_board_idx ON tickets (state, priority DESC, created_at, id) WHERE state NOT IN ('solved', 'closed');
+
+-- The device list's filters: type and state, state alone, a low battery (its limit is a setting).
+CREATE INDEX devices_type_state_idx ON devices (device_type, state);
+CREATE INDEX devices_state_idx ON devices (state);
+CREATE INDEX device_status_battery_idx ON device_status (battery_percent);

@@ -4,6 +4,7 @@ import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.FormInput;
+import dk.fsc.service.console.Format;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
@@ -73,12 +74,13 @@ class TicketsPageController {
         String alone = column != null && COLUMNS.contains(column) ? column : null; // List.of refuses contains(null)
         Map<String, Long> counts = tickets.countByState(new TicketReader.Filter(null, false, org, slaKind, null, null, 0));
         // Each column its most urgent few, as a support desk's board shows them: thousands of cards help no one (docs/benchmarks.md).
-        Map<String, List<TicketReader.TicketView>> columns = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> columns = new LinkedHashMap<>();
         List<UUID> citizens = new ArrayList<>();
+        Format fmt = pages.format(request);
         for (String c : alone == null ? COLUMNS : List.of(alone)) {
             List<TicketReader.TicketView> shown = tickets.list(new TicketReader.Filter(TicketState.of(c).orElseThrow(), false, org, slaKind,
                     null, null, alone == null ? COLUMN_SHOWN : COLUMN_ALONE));
-            columns.put(c, shown);
+            columns.put(c, shown.stream().map(t -> TicketCards.card(t, fmt)).toList());
             shown.stream().map(TicketReader.TicketView::patientId).filter(Objects::nonNull).forEach(citizens::add);
         }
         // As the API's list: a ticket names its citizen, so each citizen on the board is a line in their access log.

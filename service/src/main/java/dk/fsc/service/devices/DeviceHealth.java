@@ -24,6 +24,18 @@ final class DeviceHealth {
     static final Duration DAILY_SILENCE = Duration.ofHours(30);
     static final Duration WEEKLY_SILENCE = Duration.ofDays(8);
 
+    /**
+     * {@link #allowedSilence}'s rule as a SQL condition on {@link DeviceReader}'s joins (devices d,
+     * device_status s, loans l, patient_monitoring m): the silent search narrows to these in the
+     * database and then checks each with {@link #allowedSilence} as every other read does.
+     */
+    static final String SILENT_SQL = """
+             AND m.schedule IS NOT NULL AND m.schedule <> 'none'
+             AND NOT EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id AND p.starts_at <= now() AND p.ends_at > now())
+             AND coalesce(s.last_seen_at, l.starts_at) + CASE WHEN m.schedule = 'copd_standard' AND now() < m.started_at + interval '14 days'
+                 THEN make_interval(secs => %d) ELSE make_interval(secs => %d) END < now()"""
+            .formatted(DAILY_SILENCE.toSeconds(), WEEKLY_SILENCE.toSeconds());
+
     private DeviceHealth() {
     }
 

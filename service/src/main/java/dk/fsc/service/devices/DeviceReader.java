@@ -35,12 +35,11 @@ public class DeviceReader {
               LEFT JOIN quarantine_quota q ON q.device_id = d.id
               LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
               LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
-    /** The search's count: only the joins a filter can use. */
-    private static final String COUNT = """
-            SELECT count(*) FROM devices d
-              LEFT JOIN device_status s ON s.device_id = d.id
-              LEFT JOIN quarantine_quota q ON q.device_id = d.id
-              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())""";
+    /** The search's count: only the joins its filters use (each costs a scan over 50 000 devices: docs/benchmarks.md). */
+    private static final String COUNT = "SELECT count(*) FROM devices d";
+    private static final String STATUS_JOIN = " LEFT JOIN device_status s ON s.device_id = d.id";
+    private static final String QUOTA_JOIN = " LEFT JOIN quarantine_quota q ON q.device_id = d.id";
+    private static final String LOAN_JOIN = " LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())";
     private final Database db;
     private final int batteryLowPercent;
 
@@ -57,7 +56,8 @@ public class DeviceReader {
     /**
      * Devices matching the search, ordered by id, {@code limit} from {@code offset}. Everything but
      * "silent" is filtered in the database; silence depends on each loan's schedule, so that search
-     * reads the devices on loan and keeps the silent ones.
+     * narrows to the silent ones in the database ({@link DeviceHealth#SILENT_SQL}) and keeps those
+     * {@link DeviceHealth} finds silent.
      */
     @Transactional
     public Found search(DeviceSearch search, int limit, int offset) {
@@ -101,15 +101,22 @@ public class DeviceReader {
             }
         }
         if (DeviceHealth.SILENT.equals(search.problem())) {
-            List<DeviceView> silent = sql.list(SELECT + where + " ORDER BY d.id", this::view, params.toArray()).stream()
+            // Narrowed in the database (reading every device on loan took seconds over 50 000: docs/benchmarks.md), decided here.
+            List<DeviceView> silent = sql.list(SELECT + where + " " + DeviceHealth.SILENT_SQL + " ORDER BY d.id", this::view, params.toArray()).stream()
                     .filter(d -> d.problems().contains(DeviceHealth.SILENT)).toList();
             return new Found(silent.size(), offset, silent.subList(Math.min(offset, silent.size()), Math.min(offset + limit, silent.size())));
         }
-        long total = sql.one(COUNT + where, rs -> rs.getLong(1), params.toArray()).orElse(0L);
+        String joins = (uses(where, "s") ? STATUS_JOIN : "") + (uses(where, "q") ? QUOTA_JOIN : "") + (uses(where, "l") ? LOAN_JOIN : "");
+        long total = sql.one(COUNT + joins + where, rs -> rs.getLong(1), params.toArray()).orElse(0L);
         List<Object> page = new ArrayList<>(params);
         page.add(limit);
         page.add(offset);
         return new Found(total, offset, total == 0 ? List.of() : sql.list(SELECT + where + " ORDER BY d.id LIMIT ? OFFSET ?", this::view, page.toArray()));
+    }
+
+    /** Whether the conditions name a column of this join's alias (s., q. or l.). */
+    private static boolean uses(CharSequence where, String alias) {
+        return java.util.regex.Pattern.compile("\\b" + alias + "\\.").matcher(where).find();
     }
 
     /** A registered device. */

@@ -41,13 +41,7 @@ class InventoryController {
     @Put("/api/catalogue/device-types/{code}")
     @Secured(StaffUser.Role.FSC_ADMIN)
     DeviceType putType(@PathVariable String code, @Body DeviceType body) {
-        if (!code.matches("[a-z0-9_]{2,40}")) {
-            throw Refusal.invalid("code must be 2-40 characters of a-z 0-9 _");
-        }
-        if (body.name() == null || body.name().isBlank() || body.lendingSector() == null
-                || !List.of("region", "municipality").contains(body.lendingSector())) {
-            throw Refusal.invalid("name and lendingSector (region or municipality) are required");
-        }
+        CatalogueRules.refuse(CatalogueRules.type(code, body));
         return inventory.putType(code, body);
     }
 
@@ -60,10 +54,7 @@ class InventoryController {
     @Status(io.micronaut.http.HttpStatus.CREATED)
     @Secured(StaffUser.Role.FSC_ADMIN)
     Model addModel(@Body Model body) {
-        if (body.id() == null || !body.id().matches("[a-z0-9_-]{2,60}") || body.deviceType() == null || body.manufacturer() == null
-                || body.name() == null) {
-            throw Refusal.invalid("id (2-60 of a-z 0-9 _ -), deviceType, manufacturer and name are required");
-        }
+        CatalogueRules.refuse(CatalogueRules.model(body));
         return inventory.addModel(body);
     }
 

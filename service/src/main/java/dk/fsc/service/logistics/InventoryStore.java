@@ -37,7 +37,7 @@ public class InventoryStore {
     }
 
     @Serdeable
-    record Model(@Nullable String id, @Nullable String deviceType, @Nullable String manufacturer, @Nullable String name) {
+    public record Model(@Nullable String id, @Nullable String deviceType, @Nullable String manufacturer, @Nullable String name) {
     }
 
     @Serdeable
@@ -79,9 +79,9 @@ public class InventoryStore {
                 (Integer) rs.getObject("calibration_interval_days")));
     }
 
-    /** Adds or changes a device type; answers it as stored. */
+    /** Adds or changes a device type (checked by {@link CatalogueRules#type}); answers it as stored. */
     @Transactional
-    DeviceType putType(String code, DeviceType type) {
+    public DeviceType putType(String code, DeviceType type) {
         Sql sql = db.sql();
         sql.update("""
                 INSERT INTO device_types (code, name, measurement_types, lending_sector, cleaning_interval_days, calibration_interval_days)
@@ -96,20 +96,21 @@ public class InventoryStore {
     }
 
     @Transactional(readOnly = true)
-    List<Model> models() {
+    public List<Model> models() {
         return db.sql().list("SELECT id, device_type, manufacturer, name FROM device_models ORDER BY id",
                 rs -> new Model(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
-    /** Adds a model of a catalogued type; refuses an id that exists. */
+    /** Adds a model (checked by {@link CatalogueRules#model}) of a catalogued type; refuses an id that exists. */
     @Transactional
-    Model addModel(Model model) {
+    public Model addModel(Model model) {
         states.requireType(model.deviceType());
+        Model stored = new Model(model.id(), model.deviceType(), model.manufacturer().strip(), model.name().strip());
         if (db.sql().update("INSERT INTO device_models (id, device_type, manufacturer, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                model.id(), model.deviceType(), model.manufacturer(), model.name()) == 0) {
+                stored.id(), stored.deviceType(), stored.manufacturer(), stored.name()) == 0) {
             throw Refusal.conflict("Model " + model.id() + " exists already.");
         }
-        return model;
+        return stored;
     }
 
     /** Sets a device's inventory data (fields left out keep their value) and answers it as stored. */

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Tickets as the desk sees them, with what their SLA clocks say now. Works in the caller's transaction. */
@@ -59,6 +61,24 @@ public class TicketReader {
     @Transactional
     public List<TicketView> list(Filter f) {
         List<Object> params = new ArrayList<>();
+        String where = where(f, params);
+        params.add(f.limit());
+        return db.sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
+                rs -> view(rs, null), params.toArray());
+    }
+
+    /** How many tickets the filter finds in each state (its limit not applied): the board's column counts. */
+    @Transactional
+    public Map<String, Long> countByState(Filter f) {
+        List<Object> params = new ArrayList<>();
+        String where = where(f, params);
+        Map<String, Long> counts = new HashMap<>();
+        db.sql().list("SELECT t.state, count(*) FROM tickets t" + where + " GROUP BY t.state",
+                rs -> Map.entry(rs.getString(1), rs.getLong(2)), params.toArray()).forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
+    }
+
+    private static String where(Filter f, List<Object> params) {
         StringBuilder where = new StringBuilder(" WHERE true");
         if (f.state() != null) {
             where.append(" AND t.state = ?");
@@ -82,9 +102,7 @@ public class TicketReader {
             where.append(" AND EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = ?)");
             params.add(f.slaEventKind());
         }
-        params.add(f.limit());
-        return db.sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
-                rs -> view(rs, null), params.toArray());
+        return where.toString();
     }
 
     private TicketView view(ResultSet rs, @Nullable List<Event> events) throws SQLException {

@@ -132,6 +132,7 @@ class ConsoleScreenshots extends BrowserTest {
         // loans screens (FSC support)
         loanScreens(demo);
         // catalogue screen (FSC administrator)
+        catalogueScreen(demo);
         // organisation administration screens
         organisationScreens(demo);
         // the citizen's screen
@@ -247,6 +248,26 @@ class ConsoleScreenshots extends BrowserTest {
             return;
         }
         shoot(browser.open("/my-data"), "my-data");
+    }
+
+    /** The catalogue as the demo's FSC administrator sees it (with the forms to change it). */
+    private void catalogueScreen(JsonNode demo) throws Exception {
+        JsonNode admin = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("fsc_admin".equals(u.get("role").asText())) {
+                admin = u;
+            }
+        }
+        if (admin == null) {
+            System.out.println("[screenshots] the demo has no FSC administrator: no catalogue screen taken");
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(admin.get("username").asText(), admin.get("password").asText(), "fsc"));
+        if (exists(browser, "/catalogue")) {
+            shoot(browser.open("/catalogue"), "catalogue");
+        } else {
+            System.out.println("[screenshots] no /catalogue on this build: skipped");
+        }
     }
 
     private static String observation(String type, int value, String unit) {

@@ -193,6 +193,14 @@ class DevicesIT extends IntegrationTest {
         assertTrue(silent.contains(quietDevice), "two measurements a day are due, none for 31 hours");
         assertFalse(silent.contains(pausedDevice), "monitoring paused");
         assertNotNull(support.get("/api/devices/" + quietDevice).get("silentSince"));
+
+        // The search narrows to the silent ones in the database, with the same rule (weekly: 8 days allowed).
+        String weeklyDevice = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) "
+                + "SELECT patient_id, 'weekly', now() - interval '2 days', 'test' FROM loans WHERE device_id = ?", weeklyDevice);
+        fixtures.update("INSERT INTO device_status (device_id, last_seen_at) VALUES (?, now() - interval '31 hours')", weeklyDevice);
+        assertEquals(List.of(quietDevice), ids(support.get("/api/devices?problem=silent&organisation=" + org)),
+                "the copd_standard start is silent after 31 hours; paused and weekly ones are not");
     }
 
     @Test

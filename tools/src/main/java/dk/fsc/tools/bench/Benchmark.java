@@ -36,15 +36,18 @@ import java.util.function.LongSupplier;
  * {@code --history-rows} readings (loaded once, kept in the benchmark database);</li>
  * <li>console: the nurse's console over HTTP, signed in through its form: the worklist with 500 open
  * alerts, and a patient's chart of one type over a year on the history phase's table;</li>
+ * <li>support: FSC support's console over HTTP, signed in through its form: the device list filtered
+ * over 50 000 devices and the ticket board over 10 000 open tickets (loaded once, kept);</li>
  * <li>storage: bytes per reading, table plus indexes.</li>
  * </ol>
  * Prints each phase's figures as it goes, then all of them as a table, as Markdown rows for
  * docs/benchmarks.md and as JSON.
  */
 public final class Benchmark {
-    private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "console", "storage");
+    private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "console", "support",
+            "storage");
     private static final Set<String> OPTIONS = Set.of("db", "only", "devices", "connections", "ingest-messages", "drain-messages",
-            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "profile", "json");
+            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "support-queries", "profile", "json");
 
     private final Map<String, String> args;
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -126,6 +129,9 @@ public final class Benchmark {
             }
             if (phases.contains("console")) {
                 results.putAll(new ConsolePages(jdbc, httpPort, intArg("console-queries", 1000)).run());
+            }
+            if (phases.contains("support")) {
+                results.putAll(new SupportPages(jdbc, httpPort, intArg("support-queries", 500)).run());
             }
             if (phases.contains("storage")) {
                 storage();

@@ -84,6 +84,7 @@ class DevicesPageController {
         Map<String, Object> view = new HashMap<>();
         view.put("search", search);
         view.put("found", found);
+        view.put("rows", found.devices().stream().map(DevicesPageController::row).toList());
         view.put("page", number);
         view.put("pages", Math.max(1, (found.total() + PAGE - 1) / PAGE));
         view.put("query", query(search));
@@ -251,6 +252,19 @@ class DevicesPageController {
         model.put("loans", loans.ofDevice(id));
         model.put("tickets", tickets.list(new TicketReader.Filter(null, true, null, null, id, null, 50)));
         return model;
+    }
+
+    /** A row of the list as a map of ready values: Thymeleaf's OGNL finds a record's components by reflection on every read. */
+    private static Map<String, Object> row(DeviceView d) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", d.id());
+        row.put("deviceType", d.deviceType());
+        row.put("model", d.model());
+        row.put("serialNumber", d.serialNumber());
+        row.put("state", d.state());
+        row.put("loanOrganisation", d.loanOrganisation());
+        row.put("problems", d.problems());
+        return row;
     }
 
     /** The list's filters as a query string (for the pages' links), without the page number. */

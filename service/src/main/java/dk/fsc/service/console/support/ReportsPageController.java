@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The reports FSC bills and plans from, as tables on a page and as downloads: CSV for a Danish
+ * The reports FSC bills and plans from, as charts and tables on a page and as downloads: CSV for a Danish
  * Excel (semicolons, decimal commas, a byte-order mark) by default, or the API's plain CSV. The
  * same numbers and files as {@code /api/reports}; no citizen is named in them.
  */
@@ -41,10 +41,16 @@ class ReportsPageController {
     @Get
     HttpResponse<String> show(HttpRequest<?> request) {
         Map<String, Object> model = new HashMap<>();
-        model.put("devices", reports.devices());
+        List<ReportStore.DeviceCount> devices = reports.devices();
+        List<ReportStore.TicketCount> tickets = reports.tickets();
+        List<ReportStore.BreachMonth> breaches = reports.breachesPerMonth();
+        model.put("devices", devices);
         model.put("overdue", reports.overdueLoans());
-        model.put("tickets", reports.tickets());
-        model.put("breaches", reports.breachesPerMonth());
+        model.put("tickets", tickets);
+        model.put("breaches", breaches);
+        model.put("deviceChart", ReportCharts.devices(devices));
+        model.put("ticketChart", ReportCharts.tickets(tickets));
+        model.put("breachChart", ReportCharts.breaches(breaches, pages.locale(request)));
         return pages.page(request, "support/reports", model);
     }
 

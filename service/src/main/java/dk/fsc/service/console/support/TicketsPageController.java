@@ -4,6 +4,7 @@ import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.FormInput;
+import dk.fsc.service.console.Format;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.devices.DeviceReader;
 import dk.fsc.service.devices.DeviceView;
@@ -49,7 +50,10 @@ import java.util.UUID;
 class TicketsPageController {
     /** The board's columns, in the order work flows. */
     static final List<String> COLUMNS = List.of("new", "assigned", "planned", "pending");
-    private static final int BOARD_MAX = 1000;
+    /** The most urgent tickets a column of the board shows; its count says how many there are, a link shows more. */
+    static final int COLUMN_SHOWN = 50;
+    /** What one column shown alone shows (then: narrow by organisation or SLA). */
+    static final int COLUMN_ALONE = 500;
     private static final int MAX_TEXT = 10_000;
 
     private final Pages pages;
@@ -71,21 +75,38 @@ class TicketsPageController {
     @Get
     @Transactional
     HttpResponse<String> board(HttpRequest<?> request, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
-                               Authentication auth) {
+                               @Nullable @QueryValue String column, Authentication auth) {
         String org = organisation == null || organisation.isBlank() ? null : organisation.strip();
         String slaKind = "warning".equals(sla) ? "sla_warning" : "breached".equals(sla) ? "sla_breach" : null;
-        List<TicketReader.TicketView> open = tickets.list(new TicketReader.Filter(null, false, org, slaKind, null, null, BOARD_MAX));
+        String alone = column != null && COLUMNS.contains(column) ? column : null; // List.of refuses contains(null)
+        Map<String, Long> counts = tickets.countByState(new TicketReader.Filter(null, false, org, slaKind, null, null, 0));
+        // Each column its most urgent few, as a support desk's board shows them: thousands of cards help no one (docs/benchmarks.md).
+        Map<String, List<Map<String, Object>>> columns = new LinkedHashMap<>();
+        List<UUID> citizens = new ArrayList<>();
+        Format fmt = pages.format(request);
+        for (String c : alone == null ? COLUMNS : List.of(alone)) {
+            List<TicketReader.TicketView> shown = tickets.list(new TicketReader.Filter(TicketState.of(c).orElseThrow(), false, org, slaKind,
+                    null, null, alone == null ? COLUMN_SHOWN : COLUMN_ALONE));
+            columns.put(c, shown.stream().map(t -> TicketCards.card(t, fmt)).toList());
+            shown.stream().map(TicketReader.TicketView::patientId).filter(Objects::nonNull).forEach(citizens::add);
+        }
         // As the API's list: a ticket names its citizen, so each citizen on the board is a line in their access log.
-        accessLog.recordEach(ConsoleSession.of(auth).user(), open.stream().map(TicketReader.TicketView::patientId).filter(Objects::nonNull).toList(),
-                "read ticket list", "support");
-        Map<String, List<TicketReader.TicketView>> columns = new LinkedHashMap<>();
-        COLUMNS.forEach(c -> columns.put(c, new ArrayList<>()));
-        open.forEach(t -> columns.computeIfAbsent(t.state(), c -> new ArrayList<>()).add(t));
+        accessLog.recordEach(ConsoleSession.of(auth).user(), citizens, "read ticket list", "support");
         Map<String, Object> model = new HashMap<>();
         model.put("columns", columns);
-        model.put("total", open.size());
+        model.put("counts", COLUMNS.stream().collect(java.util.stream.Collectors.toMap(c -> c, c -> counts.getOrDefault(c, 0L))));
+        model.put("total", COLUMNS.stream().mapToLong(c -> counts.getOrDefault(c, 0L)).sum());
+        model.put("alone", alone == null ? "" : alone);
         model.put("organisation", org == null ? "" : org);
         model.put("sla", slaKind == null ? "" : sla);
+        StringBuilder query = new StringBuilder();
+        if (org != null) {
+            query.append("&organisation=").append(java.net.URLEncoder.encode(org, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (slaKind != null) {
+            query.append("&sla=").append(sla);
+        }
+        model.put("query", query.toString());
         return pages.page(request, "support/tickets", model);
     }
 

@@ -2,11 +2,9 @@ package dk.fsc.tools.bench;
 
 import dk.fsc.service.platform.security.PasswordHasher;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * FSC support's console as a browser asks it, signed in through the form (issue #17): the device
@@ -38,7 +34,6 @@ final class SupportPages {
     static final int ORGANISATIONS = 20;
     private static final int PATIENTS = 5_000;
     private static final String FSC = "bench-support-fsc";
-    private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String[] STATES = {"ready", "on_loan", "cleaning", "returned", "in_repair", "shipped"};
     private static final int WARM_UP_ROUNDS = 100;
 
@@ -82,8 +77,8 @@ final class SupportPages {
             }
         }
         HttpClient http = HttpClient.newHttpClient();
-        awaitHttp(http);
-        String cookie = signIn(http, user, password);
+        ConsoleSignIn.awaitHttp(http, httpPort);
+        String cookie = ConsoleSignIn.signIn(http, httpPort, user, password);
         Random random = new Random(17);
         List<Page> pagesToTime = List.of(
                 new Page("support devices, text search", "the device list, a text search (4 digits of an id, serial number or asset tag)",
@@ -226,37 +221,6 @@ final class SupportPages {
         }
     }
 
-    private void awaitHttp(HttpClient http) throws Exception {
-        for (int i = 0; ; i++) {
-            try {
-                http.send(HttpRequest.newBuilder(url("/health")).GET().build(), HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.io.IOException e) {
-                if (i >= 120) {
-                    throw new IllegalStateException("the system's HTTP port " + httpPort + " did not open in 60 s", e);
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
-    /** Signs in through the console's form, as a browser does; returns the session cookie. */
-    private String signIn(HttpClient http, String user, String password) throws Exception {
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(url("/sign-in")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        String loginCookie = form.headers().allValues("set-cookie").stream().filter(v -> v.startsWith("fsc_login_csrf="))
-                .map(v -> v.substring(0, v.indexOf(';'))).findFirst().orElseThrow(() -> new IllegalStateException("no sign-in cookie"));
-        Matcher token = HIDDEN_CSRF.matcher(form.body());
-        if (!token.find()) {
-            throw new IllegalStateException("no CSRF token on the sign-in form");
-        }
-        String body = "_csrf=" + enc(token.group(1)) + "&username=" + enc(user) + "&password=" + enc(password) + "&next=%2F";
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(url("/sign-in")).header("Cookie", loginCookie)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return answer.headers().allValues("set-cookie").stream().filter(v -> v.startsWith("fsc_session="))
-                .map(v -> v.substring(0, v.indexOf(';'))).findFirst()
-                .orElseThrow(() -> new IllegalStateException("sign-in refused: " + answer.statusCode()));
-    }
 
     private interface Path {
         String next();
@@ -302,9 +266,5 @@ final class SupportPages {
 
     private URI url(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

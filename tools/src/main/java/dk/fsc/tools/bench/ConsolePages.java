@@ -1,7 +1,6 @@
 package dk.fsc.tools.bench;
 
 import dk.fsc.service.platform.security.PasswordHasher;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -66,8 +64,8 @@ final class ConsolePages {
             openAlerts(c, patients);
         }
         HttpClient http = HttpClient.newHttpClient();
-        ConsoleSignIn.awaitHttp(http, httpPort);
-        String cookie = ConsoleSignIn.signIn(http, httpPort, user, password);
+        ConsoleHttp.awaitHttp(http, httpPort);
+        String cookie = ConsoleHttp.signIn(http, httpPort, user, password);
         Random random = new Random(2);
         Benchmark.say("Console: the worklist with " + OPEN_ALERTS + " open alerts, " + queries + " times (after 50 to warm up) ...");
         List<Long> worklist = time(http, cookie, i -> "/worklist", body -> {
@@ -75,7 +73,7 @@ final class ConsolePages {
                 throw new IllegalStateException("the worklist shows no benchmark patient");
             }
         });
-        put(r, "console worklist (500 open alerts)", worklist);
+        ConsoleHttp.report(r, "console worklist (500 open alerts)", worklist);
         String[] types = {"spo2", "pulse", "temperature"};
         Benchmark.say("Console: a random patient's chart of one type over a year (the charts' section, as the range buttons fetch it), "
                 + queries + " times ...");
@@ -85,7 +83,7 @@ final class ConsolePages {
                 throw new IllegalStateException("the charts' section has no reduced chart data");
             }
         });
-        put(r, "console chart, a year of one type", chart);
+        ConsoleHttp.report(r, "console chart, a year of one type", chart);
         Benchmark.say("Console: the whole chart page (header, early warning, alert history) with that chart, " + queries + " times ...");
         List<Long> page = time(http, cookie, i -> "/patients/" + patients.get(random.nextInt(patients.size())) + "?range=1y&type="
                 + types[random.nextInt(types.length)], body -> {
@@ -93,7 +91,7 @@ final class ConsolePages {
                 throw new IllegalStateException("the chart page has no chart data");
             }
         });
-        put(r, "console chart page, a year of one type", page);
+        ConsoleHttp.report(r, "console chart page, a year of one type", page);
         return r;
     }
 
@@ -141,7 +139,7 @@ final class ConsolePages {
     private List<Long> time(HttpClient http, String cookie, Path path, Check check) throws Exception {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < queries + 50; i++) {
-            HttpRequest request = HttpRequest.newBuilder(url(path.of(i))).header("Cookie", cookie).header("Accept", "text/html").GET().build();
+            HttpRequest request = HttpRequest.newBuilder(ConsoleHttp.url(httpPort, path.of(i))).header("Cookie", cookie).header("Accept", "text/html").GET().build();
             long t0 = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             long took = (System.nanoTime() - t0) / 1000;
@@ -156,17 +154,5 @@ final class ConsolePages {
         }
         micros.sort(Long::compare);
         return micros;
-    }
-
-    private static void put(Map<String, Object> r, String name, List<Long> micros) {
-        double p50 = AlertLatency.percentile(micros, 50) / 1000.0;
-        double p99 = AlertLatency.percentile(micros, 99) / 1000.0;
-        r.put(name + " p50 (ms)", p50);
-        r.put(name + " p99 (ms)", p99);
-        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms", p50, p99));
-    }
-
-    private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 }

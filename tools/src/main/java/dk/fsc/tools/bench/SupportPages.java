@@ -1,7 +1,6 @@
 package dk.fsc.tools.bench;
 
 import dk.fsc.service.platform.security.PasswordHasher;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -77,8 +76,8 @@ final class SupportPages {
             }
         }
         HttpClient http = HttpClient.newHttpClient();
-        ConsoleSignIn.awaitHttp(http, httpPort);
-        String cookie = ConsoleSignIn.signIn(http, httpPort, user, password);
+        ConsoleHttp.awaitHttp(http, httpPort);
+        String cookie = ConsoleHttp.signIn(http, httpPort, user, password);
         Random random = new Random(17);
         List<Page> pagesToTime = List.of(
                 new Page("support devices, text search", "the device list, a text search (4 digits of an id, serial number or asset tag)",
@@ -98,7 +97,7 @@ final class SupportPages {
         Benchmark.say("Support: warming up, " + WARM_UP_ROUNDS + " rounds of every page (not counted) ...");
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
             for (Page p : pagesToTime) {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(url(p.path().next())).header("Cookie", cookie)
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(ConsoleHttp.url(httpPort, p.path().next())).header("Cookie", cookie)
                         .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (i == 0 && answer.statusCode() == 200) {
                     p.check().body(answer.body());
@@ -107,7 +106,7 @@ final class SupportPages {
         }
         for (Page p : pagesToTime) {
             Benchmark.say("Support: " + p.what() + ", " + queries + " times ...");
-            put(r, p.name(), time(http, cookie, p.path(), p.check()));
+            ConsoleHttp.report(r, p.name(), time(http, cookie, p.path(), p.check()));
         }
         return r;
     }
@@ -238,7 +237,7 @@ final class SupportPages {
         List<Long> micros = new ArrayList<>();
         boolean checked = false;
         for (int i = 0; i < queries + 50; i++) {
-            HttpRequest request = HttpRequest.newBuilder(url(path.next())).header("Cookie", cookie).header("Accept", "text/html").GET().build();
+            HttpRequest request = HttpRequest.newBuilder(ConsoleHttp.url(httpPort, path.next())).header("Cookie", cookie).header("Accept", "text/html").GET().build();
             long t0 = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             long took = (System.nanoTime() - t0) / 1000;
@@ -254,17 +253,5 @@ final class SupportPages {
         }
         micros.sort(Long::compare);
         return micros;
-    }
-
-    private static void put(Map<String, Object> r, String name, List<Long> micros) {
-        double p50 = AlertLatency.percentile(micros, 50) / 1000.0;
-        double p99 = AlertLatency.percentile(micros, 99) / 1000.0;
-        r.put(name + " p50 (ms)", p50);
-        r.put(name + " p99 (ms)", p99);
-        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms", p50, p99));
-    }
-
-    private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 }

@@ -6,14 +6,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The console phases' way in: wait for the system's HTTP port, then sign in through the form as a browser does. */
-final class ConsoleSignIn {
+/**
+ * What the console phases share: wait for the system's HTTP port, sign in through the form as a
+ * browser does, and report a page's times as p50 and p99.
+ */
+final class ConsoleHttp {
     private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
-    private ConsoleSignIn() {
+    private ConsoleHttp() {
     }
 
     /** The system says it is up when its gateway has subscribed; its HTTP port may open a moment later. */
@@ -47,6 +53,15 @@ final class ConsoleSignIn {
         return answer.headers().allValues("set-cookie").stream().filter(v -> v.startsWith("fsc_session="))
                 .map(v -> v.substring(0, v.indexOf(';'))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("sign-in refused: " + answer.statusCode()));
+    }
+
+    /** A page's sorted times (microseconds) as "name p50 (ms)" and "name p99 (ms)" in the results, and said. */
+    static void report(Map<String, Object> r, String name, List<Long> micros) {
+        double p50 = AlertLatency.percentile(micros, 50) / 1000.0;
+        double p99 = AlertLatency.percentile(micros, 99) / 1000.0;
+        r.put(name + " p50 (ms)", p50);
+        r.put(name + " p99 (ms)", p99);
+        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms", p50, p99));
     }
 
     static URI url(int httpPort, String path) {

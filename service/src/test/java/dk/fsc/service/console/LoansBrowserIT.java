@@ -248,6 +248,7 @@ class LoansBrowserIT extends BrowserTest {
         b.find("#loan-ticket").click();
         b.waitFor(WAIT, d -> b.path().startsWith("/tickets/new"));
         assertTrue(b.find("#ticket-links").getText().contains(device), b.find("#ticket-links").getText());
+        assertEquals(1, logLines(patient, "read loan " + loan + " for a new ticket", support), "the form carries the citizen's id");
         assertEquals(org, new Select(b.find("#organisationId")).getFirstSelectedOption().getAttribute("value"), "the loan's organisation");
         b.find("#ticket-save").click();
         b.waitFor(WAIT, d -> !b.all("#ticket-problems").isEmpty());

@@ -117,7 +117,8 @@ class TicketsPageController {
      */
     @Get("/new")
     @Transactional
-    HttpResponse<String> newForm(HttpRequest<?> request, @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan) {
+    HttpResponse<String> newForm(HttpRequest<?> request, @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan,
+                                 Authentication auth) {
         Map<String, String> v = new HashMap<>();
         v.put("urgency", "3");
         v.put("impact", "3");
@@ -126,6 +127,8 @@ class TicketsPageController {
             v.put("loanId", l.id().toString());
             v.put("deviceId", l.deviceId());
             v.put("patientId", l.patientId().toString());
+            // The form carries the loan's citizen (by id, as the loan list names them): a line in their access log, as for the list.
+            accessLog.record(ConsoleSession.of(auth).user(), l.patientId(), "read loan " + l.id() + " for a new ticket", "support", null);
             v.put("organisationId", l.organisationId());
         } else if (device != null && !device.isBlank()) {
             DeviceView d = devices.one(device.strip());

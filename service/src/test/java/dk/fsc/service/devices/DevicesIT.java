@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -199,8 +200,16 @@ class DevicesIT extends IntegrationTest {
         fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) "
                 + "SELECT patient_id, 'weekly', now() - interval '2 days', 'test' FROM loans WHERE device_id = ?", weeklyDevice);
         fixtures.update("INSERT INTO device_status (device_id, last_seen_at) VALUES (?, now() - interval '31 hours')", weeklyDevice);
-        assertEquals(List.of(quietDevice), ids(support.get("/api/devices?problem=silent&organisation=" + org)),
-                "the copd_standard start is silent after 31 hours; paused and weekly ones are not");
+        // Narrowed by the hour last heard in (V18): 30 h 5 min is silent and 29 h 55 min is not, whichever
+        // side of an hour's start they fall; a device on a loan of 31 hours never heard from at all is silent.
+        String justOver = dailyDeviceOnLoan(org, "now() - interval '30 hours 5 minutes'");
+        String justUnder = dailyDeviceOnLoan(org, "now() - interval '29 hours 55 minutes'");
+        String neverHeard = dailyDeviceOnLoan(org, null);
+        fixtures.update("UPDATE loans SET starts_at = now() - interval '31 hours' WHERE device_id = ?", neverHeard);
+        String newLoan = dailyDeviceOnLoan(org, null);
+        fixtures.update("UPDATE loans SET starts_at = now() - interval '29 hours' WHERE device_id = ?", newLoan);
+        assertEquals(Set.of(quietDevice, justOver, neverHeard), Set.copyOf(ids(support.get("/api/devices?problem=silent&organisation=" + org))),
+                "the copd_standard start is silent after 31 hours; paused, weekly, 29 h 55 min and a 29-hour loan are not");
     }
 
     @Test
@@ -222,6 +231,17 @@ class DevicesIT extends IntegrationTest {
             assertTrue(d.nextReply(REPLY_TIMEOUT).contains("DEVICE_RETIRED"));
         }
         assertNull(admin.get("/api/devices/" + inStock).get("loanOrganisation"));
+    }
+
+    /** A device on loan to a new patient of the organisation, two measurements a day due, last heard at {@code lastSeen} (SQL; null: never). */
+    private String dailyDeviceOnLoan(String org, String lastSeen) {
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) "
+                + "SELECT patient_id, 'copd_standard', now() - interval '2 days', 'test' FROM loans WHERE device_id = ?", device);
+        if (lastSeen != null) {
+            fixtures.update("INSERT INTO device_status (device_id, last_seen_at) VALUES (?, " + lastSeen + ")", device);
+        }
+        return device;
     }
 
     private static void publishStatus(TestDevice d, String device, String messageId, Instant at, int battery, String faults)

@@ -5,8 +5,12 @@ import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,61 +41,104 @@ public class ReadingStore {
                 patientId, type, type, from, to, limit);
     }
 
-    /** One reading for a chart; {@code staffEntered}: measured or observed by staff and entered by hand. */
-    public record ChartPoint(Instant at, double value, boolean staffEntered) {
-    }
+    /** The zone of the daily rollups' days (V19). */
+    public static final ZoneId DANISH_DAYS = ZoneId.of("Europe/Copenhagen");
 
-    /** The readings of one stretch of a long range: its start, lowest, highest and how many; {@code staffEntered} if any was. */
-    public record ChartBucket(Instant at, double min, double max, int count, boolean staffEntered) {
-    }
-
-    /** A type's readings in [from, to) for a chart: the readings themselves, or (when too many) buckets, never both. */
-    public record ChartSeries(String type, Instant from, Instant to, List<ChartPoint> points, List<ChartBucket> buckets) {
-        public boolean reduced() {
-            return !buckets.isEmpty();
+    /**
+     * A history as asked for: the readings themselves ({@code raw}), or rollup buckets, never both.
+     *
+     * @param daysPerPoint for {@code day}: how many days one bucket covers (1 unless a long range was reduced further)
+     * @param truncated    more matched than the limit
+     */
+    public record Series(Resolution resolution, int daysPerPoint, List<ReadingView> readings, List<ReadingBucket> buckets,
+                         boolean truncated) {
+        public boolean isEmpty() {
+            return readings.isEmpty() && buckets.isEmpty();
         }
 
-        public boolean isEmpty() {
-            return points.isEmpty() && buckets.isEmpty();
+        /** How many readings the series stands for. */
+        public long readingCount() {
+            return resolution == Resolution.RAW ? readings.size() : buckets.stream().mapToLong(ReadingBucket::count).sum();
         }
     }
 
     /**
-     * A patient's readings of one type in [from, to), oldest first, for a chart: the readings when
-     * there are at most {@code maxPoints}, else at most {@code maxPoints} equal stretches of the range,
-     * each with its lowest and highest value, so a single spike stays visible however long the range.
-     * The reduction is done by PostgreSQL (one pass over the patient's index range).
+     * A patient's history of one type in [from, to) in at most {@code maxPoints} points: the
+     * readings if they fit, else hourly buckets, else daily ones, else groups of days
+     * ({@link Resolution#choose}). Decided on the daily rollups (how many readings and days) and,
+     * only when the readings do not fit, the hourly ones (how many hours): index reads of a few
+     * hundred rows however long the range. Buckets are whole hours (UTC) or days (Danish) that
+     * begin before {@code to} and end after {@code from}.
      */
-    public ChartSeries chartSeries(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
+    public Series auto(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
         Sql sql = db.sql();
-        List<ChartPoint> points = sql.list("""
-                SELECT measured_at, value, origin FROM readings
-                 WHERE patient_id = ? AND type = ? AND measured_at >= ? AND measured_at < ?
-                 ORDER BY measured_at, device_id, message_id, seq
-                 LIMIT ?""",
-                rs -> new ChartPoint(Sql.instant(rs, "measured_at"), rs.getDouble("value"), "staff".equals(rs.getString("origin"))),
-                patientId, type, from, to, maxPoints + 1);
-        if (points.size() <= maxPoints) {
-            return new ChartSeries(type, from, to, points, List.of());
-        }
-        long width = bucketSeconds(from, to, maxPoints);
-        // Bucket n covers [from + n * width, from + (n + 1) * width); its time is its start.
-        List<ChartBucket> buckets = sql.list("""
-                SELECT floor(extract(epoch FROM measured_at - CAST(? AS timestamptz)) / ?) AS n,
-                       min(value) AS lo, max(value) AS hi, count(*) AS c, bool_or(origin = 'staff') AS staff
-                  FROM readings
-                 WHERE patient_id = ? AND type = ? AND measured_at >= ? AND measured_at < ?
-                 GROUP BY 1 ORDER BY 1""",
-                rs -> new ChartBucket(from.plusSeconds(rs.getLong("n") * width), rs.getDouble("lo"), rs.getDouble("hi"), rs.getInt("c"),
-                        rs.getBoolean("staff")),
-                from, width, patientId, type, from, to);
-        return new ChartSeries(type, from, to, List.of(), buckets);
+        long[] days = sql.one("""
+                SELECT coalesce(sum(count), 0), count(*) FROM reading_rollups_daily
+                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?""",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, patientId, type, from, to).orElseThrow();
+        long hours = days[0] <= maxPoints ? 0 : sql.one("""
+                SELECT count(*) FROM reading_rollups_hourly
+                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('hour', CAST(? AS timestamptz), 'UTC') AND bucket < ?""",
+                rs -> rs.getLong(1), patientId, type, from, to).orElseThrow();
+        Resolution.Choice choice = Resolution.choose(days[0], hours, days[1], Resolution.daysTouched(from, to), maxPoints);
+        return series(patientId, type, from, to, choice.resolution(), choice.daysPerPoint(), maxPoints);
     }
 
-    /** The width in whole seconds of stretches that split [from, to) into at most {@code buckets}. */
-    public static long bucketSeconds(Instant from, Instant to, int buckets) {
-        long seconds = Math.max(1, Duration.between(from, to).toSeconds());
-        return Math.max(1, (seconds + buckets - 1) / buckets);
+    /**
+     * A patient's history in [from, to) at the resolution asked for, one type or all (null), oldest
+     * first, at most {@code limit} readings or buckets; for days, {@code daysPerPoint} days a bucket.
+     */
+    public Series series(UUID patientId, @Nullable String type, Instant from, Instant to, Resolution resolution, int daysPerPoint,
+                         int limit) {
+        return switch (resolution) {
+            case RAW -> {
+                List<ReadingView> found = history(patientId, type, from, to, limit + 1);
+                yield new Series(resolution, 1, found.size() > limit ? found.subList(0, limit) : found, List.of(), found.size() > limit);
+            }
+            case HOUR -> buckets(resolution, 1, db.sql().list("""
+                    SELECT type, bucket, count, min, max, sum, first_value, first_at, last_value, last_at, staff_count
+                      FROM reading_rollups_hourly
+                     WHERE patient_id = ? AND (CAST(? AS text) IS NULL OR type = ?)
+                       AND bucket >= date_trunc('hour', CAST(? AS timestamptz), 'UTC') AND bucket < ?
+                     ORDER BY bucket, type
+                     LIMIT ?""",
+                    rs -> bucket(rs, Sql.instant(rs, "bucket"), Sql.instant(rs, "bucket").plus(Duration.ofHours(1))),
+                    patientId, type, type, from, to, limit + 1), limit);
+            case DAY -> {
+                LocalDate first = from.atZone(DANISH_DAYS).toLocalDate();
+                // Group n covers the days [first + n * daysPerPoint, first + (n + 1) * daysPerPoint).
+                yield buckets(resolution, daysPerPoint, db.sql().list("""
+                        SELECT type, (CAST(bucket AT TIME ZONE 'Europe/Copenhagen' AS date) - CAST(? AS date)) / ? AS n,
+                               sum(count) AS count, min(min) AS min, max(max) AS max, sum(sum) AS sum,
+                               (array_agg(first_value ORDER BY first_at))[1] AS first_value, min(first_at) AS first_at,
+                               (array_agg(last_value ORDER BY last_at DESC))[1] AS last_value, max(last_at) AS last_at,
+                               sum(staff_count) AS staff_count
+                          FROM reading_rollups_daily
+                         WHERE patient_id = ? AND (CAST(? AS text) IS NULL OR type = ?)
+                           AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?
+                         GROUP BY type, n
+                         ORDER BY n, type
+                         LIMIT ?""",
+                        rs -> {
+                            LocalDate start = first.plusDays(rs.getLong("n") * daysPerPoint);
+                            return bucket(rs, start.atStartOfDay(DANISH_DAYS).toInstant(),
+                                    start.plusDays(daysPerPoint).atStartOfDay(DANISH_DAYS).toInstant());
+                        },
+                        first, daysPerPoint, patientId, type, type, from, to, limit + 1), limit);
+            }
+        };
+    }
+
+    private static Series buckets(Resolution resolution, int daysPerPoint, List<ReadingBucket> found, int limit) {
+        return new Series(resolution, daysPerPoint, List.of(), found.size() > limit ? found.subList(0, limit) : found, found.size() > limit);
+    }
+
+    private static ReadingBucket bucket(ResultSet rs, Instant start, Instant end) throws SQLException {
+        String type = rs.getString("type");
+        long count = rs.getLong("count");
+        return new ReadingBucket(type, start, end, count, rs.getDouble("min"), rs.getDouble("max"), rs.getDouble("sum") / count,
+                rs.getDouble("first_value"), Sql.instant(rs, "first_at"), rs.getDouble("last_value"), Sql.instant(rs, "last_at"),
+                rs.getLong("staff_count"), ObservationType.fromWire(type).map(ObservationType::unit).orElse(null));
     }
 
     /** When the patient last measured anything (any type, device or staff), if ever. */

@@ -29,6 +29,8 @@ import java.util.UUID;
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
 class ReadingsController {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
+    private static final String AUTO = "auto";
+    private static final int DEFAULT_MAX_POINTS = 500;
     private final PatientAccess access;
     private final ReadingStore readings;
     private final AccessLog accessLog;
@@ -43,15 +45,18 @@ class ReadingsController {
     }
 
     /**
-     * @param type    one observation type (e.g. spo2); all types when absent
-     * @param from    ISO 8601 instant, inclusive; default 30 days before {@code to}
-     * @param to      ISO 8601 instant, exclusive; default now
-     * @param purpose why the data is looked at, for the access log (header X-FSC-Purpose)
+     * @param type       one observation type (e.g. spo2); all types when absent
+     * @param from       ISO 8601 instant, inclusive; default 30 days before {@code to}
+     * @param to         ISO 8601 instant, exclusive; default now
+     * @param resolution raw (default), hour, day, or auto (the finest giving at most maxPoints; needs a type)
+     * @param maxPoints  for auto (the default resolution when this is given): at most this many points, default 500
+     * @param purpose    why the data is looked at, for the access log (header X-FSC-Purpose)
      */
     @Get
     @Transactional
     ReadingHistory history(@PathVariable UUID patientId, @Nullable @QueryValue String type, @Nullable @QueryValue String from,
                            @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
+                           @Nullable @QueryValue String resolution, @Nullable @QueryValue Integer maxPoints,
                            @Nullable @Header("X-FSC-Purpose") String purpose, Authentication authentication) {
         StaffUser user = StaffUser.of(authentication);
         access.requireCareAccess(user, patientId);
@@ -63,15 +68,37 @@ class ReadingsController {
         if (!start.isBefore(end)) {
             throw Refusal.invalid("from (" + start + ") must be before to (" + end + ")");
         }
-        int rows = limit == null ? maxRows : limit;
-        if (rows < 1 || rows > maxRows) {
-            throw Refusal.invalid("limit must be between 1 and " + maxRows);
+        String asked = resolution != null ? resolution : maxPoints != null ? AUTO : Resolution.RAW.wireName();
+        ReadingStore.Series series;
+        int rows;
+        if (asked.equals(AUTO)) {
+            if (type == null) {
+                throw Refusal.invalid("resolution=auto needs a type (it fits one series into maxPoints); use one of " + typeNames());
+            }
+            if (limit != null) {
+                throw Refusal.invalid("limit goes with resolution raw, hour or day; resolution=auto takes maxPoints");
+            }
+            rows = maxPoints == null ? DEFAULT_MAX_POINTS : maxPoints;
+            if (rows < 1 || rows > maxRows) {
+                throw Refusal.invalid("maxPoints must be between 1 and " + maxRows);
+            }
+            series = readings.auto(patientId, type, start, end, rows);
+        } else {
+            Resolution chosen = Resolution.fromWire(asked).orElseThrow(() -> Refusal.invalid(
+                    "resolution '" + asked + "' is not one of auto, raw, hour, day"));
+            if (maxPoints != null) {
+                throw Refusal.invalid("maxPoints goes with resolution=auto; resolution " + asked + " takes limit");
+            }
+            rows = limit == null ? maxRows : limit;
+            if (rows < 1 || rows > maxRows) {
+                throw Refusal.invalid("limit must be between 1 and " + maxRows);
+            }
+            series = readings.series(patientId, type, start, end, chosen, 1, rows);
         }
-        List<ReadingView> found = readings.history(patientId, type, start, end, rows + 1);
-        boolean truncated = found.size() > rows;
         accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose),
-                (type == null ? "all types" : type) + " " + start + " to " + end);
-        return new ReadingHistory(patientId, type, start, end, rows, truncated, truncated ? found.subList(0, rows) : found);
+                (type == null ? "all types" : type) + " " + start + " to " + end + (asked.equals("raw") ? "" : " by " + series.resolution().wireName()));
+        return new ReadingHistory(patientId, type, start, end, rows, series.truncated(), series.resolution().wireName(),
+                series.daysPerPoint(), series.readings(), series.buckets());
     }
 
     private static List<String> typeNames() {

@@ -108,8 +108,14 @@ public final class Fixtures {
         return firstColumn(sql, values, rs -> rs.getString(1));
     }
 
-    private interface Column<T> {
+    /** What a test reads from a row. */
+    public interface Column<T> {
         T read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    /** The first row, read by {@code column}, or null when there is no row. */
+    public <T> T row(String sql, Column<T> column, Object... values) {
+        return firstColumn(sql, values, column);
     }
 
     private <T> T firstColumn(String sql, Object[] values, Column<T> column) {

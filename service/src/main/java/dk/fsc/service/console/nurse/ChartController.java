@@ -17,6 +17,7 @@ import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.patients.PatientStore;
 import dk.fsc.service.readings.ReadingStore;
+import dk.fsc.service.readings.Resolution;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -155,15 +156,16 @@ class ChartController {
         List<ChartData.Chart> charts = new ArrayList<>();
         List<String> withoutReadings = new ArrayList<>();
         for (ObservationType t : types) {
-            ReadingStore.ChartSeries series = readings.chartSeries(patientId, t.wireName(), from, now, MAX_POINTS);
-            // The same line as GET /api/patients/{id}/readings?type=...&from=...&to=...
-            log.add(AccessLogEntry.of(user, patientId, "read readings", "care", t.wireName() + " " + from + " to " + now));
+            ReadingStore.Series series = readings.auto(patientId, t.wireName(), from, now, MAX_POINTS);
+            // The same line as GET /api/patients/{id}/readings?type=...&from=...&to=...&resolution=auto
+            log.add(AccessLogEntry.of(user, patientId, "read readings", "care", t.wireName() + " " + from + " to " + now
+                    + (series.resolution() == Resolution.RAW ? "" : " by " + series.resolution().wireName())));
             if (series.isEmpty() && types.size() > 1) { // a type asked for by name is shown, empty or not
                 withoutReadings.add(t.wireName());
                 continue;
             }
             ThresholdsView.Row limits = thresholds.thresholds().stream().filter(r -> r.type().equals(t.wireName())).findFirst().orElse(null);
-            charts.add(ChartData.chart(series, t.unit(), limits, missed, moment, json));
+            charts.add(ChartData.chart(t.wireName(), from, now, series, t.unit(), limits, missed, moment, json));
         }
         model.put("charts", charts);
         model.put("withoutReadings", withoutReadings);

@@ -1,7 +1,10 @@
 package dk.fsc.service.console.nurse;
 
 import dk.fsc.service.alerts.ThresholdsView;
+import dk.fsc.service.readings.ReadingBucket;
 import dk.fsc.service.readings.ReadingStore;
+import dk.fsc.service.readings.ReadingView;
+import dk.fsc.service.readings.Resolution;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,32 +35,33 @@ final class ChartData {
     private ChartData() {
     }
 
-    static Chart chart(ReadingStore.ChartSeries series, String unit, ThresholdsView.Row limits, List<Instant> missed, Instant at,
-                       JsonMapper json) {
+    static Chart chart(String type, Instant from, Instant to, ReadingStore.Series series, String unit, ThresholdsView.Row limits,
+                       List<Instant> missed, Instant at, JsonMapper json) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("type", series.type());
+        data.put("type", type);
         data.put("unit", unit);
-        data.put("from", series.from().getEpochSecond());
-        data.put("to", series.to().getEpochSecond());
+        data.put("from", from.getEpochSecond());
+        data.put("to", to.getEpochSecond());
         List<Row> rows = new ArrayList<>();
-        int readings;
-        if (series.reduced()) {
+        boolean reduced = series.resolution() != Resolution.RAW;
+        if (reduced) {
             List<List<Object>> buckets = new ArrayList<>();
-            for (ReadingStore.ChartBucket b : series.buckets()) {
-                buckets.add(List.of(b.at().getEpochSecond(), b.min(), b.max(), b.count(), b.staffEntered()));
-                rows.add(new Row(b.at(), b.max(), b.min(), b.max(), b.count(), b.staffEntered()));
+            for (ReadingBucket b : series.buckets()) {
+                boolean staff = b.staffCount() > 0;
+                buckets.add(List.of(b.start().getEpochSecond(), b.min(), b.max(), b.count(), staff));
+                rows.add(new Row(b.start(), b.max(), b.min(), b.max(), (int) b.count(), staff));
             }
             data.put("buckets", buckets);
-            readings = series.buckets().stream().mapToInt(ReadingStore.ChartBucket::count).sum();
         } else {
             List<List<Object>> points = new ArrayList<>();
-            for (ReadingStore.ChartPoint p : series.points()) {
-                points.add(List.of(p.at().getEpochSecond(), p.value(), p.staffEntered()));
-                rows.add(new Row(p.at(), p.value(), p.value(), p.value(), 1, p.staffEntered()));
+            for (ReadingView p : series.readings()) {
+                boolean staff = "staff".equals(p.origin());
+                points.add(List.of(p.measuredAt().getEpochSecond(), p.value(), staff));
+                rows.add(new Row(p.measuredAt(), p.value(), p.value(), p.value(), 1, staff));
             }
             data.put("points", points);
-            readings = series.points().size();
         }
+        int readings = (int) series.readingCount();
         Map<String, Object> bands = new LinkedHashMap<>();
         bands.put("yellowLow", limits == null ? null : limits.yellowLow());
         bands.put("yellowHigh", limits == null ? null : limits.yellowHigh());
@@ -68,7 +72,7 @@ final class ChartData {
         data.put("at", at == null ? null : at.getEpochSecond());
         List<Row> newest = new ArrayList<>(rows.subList(Math.max(0, rows.size() - TABLE_ROWS), rows.size()));
         java.util.Collections.reverse(newest);
-        return new Chart(series.type(), unit, series.reduced(), readings, scriptSafe(write(json, data)), newest);
+        return new Chart(type, unit, reduced, readings, scriptSafe(write(json, data)), newest);
     }
 
     private static String write(JsonMapper json, Object value) {

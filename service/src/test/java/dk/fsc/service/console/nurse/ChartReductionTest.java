@@ -1,26 +1,14 @@
 package dk.fsc.service.console.nurse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dk.fsc.service.readings.ReadingStore;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the chart: bucket widths, the range chosen for an alert's moment, JSON safe in a script element. */
+/** The pure parts of the chart: the range chosen for an alert's moment, JSON safe in a script element (the reduction: ResolutionTest). */
 class ChartReductionTest {
     private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
-
-    @Test
-    void aYearSplitsIntoAtMostTheBucketsAskedFor() {
-        Instant from = NOW.minus(Duration.ofDays(365));
-        long width = ReadingStore.bucketSeconds(from, NOW, 400);
-        assertEquals(78_840, width); // 365 days / 400, rounded up to whole seconds
-        assertTrue((Duration.between(from, NOW).toSeconds() - 1) / width < 400, "a reading just before the end (exclusive) is in bucket 399 at most");
-        assertEquals(1, ReadingStore.bucketSeconds(NOW, NOW, 400), "never a zero width");
-        assertEquals(2, ReadingStore.bucketSeconds(NOW, NOW.plusSeconds(401), 400), "rounded up, so no 401st bucket");
-    }
 
     @Test
     void withoutARangeTheShortestThatShowsTheAlertsMomentIsChosen() {

@@ -1,0 +1,182 @@
+package dk.fsc.service.readings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hourly and daily rollups (V19) as the history API gives them: kept up to date as readings
+ * arrive, late ones and staff entries included, equal to the readings they sum up, rebuilt by
+ * their command; and resolution=auto choosing the finest that fits.
+ */
+@MicronautTest(transactional = false)
+class ReadingRollupsIT extends IntegrationTest {
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    /** A day of SpO2 every 10 minutes (144 readings, 90–96 %), two days ago. */
+    private record Seeded(String org, UUID patient, String device, Instant day, Api nurse) {
+    }
+
+    private Seeded seed() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Instant day = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(48));
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'
+                  FROM generate_series(0, 143) i""", device, java.sql.Timestamp.from(day), patient);
+        return new Seeded(org, patient, device, day, new Api(http, fixtures.nurse(org)));
+    }
+
+    @Test
+    void hourlyBucketsAreTheirReadingsSummedUpAndALateReadingChangesItsBucket() throws Exception {
+        Seeded s = seed();
+        String range = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
+        List<Map<String, Object>> hours = buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range));
+        assertEquals(24, hours.size());
+        assertBucketsMatchTheReadings(s.patient(), hours, "hour");
+
+        // A reading from the device's backlog, two days late, into the sixth hour: a dip the mean alone would hide.
+        Instant late = s.day().plus(Duration.ofHours(5)).plus(Duration.ofMinutes(7));
+        try (TestDevice oximeter = new TestDevice(TestInfrastructure.brokerUrl(), s.device())) {
+            oximeter.publishReading("""
+                    {"messageId": "late-%s", "measuredAt": "%s", "observations": [{"type": "spo2", "value": 71, "unit": "%%"}]}"""
+                    .formatted(UUID.randomUUID(), late));
+            String reply = oximeter.nextReply(Duration.ofSeconds(20));
+            assertNotNull(reply, "the device got no reply");
+            assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+        }
+        List<Map<String, Object>> after = buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range));
+        Map<String, Object> sixth = after.get(5);
+        assertEquals(s.day().plus(Duration.ofHours(5)).toString(), sixth.get("start"));
+        assertEquals(7, number(sixth, "count"), "six readings an hour, and the late one");
+        assertEquals(71.0, number(sixth, "min"));
+        assertEquals(number(hours.get(5), "max"), number(sixth, "max"));
+        assertBucketsMatchTheReadings(s.patient(), after, "hour");
+
+        Map<String, Object> days = s.nurse().get(history(s) + "?type=spo2&resolution=day&from=" + s.day().minus(Duration.ofDays(1))
+                + "&to=" + s.day().plus(Duration.ofDays(2)));
+        assertEquals(145, buckets(days).stream().mapToDouble(b -> number(b, "count")).sum(), "every reading in exactly one Danish day");
+        assertEquals(71.0, buckets(days).stream().mapToDouble(b -> number(b, "min")).min().orElseThrow());
+        assertBucketsMatchTheReadings(s.patient(), buckets(days), "day");
+    }
+
+    @Test
+    void aValueStaffEnterLandsInItsBucketMarkedAsEnteredByHand() {
+        Seeded s = seed();
+        Instant at = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS);
+        s.nurse().post("/api/patients/" + s.patient() + "/observations",
+                Map.of("measuredAt", at.toString(), "observations", List.of(Map.of("type", "pulse", "value", 88, "unit", "/min"))));
+        List<Map<String, Object>> pulse = buckets(s.nurse().get(history(s) + "?type=pulse&resolution=hour&from="
+                + at.minus(Duration.ofHours(2)) + "&to=" + Instant.now()));
+        assertEquals(1, pulse.size(), pulse.toString());
+        assertEquals(1.0, number(pulse.get(0), "count"));
+        assertEquals(1.0, number(pulse.get(0), "staffCount"));
+        assertEquals(88.0, number(pulse.get(0), "mean"));
+        assertEquals(at.toString(), pulse.get(0).get("firstAt"));
+    }
+
+    @Test
+    void autoGivesTheFinestResolutionThatFitsAndNeverHidesTheExtremes() {
+        Seeded s = seed();
+        String day = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
+        Map<String, Object> raw = s.nurse().get(history(s) + "?type=spo2&maxPoints=144" + day);
+        assertEquals("raw", raw.get("resolution"));
+        assertEquals(144, ((List<?>) raw.get("readings")).size());
+
+        Map<String, Object> hourly = s.nurse().get(history(s) + "?type=spo2&resolution=auto&maxPoints=143" + day);
+        assertEquals("hour", hourly.get("resolution"));
+        assertEquals(24, buckets(hourly).size());
+        assertEquals(List.of(), hourly.get("readings"));
+
+        Map<String, Object> daily = s.nurse().get(history(s) + "?type=spo2&maxPoints=23" + day);
+        assertEquals("day", daily.get("resolution"));
+        assertEquals(144, buckets(daily).stream().mapToDouble(b -> number(b, "count")).sum());
+        assertEquals(90.0, buckets(daily).stream().mapToDouble(b -> number(b, "min")).min().orElseThrow());
+        assertEquals(96.0, buckets(daily).stream().mapToDouble(b -> number(b, "max")).max().orElseThrow());
+
+        // Thirty days into one point: one bucket covering every day the range touches.
+        Map<String, Object> one = s.nurse().get(history(s) + "?type=spo2&maxPoints=1&from=" + s.day().minus(Duration.ofDays(28))
+                + "&to=" + s.day().plus(Duration.ofDays(2)));
+        assertEquals(1, buckets(one).size());
+        assertTrue(number(one, "daysPerPoint") >= 30, one.toString());
+        assertEquals(144.0, number(buckets(one).get(0), "count"));
+    }
+
+    @Test
+    void theRebuildCommandRestoresBucketsFromTheReadings() {
+        Seeded s = seed();
+        fixtures.update("UPDATE reading_rollups_hourly SET count = 999, min = -1 WHERE patient_id = ?", s.patient());
+        fixtures.update("DELETE FROM reading_rollups_daily WHERE patient_id = ?", s.patient());
+        long days = fixtures.count("""
+                SELECT daily_rows FROM rebuild_reading_rollups(CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,
+                                                               CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) + 2)""",
+                java.sql.Timestamp.from(s.day()), java.sql.Timestamp.from(s.day()));
+        assertTrue(days >= 1, "rebuilt at least this patient's days");
+        String range = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
+        assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "hour");
+        assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=day" + range)), "day");
+    }
+
+    @Test
+    void badResolutionsAreExplained() {
+        Seeded s = seed();
+        assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?resolution=auto")), "auto needs a type");
+        assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&resolution=minute")));
+        assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&resolution=hour&maxPoints=10")));
+        assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=0")));
+        assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=10&limit=5")));
+    }
+
+    /** Each bucket against the readings themselves, summed up here by PostgreSQL from the raw rows. */
+    private void assertBucketsMatchTheReadings(UUID patient, List<Map<String, Object>> buckets, String unit) {
+        for (Map<String, Object> b : buckets) {
+            String start = (String) b.get("start");
+            String end = (String) b.get("end");
+            List<Double> expected = fixtures.row("""
+                    SELECT count(*), min(value), max(value), avg(value) FROM readings
+                     WHERE patient_id = ? AND type = ? AND measured_at >= CAST(? AS timestamptz) AND measured_at < CAST(? AS timestamptz)""",
+                    rs -> List.of(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)), patient, b.get("type"), start, end);
+            String where = unit + " " + start;
+            assertEquals(expected.get(0), number(b, "count"), "count of " + where);
+            assertEquals(expected.get(1), number(b, "min"), "min of " + where);
+            assertEquals(expected.get(2), number(b, "max"), "max of " + where);
+            assertEquals(expected.get(3), number(b, "mean"), 1e-9, "mean of " + where);
+        }
+    }
+
+    private static String history(Seeded s) {
+        return "/api/patients/" + s.patient() + "/readings";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> buckets(Map<String, Object> history) {
+        return (List<Map<String, Object>>) history.get("buckets");
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+}

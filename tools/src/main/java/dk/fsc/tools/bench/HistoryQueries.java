@@ -22,7 +22,8 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A patient's 90-day history of one type, asked over HTTP as a nurse would, on a database with at
+ * A patient's 90-day history of one type (the readings), and a year of one type for a chart
+ * ({@code maxPoints=500}: the rollups), asked over HTTP as a nurse would, on a database with at
  * least {@code rows} readings. The history is loaded once into the benchmark database (and kept):
  * 10 000 patients of organisation {@code bench-history}, each with a year of readings, 5 000 per
  * patient (five types in turn, one every 105 minutes), written with {@code INSERT ... SELECT} in
@@ -72,36 +73,48 @@ final class HistoryQueries {
             }
             HttpClient http = HttpClient.newHttpClient();
             String token = login(http, httpPort, user, password);
-            Random random = new Random(1);
             String[] types = {"spo2", "pulse", "temperature", "systolic_bp", "diastolic_bp"};
             Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's 90 days of one type ...");
-            List<Long> micros = new ArrayList<>();
-            long rowsSeen = 0;
-            for (int i = 0; i < queries + 100; i++) {
-                UUID patient = patients.get(random.nextInt(patients.size()));
-                Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                String url = "http://127.0.0.1:" + httpPort + "/api/patients/" + patient + "/readings?type=" + types[random.nextInt(types.length)]
-                        + "&from=" + to.minus(90, ChronoUnit.DAYS) + "&to=" + to + "&limit=1000";
-                long t0 = System.nanoTime();
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                        .header("X-FSC-Purpose", "benchmark").GET().build(), HttpResponse.BodyHandlers.ofString());
-                long took = (System.nanoTime() - t0) / 1000;
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("history query answered " + response.statusCode() + ": " + response.body());
-                }
-                if (i >= 100) {
-                    micros.add(took);
-                    rowsSeen += response.body().split("\"measuredAt\"", -1).length - 1;
-                }
-            }
-            micros.sort(Long::compare);
-            r.put("history query p50 (ms)", AlertLatency.percentile(micros, 50) / 1000.0);
-            r.put("history query p99 (ms)", AlertLatency.percentile(micros, 99) / 1000.0);
-            r.put("history rows per answer (mean)", rowsSeen / Math.max(1, micros.size()));
-            Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms, %d rows per answer",
-                    AlertLatency.percentile(micros, 50) / 1000.0, AlertLatency.percentile(micros, 99) / 1000.0, rowsSeen / Math.max(1, micros.size())));
+            measure(r, "history query", http, token, patients, types, to -> "&from=" + to.minus(90, ChronoUnit.DAYS) + "&to=" + to + "&limit=1000");
+            Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's year of one type for a chart (maxPoints=500) ...");
+            measure(r, "history year at maxPoints=500", http, token, patients, types,
+                    to -> "&from=" + to.minus(365, ChronoUnit.DAYS) + "&to=" + to + "&maxPoints=500");
         }
         return r;
+    }
+
+    /** {@code queries} answers (after 100 not counted) for random patients and types, the range from {@code range}; p50, p99, points. */
+    private void measure(Map<String, Object> r, String label, HttpClient http, String token, List<UUID> patients, String[] types,
+                         java.util.function.Function<Instant, String> range) throws Exception {
+        Random random = new Random(1);
+        List<Long> micros = new ArrayList<>();
+        long pointsSeen = 0;
+        for (int i = 0; i < queries + 100; i++) {
+            UUID patient = patients.get(random.nextInt(patients.size()));
+            Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            String url = "http://127.0.0.1:" + httpPort + "/api/patients/" + patient + "/readings?type=" + types[random.nextInt(types.length)]
+                    + range.apply(to);
+            long t0 = System.nanoTime();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("X-FSC-Purpose", "benchmark").GET().build(), HttpResponse.BodyHandlers.ofString());
+            long took = (System.nanoTime() - t0) / 1000;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(label + " answered " + response.statusCode() + ": " + response.body());
+            }
+            if (i >= 100) {
+                micros.add(took);
+                // A reading has a measuredAt, a bucket a start.
+                pointsSeen += response.body().split("\"measuredAt\"|\"start\"", -1).length - 1;
+            }
+        }
+        micros.sort(Long::compare);
+        double p50 = AlertLatency.percentile(micros, 50) / 1000.0;
+        double p99 = AlertLatency.percentile(micros, 99) / 1000.0;
+        long points = pointsSeen / Math.max(1, micros.size());
+        r.put(label + " p50 (ms)", p50);
+        r.put(label + " p99 (ms)", p99);
+        r.put(label + " points per answer (mean)", points);
+        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms, %d points per answer", p50, p99, points));
     }
 
     private long loadedNow;
@@ -160,7 +173,7 @@ final class HistoryQueries {
             }
         }
         try (Statement s = c.createStatement()) {
-            s.execute("ANALYZE readings");
+            s.execute("ANALYZE readings, reading_rollups_hourly, reading_rollups_daily");
         }
         return (System.nanoTime() - start) / 1e9;
     }

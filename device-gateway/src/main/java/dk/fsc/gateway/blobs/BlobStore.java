@@ -18,6 +18,9 @@ public interface BlobStore {
     /** The bytes of a blob, checked against its SHA-256. */
     byte[] get(String sha256) throws IOException;
 
+    /** Removes a blob (retention of photos); a blob that is not there is no error. */
+    void delete(String sha256) throws IOException;
+
     /** A human-readable description of where blobs go, for the start-up log. */
     String describe();
 

@@ -60,6 +60,12 @@ public final class FolderBlobStore implements BlobStore {
     }
 
     @Override
+    public void delete(String sha256) throws IOException {
+        BlobStore.requireName(sha256);
+        Files.deleteIfExists(path(sha256));
+    }
+
+    @Override
     public String describe() {
         return "folder " + root;
     }

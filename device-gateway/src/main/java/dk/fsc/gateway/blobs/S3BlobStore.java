@@ -60,6 +60,15 @@ public final class S3BlobStore implements BlobStore {
         return BlobStore.verified(sha256, response.body());
     }
 
+    @Override
+    public void delete(String sha256) throws IOException {
+        BlobStore.requireName(sha256);
+        HttpResponse<byte[]> response = send("DELETE", sha256, new byte[0], null);
+        if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
+            throw failure("DELETE", sha256, response);
+        }
+    }
+
     /**
      * Creates the bucket if it does not exist yet. Fails with the store's answer when the bucket
      * cannot be reached or is not ours (wrong keys, no rights).

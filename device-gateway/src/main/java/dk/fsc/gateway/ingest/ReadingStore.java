@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,6 +51,12 @@ class ReadingStore implements StoreRetries.Store {
     private final DataSource dataSource;
     private final BlobStore blobs;
     private final QuarantineQuota quota;
+    /**
+     * How far back (by measured_at) the claim looks for a message id used before: the backlog
+     * window plus a day. A message older than the window is refused before its id is looked at,
+     * so keys older than this are never needed (device_messages' retention keeps them longer: V21).
+     */
+    private final Duration keyWindow;
 
     ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver, BlobStore blobs, GatewayConfig config) {
         // Plain pool connections: this class owns its transactions and never joins a caller's.
@@ -57,6 +64,7 @@ class ReadingStore implements StoreRetries.Store {
         this.blobs = blobs;
         this.quota = new QuarantineQuota(config.getQuarantineQuotaRows(), config.getQuarantineQuotaBytes(),
                 config.getQuarantineQuotaWindow());
+        this.keyWindow = config.getBacklogWindow().plusDays(1);
     }
 
     /** A plain pool connection (autocommit, the caller closes it): the gateway's one way to its database. */
@@ -77,7 +85,7 @@ class ReadingStore implements StoreRetries.Store {
     List<Outcome> write(List<Parsed> batch, boolean quarantineRejections, TransactionStep inSameTransaction) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            Transaction transaction = new Transaction(c, blobs, quarantineRejections, quota);
+            Transaction transaction = new Transaction(c, blobs, quarantineRejections, quota, keyWindow);
             try {
                 List<Outcome> outcomes = transaction.write(batch);
                 if (inSameTransaction != null) {
@@ -138,6 +146,7 @@ class ReadingStore implements StoreRetries.Store {
         /** Valid readings waiting for the batch's one claim of message ids, in arrival order. */
         private final List<PendingReading> pendingReadings = new ArrayList<>();
         private final QuarantineRows quarantine;
+        private final long keyWindowSeconds;
 
         /** @param contentSha256 the SHA-256 of the reading's {@link Reading#content()}: a resend has the same */
         private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
@@ -146,8 +155,9 @@ class ReadingStore implements StoreRetries.Store {
             }
         }
 
-        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections, QuarantineQuota quota) {
+        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections, QuarantineQuota quota, Duration keyWindow) {
             this.c = c;
+            this.keyWindowSeconds = keyWindow.toSeconds();
             this.blobs = blobs;
             this.quarantineRejections = quarantineRejections;
             this.quarantine = new QuarantineRows(c, quota);
@@ -304,10 +314,15 @@ class ReadingStore implements StoreRetries.Store {
                 contents[i] = r.contentSha256();
                 counts[i++] = r.item().reading().observations().size();
             }
+            // The key (device, id, measured_at) refuses a resend (same bytes, same measured_at, same
+            // partition); NOT EXISTS refuses the id used before with another measured_at, looking
+            // only at the partitions of the key window (MESSAGE_ID_REUSED: V21, decision 0002).
             PreparedStatement s = prepared("""
                     INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count, content_sha256)
                     SELECT d, m, t::timestamptz, p, n, h
                       FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::text[]) AS x(d, m, t, p, n, h)
+                     WHERE NOT EXISTS (SELECT 1 FROM device_messages e WHERE e.device_id = x.d AND e.message_id = x.m
+                                          AND e.measured_at >= now() - make_interval(secs => ?))
                     ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
             s.setArray(1, c.createArrayOf("text", devices));
             s.setArray(2, c.createArrayOf("text", ids));
@@ -315,6 +330,7 @@ class ReadingStore implements StoreRetries.Store {
             s.setArray(4, c.createArrayOf("uuid", patients));
             s.setArray(5, c.createArrayOf("int4", counts));
             s.setArray(6, c.createArrayOf("text", contents));
+            s.setLong(7, keyWindowSeconds);
             Set<String> claimed = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -483,9 +499,11 @@ class ReadingStore implements StoreRetries.Store {
         /** What is stored under the reading's id, or null. */
         private Resend.StoredReading stored(String deviceId, String messageId) throws SQLException {
             PreparedStatement s = prepared(
-                    "SELECT measured_at, observation_count, content_sha256 FROM device_messages WHERE device_id = ? AND message_id = ?");
+                    "SELECT measured_at, observation_count, content_sha256 FROM device_messages WHERE device_id = ? AND message_id = ?"
+                    + " AND measured_at >= now() - make_interval(secs => ?) ORDER BY measured_at LIMIT 1");
             s.setString(1, deviceId);
             s.setString(2, messageId);
+            s.setLong(3, keyWindowSeconds);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? new Resend.StoredReading(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getInt(2), rs.getString(3))
                         : null;

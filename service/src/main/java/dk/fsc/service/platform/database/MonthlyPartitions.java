@@ -1,0 +1,107 @@
+package dk.fsc.service.platform.database;
+
+import io.micronaut.core.annotation.Nullable;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tables partitioned by month on one time column ({@link #TABLES}): their partitions as the
+ * catalog shows them, making a month's partition, and dropping one. Works on the caller's
+ * connection; callers that may run at the same time as another instance hold
+ * {@link #MAINTENANCE_LOCK} for the transaction.
+ */
+public final class MonthlyPartitions {
+    /**
+     * readings and device_messages by measured_at (V21), access_log by at (V22),
+     * reading_rollups_hourly by bucket (V23).
+     */
+    public static final Set<String> TABLES = Set.of("readings", "device_messages", "access_log", "reading_rollups_hourly");
+
+    /**
+     * Key of the transaction-scoped advisory lock around making and dropping partitions:
+     * 0x46534350, "FSCP" (alert events use "FSCA"). Also taken by ensure_reading_partitions (V20)
+     * and named in docs/operations.md; in pg_locks it shows as locktype advisory, objid 1179861840.
+     */
+    public static final long MAINTENANCE_LOCK = 0x46534350L;
+
+    /**
+     * One partition; {@code start} and {@code end} are null for the default partition. Rows are
+     * the catalog's estimate (pg_class.reltuples, or the live rows of pg_stat_user_tables before the
+     * first analyze), not count(*), which would read a whole month.
+     */
+    public record Partition(String table, String name, @Nullable Instant start, @Nullable Instant end, long rows, long bytes) {
+        public boolean isDefault() {
+            return start == null;
+        }
+    }
+
+    private MonthlyPartitions() {
+    }
+
+    /** Takes the maintenance lock until the end of the transaction, unless another session holds it: then false at once. */
+    public static boolean tryLock(Sql sql) {
+        return sql.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), MAINTENANCE_LOCK).orElse(false);
+    }
+
+    /** Gives up on a table lock after this long (the run fails and is tried again), rather than queueing every reader behind it. */
+    public static void lockTimeout(Sql sql, String timeout) {
+        sql.one("SELECT set_config('lock_timeout', ?, true)", rs -> 1, timeout);
+    }
+
+    /** The table's partitions, the default first, then by start. */
+    public static List<Partition> of(Sql sql, String table) {
+        requireKnown(table);
+        return sql.list("""
+                SELECT c.relname,
+                       (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\)'))[1]::timestamptz AS starts,
+                       (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz AS ends,
+                       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, 0) END AS estimated_rows,
+                       pg_total_relation_size(c.oid) AS bytes
+                  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                  LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+                 WHERE i.inhparent = CAST(? AS regclass)
+                 ORDER BY starts NULLS FIRST""",
+                rs -> new Partition(table, rs.getString("relname"), Sql.instant(rs, "starts"), Sql.instant(rs, "ends"),
+                        rs.getLong("estimated_rows"), rs.getLong("bytes")),
+                table);
+    }
+
+    /** Makes the month's partition (V21's make_monthly_partition); the rows it moved out of the default partition, or null when it was there. */
+    @Nullable
+    public static Long make(Sql sql, String table, YearMonth month) {
+        requireKnown(table);
+        return sql.one("SELECT make_monthly_partition(CAST(? AS regclass), ?)", rs -> rs.getObject(1, Long.class), table, month.atDay(1))
+                .orElse(null);
+    }
+
+    /** Rows in the table's default partition, counted exactly: it should hold none, so counting it is cheap while all is well. */
+    public static long defaultRows(Sql sql, String table) {
+        requireKnown(table);
+        return sql.one("SELECT count(*) FROM " + table + "_default", rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    /**
+     * Detaches and drops one monthly partition of the table: its rows go at once, without a
+     * DELETE (no row is read, no trigger fires, nothing is left to vacuum). Refuses the default.
+     */
+    public static void drop(Sql sql, Partition partition) {
+        requireKnown(partition.table());
+        if (partition.isDefault() || !partition.name().startsWith(partition.table() + "_")) {
+            throw new IllegalArgumentException("not a monthly partition of " + partition.table() + ": " + partition.name());
+        }
+        sql.update("ALTER TABLE " + partition.table() + " DETACH PARTITION " + quote(partition.name()));
+        sql.update("DROP TABLE " + quote(partition.name()));
+    }
+
+    private static void requireKnown(String table) {
+        if (!TABLES.contains(table)) {
+            throw new IllegalArgumentException("not a table partitioned by month: " + table);
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,241 @@
+package dk.fsc.service.retention;
+
+import dk.fsc.gateway.blobs.BlobStore;
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.MonthlyPartitions;
+import dk.fsc.service.platform.database.Sql;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what is older than the {@link RetentionPolicy} keeps, once a day (and on demand through
+ * {@link #run}): whole monthly partitions of readings (with their hourly rollups and daily
+ * rollups), idempotency keys and the access log, whose every row is past the limit, never a
+ * {@code DELETE} on those tables; resolved alerts with their events, photos with their files and
+ * quarantined messages in batches of {@link RetentionStore#BATCH} rows. {@link #plan} is the dry
+ * run: what would go now, removing nothing. With {@code fsc.retention.dry-run} the daily job only
+ * logs its plan. Partitions go under the partition maintenance lock, so only one instance drops
+ * while another makes new ones.
+ */
+@Singleton
+public class Retention {
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+    private final Database db;
+    private final RetentionPolicy policy;
+    private final BlobStore blobs;
+    private final boolean dryRun;
+    private final AtomicLong lastRun = new AtomicLong();
+    private final MeterRegistry registry;
+
+    Retention(Database db, BlobStore blobs, MeterRegistry registry,
+              @Value("${fsc.retention.readings:3650d}") Duration readings,
+              @Value("${fsc.retention.alerts:3650d}") Duration alerts,
+              @Value("${fsc.retention.photos:3650d}") Duration photos,
+              @Value("${fsc.retention.device-messages:62d}") Duration deviceMessages,
+              @Value("${fsc.retention.quarantine:90d}") Duration quarantine,
+              @Value("${fsc.retention.access-log:1827d}") Duration accessLog,
+              @Value("${fsc.gateway.backlog-window:30d}") Duration backlogWindow,
+              @Value("${fsc.retention.dry-run:false}") boolean dryRun) {
+        this.db = db;
+        this.blobs = blobs;
+        this.registry = registry;
+        this.policy = new RetentionPolicy(readings, alerts, photos, deviceMessages, quarantine, accessLog, backlogWindow);
+        this.dryRun = dryRun;
+        registry.gauge("fsc.retention.last.run", lastRun);
+    }
+
+    /**
+     * One thing that goes (or went): a partition with its estimated rows and bytes, or the rows of
+     * a table older than the cutoff.
+     *
+     * @param partition the partition's name; null for rows
+     */
+    @Serdeable
+    public record Step(String kind, String table, @Nullable String partition, Instant olderThan, long rows, @Nullable Long bytes) {
+    }
+
+    /** What a run removes now: the policy's rules and the steps. */
+    @Serdeable
+    public record Plan(Instant at, List<RuleView> rules, List<Step> steps) {
+    }
+
+    /** A rule as the dry run shows it. */
+    @Serdeable
+    public record RuleView(String kind, String setting, long keepDays, Instant cutoff) {
+    }
+
+    public RetentionPolicy policy() {
+        return policy;
+    }
+
+    /** The dry run: what would go if the job ran at {@code now}. Removes nothing. */
+    public Plan plan(Instant now) {
+        return db.withConnection(sql -> new Plan(now, rules(now), steps(sql, now)));
+    }
+
+    private List<RuleView> rules(Instant now) {
+        return policy.rules().stream().map(r -> new RuleView(r.kind().name().toLowerCase(java.util.Locale.ROOT), r.setting(),
+                r.keep().toDays(), now.minus(r.keep()))).toList();
+    }
+
+    private List<Step> steps(Sql sql, Instant now) {
+        List<Step> steps = new ArrayList<>();
+        for (RetentionPolicy.Rule r : policy.rules()) {
+            Instant cutoff = now.minus(r.keep());
+            String kind = r.kind().name().toLowerCase(java.util.Locale.ROOT);
+            if (r.kind().partitioned()) {
+                for (MonthlyPartitions.Partition p : expired(sql, r.kind().table(), cutoff)) {
+                    steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
+                }
+                if (r.kind() == RetentionPolicy.Kind.READINGS) {
+                    for (MonthlyPartitions.Partition p : expired(sql, "reading_rollups_hourly", cutoff)) {
+                        steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
+                    }
+                    long daily = sql.one("SELECT count(*) FROM reading_rollups_daily WHERE bucket < ?", rs -> rs.getLong(1),
+                            dailyCutoff(sql, cutoff)).orElse(0L);
+                    if (daily > 0) {
+                        steps.add(new Step(kind, "reading_rollups_daily", null, dailyCutoff(sql, cutoff), daily, null));
+                    }
+                }
+            } else {
+                long rows = RetentionStore.count(sql, r.kind(), cutoff);
+                if (rows > 0) {
+                    steps.add(new Step(kind, r.kind().table(), null, cutoff, rows, null));
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** The monthly partitions whose every row is older than the cutoff (they end at or before it). */
+    private static List<MonthlyPartitions.Partition> expired(Sql sql, String table, Instant cutoff) {
+        return MonthlyPartitions.of(sql, table).stream()
+                .filter(p -> !p.isDefault() && !p.end().isAfter(cutoff))
+                .toList();
+    }
+
+    /**
+     * Daily rollups go with the readings of their day: before the start of the oldest readings
+     * partition kept (a day whose readings are partly kept keeps its rollup).
+     */
+    private static Instant dailyCutoff(Sql sql, Instant cutoff) {
+        return MonthlyPartitions.of(sql, "readings").stream()
+                .filter(p -> !p.isDefault() && p.end().isAfter(cutoff))
+                .map(MonthlyPartitions.Partition::start)
+                .findFirst().orElse(cutoff);
+    }
+
+    /** The daily job (an hour after start, then daily): the plan applied, or only logged on a dry run. */
+    @Scheduled(fixedDelay = "${fsc.retention.check:1d}", initialDelay = "${fsc.retention.first-check:1h}")
+    void daily() {
+        try {
+            if (dryRun) {
+                Plan plan = plan(Instant.now());
+                plan.steps().forEach(s -> LOG.info("Retention (dry run, fsc.retention.dry-run): would remove {}", describe(s)));
+                if (plan.steps().isEmpty()) {
+                    LOG.info("Retention (dry run): nothing is older than its retention");
+                }
+                return;
+            }
+            run(Instant.now());
+        } catch (RuntimeException | SQLException e) {
+            LOG.warn("Retention failed ({}); next try at the next interval", e.getMessage());
+        }
+    }
+
+    /** Applies the policy as at {@code now}; answers what went. Partitions only while no other instance maintains partitions. */
+    public List<Step> run(Instant now) throws SQLException {
+        List<Step> done = new ArrayList<>();
+        for (Step step : db.withConnection(sql -> steps(sql, now))) {
+            if (step.partition() != null) {
+                if (dropPartition(step)) {
+                    done.add(step);
+                }
+            } else {
+                long rows = deleteRows(step);
+                done.add(new Step(step.kind(), step.table(), null, step.olderThan(), rows, null));
+            }
+        }
+        done.forEach(s -> {
+            LOG.info("Retention: removed {}", describe(s));
+            registry.counter("fsc.retention.removed.rows", "table", s.table()).increment(s.rows());
+        });
+        lastRun.set(now.getEpochSecond());
+        return done;
+    }
+
+    private boolean dropPartition(Step step) throws SQLException {
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            if (!MonthlyPartitions.tryLock(sql)) {
+                LOG.info("Retention: partition maintenance runs elsewhere; {} waits for the next run", step.partition());
+                c.rollback();
+                return false;
+            }
+            MonthlyPartitions.lockTimeout(sql, "10s");
+            MonthlyPartitions.of(sql, step.table()).stream().filter(p -> p.name().equals(step.partition())).findFirst()
+                    .ifPresent(p -> MonthlyPartitions.drop(sql, p));
+            c.commit();
+            return true;
+        }
+    }
+
+    private long deleteRows(Step step) throws SQLException {
+        long total = 0;
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            int n;
+            do {
+                List<String> files = List.of();
+                switch (step.table()) {
+                    case "photos" -> {
+                        RetentionStore.PhotosGone gone = RetentionStore.deletePhotos(sql, step.olderThan());
+                        n = gone.rows();
+                        files = gone.files();
+                    }
+                    case "reading_rollups_daily" -> n = RetentionStore.deleteDailyRollups(sql, step.olderThan());
+                    default -> n = RetentionStore.deleteBatch(sql, RetentionPolicy.Kind.valueOf(step.kind().toUpperCase(java.util.Locale.ROOT)),
+                            step.olderThan());
+                }
+                c.commit();
+                deleteFiles(sql, files);
+                total += n;
+            } while (n == RetentionStore.BATCH);
+        }
+        return total;
+    }
+
+    /** After the rows are committed: each file no photo names any more (the same bytes may have come again). */
+    private void deleteFiles(Sql sql, List<String> files) {
+        for (String sha : files.stream().distinct().toList()) {
+            if (!RetentionStore.fileInUse(sql, sha)) {
+                try {
+                    blobs.delete(sha);
+                } catch (IOException e) {
+                    LOG.warn("Retention: photo file {} could not be removed ({}); its row is gone", sha, e.getMessage());
+                }
+            }
+        }
+    }
+
+    static String describe(Step s) {
+        return (s.partition() != null ? "partition " + s.partition() + " (about " + s.rows() + " rows, " + s.bytes() / 1_048_576 + " MB)"
+                : s.rows() + " rows of " + s.table()) + ", older than " + s.olderThan() + " (" + s.kind() + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package dk.fsc.service.retention;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How long each kind of data is kept, measured from its own time (a reading's measurement, an
+ * alert's resolution, a photo's taking, a message's measurement, a quarantined message's arrival,
+ * an access's moment). The defaults and their reasons are in docs/operations.md.
+ *
+ * @param backlogWindow the gateway's: a message older than this is refused before its idempotency
+ *                      key is looked at, so the keys must be kept at least this long plus a day
+ */
+public record RetentionPolicy(Duration readings, Duration alerts, Duration photos, Duration deviceMessages, Duration quarantine,
+                              Duration accessLog, Duration backlogWindow) {
+
+    /** Each kind, its setting's name and how long it is kept. */
+    public record Rule(Kind kind, String setting, Duration keep) {
+    }
+
+    /** What is kept, and how it goes: whole monthly partitions, or rows in batches. */
+    public enum Kind {
+        READINGS("readings", true), DEVICE_MESSAGES("device_messages", true), ACCESS_LOG("access_log", true),
+        ALERTS("alerts", false), PHOTOS("photos", false), QUARANTINE("quarantine", false);
+
+        private final String table;
+        private final boolean partitioned;
+
+        Kind(String table, boolean partitioned) {
+            this.table = table;
+            this.partitioned = partitioned;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public boolean partitioned() {
+            return partitioned;
+        }
+    }
+
+    /** Refuses a policy that would lose a guarantee or makes no sense, naming the setting. */
+    public RetentionPolicy {
+        for (Rule r : rules(readings, alerts, photos, deviceMessages, quarantine, accessLog)) {
+            if (r.keep().isNegative() || r.keep().isZero()) {
+                throw new IllegalArgumentException(r.setting() + " must be a positive duration, not " + r.keep());
+            }
+        }
+        Duration least = backlogWindow.plusDays(1);
+        if (deviceMessages.compareTo(least) < 0) {
+            throw new IllegalArgumentException("fsc.retention.device-messages (" + deviceMessages.toDays() + " days) must be at least "
+                    + "the backlog window plus a day (" + least.toDays() + " days): a device may still resend a message that old, "
+                    + "and without its key it would be stored twice");
+        }
+    }
+
+    /** The rules, in the order the job applies them. */
+    public List<Rule> rules() {
+        return rules(readings, alerts, photos, deviceMessages, quarantine, accessLog);
+    }
+
+    private static List<Rule> rules(Duration readings, Duration alerts, Duration photos, Duration deviceMessages, Duration quarantine,
+                                    Duration accessLog) {
+        return List.of(new Rule(Kind.READINGS, "fsc.retention.readings", readings),
+                new Rule(Kind.ALERTS, "fsc.retention.alerts", alerts),
+                new Rule(Kind.PHOTOS, "fsc.retention.photos", photos),
+                new Rule(Kind.DEVICE_MESSAGES, "fsc.retention.device-messages", deviceMessages),
+                new Rule(Kind.QUARANTINE, "fsc.retention.quarantine", quarantine),
+                new Rule(Kind.ACCESS_LOG, "fsc.retention.access-log", accessLog));
+    }
+}

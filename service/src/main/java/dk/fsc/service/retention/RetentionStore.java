@@ -1,0 +1,79 @@
+package dk.fsc.service.retention;
+
+import dk.fsc.service.platform.database.Sql;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of retention for the tables that lose rows rather than partitions: how many would go,
+ * and one batch of them at a time (each batch its own short transaction, so nothing waits long
+ * and a stopped run loses nothing but time). Works on the caller's connection.
+ */
+final class RetentionStore {
+    /** Rows one batch deletes. */
+    static final int BATCH = 5000;
+
+    private RetentionStore() {
+    }
+
+    /** How many rows of this kind are older than the cutoff. */
+    static long count(Sql sql, RetentionPolicy.Kind kind, Instant cutoff) {
+        String query = switch (kind) {
+            case ALERTS -> "SELECT count(*) FROM alerts WHERE status = 'resolved' AND resolved_at < ?";
+            case PHOTOS -> "SELECT count(*) FROM photos WHERE taken_at < ?";
+            case QUARANTINE -> "SELECT count(*) FROM quarantine WHERE received_at < ?";
+            default -> throw new IllegalArgumentException(kind + " goes by partitions");
+        };
+        return sql.one(query, rs -> rs.getLong(1), cutoff).orElse(0L);
+    }
+
+    /**
+     * Deletes one batch of rows older than the cutoff; answers how many went. Resolved alerts go
+     * with their events (an open or acknowledged alert stays however old: it is still work).
+     */
+    static int deleteBatch(Sql sql, RetentionPolicy.Kind kind, Instant cutoff) {
+        return switch (kind) {
+            case ALERTS -> sql.update("""
+                    WITH gone AS (SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ? LIMIT ?),
+                         events AS (DELETE FROM alert_events WHERE alert_id IN (SELECT id FROM gone))
+                    DELETE FROM alerts WHERE id IN (SELECT id FROM gone)""", cutoff, BATCH);
+            case QUARANTINE -> sql.update("""
+                    DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine WHERE received_at < ? LIMIT ?)""", cutoff, BATCH);
+            default -> throw new IllegalArgumentException(kind + " is not deleted by rows here");
+        };
+    }
+
+    /** A batch of photos gone: how many rows, and the files (SHA-256) they named. */
+    record PhotosGone(int rows, List<String> files) {
+    }
+
+    /** Deletes one batch of photos taken before the cutoff. */
+    static PhotosGone deletePhotos(Sql sql, Instant cutoff) {
+        List<String> files = new ArrayList<>();
+        int rows = sql.list("""
+                DELETE FROM photos WHERE id IN (SELECT id FROM photos WHERE taken_at < ? LIMIT ?)
+                RETURNING sha256, thumbnail_sha256""",
+                rs -> {
+                    files.add(rs.getString(1));
+                    if (rs.getString(2) != null) {
+                        files.add(rs.getString(2));
+                    }
+                    return 1;
+                }, cutoff, BATCH).size();
+        return new PhotosGone(rows, files);
+    }
+
+    /** Whether a photo row still names this file (the same bytes sent again, as photo or thumbnail). */
+    static boolean fileInUse(Sql sql, String sha256) {
+        return sql.one("SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = ? OR thumbnail_sha256 = ?)", rs -> rs.getBoolean(1),
+                sha256, sha256).orElse(true);
+    }
+
+    /** Deletes daily rollups of days before the cutoff (their readings are gone); answers how many. */
+    static int deleteDailyRollups(Sql sql, Instant cutoff) {
+        return sql.update("""
+                DELETE FROM reading_rollups_daily WHERE ctid = ANY (ARRAY(SELECT ctid FROM reading_rollups_daily WHERE bucket < ? LIMIT ?))""",
+                cutoff, BATCH);
+    }
+}

@@ -1,0 +1,192 @@
+package dk.fsc.service.retention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.gateway.blobs.BlobStore;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data aged across its retention limit, kind by kind: the dry run names exactly what would go and
+ * removes nothing; the run removes exactly that (whole partitions of readings, their rollups,
+ * idempotency keys and access log; rows of alerts, photos with their files, quarantine) and
+ * nothing younger.
+ */
+@MicronautTest(transactional = false)
+class RetentionIT extends IntegrationTest {
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    Retention retention;
+
+    @Inject
+    BlobStore blobs;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    void whatIsOlderThanItsRetentionGoesAndNothingYounger() throws Exception {
+        Instant now = Instant.now();
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+
+        // Readings (10 years): one 11 years ago goes with its month; one 9 years ago stays.
+        Instant elevenYears = now.minus(Duration.ofDays(4020));
+        Instant nineYears = now.minus(Duration.ofDays(3290));
+        for (Instant at : List.of(elevenYears, nineYears)) {
+            month("readings", at);
+            month("reading_rollups_hourly", at);
+            fixtures.update("""
+                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                    VALUES (?, ?, 0, ?, ?, 'spo2', 95, '%')""", device, "old-" + UUID.randomUUID(), Timestamp.from(at), patient);
+        }
+        // Idempotency keys (62 days): one measured 120 days ago goes with its month; one of 20 days ago stays.
+        Instant oldKey = now.minus(Duration.ofDays(120));
+        Instant youngKey = now.minus(Duration.ofDays(20));
+        for (Instant at : List.of(oldKey, youngKey)) {
+            month("device_messages", at);
+            fixtures.update("""
+                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
+                    VALUES (?, ?, ?, ?, 1)""", device, "key-" + at.toEpochMilli(), Timestamp.from(at), patient);
+        }
+        // Access log (5 years): a line of 6 years ago goes with its month; one of 4 years ago stays.
+        Instant sixYears = now.minus(Duration.ofDays(2200));
+        Instant fourYears = now.minus(Duration.ofDays(1460));
+        for (Instant at : List.of(sixYears, fourYears)) {
+            month("access_log", at);
+            fixtures.update("""
+                    INSERT INTO access_log (at, username, organisation_id, role, patient_id, action, purpose)
+                    VALUES (?, 'retention-test', ?, 'nurse', ?, 'read readings', 'care')""", Timestamp.from(at), org, patient);
+        }
+        // Quarantine (90 days).
+        long oldQuarantine = quarantined(device, now.minus(Duration.ofDays(100)));
+        long youngQuarantine = quarantined(device, now.minus(Duration.ofDays(10)));
+        // Alerts (10 years, resolved ones only), with their events.
+        long oldResolved = alert(patient, org, "resolved", elevenYears, "threshold");
+        long oldOpen = alert(patient, org, "open", elevenYears, "tobs");
+        long youngResolved = alert(patient, org, "resolved", now.minus(Duration.ofDays(365)), "weight_trend");
+        // Photos (10 years), with their files.
+        byte[] oldBytes = ("old photo " + UUID.randomUUID()).getBytes();
+        byte[] youngBytes = ("young photo " + UUID.randomUUID()).getBytes();
+        String oldFile = photo(patient, device, elevenYears, oldBytes);
+        String youngFile = photo(patient, device, now.minus(Duration.ofDays(30)), youngBytes);
+
+        // The dry run, over HTTP as the FSC administrator: exactly these, and nothing removed.
+        Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
+        Map<String, Object> plan = admin.get("/api/retention");
+        List<String> partitions = steps(plan).stream().filter(s -> s.get("partition") != null).map(s -> (String) s.get("partition")).toList();
+        assertTrue(partitions.containsAll(List.of(name("readings", elevenYears), name("reading_rollups_hourly", elevenYears),
+                name("device_messages", oldKey), name("access_log", sixYears))), partitions.toString());
+        for (Instant kept : List.of(nineYears)) {
+            assertFalse(partitions.contains(name("readings", kept)));
+        }
+        assertFalse(partitions.contains(name("device_messages", youngKey)));
+        assertFalse(partitions.contains(name("access_log", fourYears)));
+        assertTrue(steps(plan).stream().anyMatch(s -> "quarantine".equals(s.get("table"))), plan.toString());
+        assertTrue(steps(plan).stream().anyMatch(s -> "alerts".equals(s.get("table"))), plan.toString());
+        assertTrue(steps(plan).stream().anyMatch(s -> "photos".equals(s.get("table"))), plan.toString());
+        assertEquals(2, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND message_id LIKE 'old-%'", device),
+                "the dry run removes nothing");
+        assertEquals(403, new Api(http, fixtures.nurse(org)).statusOf(() -> new Api(http, fixtures.nurse(org)).get("/api/retention")));
+
+        retention.run(Instant.now());
+
+        assertEquals(List.of(nineYears.toEpochMilli()), millis("SELECT measured_at FROM readings WHERE device_id = ? AND message_id LIKE 'old-%'",
+                device));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", name("readings", elevenYears)));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_hourly WHERE patient_id = ?", patient),
+                "the hourly rollup of 9 years ago stays");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient),
+                "the daily rollup of 11 years ago goes with its readings");
+        assertEquals(List.of(youngKey.toEpochMilli()), millis("SELECT measured_at FROM device_messages WHERE device_id = ?", device));
+        assertEquals(List.of(fourYears.toEpochMilli()), millis(
+                "SELECT at FROM access_log WHERE patient_id = ? AND username = 'retention-test'", patient));
+        assertEquals(List.of(String.valueOf(youngQuarantine)), fixtures.strings("SELECT id FROM quarantine WHERE device_id = ?", device));
+        assertTrue(oldQuarantine != youngQuarantine);
+        assertEquals(List.of(String.valueOf(oldOpen), String.valueOf(youngResolved)),
+                fixtures.strings("SELECT id FROM alerts WHERE patient_id = ? ORDER BY id", patient), "resolved 11 years ago goes; open stays");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM alert_events WHERE alert_id = ?", oldResolved));
+        assertEquals(List.of(youngFile), fixtures.strings("SELECT sha256 FROM photos WHERE patient_id = ?", patient));
+        assertThrows(BlobStore.MissingBlobException.class, () -> blobs.get(oldFile), "the old photo's file is gone");
+        assertEquals(youngBytes.length, blobs.get(youngFile).length);
+
+        // The access log is still append-only, row by row and partition by partition.
+        assertThrows(IllegalStateException.class, () -> fixtures.update("DELETE FROM access_log WHERE patient_id = ?", patient));
+        assertThrows(IllegalStateException.class, () -> fixtures.update("DELETE FROM " + name("access_log", fourYears)));
+    }
+
+    @Test
+    void aPolicyThatWouldLoseAGuaranteeIsRefusedWithItsSetting() {
+        Duration tenYears = Duration.ofDays(3650);
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(tenYears, tenYears,
+                tenYears, Duration.ofDays(30), Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+        assertTrue(tooShort.getMessage().contains("fsc.retention.device-messages"), tooShort.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ZERO, tenYears, tenYears, Duration.ofDays(62),
+                Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+    }
+
+    /** Makes the month's partition of the table (as maintenance would have, back then). */
+    private void month(String table, Instant at) {
+        fixtures.text("SELECT make_monthly_partition(CAST(? AS regclass), ?)", table, LocalDate.ofInstant(at, ZoneOffset.UTC));
+    }
+
+    private static String name(String table, Instant at) {
+        LocalDate d = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        return "%s_%04d_%02d".formatted(table, d.getYear(), d.getMonthValue());
+    }
+
+    private long quarantined(String device, Instant at) {
+        return fixtures.longValue("""
+                INSERT INTO quarantine (received_at, topic, device_id, code, detail, payload)
+                VALUES (?, 'fsc/v1/devices/x/readings', ?, 'INVALID_JSON', 'test', '\\x00') RETURNING id""", Timestamp.from(at), device);
+    }
+
+    private long alert(UUID patient, String org, String status, Instant at, String kind) {
+        long id = fixtures.longValue("""
+                INSERT INTO alerts (patient_id, organisation_id, kind, severity, status, summary, opened_at, resolved_at)
+                VALUES (?, ?, ?, 'yellow', ?, 'test', ?, CASE WHEN ? = 'resolved' THEN CAST(? AS timestamptz) END) RETURNING id""",
+                patient, org, kind, status, Timestamp.from(at), status, Timestamp.from(at.plusSeconds(3600)));
+        fixtures.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity) VALUES (?, ?, 'opened', 'test', 'yellow')",
+                id, org);
+        return id;
+    }
+
+    private String photo(UUID patient, String device, Instant at, byte[] bytes) throws Exception {
+        String sha = blobs.put(bytes);
+        fixtures.update("""
+                INSERT INTO photos (device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, content_type, sha256, size_bytes)
+                VALUES (?, ?, ?, ?, 'w1', 'other', 'leg', 'image/jpeg', ?, ?)""",
+                device, "photo-" + UUID.randomUUID(), patient, Timestamp.from(at), sha, bytes.length);
+        return sha;
+    }
+
+    private List<Long> millis(String sql, Object value) {
+        return fixtures.strings("SELECT floor(extract(epoch FROM t) * 1000)::bigint FROM (" + sql + ") q(t)", value).stream()
+                .map(Long::parseLong).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> steps(Map<String, Object> plan) {
+        return (List<Map<String, Object>>) plan.get("steps");
+    }
+}

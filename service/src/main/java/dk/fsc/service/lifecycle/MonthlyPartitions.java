@@ -1,5 +1,6 @@
-package dk.fsc.service.platform.database;
+package dk.fsc.service.lifecycle;
 
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -12,26 +13,26 @@ import java.util.Set;
  * connection; callers that may run at the same time as another instance hold
  * {@link #MAINTENANCE_LOCK} for the transaction.
  */
-public final class MonthlyPartitions {
+final class MonthlyPartitions {
     /**
      * readings and device_messages by measured_at (V21), access_log by at (V22),
      * reading_rollups_hourly by bucket (V23).
      */
-    public static final Set<String> TABLES = Set.of("readings", "device_messages", "access_log", "reading_rollups_hourly");
+    static final Set<String> TABLES = Set.of("readings", "device_messages", "access_log", "reading_rollups_hourly");
 
     /**
      * Key of the transaction-scoped advisory lock around making and dropping partitions:
      * 0x46534350, "FSCP" (alert events use "FSCA"). Also taken by ensure_reading_partitions (V20)
      * and named in docs/operations.md; in pg_locks it shows as locktype advisory, objid 1179861840.
      */
-    public static final long MAINTENANCE_LOCK = 0x46534350L;
+    static final long MAINTENANCE_LOCK = 0x46534350L;
 
     /**
      * One partition; {@code start} and {@code end} are null for the default partition. Rows are
      * the catalog's estimate (pg_class.reltuples, or the live rows of pg_stat_user_tables before the
      * first analyze), not count(*), which would read a whole month.
      */
-    public record Partition(String table, String name, @Nullable Instant start, @Nullable Instant end, long rows, long bytes) {
+    record Partition(String table, String name, @Nullable Instant start, @Nullable Instant end, long rows, long bytes) {
         public boolean isDefault() {
             return start == null;
         }
@@ -41,17 +42,17 @@ public final class MonthlyPartitions {
     }
 
     /** Takes the maintenance lock until the end of the transaction, unless another session holds it: then false at once. */
-    public static boolean tryLock(Sql sql) {
+    static boolean tryLock(Sql sql) {
         return sql.one("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), MAINTENANCE_LOCK).orElse(false);
     }
 
     /** Gives up on a table lock after this long (the run fails and is tried again), rather than queueing every reader behind it. */
-    public static void lockTimeout(Sql sql, String timeout) {
+    static void lockTimeout(Sql sql, String timeout) {
         sql.one("SELECT set_config('lock_timeout', ?, true)", rs -> 1, timeout);
     }
 
     /** The table's partitions, the default first, then by start. */
-    public static List<Partition> of(Sql sql, String table) {
+    static List<Partition> of(Sql sql, String table) {
         requireKnown(table);
         return sql.list("""
                 SELECT c.relname,
@@ -70,14 +71,14 @@ public final class MonthlyPartitions {
 
     /** Makes the month's partition (V21's make_monthly_partition); the rows it moved out of the default partition, or null when it was there. */
     @Nullable
-    public static Long make(Sql sql, String table, YearMonth month) {
+    static Long make(Sql sql, String table, YearMonth month) {
         requireKnown(table);
         return sql.one("SELECT make_monthly_partition(CAST(? AS regclass), ?)", rs -> rs.getObject(1, Long.class), table, month.atDay(1))
                 .orElse(null);
     }
 
     /** Rows in the table's default partition, counted exactly: it should hold none, so counting it is cheap while all is well. */
-    public static long defaultRows(Sql sql, String table) {
+    static long defaultRows(Sql sql, String table) {
         requireKnown(table);
         return sql.one("SELECT count(*) FROM " + table + "_default", rs -> rs.getLong(1)).orElse(0L);
     }
@@ -86,7 +87,7 @@ public final class MonthlyPartitions {
      * Detaches and drops one monthly partition of the table: its rows go at once, without a
      * DELETE (no row is read, no trigger fires, nothing is left to vacuum). Refuses the default.
      */
-    public static void drop(Sql sql, Partition partition) {
+    static void drop(Sql sql, Partition partition) {
         requireKnown(partition.table());
         if (partition.isDefault() || !partition.name().startsWith(partition.table() + "_")) {
             throw new IllegalArgumentException("not a monthly partition of " + partition.table() + ": " + partition.name());

@@ -1,4 +1,4 @@
-package dk.fsc.service.readings;
+package dk.fsc.service.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,7 +69,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new HashMap<>(super.getProperties());
-        p.put("fsc.readings.partitions.months-back", "2");
+        p.put("fsc.partitions.months-back", "2");
         return p;
     }
 
@@ -81,7 +81,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
 
             assertFalse(first.skipped());
             assertEquals(List.of("readings_2090_11", "readings_2090_12", "readings_2091_01", "readings_2091_02", "readings_2091_03",
-                    "readings_2091_04"), first.made().stream().map(PartitionMaintenance.Made::partition).toList());
+                    "readings_2091_04"), readingsMade(first).stream().map(PartitionMaintenance.Made::partition).toList());
             assertTrue(first.made().stream().allMatch(m -> m.moved() == 0), first.toString());
             assertEquals(List.of("readings_2090_11", "readings_2090_12", "readings_2091_01", "readings_2091_02", "readings_2091_03",
                     "readings_2091_04"), partitionsOf(2090, 2091), "two months back to three ahead of January 2091");
@@ -90,7 +90,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
 
             PartitionMaintenance.Outcome second = maintenance.maintain(Instant.parse("2091-02-01T00:00:30Z"));
 
-            assertEquals(List.of(new PartitionMaintenance.Made("readings_2091_05", 0)), second.made());
+            assertEquals(List.of(new PartitionMaintenance.Made("readings_2091_05", 0)), readingsMade(second));
             List<String> after = everyPartitionWithItsOidAndBound();
             List<String> added = new ArrayList<>(after);
             added.removeAll(before);
@@ -131,7 +131,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
             assertEquals(List.of(new PartitionMaintenance.Made("readings_2093_01", 0), new PartitionMaintenance.Made("readings_2093_02", 0),
                     new PartitionMaintenance.Made("readings_2093_03", 0), new PartitionMaintenance.Made("readings_2093_04", 0),
                     new PartitionMaintenance.Made("readings_2093_05", 1), new PartitionMaintenance.Made("readings_2093_06", june.size())),
-                    outcome.made());
+                    readingsMade(outcome));
             assertEquals(june.size(), fixtures.count("SELECT count(*) FROM readings_2093_06 WHERE device_id = ?", device));
             assertEquals(1, fixtures.count("SELECT count(*) FROM readings_2093_05 WHERE device_id = ?", device));
             assertEquals(List.of("readings_default"), fixtures.strings(
@@ -145,7 +145,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
                     "SELECT conname FROM pg_constraint WHERE conrelid = 'readings_2093_06'::regclass AND contype = 'c'"),
                     "the bounds' CHECK is dropped once the partition bound holds");
             assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains(
-                    "Made readings partition readings_2093_06 and moved " + june.size() + " rows")), "the move is logged with its count");
+                    "Made partition readings_2093_06 and moved " + june.size() + " rows")), "the move is logged with its count");
         } finally {
             stopListening(log);
             fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
@@ -162,7 +162,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
             try (Connection other = TestInfrastructure.database().connect()) {
                 other.setAutoCommit(false);
                 try (PreparedStatement s = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    s.setLong(1, PartitionStore.MAINTENANCE_LOCK);
+                    s.setLong(1, MonthlyPartitions.MAINTENANCE_LOCK);
                     s.executeQuery().close();
                 }
 
@@ -177,7 +177,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
             }
             PartitionMaintenance.Outcome afterwards = maintenance.maintain(clock);
             assertFalse(afterwards.skipped());
-            assertEquals(6, afterwards.made().size(), afterwards.toString());
+            assertEquals(6, readingsMade(afterwards).size(), afterwards.toString());
             assertEquals(6, partitionsOf(2095).size());
 
             Instant later = Instant.parse("2097-06-10T08:00:00Z");
@@ -193,7 +193,7 @@ class PartitionMaintenanceIT extends IntegrationTest {
                 }
                 List<String> made = new ArrayList<>();
                 for (Future<PartitionMaintenance.Outcome> run : runs) {
-                    run.get(60, TimeUnit.SECONDS).made().forEach(m -> made.add(m.partition()));
+                    readingsMade(run.get(60, TimeUnit.SECONDS)).forEach(m -> made.add(m.partition()));
                 }
                 assertEquals(List.of("readings_2097_04", "readings_2097_05", "readings_2097_06", "readings_2097_07", "readings_2097_08",
                         "readings_2097_09"), made.stream().sorted().toList(), "each partition made by exactly one of the two runs");
@@ -230,21 +230,23 @@ class PartitionMaintenanceIT extends IntegrationTest {
             fixtures.update("ANALYZE readings_2099_11");
             maintenance.maintain(clock);
 
-            assertEquals(epoch("2100-03-01T00:00:00Z"), gauge("fsc.readings.partitions.newest.start").value(), "three months ahead");
-            assertEquals(epoch("1979-10-01T00:00:00Z"), gauge("fsc.readings.partitions.oldest.start").value(), "two months back");
-            assertEquals(defaultBefore - rows + 3, gauge("fsc.readings.partitions.default.rows").value(),
+            assertEquals(epoch("2100-03-01T00:00:00Z"), gauge("fsc.partitions.newest.start").value(), "three months ahead");
+            assertEquals(epoch("1979-10-01T00:00:00Z"), gauge("fsc.partitions.oldest.start").value(), "two months back");
+            assertEquals(defaultBefore - rows + 3, gauge("fsc.partitions.default.rows").value(),
                     "the 2150 rows wait in the default partition; the November 2099 ones moved out");
-            assertEquals(clock.getEpochSecond(), gauge("fsc.readings.partitions.last.success.time").value());
-            assertEquals(rows + more, partitionGauge("fsc.readings.partition.rows", "readings_2099_11").value(), "the latest run's estimate");
+            assertEquals(clock.getEpochSecond(), registry.find("fsc.partitions.last.success.time").gauge().value());
+            assertEquals(rows + more, partitionGauge("fsc.partition.rows", "readings_2099_11").value(), "the latest run's estimate");
             assertEquals(fixtures.count("SELECT pg_total_relation_size('readings_2099_11')"),
-                    partitionGauge("fsc.readings.partition", "readings_2099_11").value());
-            assertTrue(partitionGauge("fsc.readings.partition", "readings_2099_11").value() > 8192, "a table with rows and two indexes");
-            assertNotNull(partitionGauge("fsc.readings.partition.rows", "readings_default"));
+                    partitionGauge("fsc.partition", "readings_2099_11").value());
+            assertTrue(partitionGauge("fsc.partition", "readings_2099_11").value() > 8192, "a table with rows and two indexes");
+            assertNotNull(partitionGauge("fsc.partition.rows", "readings_default"));
 
             String scraped = http.toBlocking().retrieve("/prometheus");
-            for (String name : List.of("fsc_readings_partitions_newest_start_seconds ", "fsc_readings_partitions_oldest_start_seconds ",
-                    "fsc_readings_partitions_default_rows ", "fsc_readings_partitions_last_success_time_seconds ",
-                    "fsc_readings_partition_rows{partition=\"readings_2099_11\"} ", "fsc_readings_partition_bytes{partition=\"readings_2099_11\"} ")) {
+            for (String name : List.of("fsc_partitions_newest_start_seconds{table=\"readings\"} ",
+                    "fsc_partitions_oldest_start_seconds{table=\"access_log\"} ", "fsc_partitions_default_rows{table=\"device_messages\"} ",
+                    "fsc_partitions_last_success_time_seconds ",
+                    "fsc_partition_rows{partition=\"readings_2099_11\",table=\"readings\"} ",
+                    "fsc_partition_bytes{partition=\"readings_2099_11\",table=\"readings\"} ")) {
                 assertTrue(scraped.contains(name), "/prometheus has " + name);
             }
 
@@ -252,10 +254,10 @@ class PartitionMaintenanceIT extends IntegrationTest {
             fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
             maintenance.maintain(clock);
 
-            assertNull(registry.find("fsc.readings.partition.rows").tag("partition", "readings_1979_10").gauge(), "gone with its partition");
-            assertNull(registry.find("fsc.readings.partition").tag("partition", "readings_1980_03").gauge(), "gone with its partition");
-            assertTrue(gauge("fsc.readings.partitions.oldest.start").value() > epoch("1980-03-01T00:00:00Z"));
-            assertEquals(defaultBefore - rows, gauge("fsc.readings.partitions.default.rows").value());
+            assertNull(registry.find("fsc.partition.rows").tag("partition", "readings_1979_10").gauge(), "gone with its partition");
+            assertNull(registry.find("fsc.partition").tag("partition", "readings_1980_03").gauge(), "gone with its partition");
+            assertTrue(gauge("fsc.partitions.oldest.start").value() > epoch("1980-03-01T00:00:00Z"));
+            assertEquals(defaultBefore - rows, gauge("fsc.partitions.default.rows").value());
         } finally {
             fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
             dropPartitionsOf(1979, 1980, 2099, 2100);
@@ -285,10 +287,22 @@ class PartitionMaintenanceIT extends IntegrationTest {
         return fixtures.strings(PARTITIONS, "^readings_(" + String.join("|", IntStream.of(years).mapToObj(String::valueOf).toList()) + ")_\\d\\d$");
     }
 
+    /** Drops the partitions of those years of every table maintenance makes (readings, rollups, keys, access log). */
     private void dropPartitionsOf(int... years) {
-        for (String name : partitionsOf(years)) {
-            fixtures.update("DROP TABLE " + name); // a name from the catalog, of the form readings_YYYY_MM
+        for (String name : fixtures.strings("""
+                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent::regclass::text IN ('readings', 'reading_rollups_hourly', 'device_messages', 'access_log')
+                   AND c.relname ~ ?""",
+                "_(" + String.join("|", IntStream.of(years).mapToObj(String::valueOf).toList()) + ")_\\d\\d$")) {
+            fixtures.update("DROP TABLE " + name); // a name from the catalog, of the form <table>_YYYY_MM
         }
+        fixtures.update("DELETE FROM reading_rollups_hourly_default WHERE bucket < '1981-01-01' OR bucket >= '2090-01-01'");
+        fixtures.update("DELETE FROM reading_rollups_daily WHERE bucket < '1981-01-01' OR bucket >= '2090-01-01'");
+    }
+
+    /** The readings partitions a run made (it makes those of the other tables too). */
+    private static List<PartitionMaintenance.Made> readingsMade(PartitionMaintenance.Outcome outcome) {
+        return outcome.made().stream().filter(m -> m.partition().startsWith("readings_")).toList();
     }
 
     /** The bound as PostgreSQL writes it, compared in the session's time zone (whatever the test JVM's is). */
@@ -302,8 +316,9 @@ class PartitionMaintenanceIT extends IntegrationTest {
                 + "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass ORDER BY 1");
     }
 
+    /** The readings table's gauge of this name. */
     private Gauge gauge(String name) {
-        Gauge g = registry.find(name).gauge();
+        Gauge g = registry.find(name).tag("table", "readings").gauge();
         assertNotNull(g, name);
         return g;
     }

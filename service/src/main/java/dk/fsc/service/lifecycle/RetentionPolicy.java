@@ -1,4 +1,4 @@
-package dk.fsc.service.retention;
+package dk.fsc.service.lifecycle;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dk.fsc.service.retention;
+package dk.fsc.service.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,6 +40,9 @@ class RetentionIT extends IntegrationTest {
 
     @Inject
     BlobStore blobs;
+
+    @Inject
+    PartitionMaintenance maintenance;
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -143,6 +146,14 @@ class RetentionIT extends IntegrationTest {
         assertTrue(tooShort.getMessage().contains("fsc.retention.device-messages"), tooShort.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ZERO, tenYears, tenYears, Duration.ofDays(62),
                 Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+    }
+
+    @Test
+    void partitionsAreMadeBackOnlyAsFarAsBacklogsReachAndRetentionKeeps() {
+        assertEquals(12, maintenance.monthsBack("readings"), "backlogs of readings, months-back");
+        assertEquals(12, maintenance.monthsBack("reading_rollups_hourly"));
+        assertEquals(1, maintenance.monthsBack("device_messages"), "the backlog window (30 days) reaches one month back; 62 days keep one more");
+        assertEquals(0, maintenance.monthsBack("access_log"), "always written now");
     }
 
     /** Makes the month's partition of the table (as maintenance would have, back then). */

@@ -1,8 +1,7 @@
-package dk.fsc.service.retention;
+package dk.fsc.service.lifecycle;
 
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.platform.database.Database;
-import dk.fsc.service.platform.database.MonthlyPartitions;
 import dk.fsc.service.platform.database.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;

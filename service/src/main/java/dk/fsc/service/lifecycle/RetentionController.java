@@ -1,4 +1,4 @@
-package dk.fsc.service.retention;
+package dk.fsc.service.lifecycle;
 
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.annotation.Controller;

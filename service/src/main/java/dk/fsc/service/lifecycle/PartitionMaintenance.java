@@ -1,0 +1,177 @@
+package dk.fsc.service.lifecycle;
+
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the monthly partitions of {@link MonthlyPartitions#TABLES} made ahead: to
+ * {@code months-ahead} after the current UTC month, and back (backlogs) {@code months-back} months
+ * for the readings and their hourly rollups, the backlog window's months for the idempotency keys,
+ * none for the access log (always written now), never further back than retention keeps (else
+ * each day's retention would drop what this made again). At start and every
+ * {@code fsc.partitions.check}. One instance at a time: a run takes the advisory lock
+ * {@link MonthlyPartitions#MAINTENANCE_LOCK} for its transaction, and skips when another instance
+ * holds it. Rows that sat in a default partition for a month that gets its partition move into it
+ * in the same transaction. Each run then refreshes {@link PartitionMetrics}.
+ */
+@Singleton
+class PartitionMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
+    private static final String LOCK_TIMEOUT = "5s";
+    private final Database db;
+    private final RetentionPolicy policy;
+    private final PartitionMetrics metrics;
+    private final int monthsAhead;
+    private final int monthsBack;
+    private final String interval;
+
+    /** A partition this run made, and the rows it moved out of readings_default. */
+    record Made(String partition, long moved) {
+    }
+
+    /** What a run did: skipped (another instance held the lock) or made these partitions (none when all were there). */
+    record Outcome(boolean skipped, List<Made> made) {
+    }
+
+    PartitionMaintenance(Database db, Retention retention, PartitionMetrics metrics,
+                         @Value("${fsc.partitions.months-ahead:3}") int monthsAhead,
+                         @Value("${fsc.partitions.months-back:12}") int monthsBack,
+                         @Value("${fsc.partitions.check:6h}") String interval) {
+        if (monthsAhead < 1 || monthsBack < 0) {
+            throw new IllegalArgumentException("fsc.partitions: months-ahead must be at least 1 and months-back at least 0, not "
+                    + monthsAhead + " and " + monthsBack);
+        }
+        this.db = db;
+        this.policy = retention.policy();
+        this.metrics = metrics;
+        this.monthsAhead = monthsAhead;
+        this.monthsBack = monthsBack;
+        this.interval = interval;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        ensure();
+    }
+
+    @Scheduled(fixedDelay = "${fsc.partitions.check:6h}", initialDelay = "${fsc.partitions.check:6h}")
+    void ensure() {
+        try {
+            maintain(Instant.now());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not make the monthly partitions ({}); next try in {}. Rows of a month without a partition go to "
+                    + "the table's default partition and move out when it is made", e.getMessage(), interval);
+        }
+    }
+
+    /**
+     * Makes the partitions missing for the months around {@code now} in one transaction under the
+     * maintenance lock, then refreshes the metrics (also when skipped or failed).
+     */
+    Outcome maintain(Instant now) throws SQLException {
+        try {
+            Outcome outcome = makePartitions(YearMonth.from(now.atOffset(ZoneOffset.UTC)));
+            if (outcome.skipped()) {
+                LOG.debug("Monthly partitions: another instance holds the maintenance lock and makes them; skipped");
+            } else {
+                metrics.succeeded(now);
+            }
+            return outcome;
+        } finally {
+            refreshMetrics();
+        }
+    }
+
+    private Outcome makePartitions(YearMonth current) throws SQLException {
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Sql sql = Sql.on(c);
+                if (!MonthlyPartitions.tryLock(sql)) {
+                    c.rollback();
+                    return new Outcome(true, List.of());
+                }
+                MonthlyPartitions.lockTimeout(sql, LOCK_TIMEOUT);
+                List<Made> made = new ArrayList<>();
+                for (String table : MonthlyPartitions.TABLES) {
+                    for (YearMonth m = current.minusMonths(monthsBack(table)); !m.isAfter(current.plusMonths(monthsAhead)); m = m.plusMonths(1)) {
+                        Long moved = MonthlyPartitions.make(sql, table, m);
+                        if (moved != null) {
+                            made.add(new Made(String.format("%s_%04d_%02d", table, m.getYear(), m.getMonthValue()), moved));
+                        }
+                    }
+                }
+                c.commit();
+                for (Made m : made) {
+                    if (m.moved() > 0) {
+                        LOG.warn("Made partition {} and moved {} rows of its month into it out of the default partition "
+                                + "(the partition was not made ahead in time)", m.partition(), m.moved());
+                    } else {
+                        LOG.info("Made partition {}", m.partition());
+                    }
+                }
+                return new Outcome(false, List.copyOf(made));
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException notRolledBack) { // the connection is gone: so is the transaction
+                    e.addSuppressed(notRolledBack);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * How many months before the current one a table gets partitions: backlogs of readings (and
+     * their rollups) up to {@code months-back}, of idempotency keys as far as the backlog window
+     * reaches, none for the access log; never as far back as its retention drops.
+     */
+    int monthsBack(String table) {
+        long wanted = switch (table) {
+            case "readings", "reading_rollups_hourly" -> monthsBack;
+            case "device_messages" -> policy.backlogWindow().toDays() / 28 + 1;
+            default -> 0;
+        };
+        long kept = switch (table) {
+            case "readings", "reading_rollups_hourly" -> policy.readings().toDays();
+            case "device_messages" -> policy.deviceMessages().toDays();
+            default -> policy.accessLog().toDays();
+        } / 31 - 1;
+        return (int) Math.max(0, Math.min(wanted, kept));
+    }
+
+    private void refreshMetrics() {
+        try {
+            long inDefault = db.withConnection(sql -> {
+                long total = 0;
+                for (String table : MonthlyPartitions.TABLES) {
+                    long rows = MonthlyPartitions.defaultRows(sql, table);
+                    metrics.refresh(table, MonthlyPartitions.of(sql, table), rows);
+                    total += rows;
+                }
+                return total;
+            });
+            if (inDefault > 0) {
+                LOG.warn("Default partitions hold {} rows, of months without a partition; they move into a month's partition "
+                        + "when it is made (months before months-back only by hand: docs/operations.md, \"Monthly partitions\")", inDefault);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the partitions for the metrics ({}); they show the previous run", e.getMessage());
+        }
+    }
+}

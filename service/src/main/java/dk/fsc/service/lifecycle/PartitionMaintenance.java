@@ -148,7 +148,8 @@ class PartitionMaintenance {
             default -> 0;
         };
         long kept = switch (table) {
-            case "readings", "reading_rollups_hourly" -> policy.readings().toDays();
+            case "readings" -> policy.readings().toDays();
+            case "reading_rollups_hourly" -> policy.hourlyRollupsKept().toDays();
             case "device_messages" -> policy.deviceMessages().toDays();
             default -> policy.accessLog().toDays();
         } / 31 - 1;

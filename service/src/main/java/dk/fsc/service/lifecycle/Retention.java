@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes what is older than the {@link RetentionPolicy} keeps, once a day (and on demand through
- * {@link #run}): whole monthly partitions of readings (with their hourly rollups and daily
- * rollups), idempotency keys and the access log, whose every row is past the limit, never a
+ * {@link #run}): whole monthly partitions of readings (with their daily rollups), hourly rollups
+ * (kept shorter: a year's chart reads days), idempotency keys and the access log, whose every row is past the limit, never a
  * {@code DELETE} on those tables; resolved alerts with their events, photos with their files and
  * quarantined messages in batches of {@link RetentionStore#BATCH} rows. {@link #plan} is the dry
  * run: what would go now, removing nothing. With {@code fsc.retention.dry-run} the daily job only
@@ -42,6 +42,7 @@ public class Retention {
 
     Retention(Database db, BlobStore blobs, MeterRegistry registry,
               @Value("${fsc.retention.readings:3650d}") Duration readings,
+              @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyRollups,
               @Value("${fsc.retention.alerts:3650d}") Duration alerts,
               @Value("${fsc.retention.photos:3650d}") Duration photos,
               @Value("${fsc.retention.device-messages:62d}") Duration deviceMessages,
@@ -52,7 +53,7 @@ public class Retention {
         this.db = db;
         this.blobs = blobs;
         this.registry = registry;
-        this.policy = new RetentionPolicy(readings, alerts, photos, deviceMessages, quarantine, accessLog, backlogWindow);
+        this.policy = new RetentionPolicy(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog, backlogWindow);
         this.dryRun = dryRun;
         registry.gauge("fsc.retention.last.run", lastRun);
     }
@@ -101,9 +102,6 @@ public class Retention {
                     steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
                 }
                 if (r.kind() == RetentionPolicy.Kind.READINGS) {
-                    for (MonthlyPartitions.Partition p : expired(sql, "reading_rollups_hourly", cutoff)) {
-                        steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
-                    }
                     long daily = sql.one("SELECT count(*) FROM reading_rollups_daily WHERE bucket < ?", rs -> rs.getLong(1),
                             dailyCutoff(sql, cutoff)).orElse(0L);
                     if (daily > 0) {
@@ -128,14 +126,15 @@ public class Retention {
     }
 
     /**
-     * Daily rollups go with the readings of their day: before the start of the oldest readings
-     * partition kept (a day whose readings are partly kept keeps its rollup).
+     * Daily rollups go with the readings of their day: those of days that began a day or more
+     * before the oldest readings partition kept (a Danish day straddles two UTC months at its
+     * first hour: a day whose readings are partly kept keeps its rollup).
      */
     private static Instant dailyCutoff(Sql sql, Instant cutoff) {
         return MonthlyPartitions.of(sql, "readings").stream()
                 .filter(p -> !p.isDefault() && p.end().isAfter(cutoff))
                 .map(MonthlyPartitions.Partition::start)
-                .findFirst().orElse(cutoff);
+                .findFirst().orElse(cutoff).minus(Duration.ofDays(1));
     }
 
     /** The daily job (an hour after start, then daily): the plan applied, or only logged on a dry run. */

@@ -11,8 +11,8 @@ import java.util.List;
  * @param backlogWindow the gateway's: a message older than this is refused before its idempotency
  *                      key is looked at, so the keys must be kept at least this long plus a day
  */
-public record RetentionPolicy(Duration readings, Duration alerts, Duration photos, Duration deviceMessages, Duration quarantine,
-                              Duration accessLog, Duration backlogWindow) {
+public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duration alerts, Duration photos, Duration deviceMessages,
+                              Duration quarantine, Duration accessLog, Duration backlogWindow) {
 
     /** Each kind, its setting's name and how long it is kept. */
     public record Rule(Kind kind, String setting, Duration keep) {
@@ -20,7 +20,7 @@ public record RetentionPolicy(Duration readings, Duration alerts, Duration photo
 
     /** What is kept, and how it goes: whole monthly partitions, or rows in batches. */
     public enum Kind {
-        READINGS("readings", true), DEVICE_MESSAGES("device_messages", true), ACCESS_LOG("access_log", true),
+        READINGS("readings", true), HOURLY_ROLLUPS("reading_rollups_hourly", true), DEVICE_MESSAGES("device_messages", true), ACCESS_LOG("access_log", true),
         ALERTS("alerts", false), PHOTOS("photos", false), QUARANTINE("quarantine", false);
 
         private final String table;
@@ -42,7 +42,7 @@ public record RetentionPolicy(Duration readings, Duration alerts, Duration photo
 
     /** Refuses a policy that would lose a guarantee or makes no sense, naming the setting. */
     public RetentionPolicy {
-        for (Rule r : rules(readings, alerts, photos, deviceMessages, quarantine, accessLog)) {
+        for (Rule r : rules(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog)) {
             if (r.keep().isNegative() || r.keep().isZero()) {
                 throw new IllegalArgumentException(r.setting() + " must be a positive duration, not " + r.keep());
             }
@@ -57,12 +57,18 @@ public record RetentionPolicy(Duration readings, Duration alerts, Duration photo
 
     /** The rules, in the order the job applies them. */
     public List<Rule> rules() {
-        return rules(readings, alerts, photos, deviceMessages, quarantine, accessLog);
+        return rules(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog);
     }
 
-    private static List<Rule> rules(Duration readings, Duration alerts, Duration photos, Duration deviceMessages, Duration quarantine,
-                                    Duration accessLog) {
+    /** How long hourly rollups are kept: their own setting, but never longer than the readings they sum up. */
+    public Duration hourlyRollupsKept() {
+        return hourlyRollups.compareTo(readings) < 0 ? hourlyRollups : readings;
+    }
+
+    private static List<Rule> rules(Duration readings, Duration hourlyRollups, Duration alerts, Duration photos, Duration deviceMessages,
+                                    Duration quarantine, Duration accessLog) {
         return List.of(new Rule(Kind.READINGS, "fsc.retention.readings", readings),
+                new Rule(Kind.HOURLY_ROLLUPS, "fsc.retention.hourly-rollups", hourlyRollups.compareTo(readings) < 0 ? hourlyRollups : readings),
                 new Rule(Kind.ALERTS, "fsc.retention.alerts", alerts),
                 new Rule(Kind.PHOTOS, "fsc.retention.photos", photos),
                 new Rule(Kind.DEVICE_MESSAGES, "fsc.retention.device-messages", deviceMessages),

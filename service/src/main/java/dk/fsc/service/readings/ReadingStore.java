@@ -3,6 +3,7 @@ package dk.fsc.service.readings;
 import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -20,9 +21,12 @@ import java.util.UUID;
 @Singleton
 public class ReadingStore {
     private final Database db;
+    /** How long hourly rollups are kept (retention, docs/operations.md): before that, auto gives days, not hours. */
+    private final Duration hourlyKept;
 
-    ReadingStore(Database db) {
+    ReadingStore(Database db, @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyKept) {
         this.db = db;
+        this.hourlyKept = hourlyKept;
     }
 
     /** A patient's readings of one type (all types when null) in [from, to), oldest first, at most {@code limit}. */
@@ -67,7 +71,8 @@ public class ReadingStore {
      * readings if they fit, else hourly buckets, else daily ones, else groups of days
      * ({@link Resolution#choose}). Decided on the daily rollups (how many readings and days) and,
      * only when the readings do not fit, the hourly ones (how many hours): index reads of a few
-     * hundred rows however long the range. Buckets are whole hours (UTC) or days (Danish) that
+     * hundred rows however long the range. Hours only for a range within the time hourly rollups
+     * are kept ({@code fsc.retention.hourly-rollups}, 400 days). Buckets are whole hours (UTC) or days (Danish) that
      * begin before {@code to} and end after {@code from}.
      */
     public Series auto(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
@@ -76,7 +81,9 @@ public class ReadingStore {
                 SELECT coalesce(sum(count), 0), count(*) FROM reading_rollups_daily
                  WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?""",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2)}, patientId, type, from, to).orElseThrow();
-        long hours = days[0] <= maxPoints ? 0 : sql.one("""
+        // Hours only where hourly rollups are still kept (a range reaching further back is given in days).
+        boolean hoursKept = !from.isBefore(Instant.now().minus(hourlyKept));
+        long hours = days[0] <= maxPoints ? 0 : !hoursKept ? Long.MAX_VALUE : sql.one("""
                 SELECT count(*) FROM reading_rollups_hourly
                  WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('hour', CAST(? AS timestamptz), 'UTC') AND bucket < ?""",
                 rs -> rs.getLong(1), patientId, type, from, to).orElseThrow();

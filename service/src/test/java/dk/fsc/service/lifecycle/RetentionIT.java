@@ -99,7 +99,8 @@ class RetentionIT extends IntegrationTest {
         Map<String, Object> plan = admin.get("/api/retention");
         List<String> partitions = steps(plan).stream().filter(s -> s.get("partition") != null).map(s -> (String) s.get("partition")).toList();
         assertTrue(partitions.containsAll(List.of(name("readings", elevenYears), name("reading_rollups_hourly", elevenYears),
-                name("device_messages", oldKey), name("access_log", sixYears))), partitions.toString());
+                name("reading_rollups_hourly", nineYears), name("device_messages", oldKey), name("access_log", sixYears))),
+                partitions.toString());
         for (Instant kept : List.of(nineYears)) {
             assertFalse(partitions.contains(name("readings", kept)));
         }
@@ -117,8 +118,8 @@ class RetentionIT extends IntegrationTest {
         assertEquals(List.of(nineYears.toEpochMilli()), millis("SELECT measured_at FROM readings WHERE device_id = ? AND message_id LIKE 'old-%'",
                 device));
         assertEquals(0, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", name("readings", elevenYears)));
-        assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_hourly WHERE patient_id = ?", patient),
-                "the hourly rollup of 9 years ago stays");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollups_hourly WHERE patient_id = ?", patient),
+                "hourly rollups are kept 400 days: both went with their months");
         assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient),
                 "the daily rollup of 11 years ago goes with its readings");
         assertEquals(List.of(youngKey.toEpochMilli()), millis("SELECT measured_at FROM device_messages WHERE device_id = ?", device));
@@ -142,16 +143,16 @@ class RetentionIT extends IntegrationTest {
     void aPolicyThatWouldLoseAGuaranteeIsRefusedWithItsSetting() {
         Duration tenYears = Duration.ofDays(3650);
         IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(tenYears, tenYears,
-                tenYears, Duration.ofDays(30), Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+                tenYears, tenYears, Duration.ofDays(30), Duration.ofDays(90), tenYears, Duration.ofDays(30)));
         assertTrue(tooShort.getMessage().contains("fsc.retention.device-messages"), tooShort.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ZERO, tenYears, tenYears, Duration.ofDays(62),
+        assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ZERO, tenYears, tenYears, tenYears, Duration.ofDays(62),
                 Duration.ofDays(90), tenYears, Duration.ofDays(30)));
     }
 
     @Test
     void partitionsAreMadeBackOnlyAsFarAsBacklogsReachAndRetentionKeeps() {
         assertEquals(12, maintenance.monthsBack("readings"), "backlogs of readings, months-back");
-        assertEquals(12, maintenance.monthsBack("reading_rollups_hourly"));
+        assertEquals(11, maintenance.monthsBack("reading_rollups_hourly"), "hourly rollups are kept 400 days: 11 whole months back");
         assertEquals(1, maintenance.monthsBack("device_messages"), "the backlog window (30 days) reaches one month back; 62 days keep one more");
         assertEquals(0, maintenance.monthsBack("access_log"), "always written now");
     }

@@ -126,6 +126,22 @@ class ReadingRollupsIT extends IntegrationTest {
     }
 
     @Test
+    void beforeHourlyRollupsAreKeptAutoGivesDays() {
+        Seeded s = seed();
+        Instant longAgo = s.day().minus(Duration.ofDays(500));
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                SELECT ?, 'long-ago-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'
+                  FROM generate_series(0, 143) i""", s.device(), java.sql.Timestamp.from(longAgo), s.patient());
+        String range = "&from=" + longAgo + "&to=" + longAgo.plus(Duration.ofDays(1));
+        Map<String, Object> recent = s.nurse().get(history(s) + "?type=spo2&maxPoints=143&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1)));
+        assertEquals("hour", recent.get("resolution"), "hours within the 400 days hourly rollups are kept");
+        Map<String, Object> old = s.nurse().get(history(s) + "?type=spo2&maxPoints=143" + range);
+        assertEquals("day", old.get("resolution"), "500 days ago: days, though 24 hours would fit");
+        assertEquals(144.0, buckets(old).stream().mapToDouble(b -> number(b, "count")).sum());
+    }
+
+    @Test
     void theRebuildCommandRestoresBucketsFromTheReadings() {
         Seeded s = seed();
         fixtures.update("UPDATE reading_rollups_hourly SET count = 999, min = -1 WHERE patient_id = ?", s.patient());

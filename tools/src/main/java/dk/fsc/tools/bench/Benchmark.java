@@ -254,21 +254,26 @@ public final class Benchmark {
 
     private void storage() throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
-            s.execute("ANALYZE readings");
-            s.execute("ANALYZE device_messages");
+            s.execute("ANALYZE readings, device_messages, reading_rollups_hourly, reading_rollups_daily");
+            // Partitioned tables hold no bytes themselves: each sums its partitions (pg_partition_tree).
             try (ResultSet rs = s.executeQuery("""
-                    SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'readings'::regclass),
+                    SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('readings')),
                            (SELECT count(*) FROM readings),
-                           pg_total_relation_size('device_messages'), (SELECT count(*) FROM device_messages)""")) {
+                           (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('device_messages')),
+                           (SELECT count(*) FROM device_messages),
+                           (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('reading_rollups_hourly'))
+                             + pg_total_relation_size('reading_rollups_daily')""")) {
                 rs.next();
                 double perObservation = rs.getDouble(1) / Math.max(1, rs.getLong(2));
                 double perMessage = rs.getDouble(3) / Math.max(1, rs.getLong(4));
+                double rollups = rs.getDouble(5) / Math.max(1, rs.getLong(2));
                 results.put("readings in the database", rs.getLong(2));
                 results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
                 results.put("bytes per message row (device_messages, with indexes)", Math.round(perMessage));
                 results.put("bytes per reading", Math.round(perObservation + perMessage));
-                say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), over %,d rows",
-                        perObservation + perMessage, perObservation, perMessage, rs.getLong(2)));
+                results.put("rollup bytes per reading (hourly and daily, with indexes; not in bytes per reading)", Math.round(rollups));
+                say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), "
+                        + "plus %,.0f in rollups, over %,d rows", perObservation + perMessage, perObservation, perMessage, rollups, rs.getLong(2)));
             }
         }
     }

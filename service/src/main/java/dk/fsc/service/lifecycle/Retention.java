@@ -185,7 +185,9 @@ public class Retention {
                 c.rollback();
                 return false;
             }
-            MonthlyPartitions.lockTimeout(sql, "10s");
+            // Detaching takes the table's strongest lock for a moment; while it waits for that lock, every
+            // insert and read of the table queues behind it, so it gives up soon and tries the next day.
+            MonthlyPartitions.lockTimeout(sql, "2s");
             MonthlyPartitions.of(sql, step.table()).stream().filter(p -> p.name().equals(step.partition())).findFirst()
                     .ifPresent(p -> MonthlyPartitions.drop(sql, p));
             c.commit();

@@ -82,11 +82,23 @@ public class ReadingStore {
                  WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?""",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2)}, patientId, type, from, to).orElseThrow();
         // Hours only where hourly rollups are still kept (a range reaching further back is given in days).
+        // Counted only when it can matter: no day has more than 25 hours, so few enough days decide it;
+        // else counted up to maxPoints + 1 (whether they fit is all that is asked), not all of them.
         boolean hoursKept = !from.isBefore(Instant.now().minus(hourlyKept));
-        long hours = days[0] <= maxPoints ? 0 : !hoursKept ? Long.MAX_VALUE : sql.one("""
-                SELECT count(*) FROM reading_rollups_hourly
-                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('hour', CAST(? AS timestamptz), 'UTC') AND bucket < ?""",
-                rs -> rs.getLong(1), patientId, type, from, to).orElseThrow();
+        long hours;
+        if (days[0] <= maxPoints) {
+            hours = 0; // the readings fit
+        } else if (!hoursKept) {
+            hours = Long.MAX_VALUE;
+        } else if (days[1] * 25 <= maxPoints) {
+            hours = days[1] * 25;
+        } else {
+            hours = sql.one("""
+                    SELECT count(*) FROM (SELECT 1 FROM reading_rollups_hourly
+                     WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('hour', CAST(? AS timestamptz), 'UTC') AND bucket < ?
+                     LIMIT ?) h""",
+                    rs -> rs.getLong(1), patientId, type, from, to, maxPoints + 1).orElseThrow();
+        }
         Resolution.Choice choice = Resolution.choose(days[0], hours, days[1], Resolution.daysTouched(from, to), maxPoints);
         return series(patientId, type, from, to, choice.resolution(), choice.daysPerPoint(), maxPoints);
     }

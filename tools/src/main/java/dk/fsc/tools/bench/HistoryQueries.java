@@ -72,6 +72,7 @@ final class HistoryQueries {
                 }
             }
             HttpClient http = HttpClient.newHttpClient();
+            ConsoleHttp.awaitHttp(http, httpPort); // with the history already loaded, the system may still be starting
             String token = login(http, httpPort, user, password);
             String[] types = {"spo2", "pulse", "temperature", "systolic_bp", "diastolic_bp"};
             Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's 90 days of one type ...");

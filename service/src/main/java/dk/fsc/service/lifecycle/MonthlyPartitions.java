@@ -5,7 +5,6 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The tables partitioned by month on one time column ({@link #TABLES}): their partitions as the
@@ -18,7 +17,7 @@ final class MonthlyPartitions {
      * readings and device_messages by measured_at (V21), access_log by at (V22),
      * reading_rollups_hourly by bucket (V23).
      */
-    static final Set<String> TABLES = Set.of("readings", "device_messages", "access_log", "reading_rollups_hourly");
+    static final List<String> TABLES = List.of("readings", "reading_rollups_hourly", "device_messages", "access_log");
 
     /**
      * Key of the transaction-scoped advisory lock around making and dropping partitions:

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ public class Retention {
     }
 
     private List<RuleView> rules(Instant now) {
-        return policy.rules().stream().map(r -> new RuleView(r.kind().name().toLowerCase(java.util.Locale.ROOT), r.setting(),
+        return policy.rules().stream().map(r -> new RuleView(r.kind().wireName(), r.setting(),
                 r.keep().toDays(), now.minus(r.keep()))).toList();
     }
 
@@ -96,16 +97,17 @@ public class Retention {
         List<Step> steps = new ArrayList<>();
         for (RetentionPolicy.Rule r : policy.rules()) {
             Instant cutoff = now.minus(r.keep());
-            String kind = r.kind().name().toLowerCase(java.util.Locale.ROOT);
+            String kind = r.kind().wireName();
             if (r.kind().partitioned()) {
                 for (MonthlyPartitions.Partition p : expired(sql, r.kind().table(), cutoff)) {
                     steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
                 }
                 if (r.kind() == RetentionPolicy.Kind.READINGS) {
+                    Instant daysBefore = dailyCutoff(sql, cutoff);
                     long daily = sql.one("SELECT count(*) FROM reading_rollups_daily WHERE bucket < ?", rs -> rs.getLong(1),
-                            dailyCutoff(sql, cutoff)).orElse(0L);
+                            daysBefore).orElse(0L);
                     if (daily > 0) {
-                        steps.add(new Step(kind, "reading_rollups_daily", null, dailyCutoff(sql, cutoff), daily, null));
+                        steps.add(new Step(kind, "reading_rollups_daily", null, daysBefore, daily, null));
                     }
                 }
             } else {
@@ -210,7 +212,7 @@ public class Retention {
                         files = gone.files();
                     }
                     case "reading_rollups_daily" -> n = RetentionStore.deleteDailyRollups(sql, step.olderThan());
-                    default -> n = RetentionStore.deleteBatch(sql, RetentionPolicy.Kind.valueOf(step.kind().toUpperCase(java.util.Locale.ROOT)),
+                    default -> n = RetentionStore.deleteBatch(sql, RetentionPolicy.Kind.valueOf(step.kind().toUpperCase(Locale.ROOT)),
                             step.olderThan());
                 }
                 c.commit();

@@ -35,6 +35,11 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
             return table;
         }
 
+        /** The kind's name in the dry run and the logs ({@code readings}, {@code hourly_rollups}, ...). */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
         public boolean partitioned() {
             return partitioned;
         }
@@ -62,13 +67,17 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
 
     /** How long hourly rollups are kept: their own setting, but never longer than the readings they sum up. */
     public Duration hourlyRollupsKept() {
-        return hourlyRollups.compareTo(readings) < 0 ? hourlyRollups : readings;
+        return shorter(hourlyRollups, readings);
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
     }
 
     private static List<Rule> rules(Duration readings, Duration hourlyRollups, Duration alerts, Duration photos, Duration deviceMessages,
                                     Duration quarantine, Duration accessLog) {
         return List.of(new Rule(Kind.READINGS, "fsc.retention.readings", readings),
-                new Rule(Kind.HOURLY_ROLLUPS, "fsc.retention.hourly-rollups", hourlyRollups.compareTo(readings) < 0 ? hourlyRollups : readings),
+                new Rule(Kind.HOURLY_ROLLUPS, "fsc.retention.hourly-rollups", shorter(hourlyRollups, readings)),
                 new Rule(Kind.ALERTS, "fsc.retention.alerts", alerts),
                 new Rule(Kind.PHOTOS, "fsc.retention.photos", photos),
                 new Rule(Kind.DEVICE_MESSAGES, "fsc.retention.device-messages", deviceMessages),

@@ -60,6 +60,15 @@ public class ReadingStore {
             return readings.isEmpty() && buckets.isEmpty();
         }
 
+        /**
+         * The access log's detail for reading this series: the type (or all), the range and, when
+         * not the readings themselves, the resolution. The API and the chart page write the same.
+         */
+        public String accessDetail(@Nullable String type, Instant from, Instant to) {
+            return (type == null ? "all types" : type) + " " + from + " to " + to
+                    + (resolution == Resolution.RAW ? "" : " by " + resolution.wireName());
+        }
+
         /** How many readings the series stands for. */
         public long readingCount() {
             return resolution == Resolution.RAW ? readings.size() : buckets.stream().mapToLong(ReadingBucket::count).sum();

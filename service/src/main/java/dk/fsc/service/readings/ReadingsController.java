@@ -95,8 +95,7 @@ class ReadingsController {
             }
             series = readings.series(patientId, type, start, end, chosen, 1, rows);
         }
-        accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose),
-                (type == null ? "all types" : type) + " " + start + " to " + end + (asked.equals("raw") ? "" : " by " + series.resolution().wireName()));
+        accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose), series.accessDetail(type, start, end));
         return new ReadingHistory(patientId, type, start, end, rows, series.truncated(), series.resolution().wireName(),
                 series.daysPerPoint(), series.readings(), series.buckets());
     }

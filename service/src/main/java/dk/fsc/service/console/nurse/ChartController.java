@@ -17,7 +17,6 @@ import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.patients.PatientStore;
 import dk.fsc.service.readings.ReadingStore;
-import dk.fsc.service.readings.Resolution;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -158,8 +157,7 @@ class ChartController {
         for (ObservationType t : types) {
             ReadingStore.Series series = readings.auto(patientId, t.wireName(), from, now, MAX_POINTS);
             // The same line as GET /api/patients/{id}/readings?type=...&from=...&to=...&resolution=auto
-            log.add(AccessLogEntry.of(user, patientId, "read readings", "care", t.wireName() + " " + from + " to " + now
-                    + (series.resolution() == Resolution.RAW ? "" : " by " + series.resolution().wireName())));
+            log.add(AccessLogEntry.of(user, patientId, "read readings", "care", series.accessDetail(t.wireName(), from, now)));
             if (series.isEmpty() && types.size() > 1) { // a type asked for by name is shown, empty or not
                 withoutReadings.add(t.wireName());
                 continue;

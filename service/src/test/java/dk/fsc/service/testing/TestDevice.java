@@ -30,6 +30,8 @@ public final class TestDevice implements AutoCloseable {
     public TestDevice(String brokerUrl, String clientId, String deviceId, String username, String password) throws MqttException {
         this.deviceId = deviceId;
         this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+        // A broker that never answers fails the test after 30 s instead of hanging it (Paho waits forever by default).
+        client.setTimeToWait(30_000);
         client.setCallback((MqttMessageCallback) (topic, message) ->
                 replies.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
         MqttConnectionOptions options = new MqttConnectionOptions();

@@ -126,6 +126,12 @@ public class DeviceReader {
                 .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
+    /** Whether the device is or was ever on loan to the organisation (its staff may then see the device's record). */
+    public boolean everLentTo(String deviceId, String organisationId) {
+        return db.sql().one("SELECT EXISTS (SELECT 1 FROM loans WHERE device_id = ? AND organisation_id = ?)", rs -> rs.getBoolean(1),
+                deviceId, organisationId).orElse(false);
+    }
+
     /** Devices not retired that have a problem (this one, when given). */
     @Transactional
     List<DeviceView> unhealthy(@Nullable String problem) {

@@ -7,6 +7,6 @@ import java.util.UUID;
 
 /** A patient's record as the nurses and clinicians of the patient's organisation see it, CPR number included. */
 @Serdeable
-record PatientRecord(UUID id, String organisationId, String displayName, String cpr, @Nullable String address, @Nullable String phone,
+public record PatientRecord(UUID id, String organisationId, String displayName, String cpr, @Nullable String address, @Nullable String phone,
                      Instant createdAt) {
 }

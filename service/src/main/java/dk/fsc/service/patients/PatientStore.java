@@ -64,8 +64,8 @@ public class PatientStore {
         return Optional.empty();
     }
 
-    /** The full record of a patient known to exist. */
-    PatientRecord read(UUID id) {
+    /** The full record of a patient known to exist (CPR number included: only after PatientAccess). */
+    public PatientRecord read(UUID id) {
         return db.sql().one("SELECT id, organisation_id, display_name, cpr_encrypted, address, phone, created_at FROM patients WHERE id = ?",
                 rs -> new PatientRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), cipher.decrypt(rs.getBytes(4)),
                         rs.getString(5), rs.getString(6), Sql.instant(rs, "created_at")), id).orElseThrow();

@@ -179,4 +179,50 @@ public class ReadingStore {
                 rs -> Sql.instant(rs, "at"),
                 sql.array("text", Arrays.stream(ObservationType.values()).map(ObservationType::wireName).toArray()), patientId);
     }
+
+    /** A stored reading with its key: device, message and place in the message (FHIR gives it an id from these). */
+    public record KeyedReading(ReadingView view, int seq, @Nullable String enteredBy) {
+    }
+
+    /** Where a page of {@link #page} ends: the next page starts after this reading. */
+    public record PageKey(Instant measuredAt, String deviceId, String messageId, int seq) {
+    }
+
+    private static final String KEYED_COLUMNS = """
+            SELECT type, value, unit, measured_at, device_id, message_id, seq, code_system, code, site, origin, entered_by
+              FROM readings""";
+    private static final String PAGE_WHERE = """
+             WHERE patient_id = ?
+               AND (cardinality(?::text[]) = 0 OR type = ANY(?::text[]))
+               AND measured_at >= ? AND measured_at < ?
+               AND (CAST(? AS timestamptz) IS NULL OR (measured_at, device_id, message_id, seq) %s (?, ?, ?, ?))
+             ORDER BY measured_at %s, device_id %2$s, message_id %2$s, seq %2$s
+             LIMIT ?""";
+    private static final String PAGE_NEWEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted("<", "DESC");
+    private static final String PAGE_OLDEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted(">", "ASC");
+
+    /**
+     * A page of a patient's readings of the given types (all when empty) in [from, to), newest or
+     * oldest first, starting after {@code after} (from the start when null); at most {@code limit}.
+     */
+    public List<KeyedReading> page(UUID patientId, List<String> types, Instant from, Instant to, boolean newestFirst,
+                                   @Nullable PageKey after, int limit) {
+        Sql sql = db.sql();
+        java.sql.Array typeArray = sql.array("text", types.toArray());
+        return sql.list(newestFirst ? PAGE_NEWEST_FIRST : PAGE_OLDEST_FIRST, ReadingStore::keyed, patientId, typeArray, typeArray,
+                from, to, after == null ? null : after.measuredAt(), after == null ? null : after.measuredAt(),
+                after == null ? null : after.deviceId(), after == null ? null : after.messageId(), after == null ? 0 : after.seq(), limit);
+    }
+
+    /** A patient's readings measured at exactly this instant (what one FHIR Observation id can name). */
+    public List<KeyedReading> at(UUID patientId, Instant measuredAt) {
+        return db.sql().list(KEYED_COLUMNS + " WHERE patient_id = ? AND measured_at = ? ORDER BY device_id, message_id, seq",
+                ReadingStore::keyed, patientId, measuredAt);
+    }
+
+    private static KeyedReading keyed(ResultSet rs) throws SQLException {
+        return new KeyedReading(new ReadingView(rs.getString("type"), rs.getDouble("value"), rs.getString("unit"), Sql.instant(rs, "measured_at"),
+                rs.getString("device_id"), rs.getString("message_id"), rs.getString("code_system"), rs.getString("code"),
+                rs.getString("site"), rs.getString("origin")), rs.getInt("seq"), rs.getString("entered_by"));
+    }
 }

@@ -3,12 +3,14 @@ package dk.fsc.service.platform.web;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,11 +26,16 @@ import org.slf4j.LoggerFactory;
 @Singleton
 @Primary
 @Replaces(ErrorResponseProcessor.class)
-public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem> {
+public class ProblemResponseProcessor implements ErrorResponseProcessor<Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponseProcessor.class);
+    private final List<ErrorFormat> formats;
+
+    ProblemResponseProcessor(List<ErrorFormat> formats) {
+        this.formats = formats;
+    }
 
     @Override
-    public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+    public MutableHttpResponse<Object> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
         int status = response.code();
         String path = context.getRequest().getPath();
         String detail;
@@ -57,7 +64,14 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
             }
         }
         Problem body = new Problem("about:blank", HttpStatus.valueOf(status).getReason(), status, detail, path);
-        return response.body(body).contentType(Problem.MEDIA_TYPE);
+        for (ErrorFormat format : formats) {
+            if (format.handles(path)) {
+                ErrorFormat.Body written = format.write(body, context.getRequest().getHeaders().get(HttpHeaders.ACCEPT),
+                        context.getRequest().getParameters().get("_format"));
+                return response.body((Object) written.text()).contentType(written.contentType());
+            }
+        }
+        return response.body((Object) body).contentType(Problem.MEDIA_TYPE);
     }
 
     private static final Pattern CONVERSION = Pattern.compile("Failed to convert argument \\[(\\w+)\\]");

@@ -1,0 +1,51 @@
+package dk.fsc.service.fhir;
+
+import java.util.Date;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
+
+/** What {@code /fhir} serves, exactly: a resource or parameter not listed here is refused. */
+final class Capability {
+    private static final Date STARTED = new Date();
+
+    private Capability() {
+    }
+
+    static CapabilityStatement statement(String base) {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE);
+        cs.setDate(STARTED);
+        cs.setPublisher("Fælles Service Center (FSC), Region Midtjylland");
+        cs.setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE);
+        cs.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
+        cs.addFormat("json");
+        cs.addFormat("xml");
+        cs.getSoftware().setName("FSC telemedicine service");
+        cs.getImplementation().setDescription("FSC home monitoring: readings of citizens' home devices (docs/fhir.md)").setUrl(base);
+        CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.getSecurity().setDescription("Authorization: Bearer <token> from POST /login. Nurses and clinicians see the citizens of "
+                + "their own organisation; every read of a citizen's data is in the access log (header X-FSC-Purpose says why).");
+
+        CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
+        patient.addInteraction().setCode(TypeRestfulInteraction.READ);
+
+        CapabilityStatementRestResourceComponent observation = rest.addResource().setType("Observation");
+        observation.addInteraction().setCode(TypeRestfulInteraction.READ);
+        observation.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        observation.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Required (or subject): the Patient's id");
+        observation.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Patient/<id>, as patient");
+        observation.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN)
+                .setDocumentation("NPU, MedCom, LOINC or MDC code, system|code or code alone; comma-separated for several");
+        observation.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
+                .setDocumentation("eq, ge, gt, le or lt; repeat for a range; a date without time is a day in Danish time");
+
+        CapabilityStatementRestResourceComponent device = rest.addResource().setType("Device");
+        device.addInteraction().setCode(TypeRestfulInteraction.READ);
+        return cs;
+    }
+}

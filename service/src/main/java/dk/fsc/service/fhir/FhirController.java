@@ -1,0 +1,101 @@
+package dk.fsc.service.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.util.HttpHostResolver;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.transaction.annotation.Transactional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * HL7 FHIR R4 read API (docs/fhir.md): {@code metadata}, {@code Patient/{id}},
+ * {@code Observation?patient=...} and {@code Observation/{id}}, {@code Device/{id}}. JSON or XML by
+ * {@code _format} or Accept; errors are OperationOutcomes ({@link FhirErrorFormat}).
+ */
+@Controller("/fhir")
+@Produces({"application/fhir+json", "application/fhir+xml", MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML,
+        MediaType.ALL})
+@Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
+class FhirController {
+    private final FhirContext context;
+    private final FhirReads reads;
+    private final HttpHostResolver hosts;
+
+    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts) {
+        this.context = context;
+        this.reads = reads;
+        this.hosts = hosts;
+    }
+
+    /** The CapabilityStatement, open to anyone (as FHIR clients expect before they sign in). */
+    @Get("/metadata")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    HttpResponse<String> metadata(HttpRequest<?> request, @Nullable @QueryValue("_format") String format) {
+        return write(Capability.statement(base(request)), request, format);
+    }
+
+    @Get("/Patient/{id}")
+    @Transactional
+    HttpResponse<String> patient(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                 @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.patient(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
+    }
+
+    @Get("/Observation")
+    @Transactional
+    HttpResponse<String> observations(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                      @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        ObservationQuery query = ObservationQuery.parse(request.getParameters().asMap());
+        FhirReads.Page page = reads.observations(StaffUser.of(auth), query, AccessLog.purpose(purpose));
+        return write(FhirReads.searchSet(base(request), query, page), chosen);
+    }
+
+    @Get("/Observation/{id}")
+    @Transactional
+    HttpResponse<String> observation(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                     @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.observation(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
+    }
+
+    @Get("/Device/{id}")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.FSC_SUPPORT, StaffUser.Role.FSC_ADMIN})
+    @Transactional
+    HttpResponse<String> device(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.device(StaffUser.of(auth), id), chosen);
+    }
+
+    private String base(HttpRequest<?> request) {
+        return hosts.resolve(request) + "/fhir";
+    }
+
+    /** The format first, so a request for one we do not write is refused before anything is read or logged. */
+    private static FhirFormat format(HttpRequest<?> request, @Nullable String format) {
+        return FhirFormat.of(format, request.getHeaders().get("Accept"));
+    }
+
+    private HttpResponse<String> write(IBaseResource resource, HttpRequest<?> request, @Nullable String format) {
+        return write(resource, format(request, format));
+    }
+
+    private HttpResponse<String> write(IBaseResource resource, FhirFormat format) {
+        return HttpResponse.ok(format.parser(context).encodeResourceToString(resource)).contentType(format.contentType());
+    }
+}

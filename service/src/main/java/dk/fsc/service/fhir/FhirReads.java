@@ -1,0 +1,186 @@
+package dk.fsc.service.fhir;
+
+import dk.fsc.service.alerts.MonitoringStore;
+import dk.fsc.service.alerts.ThresholdsView;
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.devices.DeviceReader;
+import dk.fsc.service.devices.DeviceView;
+import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.patients.PatientRecord;
+import dk.fsc.service.patients.PatientStore;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.readings.ReadingStore;
+import dk.fsc.service.readings.ReadingStore.KeyedReading;
+import dk.fsc.service.readings.ReadingStore.PageKey;
+import dk.fsc.service.staff.StaffUser;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * What the FHIR read API shows, after the same checks as the API: care roles of the patient's
+ * organisation only (anyone else is told "not found"), every read of a citizen's data in the
+ * access log. A device's record goes to FSC staff, and to an organisation it is or was lent to.
+ */
+@Singleton
+public class FhirReads {
+    /** The CPR number's identifier system (the Danish civil registration number). */
+    static final String CPR_SYSTEM = "urn:oid:1.2.208.176.1.2";
+    /** Device serial numbers as FSC registers them. */
+    static final String SERIAL_SYSTEM = "https://fsc.rm.dk/fhir/sid/device-serial";
+    private final PatientAccess access;
+    private final PatientStore patients;
+    private final ReadingStore readings;
+    private final MonitoringStore monitoring;
+    private final DeviceReader devices;
+    private final AccessLog accessLog;
+
+    FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
+              AccessLog accessLog) {
+        this.access = access;
+        this.patients = patients;
+        this.readings = readings;
+        this.monitoring = monitoring;
+        this.devices = devices;
+        this.accessLog = accessLog;
+    }
+
+    public Patient patient(StaffUser user, String id, String purpose) {
+        UUID patientId = uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
+        access.requireCareAccess(user, patientId);
+        accessLog.record(user, patientId, "read patient record (FHIR)", purpose, null);
+        PatientRecord record = patients.read(patientId);
+        Patient patient = new Patient();
+        patient.setId(record.id().toString());
+        patient.addIdentifier().setSystem(CPR_SYSTEM).setValue(record.cpr());
+        patient.addName().setText(record.displayName());
+        patients.birthDate(patientId).ifPresent(d -> patient.setBirthDate(Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant())));
+        if (record.phone() != null) {
+            patient.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue(record.phone());
+        }
+        if (record.address() != null) {
+            patient.addAddress().setText(record.address());
+        }
+        return patient;
+    }
+
+    /** One page of a patient's Observations, and where the next starts (null on the last page). */
+    public record Page(List<Observation> observations, @Nullable PageKey next) {
+    }
+
+    public Page observations(StaffUser user, ObservationQuery query, String purpose) {
+        access.requireCareAccess(user, query.patientId());
+        Page page = query.empty() ? new Page(List.of(), null) : page(query);
+        accessLog.record(user, query.patientId(), "read observations (FHIR)", purpose, accessDetail(query, page));
+        return page;
+    }
+
+    private Page page(ObservationQuery query) {
+        UUID patientId = query.patientId();
+        // Enough rows for count Observations of whole messages (a blood pressure pair is two rows), and one message more.
+        int fetch = query.count() * 3 + 20;
+        List<KeyedReading> rows = readings.page(patientId, query.types(), query.from(), query.to(), query.newestFirst(), query.after(), fetch);
+        boolean more = rows.size() == fetch;
+        List<Observations.Message> messages = Observations.messages(patientId, rows);
+        if (more && messages.size() > 1) {
+            messages = messages.subList(0, messages.size() - 1); // the last may be cut short by the fetch
+        }
+        ThresholdsView thresholds = monitoring.thresholds(patientId);
+        List<Observation> shown = new ArrayList<>();
+        KeyedReading last = null;
+        boolean stopped = false;
+        for (Observations.Message message : messages) {
+            if (!shown.isEmpty() && shown.size() + message.groups().size() > query.count()) {
+                stopped = true;
+                break;
+            }
+            for (Observations.Group group : message.groups()) {
+                shown.add(Observations.resource(patientId, group, thresholds));
+            }
+            last = message.last();
+        }
+        PageKey next = (stopped || more) && last != null
+                ? new PageKey(last.view().measuredAt(), last.view().deviceId(), last.view().messageId(), last.seq()) : null;
+        return new Page(shown, next);
+    }
+
+    private static String accessDetail(ObservationQuery query, Page page) {
+        return "FHIR Observation search: " + (query.types().isEmpty() ? "all types" : String.join(", ", query.types()))
+                + (query.dates().isEmpty() ? "" : ", date " + String.join(" & ", query.dates()))
+                + ", " + page.observations().size() + " shown";
+    }
+
+    public Observation observation(StaffUser user, String id, String purpose) {
+        Refusal notFound = Refusal.notFound("No Observation " + id + " among your organisation's citizens' readings.");
+        FhirIds.ObservationKey key = FhirIds.observation(id).orElseThrow(() -> notFound);
+        access.requireCareAccess(user, key.patientId());
+        List<KeyedReading> rows = readings.at(key.patientId(), key.measuredAt());
+        Observations.Group group = Observations.groups(key.patientId(), rows).stream().filter(g -> g.id().equals(id)).findFirst()
+                .orElseThrow(() -> notFound);
+        accessLog.record(user, key.patientId(), "read observation (FHIR)", purpose, "FHIR Observation " + id);
+        return Observations.resource(key.patientId(), group, monitoring.thresholds(key.patientId()));
+    }
+
+    public Device device(StaffUser user, String id) {
+        String deviceId = FhirIds.deviceId(id);
+        Refusal notFound = Refusal.notFound("No Device " + id + " that your organisation has or had on loan.");
+        boolean fsc = user.role().equals(StaffUser.Role.FSC_SUPPORT) || user.role().equals(StaffUser.Role.FSC_ADMIN);
+        if (!fsc && !devices.everLentTo(deviceId, user.organisationId())) {
+            throw notFound;
+        }
+        DeviceView view;
+        try {
+            view = devices.one(deviceId);
+        } catch (Refusal missing) {
+            throw notFound;
+        }
+        Device device = new Device();
+        device.setId(FhirIds.device(view.id()));
+        device.setStatus("retired".equals(view.state()) ? Device.FHIRDeviceStatus.INACTIVE : Device.FHIRDeviceStatus.ACTIVE);
+        device.setType(new CodeableConcept().setText(view.deviceType()));
+        if (view.serialNumber() != null) {
+            device.setSerialNumber(view.serialNumber());
+            device.addIdentifier().setSystem(SERIAL_SYSTEM).setValue(view.serialNumber());
+        }
+        if (view.model() != null) {
+            device.setModelNumber(view.model());
+        }
+        if (view.firmware() != null) {
+            device.addVersion().setValue(view.firmware()).setType(new CodeableConcept().setText("firmware"));
+        }
+        return device;
+    }
+
+    private static java.util.Optional<UUID> uuid(String id) {
+        try {
+            return java.util.Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The search set of a page: self and next links repeat the search, entries carry their full URLs. */
+    static Bundle searchSet(String base, ObservationQuery query, Page page) {
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.SEARCHSET);
+        bundle.setMeta(new org.hl7.fhir.r4.model.Meta().setLastUpdated(new Date()));
+        bundle.addLink().setRelation("self").setUrl(base + "/Observation?" + query.queryString(null));
+        if (page.next() != null) {
+            bundle.addLink().setRelation("next").setUrl(base + "/Observation?" + query.queryString(page.next()));
+        }
+        for (Observation o : page.observations()) {
+            bundle.addEntry().setFullUrl(base + "/Observation/" + o.getIdElement().getIdPart()).setResource(o)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
+    }
+}

@@ -1,0 +1,202 @@
+package dk.fsc.service.fhir;
+
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.readings.ReadingStore;
+import dk.fsc.service.readings.ReadingStore.PageKey;
+import io.micronaut.core.annotation.Nullable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An Observation search as asked: {@code patient} (or {@code subject}), {@code code}, {@code date}
+ * (repeatable, with prefixes eq, ge, gt, le, lt; a date without a time is a day in Danish time),
+ * {@code _count}, {@code _sort} ({@code -date}, the default, or {@code date}) and the opaque
+ * {@code _cursor} of a {@code next} link. Any other parameter is refused rather than ignored, so a
+ * filter the caller believes applied never silently widens what is shown.
+ */
+record ObservationQuery(UUID patientId, @Nullable String code, List<String> types, List<String> dates, Instant from, Instant to,
+                        boolean newestFirst, int count, @Nullable PageKey after) {
+    static final int DEFAULT_COUNT = 50;
+    static final int MAX_COUNT = 1000;
+    static final Set<String> PARAMETERS = Set.of("patient", "subject", "code", "date", "_count", "_sort", "_cursor", "_format");
+    private static final ZoneId DANISH = ReadingStore.DANISH_DAYS;
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
+
+    static ObservationQuery parse(Map<String, List<String>> parameters) {
+        for (String name : parameters.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw Refusal.invalid("Search parameter '" + name + "' is not supported for Observation; supported: patient, subject, code, "
+                        + "date, _count, _sort, _format (docs/fhir.md)");
+            }
+        }
+        String patient = single(parameters, "patient");
+        String subject = single(parameters, "subject");
+        if (patient == null && subject == null) {
+            throw Refusal.invalid("An Observation search needs patient=<id> (or subject=Patient/<id>): observations are found per patient");
+        }
+        if (patient != null && subject != null) {
+            throw Refusal.invalid("Give patient or subject, not both");
+        }
+        UUID patientId = patientId(patient != null ? patient : subject);
+        String code = single(parameters, "code");
+        List<String> types = code == null ? List.of() : ObservationCodes.typesFor(code);
+        List<String> dates = parameters.getOrDefault("date", List.of());
+        Instant from = EARLIEST;
+        Instant to = LATEST;
+        for (String date : dates) {
+            Instant[] range = range(date);
+            from = range[0].isAfter(from) ? range[0] : from;
+            to = range[1].isBefore(to) ? range[1] : to;
+        }
+        String countText = single(parameters, "_count");
+        int count = DEFAULT_COUNT;
+        if (countText != null) {
+            try {
+                count = Integer.parseInt(countText.strip());
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (count < 1 || count > MAX_COUNT) {
+                throw Refusal.invalid("_count must be a whole number from 1 to " + MAX_COUNT);
+            }
+        }
+        String sort = single(parameters, "_sort");
+        boolean newestFirst = true;
+        if (sort != null) {
+            switch (sort.strip()) {
+                case "-date" -> newestFirst = true;
+                case "date" -> newestFirst = false;
+                default -> throw Refusal.invalid("_sort '" + sort + "' is not supported; use -date (newest first, the default) or date");
+            }
+        }
+        String cursor = single(parameters, "_cursor");
+        return new ObservationQuery(patientId, code, types, List.copyOf(dates), from, to, newestFirst, count,
+                cursor == null ? null : cursor(cursor));
+    }
+
+    /** Whether no reading can match (the date limits exclude each other). */
+    boolean empty() {
+        return !from.isBefore(to);
+    }
+
+    /** This search's query string, starting after {@code next} when given (for self and next links). */
+    String queryString(@Nullable PageKey next) {
+        List<String> parts = new ArrayList<>();
+        parts.add("patient=" + patientId);
+        if (code != null) {
+            parts.add("code=" + encode(code));
+        }
+        for (String date : dates) {
+            parts.add("date=" + encode(date));
+        }
+        parts.add("_count=" + count);
+        parts.add("_sort=" + (newestFirst ? "-date" : "date"));
+        PageKey page = next != null ? next : after;
+        if (page != null) {
+            parts.add("_cursor=" + cursor(page));
+        }
+        return String.join("&", parts);
+    }
+
+    static String cursor(PageKey key) {
+        String text = ChronoUnit.MICROS.between(Instant.EPOCH, key.measuredAt()) + "|" + key.seq() + "|" + key.deviceId() + "|" + key.messageId();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static PageKey cursor(String token) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8).split("\\|", 4);
+            if (parts.length == 4) {
+                return new PageKey(Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS), parts[2], parts[3],
+                        Integer.parseInt(parts[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            // said below
+        }
+        throw Refusal.invalid("_cursor is not one this server wrote; follow the next link of a search as it is");
+    }
+
+    static UUID patientId(String reference) {
+        String id = reference.strip();
+        if (id.startsWith("Patient/")) {
+            id = id.substring("Patient/".length());
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid("patient must be a Patient id (or Patient/<id>) as this server gives them: a UUID");
+        }
+    }
+
+    /** [start, end) of what a date parameter (with its prefix) allows. */
+    static Instant[] range(String parameter) {
+        String p = parameter.strip();
+        String prefix = p.length() > 2 && Character.isLetter(p.charAt(0)) && Character.isLetter(p.charAt(1)) ? p.substring(0, 2) : "eq";
+        String value = prefix.equals("eq") && !p.startsWith("eq") ? p : p.substring(2);
+        Instant[] interval = interval(value);
+        return switch (prefix) {
+            case "eq" -> interval;
+            case "ge" -> new Instant[] {interval[0], LATEST};
+            case "gt" -> new Instant[] {interval[1], LATEST};
+            case "le" -> new Instant[] {EARLIEST, interval[1]};
+            case "lt" -> new Instant[] {EARLIEST, interval[0]};
+            default -> throw Refusal.invalid("date prefix '" + prefix + "' is not supported; use eq, ge, gt, le or lt (e.g. date=ge2026-11-01)");
+        };
+    }
+
+    /** The instants a FHIR date or dateTime covers: a year, month or day (in Danish time), or one instant. */
+    private static Instant[] interval(String value) {
+        try {
+            if (value.matches("\\d{4}")) {
+                LocalDate start = LocalDate.of(Integer.parseInt(value), 1, 1);
+                return days(start, start.plusYears(1));
+            }
+            if (value.matches("\\d{4}-\\d{2}")) {
+                YearMonth month = YearMonth.parse(value);
+                return days(month.atDay(1), month.plusMonths(1).atDay(1));
+            }
+            if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                LocalDate day = LocalDate.parse(value);
+                return days(day, day.plusDays(1));
+            }
+            Instant at = OffsetDateTime.parse(value).toInstant();
+            return new Instant[] {at, at.plusNanos(1000)};
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw Refusal.invalid("date '" + value + "' is not a FHIR date or dateTime: give 2026-11-30, 2026-11 or 2026, or a time with its zone "
+                    + "such as 2026-11-30T08:00:00+01:00");
+        }
+    }
+
+    private static Instant[] days(LocalDate start, LocalDate end) {
+        return new Instant[] {start.atStartOfDay(DANISH).toInstant(), end.atStartOfDay(DANISH).toInstant()};
+    }
+
+    private static String single(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw Refusal.invalid("Give " + name + " once" + (name.equals("code") ? " (several codes: separate them with commas)" : ""));
+        }
+        return values.get(0);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,325 @@
+package dk.fsc.service.fhir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestCprs;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/** The FHIR read API on the real database and broker, its resources checked by HAPI's validator. */
+@MicronautTest(transactional = false)
+class FhirIT extends IntegrationTest {
+    private static final String NPU = "urn:oid:1.2.208.176.2.1";
+    private static final String MEDCOM = "urn:oid:1.2.208.184.100.8";
+    private static final String LOINC = "http://loinc.org";
+    private static final String MDC = "urn:iso:std:iso:11073:10101";
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    FhirContext fhir;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    void aDeviceReadingComesBackAsValidObservationsWithAllThreeCodes() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        OffsetDateTime measuredAt = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(2).truncatedTo(ChronoUnit.SECONDS);
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("""
+                    {"messageId": "fhir-1", "measuredAt": "%s",
+                     "observations": [{"type": "spo2", "value": 0.90, "unit": "1"},
+                                      {"type": "systolic_bp", "value": 128, "unit": "mm[Hg]"},
+                                      {"type": "pulse", "value": 120, "unit": "/min"},
+                                      {"type": "diastolic_bp", "value": 84, "unit": "mm[Hg]"}]}""".formatted(measuredAt));
+            String reply = d.nextReply(Duration.ofSeconds(20));
+            assertNotNull(reply, "the device got no reply");
+            assertTrue(reply.contains("accepted"), reply);
+        }
+
+        HttpResponse<String> response = get(nurse, "/fhir/Observation?patient=" + patient);
+        assertEquals("application/fhir+json;charset=utf-8", response.getContentType().orElseThrow().toString());
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, response.body());
+        assertValid(bundle);
+        assertEquals(Bundle.BundleType.SEARCHSET, bundle.getType());
+        assertEquals(3, bundle.getEntry().size(), "SpO2, pulse, and one blood pressure with two components");
+
+        Observation spo2 = byCode(bundle, "2708-6");
+        assertEquals(Set.of(NPU + "|NPU03011", LOINC + "|2708-6", MDC + "|150456"), codings(spo2.getCode().getCoding()));
+        assertEquals(90.0, spo2.getValueQuantity().getValue().doubleValue(), 1e-9, "a fraction is stored and shown as percent");
+        assertEquals("%", spo2.getValueQuantity().getCode());
+        assertEquals("http://unitsofmeasure.org", spo2.getValueQuantity().getSystem());
+        assertEquals("Patient/" + patient, spo2.getSubject().getReference());
+        assertEquals("Device/" + device, spo2.getDevice().getReference());
+        assertEquals(measuredAt.toInstant(), spo2.getEffectiveDateTimeType().getValue().toInstant());
+        assertEquals("vital-signs", spo2.getCategoryFirstRep().getCodingFirstRep().getCode());
+        assertEquals("LL", spo2.getInterpretationFirstRep().getCodingFirstRep().getCode(), "SpO2 90 % is red (at or below 91)");
+        assertEquals("H", byCode(bundle, "8867-4").getInterpretationFirstRep().getCodingFirstRep().getCode(), "pulse 120 is yellow high");
+
+        Observation bp = byCode(bundle, "85354-9");
+        assertEquals(2, bp.getComponent().size());
+        Observation.ObservationComponentComponent systolic = bp.getComponent().stream()
+                .filter(c -> codings(c.getCode().getCoding()).contains(LOINC + "|8480-6")).findFirst().orElseThrow();
+        assertEquals(Set.of(MEDCOM + "|MCS88019", LOINC + "|8480-6", MDC + "|150021"), codings(systolic.getCode().getCoding()));
+        assertEquals(128.0, systolic.getValueQuantity().getValue().doubleValue(), 1e-9);
+        assertEquals("mm[Hg]", systolic.getValueQuantity().getCode());
+
+        // Read by id: the same resource, as the search's fullUrl says.
+        String id = spo2.getIdElement().getIdPart();
+        assertTrue(bundle.getEntry().stream().anyMatch(e -> e.getFullUrl().endsWith("/fhir/Observation/" + id)));
+        Observation read = fhir.newJsonParser().parseResource(Observation.class, get(nurse, "/fhir/Observation/" + id).body());
+        assertValid(read);
+        assertEquals(90.0, read.getValueQuantity().getValue().doubleValue(), 1e-9);
+        assertEquals(id, read.getIdElement().getIdPart());
+        Observation readBp = fhir.newJsonParser().parseResource(Observation.class,
+                get(nurse, "/fhir/Observation/" + bp.getIdElement().getIdPart()).body());
+        assertEquals(2, readBp.getComponent().size());
+
+        assertEquals(3, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE '%(FHIR)'", patient),
+                "the search and both reads are in the access log");
+    }
+
+    @Test
+    void aSearchPagesByDateNewestFirstAndFiltersByCodeAndDate() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(10));
+        // 10 pulse readings, one a day; and a temperature with each, in the same message
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                SELECT ?, 'day-' || i, s, CAST(? AS timestamptz) + i * interval '1 day', ?, t, v, u
+                  FROM generate_series(0, 9) i,
+                       (VALUES (0, 'pulse', 70.0, '/min'), (1, 'temperature', 37.0, 'Cel')) AS x(s, t, v, u)""",
+                device, Timestamp.from(start), patient);
+
+        List<Observation> all = new ArrayList<>();
+        String next = "/fhir/Observation?patient=Patient/" + patient + "&code=" + LOINC + "%7C8867-4&_count=3";
+        int pages = 0;
+        while (next != null) {
+            Bundle page = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, next).body());
+            pages++;
+            assertTrue(page.getEntry().size() <= 3, "a page holds at most _count entries");
+            page.getEntry().forEach(e -> all.add((Observation) e.getResource()));
+            Bundle.BundleLinkComponent link = page.getLink("next");
+            next = link == null ? null : link.getUrl().substring(link.getUrl().indexOf("/fhir/"));
+        }
+        assertEquals(10, all.size(), "every pulse reading once over the pages");
+        assertEquals(4, pages);
+        assertEquals(10, all.stream().map(o -> o.getIdElement().getIdPart()).distinct().count());
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i - 1).getEffectiveDateTimeType().getValue().after(all.get(i).getEffectiveDateTimeType().getValue()),
+                    "newest first");
+            assertEquals("8867-4", all.get(i).getCode().getCoding().get(1).getCode());
+        }
+
+        Instant from = start.plus(Duration.ofDays(2));
+        Instant to = start.plus(Duration.ofDays(5));
+        Bundle range = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient
+                + "&date=ge" + from.atOffset(ZoneOffset.UTC) + "&date=lt" + to.atOffset(ZoneOffset.UTC) + "&_sort=date").body());
+        assertEquals(6, range.getEntry().size(), "days 2, 3 and 4: a pulse and a temperature each");
+        Observation first = (Observation) range.getEntryFirstRep().getResource();
+        assertEquals(from, first.getEffectiveDateTimeType().getValue().toInstant(), "oldest first with _sort=date");
+        assertNull(range.getLink("next"));
+        assertValid(range);
+    }
+
+    @Test
+    void theInterpretationUsesTheLimitsInForceWhenTheValueWasMeasured() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Instant before = Instant.now().minus(Duration.ofHours(5)).truncatedTo(ChronoUnit.SECONDS);
+        Instant after = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES (?, 'before', 0, ?, ?, 'pulse', 120, '/min'), (?, 'after', 0, ?, ?, 'pulse', 120, '/min')""",
+                device, Timestamp.from(before), patient, device, Timestamp.from(after), patient);
+        fixtures.update("""
+                INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by, changed_at)
+                VALUES (?, 'pulse', 140, 125, 49, 39, 'atrial fibrillation, rate control', 'test', ?)""",
+                patient, Timestamp.from(Instant.now().minus(Duration.ofHours(3))));
+
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient).body());
+        assertEquals(2, bundle.getEntry().size());
+        Observation newest = (Observation) bundle.getEntry().get(0).getResource();
+        Observation oldest = (Observation) bundle.getEntry().get(1).getResource();
+        assertEquals("N", newest.getInterpretationFirstRep().getCodingFirstRep().getCode(), "under the patient's own limit (125)");
+        assertEquals("H", oldest.getInterpretationFirstRep().getCodingFirstRep().getCode(), "the programme's limit (110) was in force");
+    }
+
+    @Test
+    void thePatientCarriesTheCprNumberAndXmlIsServedOnRequest() throws Exception {
+        String org = fixtures.organisation();
+        String cpr = TestCprs.next();
+        UUID patient = fixtures.patient(org, cpr);
+        Api nurse = new Api(http, fixtures.nurse(org));
+
+        Patient json = fhir.newJsonParser().parseResource(Patient.class, get(nurse, "/fhir/Patient/" + patient).body());
+        assertValid(json);
+        assertEquals("urn:oid:1.2.208.176.1.2", json.getIdentifierFirstRep().getSystem());
+        assertEquals(cpr, json.getIdentifierFirstRep().getValue());
+        assertEquals("Test Patient", json.getNameFirstRep().getText());
+
+        HttpResponse<String> xml = get(nurse, "/fhir/Patient/" + patient + "?_format=xml");
+        assertEquals("application/fhir+xml;charset=utf-8", xml.getContentType().orElseThrow().toString());
+        assertEquals(patient.toString(), fhir.newXmlParser().parseResource(Patient.class, xml.body()).getIdElement().getIdPart());
+        HttpResponse<String> byAccept = http.toBlocking().exchange(HttpRequest.GET("/fhir/Patient/" + patient)
+                .bearerAuth(nurse.token()).header("Accept", "application/fhir+xml"), String.class);
+        assertTrue(byAccept.body().startsWith("<Patient"), byAccept.body());
+        HttpResponse<String> browser = http.toBlocking().exchange(HttpRequest.GET("/fhir/Patient/" + patient)
+                .bearerAuth(nurse.token()).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"), String.class);
+        assertEquals("application/fhir+json;charset=utf-8", browser.getContentType().orElseThrow().toString(), "JSON unless asked otherwise");
+        assertEquals(4, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'read patient record (FHIR)'",
+                patient));
+    }
+
+    @Test
+    void anotherOrganisationGetsNothingAndIsToldNotFound() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit) "
+                + "VALUES (?, 'm', 0, now() - interval '1 hour', ?, 'pulse', 70, '/min')", device, patient);
+        Api own = new Api(http, fixtures.nurse(org));
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, get(own, "/fhir/Observation?patient=" + patient).body());
+        String observationId = bundle.getEntryFirstRep().getResource().getIdElement().getIdPart();
+        long logged = fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient);
+
+        Api other = new Api(http, fixtures.nurse(fixtures.organisation()));
+        for (String path : List.of("/fhir/Observation?patient=" + patient, "/fhir/Patient/" + patient,
+                "/fhir/Observation/" + observationId, "/fhir/Device/" + device)) {
+            OperationOutcome outcome = refused(other, path, 404);
+            assertEquals(OperationOutcome.IssueType.NOTFOUND, outcome.getIssueFirstRep().getCode(), path);
+        }
+        assertEquals(logged, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient), "a refusal reads nothing");
+
+        Api support = new Api(http, fixtures.staff(fixtures.organisation("fsc"), "fsc_support"));
+        refused(support, "/fhir/Observation?patient=" + patient, 403);
+        Device d = fhir.newJsonParser().parseResource(Device.class, get(support, "/fhir/Device/" + device).body());
+        assertValid(d);
+        assertEquals(device, d.getIdElement().getIdPart());
+        Device ownView = fhir.newJsonParser().parseResource(Device.class, get(own, "/fhir/Device/" + device).body());
+        assertNull(ownView.getPatient().getReference(), "a Device names no citizen");
+    }
+
+    @Test
+    void badSearchesAreRefusedWithAnOperationOutcomeSayingWhatToFix() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&status=final", 400)).contains("status"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&date=yesterday", 400)).contains("2026-11-30"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&code=http://loinc.org%7C0000-0", 400))
+                .contains("8867-4"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?code=8867-4", 400)).contains("patient"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&_count=5000", 400)).contains("_count"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Patient/" + patient + "?_format=turtle", 400)).contains("json or xml"));
+
+        HttpClientResponseException anonymous = assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(HttpRequest.GET("/fhir/Observation?patient=" + patient), String.class));
+        assertEquals(401, anonymous.getStatus().getCode());
+        OperationOutcome login = fhir.newJsonParser().parseResource(OperationOutcome.class, anonymous.getResponse().getBody(String.class)
+                .orElseThrow());
+        assertEquals(OperationOutcome.IssueType.LOGIN, login.getIssueFirstRep().getCode());
+        assertValid(login);
+    }
+
+    @Test
+    void theCapabilityStatementIsOpenAndValidAndListsWhatIsServed() throws Exception {
+        HttpResponse<String> response = http.toBlocking().exchange(HttpRequest.GET("/fhir/metadata"), String.class);
+        CapabilityStatement cs = fhir.newJsonParser().parseResource(CapabilityStatement.class, response.body());
+        assertValid(cs);
+        assertEquals("4.0.1", cs.getFhirVersion().toCode());
+        Set<String> types = new HashSet<>();
+        cs.getRestFirstRep().getResource().forEach(r -> types.add(r.getType()));
+        assertEquals(Set.of("Patient", "Observation", "Device"), types);
+        assertFalse(cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow()
+                .getSearchParam().isEmpty());
+    }
+
+    @Test
+    void theValidatorTheseTestsUseFindsAnInvalidResource() {
+        Observation noStatusNoCode = new Observation();
+        noStatusNoCode.setId("x");
+        assertFalse(FhirValidation.errors(fhir, noStatusNoCode).isEmpty(), "an Observation needs status and code");
+    }
+
+    private HttpResponse<String> get(Api api, String path) {
+        MutableHttpRequest<Object> request = HttpRequest.GET(path).bearerAuth(api.token());
+        return http.toBlocking().exchange(request, String.class);
+    }
+
+    private OperationOutcome refused(Api api, String path, int status) {
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> get(api, path), path);
+        assertEquals(status, e.getStatus().getCode(), path);
+        String body = e.getResponse().getBody(String.class).orElseThrow();
+        OperationOutcome outcome = fhir.newJsonParser().parseResource(OperationOutcome.class, body);
+        assertValid(outcome);
+        return outcome;
+    }
+
+    private static String diagnostics(OperationOutcome outcome) {
+        return outcome.getIssueFirstRep().getDiagnostics();
+    }
+
+    private void assertValid(IBaseResource resource) {
+        assertEquals(List.of(), FhirValidation.errors(fhir, resource), () -> fhir.newJsonParser().setPrettyPrint(true)
+                .encodeResourceToString(resource));
+    }
+
+    private static Observation byCode(Bundle bundle, String loinc) {
+        return bundle.getEntry().stream().map(e -> (Observation) e.getResource())
+                .filter(o -> codings(o.getCode().getCoding()).contains(LOINC + "|" + loinc)).findFirst().orElseThrow();
+    }
+
+    private static Set<String> codings(List<Coding> codings) {
+        Set<String> out = new HashSet<>();
+        codings.forEach(c -> out.add(c.getSystem() + "|" + c.getCode()));
+        return out;
+    }
+}

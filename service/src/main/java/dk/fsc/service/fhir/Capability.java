@@ -44,6 +44,14 @@ final class Capability {
         observation.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
                 .setDocumentation("eq, ge, gt, le or lt; repeat for a range; a date without time is a day in Danish time");
 
+        CapabilityStatementRestResourceComponent media = rest.addResource().setType("Media");
+        media.addInteraction().setCode(TypeRestfulInteraction.READ);
+        media.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        media.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Required (or subject): the Patient's id; a wound photo's image is at content.url");
+        media.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Patient/<id>, as patient");
+
         CapabilityStatementRestResourceComponent device = rest.addResource().setType("Device");
         device.addInteraction().setCode(TypeRestfulInteraction.READ);
         return cs;

@@ -18,7 +18,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.Transactional;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Media;
 
 /**
  * HL7 FHIR R4 read API (docs/fhir.md): {@code metadata}, {@code Patient/{id}},
@@ -71,6 +73,25 @@ class FhirController {
                                      @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
         return write(reads.observation(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
+    }
+
+    /** A patient's wound photos: {@code patient} (or {@code subject}) is the one search parameter. */
+    @Get("/Media")
+    @Transactional
+    HttpResponse<String> media(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                               @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "Media", java.util.Set.of("_format"));
+        List<Media> found = reads.media(StaffUser.of(auth), patientId, hosts.resolve(request), AccessLog.purpose(purpose));
+        return write(FhirReads.searchSet(base(request), "/Media?patient=" + patientId, found), chosen);
+    }
+
+    @Get("/Media/{id}")
+    @Transactional
+    HttpResponse<String> medium(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.medium(StaffUser.of(auth), id, hosts.resolve(request), AccessLog.purpose(purpose)), chosen);
     }
 
     @Get("/Device/{id}")

@@ -8,6 +8,8 @@ import dk.fsc.service.devices.DeviceView;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.patients.PatientRecord;
 import dk.fsc.service.patients.PatientStore;
+import dk.fsc.service.photos.PhotoStore;
+import dk.fsc.service.photos.PhotoView;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.readings.ReadingStore;
 import dk.fsc.service.readings.ReadingStore.KeyedReading;
@@ -23,6 +25,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 
@@ -42,10 +45,12 @@ public class FhirReads {
     private final ReadingStore readings;
     private final MonitoringStore monitoring;
     private final DeviceReader devices;
+    private final PhotoStore photos;
     private final AccessLog accessLog;
 
     FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
-              AccessLog accessLog) {
+              PhotoStore photos, AccessLog accessLog) {
+        this.photos = photos;
         this.access = access;
         this.patients = patients;
         this.readings = readings;
@@ -160,12 +165,86 @@ public class FhirReads {
         return device;
     }
 
+    /** A patient's wound photos as Media, newest first (all of them: a patient has tens, not thousands). */
+    public List<Media> media(StaffUser user, UUID patientId, String root, String purpose) {
+        access.requireCareAccess(user, patientId);
+        List<Media> found = photos.forPatient(patientId).stream().map(p -> media(p.view(), root)).toList();
+        accessLog.record(user, patientId, "list photos (FHIR)", purpose, found.size() + " photo(s)");
+        return found;
+    }
+
+    public Media medium(StaffUser user, String id, String root, String purpose) {
+        Refusal notFound = Refusal.notFound("No Media " + id + " among your organisation's citizens' photos.");
+        PhotoView photo = uuid(id).flatMap(photos::find).map(PhotoStore.Stored::view).orElseThrow(() -> notFound);
+        try {
+            access.requireCareAccess(user, photo.patientId());
+        } catch (Refusal refused) {
+            throw notFound;
+        }
+        accessLog.record(user, photo.patientId(), "read photo record (FHIR)", purpose, id);
+        return media(photo, root);
+    }
+
+    /** The photo's record; the image itself by reference to the API (signed in as for FHIR), never inline. */
+    private static Media media(PhotoView p, String root) {
+        Media media = new Media();
+        media.setId(p.id().toString());
+        media.setStatus(Media.MediaStatus.COMPLETED);
+        media.setType(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
+                "http://terminology.hl7.org/CodeSystem/media-type", "image", "Image")));
+        media.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + p.patientId()));
+        media.setCreated(new org.hl7.fhir.r4.model.DateTimeType(Date.from(p.takenAt()), ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND,
+                java.util.TimeZone.getTimeZone("UTC")));
+        media.setIssued(Date.from(p.receivedAt()));
+        media.setDevice(new org.hl7.fhir.r4.model.Reference("Device/" + FhirIds.device(p.deviceId())));
+        media.setBodySite(new CodeableConcept().setText(p.bodySite()));
+        media.addReasonCode(new CodeableConcept().setText(p.woundType().replace('_', ' ')));
+        if (p.widthPx() != null) {
+            media.setWidth(p.widthPx());
+        }
+        if (p.heightPx() != null) {
+            media.setHeight(p.heightPx());
+        }
+        media.getContent().setContentType(p.contentType()).setUrl(root + p.imageUrl()).setSize(p.sizeBytes())
+                .setTitle("Wound " + p.woundId());
+        StringBuilder note = new StringBuilder("Wound ").append(p.woundId());
+        appendSize(note, "length", p.lengthCm(), "cm");
+        appendSize(note, "width", p.widthCm(), "cm");
+        appendSize(note, "depth", p.depthCm(), "cm");
+        appendSize(note, "area", p.areaCm2(), "cm2");
+        if (p.note() != null) {
+            note.append(". ").append(p.note());
+        }
+        media.addNote().setText(note.toString());
+        return media;
+    }
+
+    private static void appendSize(StringBuilder note, String name, @Nullable Double value, String unit) {
+        if (value != null) {
+            note.append(", ").append(name).append(' ').append(value).append(' ').append(unit);
+        }
+    }
+
     private static java.util.Optional<UUID> uuid(String id) {
         try {
             return java.util.Optional.of(UUID.fromString(id));
         } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /** A search set of everything found, in one page. */
+    static Bundle searchSet(String base, String self, List<? extends org.hl7.fhir.r4.model.Resource> resources) {
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.SEARCHSET);
+        bundle.setMeta(new org.hl7.fhir.r4.model.Meta().setLastUpdated(new Date()));
+        bundle.setTotal(resources.size());
+        bundle.addLink().setRelation("self").setUrl(base + self);
+        for (org.hl7.fhir.r4.model.Resource r : resources) {
+            bundle.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
     }
 
     /** The search set of a page: self and next links repeat the search, entries carry their full URLs. */

@@ -31,27 +31,14 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
                         boolean newestFirst, int count, @Nullable PageKey after) {
     static final int DEFAULT_COUNT = 50;
     static final int MAX_COUNT = 1000;
-    static final Set<String> PARAMETERS = Set.of("patient", "subject", "code", "date", "_count", "_sort", "_cursor", "_format");
+    /** Besides patient and subject. */
+    static final Set<String> PARAMETERS = Set.of("code", "date", "_count", "_sort", "_cursor", "_format");
     private static final ZoneId DANISH = ReadingStore.DANISH_DAYS;
     private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
 
     static ObservationQuery parse(Map<String, List<String>> parameters) {
-        for (String name : parameters.keySet()) {
-            if (!PARAMETERS.contains(name)) {
-                throw Refusal.invalid("Search parameter '" + name + "' is not supported for Observation; supported: patient, subject, code, "
-                        + "date, _count, _sort, _format (docs/fhir.md)");
-            }
-        }
-        String patient = single(parameters, "patient");
-        String subject = single(parameters, "subject");
-        if (patient == null && subject == null) {
-            throw Refusal.invalid("An Observation search needs patient=<id> (or subject=Patient/<id>): observations are found per patient");
-        }
-        if (patient != null && subject != null) {
-            throw Refusal.invalid("Give patient or subject, not both");
-        }
-        UUID patientId = patientId(patient != null ? patient : subject);
+        UUID patientId = patientOf(parameters, "Observation", PARAMETERS);
         String code = single(parameters, "code");
         List<String> types = code == null ? List.of() : ObservationCodes.typesFor(code);
         List<String> dates = parameters.getOrDefault("date", List.of());
@@ -128,6 +115,30 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
             // said below
         }
         throw Refusal.invalid("_cursor is not one this server wrote; follow the next link of a search as it is");
+    }
+
+    /**
+     * The patient a search is for ({@code patient} or {@code subject}, required: clinical data is found
+     * per patient), after refusing any parameter but these two and {@code others}.
+     */
+    static UUID patientOf(Map<String, List<String>> parameters, String resourceType, Set<String> others) {
+        for (String name : parameters.keySet()) {
+            if (!others.contains(name) && !name.equals("patient") && !name.equals("subject")) {
+                List<String> supported = new ArrayList<>(List.of("patient", "subject"));
+                others.stream().sorted().forEach(supported::add);
+                throw Refusal.invalid("Search parameter '" + name + "' is not supported for " + resourceType + "; supported: "
+                        + String.join(", ", supported) + " (docs/fhir.md)");
+            }
+        }
+        String patient = single(parameters, "patient");
+        String subject = single(parameters, "subject");
+        if (patient == null && subject == null) {
+            throw Refusal.invalid("A " + resourceType + " search needs patient=<id> (or subject=Patient/<id>): it is found per patient");
+        }
+        if (patient != null && subject != null) {
+            throw Refusal.invalid("Give patient or subject, not both");
+        }
+        return patientId(patient != null ? patient : subject);
     }
 
     static UUID patientId(String reference) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
+import dk.fsc.gateway.photos.TestImages;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
@@ -38,6 +39,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -277,9 +279,40 @@ class FhirIT extends IntegrationTest {
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         Set<String> types = new HashSet<>();
         cs.getRestFirstRep().getResource().forEach(r -> types.add(r.getType()));
-        assertEquals(Set.of("Patient", "Observation", "Device"), types);
+        assertEquals(Set.of("Patient", "Observation", "Media", "Device"), types);
         assertFalse(cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow()
                 .getSearchParam().isEmpty());
+    }
+
+    @Test
+    void aWoundPhotoIsMediaWithItsImageByReference() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        try (TestDevice camera = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            camera.publishPhoto(TestDevice.photo("fhir-photo", "image/jpeg", TestImages.jpegWithExif(64, 48)));
+            String reply = camera.nextReply(Duration.ofSeconds(20));
+            assertNotNull(reply, "the camera got no reply");
+            assertTrue(reply.contains("accepted"), reply);
+        }
+        Api nurse = new Api(http, fixtures.nurse(org));
+        String search = get(nurse, "/fhir/Media?patient=" + patient).body();
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, search);
+        assertValid(bundle);
+        assertEquals(1, bundle.getEntry().size());
+        Media media = (Media) bundle.getEntryFirstRep().getResource();
+        assertEquals("left lower leg", media.getBodySite().getText());
+        assertEquals("image/jpeg", media.getContent().getContentType());
+        assertFalse(media.getContent().hasData(), "the image is never inline in a search");
+        String url = media.getContent().getUrl();
+        assertTrue(url.endsWith("/api/photos/" + media.getIdElement().getIdPart() + "/image"), url);
+        assertEquals(200, nurse.getBytes(url.substring(url.indexOf("/api/"))).getStatus().getCode(), "the reference leads to the image");
+        Media read = fhir.newJsonParser().parseResource(Media.class, get(nurse, "/fhir/Media/" + media.getIdElement().getIdPart()).body());
+        assertEquals(64, read.getWidth());
+        Api other = new Api(http, fixtures.nurse(fixtures.organisation()));
+        refused(other, "/fhir/Media/" + media.getIdElement().getIdPart(), 404);
+        refused(other, "/fhir/Media?patient=" + patient, 404);
+        assertTrue(diagnostics(refused(nurse, "/fhir/Media?patient=" + patient + "&_count=3", 400)).contains("_count"));
     }
 
     @Test

@@ -52,9 +52,9 @@ class PhotosIT extends IntegrationTest {
         String messageId = "photo-" + runId;
 
         try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
-            d.publish("fsc/v1/devices/" + device + "/photos", photo(messageId, "image/jpeg", original));
+            d.publish("fsc/v1/devices/" + device + "/photos", TestDevice.photo(messageId, "image/jpeg", original));
             assertReply(d, "\"status\":\"accepted\"");
-            d.publish("fsc/v1/devices/" + device + "/photos", photo(messageId, "image/jpeg", original));
+            d.publish("fsc/v1/devices/" + device + "/photos", TestDevice.photo(messageId, "image/jpeg", original));
             assertReply(d, "\"status\":\"duplicate\"");
         }
 
@@ -97,7 +97,7 @@ class PhotosIT extends IntegrationTest {
         String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
         byte[] big = new byte[10 * 1024 * 1024 + 100];
         System.arraycopy(TestImages.encode(TestImages.picture(10, 10), "png"), 0, big, 0, 60);
-        byte[] payload = photo("big-" + runId, "image/png", big);
+        byte[] payload = TestDevice.photo("big-" + runId, "image/png", big);
 
         try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
             d.publish("fsc/v1/devices/" + device + "/photos", payload);
@@ -115,7 +115,7 @@ class PhotosIT extends IntegrationTest {
     void refusesAPhotoTakenWhenTheDeviceWasNotOnLoan() throws Exception {
         String device = fixtures.device("ready");
         try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
-            d.publish("fsc/v1/devices/" + device + "/photos", photo("p-" + runId, "image/jpeg", TestImages.jpegWithExif(50, 50)));
+            d.publish("fsc/v1/devices/" + device + "/photos", TestDevice.photo("p-" + runId, "image/jpeg", TestImages.jpegWithExif(50, 50)));
             assertReply(d, "\"code\":\"DEVICE_NOT_ON_LOAN\"");
         }
     }
@@ -127,10 +127,4 @@ class PhotosIT extends IntegrationTest {
         return reply;
     }
 
-    static byte[] photo(String messageId, String contentType, byte[] image) {
-        return ("{\"messageId\": \"" + messageId + "\", \"takenAt\": \"" + Instant.now().minusSeconds(60) + "\","
-                + " \"woundId\": \"w-1\", \"woundType\": \"venous_leg_ulcer\", \"bodySite\": \"left lower leg\","
-                + " \"lengthCm\": 3.5, \"widthCm\": 2.0, \"contentType\": \"" + contentType + "\","
-                + " \"image\": \"" + Base64.getEncoder().encodeToString(image) + "\"}").getBytes(StandardCharsets.UTF_8);
-    }
 }

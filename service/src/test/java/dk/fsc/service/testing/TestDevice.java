@@ -60,6 +60,18 @@ public final class TestDevice implements AutoCloseable {
         return nextReply(timeout);
     }
 
+    /** A wound photo message as a camera sends it (wound w-1, a venous leg ulcer on the left lower leg, taken a minute ago). */
+    public static byte[] photo(String messageId, String contentType, byte[] image) {
+        return ("{\"messageId\": \"" + messageId + "\", \"takenAt\": \"" + java.time.Instant.now().minusSeconds(60) + "\","
+                + " \"woundId\": \"w-1\", \"woundType\": \"venous_leg_ulcer\", \"bodySite\": \"left lower leg\","
+                + " \"lengthCm\": 3.5, \"widthCm\": 2.0, \"contentType\": \"" + contentType + "\","
+                + " \"image\": \"" + java.util.Base64.getEncoder().encodeToString(image) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public void publishPhoto(byte[] message) throws MqttException {
+        publish("fsc/v1/devices/" + deviceId + "/photos", message);
+    }
+
     public void publishReading(String json) throws MqttException {
         publish("fsc/v1/devices/" + deviceId + "/readings", json.getBytes(StandardCharsets.UTF_8));
     }

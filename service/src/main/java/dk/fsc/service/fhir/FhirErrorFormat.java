@@ -24,6 +24,11 @@ class FhirErrorFormat implements ErrorFormat {
     }
 
     @Override
+    public String noSuchRoute() {
+        return "This FHIR server does not serve that resource type or interaction; what it serves is in GET /fhir/metadata (docs/fhir.md).";
+    }
+
+    @Override
     public Body write(Problem problem, @Nullable String accept, @Nullable String format) {
         FhirFormat chosen;
         try {

@@ -127,7 +127,11 @@ public class FhirReads {
     public Observation observation(StaffUser user, String id, String purpose) {
         Refusal notFound = Refusal.notFound("No Observation " + id + " among your organisation's citizens' readings.");
         FhirIds.ObservationKey key = FhirIds.observation(id).orElseThrow(() -> notFound);
-        access.requireCareAccess(user, key.patientId());
+        try {
+            access.requireCareAccess(user, key.patientId());
+        } catch (Refusal refused) {
+            throw notFound; // the same words whether or not the patient in the id exists
+        }
         List<KeyedReading> rows = readings.at(key.patientId(), key.measuredAt());
         Observations.Group group = Observations.groups(key.patientId(), rows).stream().filter(g -> g.id().equals(id)).findFirst()
                 .orElseThrow(() -> notFound);

@@ -261,6 +261,7 @@ class FhirIT extends IntegrationTest {
         assertTrue(diagnostics(refused(nurse, "/fhir/Observation?code=8867-4", 400)).contains("patient"));
         assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&_count=5000", 400)).contains("_count"));
         assertTrue(diagnostics(refused(nurse, "/fhir/Patient/" + patient + "?_format=turtle", 400)).contains("json or xml"));
+        assertTrue(diagnostics(refused(nurse, "/fhir/Encounter?patient=" + patient, 404)).contains("/fhir/metadata"));
 
         HttpClientResponseException anonymous = assertThrows(HttpClientResponseException.class,
                 () -> http.toBlocking().exchange(HttpRequest.GET("/fhir/Observation?patient=" + patient), String.class));

@@ -42,10 +42,10 @@ import org.junit.jupiter.api.Test;
 @MicronautTest(transactional = false)
 class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** Routes anyone may call, on purpose. */
-    private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus");
+    private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus", "/fhir/metadata");
     /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
     private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans", "/api/tickets",
-            "/api/catalogue", "/api/logistics", "/api/reports");
+            "/api/catalogue", "/api/logistics", "/api/reports", "/fhir/Device");
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -135,6 +135,13 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
                 RETURNING id""", device);
 
+        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit) "
+                + "VALUES (?, 'r-1', 0, now() - interval '1 hour', ?, 'pulse', 70, '/min')", device, patient);
+        String ownSearch = call(HttpMethod.GET, "/fhir/Observation?patient=" + patient, token(fixtures.nurse(orgA)), null).body;
+        java.util.regex.Matcher observationId = java.util.regex.Pattern.compile("\"resourceType\":\"Observation\",\"id\":\"([^\"]+)\"")
+                .matcher(ownSearch);
+        assertTrue(observationId.find(), ownSearch);
+        String observation = observationId.group(1);
         UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
         long ticket = fixtures.longValue("""
                 INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
@@ -155,7 +162,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation);
             Object body = bodies.get(method + " " + template);
             if (takesBody(route)) {
                 withBody++;
@@ -207,15 +214,32 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     private List<UriRouteInfo<?, ?>> routes() {
         return router.uriRoutes().filter(r -> {
             String t = r.getUriMatchTemplate().toString();
-            return t.startsWith("/api") || PUBLIC.contains(t);
+            return t.startsWith("/api") || t.startsWith("/fhir") || PUBLIC.contains(t);
         }).toList();
     }
 
     /** The path with A's records, and the same path with records that do not exist. */
-    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket) {
+    private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket,
+                               String observation) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
+        if (template.equals("/fhir/Observation") || template.equals("/fhir/Media")) {
+            existing += "?patient=" + patient; // a search names its patient in the query
+            missing += "?patient=" + other;
+        } else if (template.startsWith("/fhir/Patient/")) {
+            existing = existing.replace("{id}", patient.toString());
+            missing = missing.replace("{id}", other);
+        } else if (template.startsWith("/fhir/Observation/")) {
+            existing = existing.replace("{id}", observation);
+            missing = missing.replace("{id}", other.replace("-", "") + "-1-00000000");
+        } else if (template.startsWith("/fhir/Media/")) {
+            existing = existing.replace("{id}", photo.toString());
+            missing = missing.replace("{id}", other);
+        } else if (template.startsWith("/fhir/Device/")) {
+            existing = existing.replace("{id}", device);
+            missing = missing.replace("{id}", "NO-SUCH-DEVICE");
+        }
         existing = existing.replace("{patientId}", patient.toString());
         missing = missing.replace("{patientId}", other);
         existing = existing.replace("{photoId}", photo.toString());
@@ -247,13 +271,13 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** The answer with the record's id (and path) in its message replaced, so two answers can be compared. */
     private static String normalised(String body, String path) {
         String id = java.util.regex.Pattern.quote(idIn(path));
-        return body.replace(path, "{path}").replaceAll("(\"detail\":\"[^\"]*?)\\b" + id + "\\b", "$1{id}");
+        return body.replace(path, "{path}").replaceAll("(\"(?:detail|diagnostics)\":\"[^\"]*?)\\b" + id + "\\b", "$1{id}");
     }
 
     /** The record id in a path (the segment that is a UUID, a number or a device id), for comparing messages. */
     private static String idIn(String path) {
-        for (String segment : path.split("/")) {
-            if (segment.matches("[0-9a-f-]{36}|[0-9]+|NO-SUCH-DEVICE|TEST-[A-Z0-9]+")) {
+        for (String segment : path.split("[/?=&]")) {
+            if (segment.matches("[0-9a-f-]{36}|[0-9]+|NO-SUCH-DEVICE|TEST-[A-Z0-9]+|[0-9a-f]{32}-[0-9a-f]+-[0-9a-f]{8}")) {
                 return segment;
             }
         }

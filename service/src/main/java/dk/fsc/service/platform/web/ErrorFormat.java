@@ -16,6 +16,9 @@ public interface ErrorFormat {
     /** Whether errors of requests to this path are written by this format. */
     boolean handles(String path);
 
+    /** What to tell a caller of a path under this format that matches no route. */
+    String noSuchRoute();
+
     /**
      * @param accept the request's Accept header
      * @param format the request's {@code _format} parameter (FHIR's override of Accept)

@@ -56,7 +56,8 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Object> 
         } else if (cause instanceof Refusal problem) {
             detail = problem.getMessage();
         } else if (status == 404) {
-            detail = "No such route; the API's routes are in docs/api.md and /openapi/fsc-telemedicine-api-1.yml.";
+            detail = format(path).map(ErrorFormat::noSuchRoute)
+                    .orElse("No such route; the API's routes are in docs/api.md and /openapi/fsc-telemedicine-api-1.yml.");
         } else {
             detail = withoutInternals(context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; ")));
             if (detail.isBlank()) {
@@ -64,14 +65,17 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Object> 
             }
         }
         Problem body = new Problem("about:blank", HttpStatus.valueOf(status).getReason(), status, detail, path);
-        for (ErrorFormat format : formats) {
-            if (format.handles(path)) {
-                ErrorFormat.Body written = format.write(body, context.getRequest().getHeaders().get(HttpHeaders.ACCEPT),
-                        context.getRequest().getParameters().get("_format"));
-                return response.body((Object) written.text()).contentType(written.contentType());
-            }
+        java.util.Optional<ErrorFormat> format = format(path);
+        if (format.isPresent()) {
+            ErrorFormat.Body written = format.get().write(body, context.getRequest().getHeaders().get(HttpHeaders.ACCEPT),
+                    context.getRequest().getParameters().get("_format"));
+            return response.body((Object) written.text()).contentType(written.contentType());
         }
         return response.body((Object) body).contentType(Problem.MEDIA_TYPE);
+    }
+
+    private java.util.Optional<ErrorFormat> format(String path) {
+        return formats.stream().filter(f -> f.handles(path)).findFirst();
     }
 
     private static final Pattern CONVERSION = Pattern.compile("Failed to convert argument \\[(\\w+)\\]");

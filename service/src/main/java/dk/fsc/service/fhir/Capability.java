@@ -52,6 +52,14 @@ final class Capability {
         media.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
                 .setDocumentation("Patient/<id>, as patient");
 
+        CapabilityStatementRestResourceComponent issue = rest.addResource().setType("DetectedIssue");
+        issue.addInteraction().setCode(TypeRestfulInteraction.READ);
+        issue.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        issue.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Required (or subject): the Patient's id; the patient's alerts, newest first, at most 200");
+        issue.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Patient/<id>, as patient");
+
         CapabilityStatementRestResourceComponent device = rest.addResource().setType("Device");
         device.addInteraction().setCode(TypeRestfulInteraction.READ);
         return cs;

@@ -20,11 +20,12 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.Transactional;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Media;
 
 /**
  * HL7 FHIR R4 read API (docs/fhir.md): {@code metadata}, {@code Patient/{id}},
- * {@code Observation?patient=...} and {@code Observation/{id}}, {@code Device/{id}}. JSON or XML by
+ * {@code Observation}, {@code Media} and {@code DetectedIssue} by {@code ?patient=} and by id, {@code Device/{id}}. JSON or XML by
  * {@code _format} or Accept; errors are OperationOutcomes ({@link FhirErrorFormat}).
  */
 @Controller("/fhir")
@@ -92,6 +93,25 @@ class FhirController {
                                 @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
         return write(reads.medium(StaffUser.of(auth), id, hosts.resolve(request), AccessLog.purpose(purpose)), chosen);
+    }
+
+    /** A patient's alerts as DetectedIssues: {@code patient} (or {@code subject}) is the one search parameter. */
+    @Get("/DetectedIssue")
+    @Transactional
+    HttpResponse<String> alerts(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", java.util.Set.of("_format"));
+        List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
+        return write(FhirReads.searchSet(base(request), "/DetectedIssue?patient=" + patientId, found), chosen);
+    }
+
+    @Get("/DetectedIssue/{id}")
+    @Transactional
+    HttpResponse<String> alert(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                               @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.alert(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
     }
 
     @Get("/Device/{id}")

@@ -1,5 +1,7 @@
 package dk.fsc.service.fhir;
 
+import dk.fsc.service.alerts.AlertStore;
+import dk.fsc.service.alerts.AlertView;
 import dk.fsc.service.alerts.MonitoringStore;
 import dk.fsc.service.alerts.ThresholdsView;
 import dk.fsc.service.audit.AccessLog;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
@@ -46,11 +49,13 @@ public class FhirReads {
     private final MonitoringStore monitoring;
     private final DeviceReader devices;
     private final PhotoStore photos;
+    private final AlertStore alerts;
     private final AccessLog accessLog;
 
     FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
-              PhotoStore photos, AccessLog accessLog) {
+              PhotoStore photos, AlertStore alerts, AccessLog accessLog) {
         this.photos = photos;
+        this.alerts = alerts;
         this.access = access;
         this.patients = patients;
         this.readings = readings;
@@ -227,6 +232,67 @@ public class FhirReads {
         if (value != null) {
             note.append(", ").append(name).append(' ').append(value).append(' ').append(unit);
         }
+    }
+
+    /** The newest alerts of a patient shown in one search (the worklist and the API page further back). */
+    static final int ALERTS_SHOWN = 200;
+    /** The kinds of alert (docs/early-warning.md). */
+    static final String ALERT_KIND_SYSTEM = "https://fsc.rm.dk/fhir/CodeSystem/alert-kind";
+
+    /** A patient's alerts as DetectedIssues, newest first, at most {@link #ALERTS_SHOWN}. */
+    public List<DetectedIssue> alerts(StaffUser user, UUID patientId, String purpose) {
+        access.requireCareAccess(user, patientId);
+        List<DetectedIssue> found = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).stream()
+                .map(FhirReads::detectedIssue).toList();
+        accessLog.record(user, patientId, "read alerts (FHIR)", purpose, found.size() + " alert(s)");
+        return found;
+    }
+
+    public DetectedIssue alert(StaffUser user, String id, String purpose) {
+        Refusal notFound = Refusal.notFound("No DetectedIssue " + id + " for your organisation.");
+        long alertId;
+        try {
+            alertId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw notFound;
+        }
+        AlertView alert;
+        try {
+            alert = alerts.alertWithEvents(user.organisationId(), alertId);
+        } catch (Refusal missing) {
+            throw notFound;
+        }
+        accessLog.record(user, alert.patientId(), "read alert (FHIR)", purpose, "alert " + id);
+        return detectedIssue(alert);
+    }
+
+    /**
+     * An alert as a DetectedIssue: identified when it opened, severity high (red) or moderate
+     * (yellow), the summary as detail; acknowledging and resolving are its mitigations. Status
+     * preliminary while the acute team is on it, final once resolved.
+     */
+    static DetectedIssue detectedIssue(AlertView a) {
+        DetectedIssue issue = new DetectedIssue();
+        issue.setId(String.valueOf(a.id()));
+        issue.setStatus("resolved".equals(a.status()) ? DetectedIssue.DetectedIssueStatus.FINAL
+                : DetectedIssue.DetectedIssueStatus.PRELIMINARY);
+        issue.setCode(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(ALERT_KIND_SYSTEM, a.kind(), null))
+                .setText(a.kind().replace('_', ' ')));
+        issue.setSeverity("red".equals(a.severity()) ? DetectedIssue.DetectedIssueSeverity.HIGH
+                : "yellow".equals(a.severity()) ? DetectedIssue.DetectedIssueSeverity.MODERATE : DetectedIssue.DetectedIssueSeverity.LOW);
+        issue.setPatient(new org.hl7.fhir.r4.model.Reference("Patient/" + a.patientId()));
+        issue.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(a.openedAt()), ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND,
+                java.util.TimeZone.getTimeZone("UTC")));
+        issue.setDetail(a.summary());
+        if (a.acknowledgedAt() != null) {
+            issue.addMitigation().setAction(new CodeableConcept().setText("acknowledged")).setDate(Date.from(a.acknowledgedAt()))
+                    .setAuthor(new org.hl7.fhir.r4.model.Reference().setDisplay(a.acknowledgedBy()));
+        }
+        if (a.resolvedAt() != null) {
+            issue.addMitigation().setAction(new CodeableConcept().setText("resolved" + (a.outcome() == null ? "" : ": " + a.outcome())))
+                    .setDate(Date.from(a.resolvedAt())).setAuthor(new org.hl7.fhir.r4.model.Reference().setDisplay(a.resolvedBy()));
+        }
+        return issue;
     }
 
     private static java.util.Optional<UUID> uuid(String id) {

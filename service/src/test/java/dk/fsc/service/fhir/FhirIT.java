@@ -38,6 +38,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
@@ -280,7 +281,7 @@ class FhirIT extends IntegrationTest {
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         Set<String> types = new HashSet<>();
         cs.getRestFirstRep().getResource().forEach(r -> types.add(r.getType()));
-        assertEquals(Set.of("Patient", "Observation", "Media", "Device"), types);
+        assertEquals(Set.of("Patient", "Observation", "Media", "DetectedIssue", "Device"), types);
         assertFalse(cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow()
                 .getSearchParam().isEmpty());
     }
@@ -314,6 +315,33 @@ class FhirIT extends IntegrationTest {
         refused(other, "/fhir/Media/" + media.getIdElement().getIdPart(), 404);
         refused(other, "/fhir/Media?patient=" + patient, 404);
         assertTrue(diagnostics(refused(nurse, "/fhir/Media?patient=" + patient + "&_count=3", 400)).contains("_count"));
+    }
+
+    @Test
+    void anAlertIsADetectedIssueWithItsAcknowledgementAsMitigation() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        long alert = fixtures.longValue("""
+                INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary, status, acknowledged_at, acknowledged_by)
+                VALUES (?, ?, 'tobs', 'red', 'TOBS 6: pulse 135, respiration 26', 'acknowledged', now(), 'nurse.night')
+                RETURNING id""", patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/DetectedIssue?patient=" + patient).body());
+        assertValid(bundle);
+        assertEquals(1, bundle.getEntry().size());
+        DetectedIssue issue = (DetectedIssue) bundle.getEntryFirstRep().getResource();
+        assertEquals(String.valueOf(alert), issue.getIdElement().getIdPart());
+        assertEquals(DetectedIssue.DetectedIssueSeverity.HIGH, issue.getSeverity());
+        assertEquals(DetectedIssue.DetectedIssueStatus.PRELIMINARY, issue.getStatus(), "not resolved yet");
+        assertEquals("TOBS 6: pulse 135, respiration 26", issue.getDetail());
+        assertEquals("nurse.night", issue.getMitigationFirstRep().getAuthor().getDisplay());
+        assertEquals("Patient/" + patient, issue.getPatient().getReference());
+        DetectedIssue read = fhir.newJsonParser().parseResource(DetectedIssue.class, get(nurse, "/fhir/DetectedIssue/" + alert).body());
+        assertValid(read);
+        Api other = new Api(http, fixtures.nurse(fixtures.organisation()));
+        refused(other, "/fhir/DetectedIssue/" + alert, 404);
+        refused(other, "/fhir/DetectedIssue?patient=" + patient, 404);
+        assertEquals(2, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE 'read alert%(FHIR)'", patient));
     }
 
     @Test

@@ -224,7 +224,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
-        if (template.equals("/fhir/Observation") || template.equals("/fhir/Media")) {
+        if (template.equals("/fhir/Observation") || template.equals("/fhir/Media") || template.equals("/fhir/DetectedIssue")) {
             existing += "?patient=" + patient; // a search names its patient in the query
             missing += "?patient=" + other;
         } else if (template.startsWith("/fhir/Patient/")) {
@@ -236,6 +236,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         } else if (template.startsWith("/fhir/Media/")) {
             existing = existing.replace("{id}", photo.toString());
             missing = missing.replace("{id}", other);
+        } else if (template.startsWith("/fhir/DetectedIssue/")) {
+            existing = existing.replace("{id}", String.valueOf(alert));
+            missing = missing.replace("{id}", "987654321");
         } else if (template.startsWith("/fhir/Device/")) {
             existing = existing.replace("{id}", device);
             missing = missing.replace("{id}", "NO-SUCH-DEVICE");

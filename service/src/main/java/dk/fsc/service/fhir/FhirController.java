@@ -65,7 +65,8 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         ObservationQuery query = ObservationQuery.parse(request.getParameters().asMap());
         FhirReads.Page page = reads.observations(StaffUser.of(auth), query, AccessLog.purpose(purpose));
-        return write(FhirReads.searchSet(base(request), query, page), chosen);
+        return write(Resources.searchSet(base(request), "/Observation?" + query.queryString(null),
+                page.next() == null ? null : "/Observation?" + query.queryString(page.next()), page.observations(), false), chosen);
     }
 
     @Get("/Observation/{id}")
@@ -84,7 +85,7 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "Media", java.util.Set.of("_format"));
         List<Media> found = reads.media(StaffUser.of(auth), patientId, hosts.resolve(request), AccessLog.purpose(purpose));
-        return write(FhirReads.searchSet(base(request), "/Media?patient=" + patientId, found), chosen);
+        return write(Resources.searchSet(base(request), "/Media?patient=" + patientId, null, found, true), chosen);
     }
 
     @Get("/Media/{id}")
@@ -103,7 +104,7 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", java.util.Set.of("_format"));
         List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
-        return write(FhirReads.searchSet(base(request), "/DetectedIssue?patient=" + patientId, found), chosen);
+        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found, true), chosen);
     }
 
     @Get("/DetectedIssue/{id}")

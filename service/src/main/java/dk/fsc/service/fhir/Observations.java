@@ -1,6 +1,5 @@
 package dk.fsc.service.fhir;
 
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.alerts.ThresholdsView;
 import dk.fsc.service.alerts.scoring.Colour;
@@ -9,16 +8,13 @@ import dk.fsc.service.readings.ReadingStore.KeyedReading;
 import dk.fsc.service.readings.ReadingView;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TimeZone;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -87,9 +83,7 @@ final class Observations {
         o.addCategory(new CodeableConcept().addCoding(new Coding(ObservationCodes.CATEGORY_SYSTEM, ObservationCodes.category(firstType),
                 null)));
         o.setSubject(new Reference("Patient/" + patientId));
-        DateTimeType effective = new DateTimeType(Date.from(v.measuredAt()),
-                v.measuredAt().getNano() == 0 ? TemporalPrecisionEnum.SECOND : TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone("UTC"));
-        o.setEffective(effective);
+        o.setEffective(Resources.dateTime(v.measuredAt()));
         if ("device".equals(v.origin())) {
             o.setDevice(new Reference("Device/" + FhirIds.device(v.deviceId())));
         } else if (first.enteredBy() != null) {

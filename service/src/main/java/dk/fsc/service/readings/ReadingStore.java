@@ -39,10 +39,7 @@ public class ReadingStore {
                    AND measured_at >= ? AND measured_at < ?
                  ORDER BY measured_at, device_id, message_id, seq
                  LIMIT ?""",
-                rs -> new ReadingView(rs.getString("type"), rs.getDouble("value"), rs.getString("unit"), Sql.instant(rs, "measured_at"),
-                        rs.getString("device_id"), rs.getString("message_id"), rs.getString("code_system"), rs.getString("code"),
-                        rs.getString("site"), rs.getString("origin")),
-                patientId, type, type, from, to, limit);
+                ReadingStore::view, patientId, type, type, from, to, limit);
     }
 
     /** The zone of the daily rollups' days (V19). */
@@ -221,8 +218,12 @@ public class ReadingStore {
     }
 
     private static KeyedReading keyed(ResultSet rs) throws SQLException {
-        return new KeyedReading(new ReadingView(rs.getString("type"), rs.getDouble("value"), rs.getString("unit"), Sql.instant(rs, "measured_at"),
+        return new KeyedReading(view(rs), rs.getInt("seq"), rs.getString("entered_by"));
+    }
+
+    private static ReadingView view(ResultSet rs) throws SQLException {
+        return new ReadingView(rs.getString("type"), rs.getDouble("value"), rs.getString("unit"), Sql.instant(rs, "measured_at"),
                 rs.getString("device_id"), rs.getString("message_id"), rs.getString("code_system"), rs.getString("code"),
-                rs.getString("site"), rs.getString("origin")), rs.getInt("seq"), rs.getString("entered_by"));
+                rs.getString("site"), rs.getString("origin"));
     }
 }

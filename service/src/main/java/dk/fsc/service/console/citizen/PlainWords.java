@@ -38,6 +38,7 @@ final class PlainWords {
             new Word("read thresholds", "thresholds"),
             new Word("set monitoring", "setMonitoring"),
             new Word("read loan list", "loans"),
+            new Word("read loan ", "devices"),
             new Word("resolve alert", "resolve"),
             new Word("read readings", "readings"),
             new Word("assign alert", "assign"),

@@ -32,36 +32,31 @@ final class Capability {
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.addInteraction().setCode(TypeRestfulInteraction.READ);
 
-        CapabilityStatementRestResourceComponent observation = rest.addResource().setType("Observation");
-        observation.addInteraction().setCode(TypeRestfulInteraction.READ);
-        observation.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
-        observation.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Required (or subject): the Patient's id");
-        observation.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Patient/<id>, as patient");
+        CapabilityStatementRestResourceComponent observation = searchedByPatient(rest, "Observation", "");
         observation.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN)
                 .setDocumentation("NPU, MedCom, LOINC or MDC code, system|code or code alone; comma-separated for several");
         observation.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
                 .setDocumentation("eq, ge, gt, le or lt; repeat for a range; a date without time is a day in Danish time");
 
-        CapabilityStatementRestResourceComponent media = rest.addResource().setType("Media");
-        media.addInteraction().setCode(TypeRestfulInteraction.READ);
-        media.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
-        media.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Required (or subject): the Patient's id; a wound photo's image is at content.url");
-        media.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Patient/<id>, as patient");
+        searchedByPatient(rest, "Media", "; a wound photo's image is at content.url");
 
-        CapabilityStatementRestResourceComponent issue = rest.addResource().setType("DetectedIssue");
-        issue.addInteraction().setCode(TypeRestfulInteraction.READ);
-        issue.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
-        issue.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Required (or subject): the Patient's id; the patient's alerts, newest first, at most 200");
-        issue.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
-                .setDocumentation("Patient/<id>, as patient");
+        searchedByPatient(rest, "DetectedIssue", "; the patient's alerts, newest first, at most 200");
 
         CapabilityStatementRestResourceComponent device = rest.addResource().setType("Device");
         device.addInteraction().setCode(TypeRestfulInteraction.READ);
         return cs;
+    }
+
+    /** A resource read by id and searched per patient ({@code patient} or {@code subject}, required). */
+    private static CapabilityStatementRestResourceComponent searchedByPatient(CapabilityStatementRestComponent rest, String type,
+                                                                              String note) {
+        CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type);
+        resource.addInteraction().setCode(TypeRestfulInteraction.READ);
+        resource.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        resource.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Required (or subject): the Patient's id" + note);
+        resource.addSearchParam().setName("subject").setType(Enumerations.SearchParamType.REFERENCE)
+                .setDocumentation("Patient/<id>, as patient");
+        return resource;
     }
 }

@@ -126,6 +126,11 @@ public class DeviceReader {
                 .orElseThrow(() -> Refusal.notFound("No device " + id + " is registered."));
     }
 
+    /** The devices the patient has or had on loan, by id. */
+    public List<String> everLentToPatient(java.util.UUID patientId) {
+        return db.sql().list("SELECT DISTINCT device_id FROM loans WHERE patient_id = ? ORDER BY device_id", rs -> rs.getString(1), patientId);
+    }
+
     /** Whether the device is or was ever on loan to the organisation (its staff may then see the device's record). */
     public boolean everLentTo(String deviceId, String organisationId) {
         return db.sql().one("SELECT EXISTS (SELECT 1 FROM loans WHERE device_id = ? AND organisation_id = ?)", rs -> rs.getBoolean(1),

@@ -31,6 +31,8 @@ final class Capability {
 
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.addInteraction().setCode(TypeRestfulInteraction.READ);
+        patient.addOperation().setName("everything").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-everything")
+                .setDocumentation("The record, devices lent, wound photos, alerts, then observations oldest first; _count a page");
 
         CapabilityStatementRestResourceComponent observation = searchedByPatient(rest, "Observation", "");
         observation.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN)

@@ -58,6 +58,19 @@ class FhirController {
         return write(reads.patient(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
     }
 
+    /** Everything about a patient for a transfer ({@code _count} observations a page, then {@code next} links). */
+    @Get("/Patient/{id}/$everything")
+    @Transactional
+    HttpResponse<String> everything(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                    @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        FhirReads.Everything page = reads.everything(StaffUser.of(auth), id, request.getParameters().asMap(), hosts.resolve(request),
+                AccessLog.purpose(purpose));
+        String path = "/Patient/" + page.query().patientId() + "/$everything?";
+        return write(Resources.searchSet(base(request), path + page.query().everythingQuery(null),
+                page.next() == null ? null : path + page.query().everythingQuery(page.next()), page.resources(), false), chosen);
+    }
+
     @Get("/Observation")
     @Transactional
     HttpResponse<String> observations(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,

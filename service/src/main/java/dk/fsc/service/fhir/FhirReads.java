@@ -20,12 +20,14 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * What the FHIR read API shows, after the same checks as the API: care roles of the patient's
@@ -71,6 +73,36 @@ public class FhirReads {
         Page page = query.empty() ? new Page(List.of(), null) : page(query);
         accessLog.record(user, query.patientId(), "read readings (FHIR)", purpose, accessDetail(query, page));
         return page;
+    }
+
+    /**
+     * One page of everything held about a patient, for a transfer to another system: the first page
+     * the Patient, the Devices lent to them, their wound photos (Media) and alerts (DetectedIssue),
+     * then their Observations oldest first, {@code count} to a page.
+     */
+    public Everything everything(StaffUser user, String id, Map<String, List<String>> parameters, String root, String purpose) {
+        UUID patientId = uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
+        ObservationQuery query = ObservationQuery.everything(patientId, parameters);
+        access.requireCareAccess(user, patientId);
+        List<Resource> resources = new ArrayList<>();
+        boolean first = query.after() == null;
+        if (first) {
+            resources.add(Resources.patient(patients.read(patientId), patients.birthDate(patientId).orElse(null)));
+            for (String deviceId : devices.everLentToPatient(patientId)) {
+                resources.add(Resources.device(devices.one(deviceId)));
+            }
+            photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root)));
+            alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
+        }
+        Page page = page(query);
+        resources.addAll(page.observations());
+        accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts and "
+                : "next page: ") + page.observations().size() + " observation(s)");
+        return new Everything(query, resources, page.next());
+    }
+
+    /** A page of $everything, and where the next starts (null on the last page). */
+    public record Everything(ObservationQuery query, List<Resource> resources, @Nullable PageKey next) {
     }
 
     private Page page(ObservationQuery query) {

@@ -49,18 +49,7 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
             from = range[0].isAfter(from) ? range[0] : from;
             to = range[1].isBefore(to) ? range[1] : to;
         }
-        String countText = single(parameters, "_count");
-        int count = DEFAULT_COUNT;
-        if (countText != null) {
-            try {
-                count = Integer.parseInt(countText.strip());
-            } catch (NumberFormatException e) {
-                count = -1;
-            }
-            if (count < 1 || count > MAX_COUNT) {
-                throw Refusal.invalid("_count must be a whole number from 1 to " + MAX_COUNT);
-            }
-        }
+        int count = count(single(parameters, "_count"), DEFAULT_COUNT);
         String sort = single(parameters, "_sort");
         boolean newestFirst = true;
         if (sort != null) {
@@ -70,9 +59,45 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
                 default -> throw Refusal.invalid("_sort '" + sort + "' is not supported; use -date (newest first, the default) or date");
             }
         }
-        String cursor = single(parameters, "_cursor");
         return new ObservationQuery(patientId, code, types, List.copyOf(dates), from, to, newestFirst, count,
-                cursor == null ? null : cursor(cursor));
+                after(single(parameters, "_cursor")));
+    }
+
+    /** $everything's parameters ({@code _count}, {@code _cursor}, {@code _format}): all of a patient's readings, oldest first, in pages. */
+    static ObservationQuery everything(UUID patientId, Map<String, List<String>> parameters) {
+        for (String name : parameters.keySet()) {
+            if (!Set.of("_count", "_cursor", "_format").contains(name)) {
+                throw Refusal.invalid("Parameter '" + name + "' is not supported for $everything; supported: _count, _format (docs/fhir.md)");
+            }
+        }
+        return new ObservationQuery(patientId, null, List.of(), List.of(), EARLIEST, LATEST, false,
+                count(single(parameters, "_count"), DEFAULT_COUNT), after(single(parameters, "_cursor")));
+    }
+
+    /** The query string of a page of $everything: this one, or the one after {@code next}. */
+    String everythingQuery(@Nullable PageKey next) {
+        PageKey page = next != null ? next : after;
+        return "_count=" + count + (page == null ? "" : "&_cursor=" + cursor(page));
+    }
+
+    private static int count(@Nullable String given, int fallback) {
+        if (given == null) {
+            return fallback;
+        }
+        int count;
+        try {
+            count = Integer.parseInt(given.strip());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1 || count > MAX_COUNT) {
+            throw Refusal.invalid("_count must be a whole number from 1 to " + MAX_COUNT);
+        }
+        return count;
+    }
+
+    private static @Nullable PageKey after(@Nullable String cursor) {
+        return cursor == null ? null : cursor(cursor);
     }
 
     /** Whether no reading can match (the date limits exclude each other). */
@@ -184,7 +209,8 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
                 LocalDate day = LocalDate.parse(value);
                 return days(day, day.plusDays(1));
             }
-            Instant at = OffsetDateTime.parse(value).toInstant();
+            // An unencoded '+' of a zone arrives as a space: read it as the '+' it was.
+            Instant at = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
             return new Instant[] {at, at.plusNanos(1000)};
         } catch (DateTimeParseException | NumberFormatException e) {
             throw Refusal.invalid("date '" + value + "' is not a FHIR date or dateTime: give 2026-11-30, 2026-11 or 2026, or a time with its zone "

@@ -5,9 +5,11 @@ import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.errors.Times;
+import dk.fsc.service.platform.web.Csv;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
@@ -35,9 +37,12 @@ class ReadingsController {
     private final ReadingStore readings;
     private final AccessLog accessLog;
     private final int maxRows;
+    private final int maxExportRows;
 
     ReadingsController(PatientAccess access, ReadingStore readings, AccessLog accessLog,
-                       @Value("${fsc.readings.max-rows:10000}") int maxRows) {
+                       @Value("${fsc.readings.max-rows:10000}") int maxRows,
+                       @Value("${fsc.readings.max-export-rows:200000}") int maxExportRows) {
+        this.maxExportRows = maxExportRows;
         this.access = access;
         this.readings = readings;
         this.accessLog = accessLog;
@@ -50,16 +55,19 @@ class ReadingsController {
      * @param to         ISO 8601 instant, exclusive; default now
      * @param resolution raw (default), hour, day, or auto (the finest giving at most maxPoints; needs a type)
      * @param maxPoints  for auto (the default resolution when this is given): at most this many points, default 500
+     * @param format     json (default), or csv / excel: every reading of the range as a file with its codes
      * @param purpose    why the data is looked at, for the access log (header X-FSC-Purpose)
      */
     @Get
     @Transactional
-    ReadingHistory history(@PathVariable UUID patientId, @Nullable @QueryValue String type, @Nullable @QueryValue String from,
-                           @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
-                           @Nullable @QueryValue String resolution, @Nullable @QueryValue Integer maxPoints,
-                           @Nullable @Header("X-FSC-Purpose") String purpose, Authentication authentication) {
+    HttpResponse<?> history(@PathVariable UUID patientId, @Nullable @QueryValue String type, @Nullable @QueryValue String from,
+                            @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
+                            @Nullable @QueryValue String resolution, @Nullable @QueryValue Integer maxPoints,
+                            @Nullable @QueryValue String format,
+                            @Nullable @Header("X-FSC-Purpose") String purpose, Authentication authentication) {
         StaffUser user = StaffUser.of(authentication);
         access.requireCareAccess(user, patientId);
+        boolean file = Csv.wanted(format);
         if (type != null && ObservationType.fromWire(type).isEmpty()) {
             throw Refusal.invalid("type '" + type + "' is not an observation type; use one of " + typeNames());
         }
@@ -67,6 +75,9 @@ class ReadingsController {
         Instant start = from == null ? end.minus(DEFAULT_RANGE) : Times.parse("from", from);
         if (!start.isBefore(end)) {
             throw Refusal.invalid("from (" + start + ") must be before to (" + end + ")");
+        }
+        if (file) {
+            return export(user, patientId, type, start, end, resolution, maxPoints, limit, Csv.dialect(format), purpose);
         }
         String asked = resolution != null ? resolution : maxPoints != null ? AUTO : Resolution.RAW.wireName();
         ReadingStore.Series series;
@@ -96,8 +107,33 @@ class ReadingsController {
             series = readings.series(patientId, type, start, end, chosen, 1, rows);
         }
         accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose), series.accessDetail(type, start, end));
-        return new ReadingHistory(patientId, type, start, end, rows, series.truncated(), series.resolution().wireName(),
-                series.daysPerPoint(), series.readings(), series.buckets());
+        return HttpResponse.ok(new ReadingHistory(patientId, type, start, end, rows, series.truncated(), series.resolution().wireName(),
+                series.daysPerPoint(), series.readings(), series.buckets()));
+    }
+
+    /**
+     * The readings of [from, to) as a file for a clinician (every reading, with its NPU or MedCom,
+     * LOINC and MDC codes); more than {@code fsc.readings.max-export-rows} is refused rather than cut.
+     */
+    private HttpResponse<String> export(StaffUser user, UUID patientId, @Nullable String type, Instant start, Instant end,
+                                        @Nullable String resolution, @Nullable Integer maxPoints, @Nullable Integer limit,
+                                        Csv.Dialect dialect, @Nullable String purpose) {
+        if (resolution != null && !resolution.equals(Resolution.RAW.wireName()) || maxPoints != null || limit != null) {
+            throw Refusal.invalid("format=csv and format=excel give every reading of the range: leave out resolution, maxPoints and limit");
+        }
+        ReadingStore.Series series = readings.series(patientId, type, start, end, Resolution.RAW, 1, maxExportRows);
+        if (series.truncated()) {
+            throw Refusal.invalid("More than " + maxExportRows + " readings from " + start + " to " + end + ": export shorter ranges (from, to)");
+        }
+        accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose), series.accessDetail(type, start, end) + ", as a file");
+        return Csv.file(dialect, "readings-" + patientId + ".csv", List.of("measured_at", "type", "value", "unit", "npu_or_medcom", "loinc",
+                "mdc", "device", "message_id", "origin", "site"), series.readings(), r -> {
+                    ObservationType t = ObservationType.fromWire(r.type()).orElseThrow();
+                    // 95, not 95.0: the value as it was measured
+                    return java.util.Arrays.asList(r.measuredAt().toString(), r.type(), java.math.BigDecimal.valueOf(r.value()).stripTrailingZeros(),
+                            r.unit(), t.code(), t.loinc(), t.mdc(),
+                            r.deviceId(), r.messageId(), r.origin(), r.site());
+                });
     }
 
     private static List<String> typeNames() {

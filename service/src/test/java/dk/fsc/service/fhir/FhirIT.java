@@ -164,6 +164,9 @@ class FhirIT extends IntegrationTest {
         Bundle range = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient
                 + "&date=ge" + from.atOffset(ZoneOffset.UTC) + "&date=lt" + to.atOffset(ZoneOffset.UTC) + "&_sort=date").body());
         assertEquals(6, range.getEntry().size(), "days 2, 3 and 4: a pulse and a temperature each");
+        String unencodedPlus = "&date=ge" + from.atOffset(java.time.ZoneOffset.ofHours(1)).toString().replace("+", "%20");
+        assertEquals(16, fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient
+                + unencodedPlus + "&_count=100").body()).getEntry().size(), "days 2 to 9, a '+' sent unencoded");
         Observation first = (Observation) range.getEntryFirstRep().getResource();
         assertEquals(from, first.getEffectiveDateTimeType().getValue().toInstant(), "oldest first with _sort=date");
         assertNull(range.getLink("next"));
@@ -342,6 +345,37 @@ class FhirIT extends IntegrationTest {
         refused(other, "/fhir/DetectedIssue/" + alert, 404);
         refused(other, "/fhir/DetectedIssue?patient=" + patient, 404);
         assertEquals(2, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE 'read alert%(FHIR)'", patient));
+    }
+
+    @Test
+    void everythingAboutAPatientComesInPagesForATransfer() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                SELECT ?, 'e-' || i, 0, now() - (i + 1) * interval '1 hour', ?, 'weight', 80 + i * 0.1, 'kg' FROM generate_series(0, 4) i""",
+                device, patient);
+        fixtures.update("INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary) VALUES (?, ?, 'weight_trend', 'yellow', 'w')",
+                patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        List<String> types = new ArrayList<>();
+        String next = "/fhir/Patient/" + patient + "/$everything?_count=2";
+        int pages = 0;
+        while (next != null) {
+            Bundle page = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, next).body());
+            assertValid(page);
+            pages++;
+            page.getEntry().forEach(e -> types.add(e.getResource().fhirType()));
+            Bundle.BundleLinkComponent link = page.getLink("next");
+            next = link == null ? null : link.getUrl().substring(link.getUrl().indexOf("/fhir/"));
+        }
+        assertEquals(3, pages, "5 observations, 2 a page");
+        assertEquals(List.of("Patient", "Device", "DetectedIssue", "Observation", "Observation", "Observation", "Observation", "Observation"),
+                types);
+        assertEquals(3, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'export patient record (FHIR)'",
+                patient), "each page is in the access log");
+        refused(new Api(http, fixtures.nurse(fixtures.organisation())), "/fhir/Patient/" + patient + "/$everything", 404);
     }
 
     @Test

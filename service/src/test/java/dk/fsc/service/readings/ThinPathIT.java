@@ -139,6 +139,28 @@ class ThinPathIT extends IntegrationTest {
         assertTrue(metrics.contains("fsc_gateway_readings_rejected_total"), "rejected");
     }
 
+    @Test
+    void aClinicianExportsTheReadingsAsAFileWithTheirCodes() {
+        String municipality = fixtures.organisation();
+        UUID patient = fixtures.patient(municipality);
+        String device = fixtures.deviceOnLoanTo(patient, municipality);
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES (?, 'x-1', 0, now() - interval '2 hours', ?, 'temperature', 37.5, 'Cel'),
+                       (?, 'x-2', 0, now() - interval '1 hour', ?, 'spo2', 95, '%')""", device, patient, device, patient);
+        Fixtures.Login clinician = fixtures.staff(municipality, "clinician");
+        String path = "/api/patients/" + patient + "/readings?format=";
+        String excel = http.toBlocking().retrieve(HttpRequest.GET(path + "excel").bearerAuth(token(clinician)), String.class);
+        assertTrue(excel.startsWith("\uFEFFmeasured_at;type;value;unit;npu_or_medcom;loinc;mdc;device"), excel);
+        assertTrue(excel.contains(";temperature;37,5;Cel;NPU08676;8310-5;150364;" + device + ";x-1;device;"), excel);
+        String csv = http.toBlocking().retrieve(HttpRequest.GET(path + "csv").bearerAuth(token(clinician)), String.class);
+        assertTrue(csv.contains(",spo2,95,%,NPU03011,2708-6,150456," + device + ",x-2,device,"), csv);
+        HttpClientResponseException buckets = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().retrieve(
+                HttpRequest.GET(path + "csv&resolution=day").bearerAuth(token(clinician))));
+        assertEquals(HttpStatus.BAD_REQUEST, buckets.getStatus());
+        assertEquals(2, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND detail LIKE '%as a file'", patient));
+    }
+
     private String token(Fixtures.Login login) {
         return new Api(http, login).token();
     }

@@ -22,6 +22,7 @@ final class PlainWords {
             new Word("read alert worklist", "worklist"),
             new Word("alert stream event", "worklist"),
             new Word("read patient record", "patientRecord"),
+            new Word("export patient record", "export"),
             new Word("change contact details", "contact"),
             new Word("find patient by CPR", "findByCpr"),
             new Word("record observations", "recordObservations"),

@@ -65,7 +65,10 @@ public final class Csv {
         if (v == null) {
             return "";
         }
-        if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
+        if (v instanceof java.math.BigDecimal b) {
+            return b.toPlainString().replace('.', dialect.decimal);
+        }
+        if (v instanceof Double || v instanceof Float) {
             return String.valueOf(v).replace('.', dialect.decimal);
         }
         return String.valueOf(v);

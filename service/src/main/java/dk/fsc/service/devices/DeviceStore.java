@@ -117,4 +117,15 @@ public class DeviceStore {
         }
         return value.strip();
     }
+
+    /**
+     * The device whose account this is, when the password is right and the device not retired: a
+     * device signing in over HTTP (FHIR) with the account it uses for MQTT.
+     */
+    @Transactional
+    public java.util.Optional<String> deviceWithCredentials(String username, String password) {
+        return db.sql().one("SELECT id, mqtt_password_hash FROM devices WHERE mqtt_username = ? AND state <> 'retired'",
+                        rs -> new String[] {rs.getString(1), rs.getString(2)}, username)
+                .filter(row -> row[1] != null && PasswordHasher.matches(password, row[1])).map(row -> row[0]);
+    }
 }

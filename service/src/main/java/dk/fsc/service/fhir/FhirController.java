@@ -7,13 +7,18 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.server.util.HttpHostResolver;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
@@ -32,15 +37,34 @@ import org.hl7.fhir.r4.model.Media;
 @Produces({"application/fhir+json", "application/fhir+xml", MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML,
         MediaType.ALL})
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
+@ExecuteOn(TaskExecutors.BLOCKING) // JDBC, HAPI's parser and a device's password hash: not on the event loop
 class FhirController {
     private final FhirContext context;
     private final FhirReads reads;
     private final HttpHostResolver hosts;
+    private final FhirWrites writes;
+    private final DeviceSignIn devices;
 
-    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts) {
+    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts, FhirWrites writes, DeviceSignIn devices) {
+        this.writes = writes;
+        this.devices = devices;
         this.context = context;
         this.reads = reads;
         this.hosts = hosts;
+    }
+
+    /**
+     * A transaction or batch Bundle of Observations from a device or app, signed in as itself with
+     * HTTP Basic and its device account (never as a staff member); each entry answered on its own.
+     */
+    @Post
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    @Consumes({"application/fhir+json", "application/fhir+xml", MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    HttpResponse<String> submit(HttpRequest<?> request, @Body byte[] body, @Nullable @QueryValue("_format") String format) {
+        String deviceId = devices.signedIn(request.getHeaders().get("Authorization"));
+        FhirFormat answer = format(request, format);
+        FhirFormat sent = FhirFormat.of(null, request.getContentType().map(MediaType::toString).orElse(null));
+        return write(writes.submit(deviceId, body, sent), answer);
     }
 
     /** The CapabilityStatement, open to anyone (as FHIR clients expect before they sign in). */

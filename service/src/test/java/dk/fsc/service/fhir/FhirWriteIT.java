@@ -117,6 +117,21 @@ class FhirWriteIT extends IntegrationTest {
                 "the unreadable body is kept");
     }
 
+    @Test
+    void theSampleBundleOfTheDocsIsTaken() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        String sample = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/samples/fhir-bundle.json"))
+                .replaceAll("2026-12-01T08:3(\\d):00\\+01:00", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(1)
+                        .withNano(0).toString().replace("Z", "") + "+00:00")
+                .replace("6f1c1c9e-4a53", runId + "-4a53").replace("0b7f3a2e-8d51", runId + "-8d51");
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
+        assertEquals(List.of(), FhirValidation.errors(fhir, bundle), "the sample is valid FHIR");
+        assertEquals(List.of("201 Created", "201 Created"), statuses(post(device, bundle)));
+        assertEquals(3, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ?", patient));
+    }
+
     private Bundle post(String device, Bundle bundle) {
         HttpResponse<String> response = http.toBlocking().exchange(HttpRequest.POST("/fhir", fhir.newJsonParser().encodeResourceToString(bundle))
                 .basicAuth(device, "pw-" + device).contentType("application/fhir+json"), String.class);

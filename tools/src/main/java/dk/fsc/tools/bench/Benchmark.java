@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * <li>ingest: the system's sustained ingest, publish to commit, with CPU and memory per process;</li>
  * <li>drain: a backlog of {@code --drain-messages} queued while the system was down;</li>
  * <li>alerts: latency from a red reading's commit to its alert on the nurse's event stream under load;</li>
- * <li>history: a patient's 90-day history of one type over HTTP on a table of at least
+ * <li>history: a patient's 90-day history of one type over HTTP (the API and FHIR) on a table of at least
  * {@code --history-rows} readings (loaded once, kept in the benchmark database);</li>
  * <li>console: the nurse's console over HTTP, signed in through its form: the worklist with 500 open
  * alerts, and a patient's chart of one type over a year on the history phase's table;</li>

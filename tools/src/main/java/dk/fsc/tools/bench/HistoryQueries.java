@@ -76,25 +76,45 @@ final class HistoryQueries {
             String token = login(http, httpPort, user, password);
             String[] types = {"spo2", "pulse", "temperature", "systolic_bp", "diastolic_bp"};
             Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's 90 days of one type ...");
-            measure(r, "history query", http, token, patients, types, to -> "&from=" + to.minus(90, ChronoUnit.DAYS) + "&to=" + to + "&limit=1000");
+            measure(r, "history query", http, token, patients, types, (patient, type, to) -> readings(patient, type)
+                    + "&from=" + to.minus(90, ChronoUnit.DAYS) + "&to=" + to + "&limit=1000");
             Benchmark.say("History: " + queries + " queries (after 100 to warm up) of a random patient's year of one type for a chart (maxPoints=500) ...");
-            measure(r, "history year at maxPoints=500", http, token, patients, types,
-                    to -> "&from=" + to.minus(365, ChronoUnit.DAYS) + "&to=" + to + "&maxPoints=500");
+            measure(r, "history year at maxPoints=500", http, token, patients, types, (patient, type, to) -> readings(patient, type)
+                    + "&from=" + to.minus(365, ChronoUnit.DAYS) + "&to=" + to + "&maxPoints=500");
+            Benchmark.say("History: " + queries + " FHIR searches (after 100 to warm up) of a random patient's 90 days of one code, _count=100 ...");
+            measure(r, "FHIR Observation search, 90 days of one code, _count=100", http, token, patients, types,
+                    (patient, type, to) -> "/fhir/Observation?patient=" + patient + "&code=" + LOINC.get(type) + "&date=ge"
+                            + to.minus(90, ChronoUnit.DAYS) + "&_count=100");
+            Benchmark.say("History: " + queries + " FHIR searches (after 100 to warm up) of a random patient's newest 50 of all types ...");
+            measure(r, "FHIR Observation search, newest 50 of all types", http, token, patients, types,
+                    (patient, type, to) -> "/fhir/Observation?patient=" + patient + "&_count=50");
         }
         return r;
     }
 
-    /** {@code queries} answers (after 100 not counted) for random patients and types, the range from {@code range}; p50, p99, points. */
+    /** The LOINC code a FHIR search names a type by (URL-encoded system|code). */
+    private static final Map<String, String> LOINC = Map.of("spo2", "http://loinc.org%7C2708-6", "pulse", "http://loinc.org%7C8867-4",
+            "temperature", "http://loinc.org%7C8310-5", "systolic_bp", "http://loinc.org%7C8480-6", "diastolic_bp", "http://loinc.org%7C8462-4");
+
+    /** The path and query of one question, for a patient, a type and the moment it is asked. */
+    private interface Question {
+        String path(UUID patient, String type, Instant to);
+    }
+
+    private static String readings(UUID patient, String type) {
+        return "/api/patients/" + patient + "/readings?type=" + type;
+    }
+
+    /** {@code queries} answers (after 100 not counted) for random patients and types; p50, p99, points. */
     private void measure(Map<String, Object> r, String label, HttpClient http, String token, List<UUID> patients, String[] types,
-                         java.util.function.Function<Instant, String> range) throws Exception {
+                         Question question) throws Exception {
         Random random = new Random(1);
         List<Long> micros = new ArrayList<>();
         long pointsSeen = 0;
         for (int i = 0; i < queries + 100; i++) {
             UUID patient = patients.get(random.nextInt(patients.size()));
             Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            String url = "http://127.0.0.1:" + httpPort + "/api/patients/" + patient + "/readings?type=" + types[random.nextInt(types.length)]
-                    + range.apply(to);
+            String url = "http://127.0.0.1:" + httpPort + question.path(patient, types[random.nextInt(types.length)], to);
             long t0 = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                     .header("X-FSC-Purpose", "benchmark").GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -104,8 +124,8 @@ final class HistoryQueries {
             }
             if (i >= 100) {
                 micros.add(took);
-                // A reading has a measuredAt, a bucket a start.
-                pointsSeen += response.body().split("\"measuredAt\"|\"start\"", -1).length - 1;
+                // A reading has a measuredAt, a bucket a start, an Observation an effectiveDateTime.
+                pointsSeen += response.body().split("\"measuredAt\"|\"start\"|\"effectiveDateTime\"", -1).length - 1;
             }
         }
         micros.sort(Long::compare);

@@ -16,6 +16,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
 import io.micronaut.http.server.util.HttpHostResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -44,8 +45,11 @@ class FhirController {
     private final HttpHostResolver hosts;
     private final FhirWrites writes;
     private final DeviceSignIn devices;
+    private final HttpClientAddressResolver addresses;
 
-    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts, FhirWrites writes, DeviceSignIn devices) {
+    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts, FhirWrites writes, DeviceSignIn devices,
+                   HttpClientAddressResolver addresses) {
+        this.addresses = addresses;
         this.writes = writes;
         this.devices = devices;
         this.context = context;
@@ -61,7 +65,7 @@ class FhirController {
     @Secured(SecurityRule.IS_ANONYMOUS)
     @Consumes({"application/fhir+json", "application/fhir+xml", MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     HttpResponse<String> submit(HttpRequest<?> request, @Body byte[] body, @Nullable @QueryValue("_format") String format) {
-        String deviceId = devices.signedIn(request.getHeaders().get("Authorization"));
+        String deviceId = devices.signedIn(request.getHeaders().get("Authorization"), addresses.resolve(request));
         FhirFormat answer = format(request, format);
         FhirFormat sent = FhirFormat.of(null, request.getContentType().map(MediaType::toString).orElse(null));
         return write(writes.submit(deviceId, body, sent), answer);

@@ -9,13 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Failed logins in a row per account, and the lock that follows them ({@link LoginBackoff}),
+ * Failed logins in a row per account (staff at {@code POST /login}; a device account signing in over
+ * HTTP as {@code device:<username>}), and the lock that follows them ({@link LoginBackoff}),
  * kept in the database so that every instance of the service counts the same (table
  * {@code login_failures}). Each failed attempt and each lock is logged with the username and the
  * client address, never the password. Each call uses a pooled connection of its own, in autocommit.
  */
 @Singleton
-class LoginLockout {
+public class LoginLockout {
     private static final Logger LOG = LoggerFactory.getLogger(LoginLockout.class);
     /** Stands for a username that is a CPR number (a citizen typing theirs): never stored or logged. */
     private static final String CPR_LIKE = "(a CPR number)";
@@ -32,14 +33,14 @@ class LoginLockout {
     }
 
     /** Whole seconds the account is still locked for; 0 when it is not. */
-    long secondsLocked(String username) {
+    public long secondsLocked(String username) {
         return db.withConnection(sql -> sql.one("""
                 SELECT ceil(extract(epoch FROM locked_until - now()))::bigint FROM login_failures
                  WHERE username = ? AND locked_until > now()""", rs -> Math.max(1, rs.getLong(1)), key(username)).orElse(0L));
     }
 
     /** Counts a failed login and locks the account when the count calls for it. */
-    void failed(String username, String clientAddress) {
+    public void failed(String username, String clientAddress) {
         String key = key(username);
         String address = clean(clientAddress);
         db.withConnection(sql -> {
@@ -64,11 +65,11 @@ class LoginLockout {
     }
 
     /** A successful login: the count starts again. */
-    void succeeded(String username) {
+    public void succeeded(String username) {
         db.withConnection(sql -> sql.update("DELETE FROM login_failures WHERE username = ?", key(username)));
     }
 
-    void refused(String username, String address, long seconds) {
+    public void refused(String username, String address, long seconds) {
         LOG.warn("Login for locked account '{}' from {} refused, {} s left", key(username), clean(address), seconds);
     }
 

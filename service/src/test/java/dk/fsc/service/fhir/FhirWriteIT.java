@@ -109,6 +109,12 @@ class FhirWriteIT extends IntegrationTest {
             assertEquals(OperationOutcome.IssueType.LOGIN, outcome.getIssueFirstRep().getCode());
         }
         assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ?", patient));
+        // Guessing: after five wrong passwords in a row the account is locked, the right one included.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(401, statusOf(HttpRequest.POST("/fhir", body).basicAuth(device, "guess-" + i)));
+        }
+        assertEquals(429, statusOf(HttpRequest.POST("/fhir", body).basicAuth(device, "pw-" + device)));
+        fixtures.update("DELETE FROM login_failures WHERE username = ?", "device:" + device);
         HttpClientResponseException notFhir = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
                 HttpRequest.POST("/fhir", "{\"resourceType\": \"Bundle\", \"type\": ").basicAuth(device, "pw-" + device)
                         .contentType("application/fhir+json"), String.class));
@@ -130,6 +136,11 @@ class FhirWriteIT extends IntegrationTest {
         assertEquals(List.of(), FhirValidation.errors(fhir, bundle), "the sample is valid FHIR");
         assertEquals(List.of("201 Created", "201 Created"), statuses(post(device, bundle)));
         assertEquals(3, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ?", patient));
+    }
+
+    private int statusOf(MutableHttpRequest<String> request) {
+        return assertThrows(HttpClientResponseException.class,
+                () -> http.toBlocking().exchange(request.contentType("application/fhir+json"), String.class)).getStatus().getCode();
     }
 
     private Bundle post(String device, Bundle bundle) {

@@ -145,7 +145,9 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", java.util.Set.of("_format"));
         List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
-        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found, true), chosen);
+        // At most ALERTS_SHOWN: a full page does not know the total.
+        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found,
+                found.size() < FhirReads.ALERTS_SHOWN), chosen);
     }
 
     @Get("/DetectedIssue/{id}")

@@ -27,17 +27,12 @@ class DirectSubmissions implements Submissions {
     @Override
     public List<ObjectResult> reading(String deviceId, byte[] payload) throws SQLException {
         Parsed parsed = chain.check(new Incoming("fsc/v1/devices/" + deviceId + "/readings", payload, 0, 0, 0, System.nanoTime()));
-        return results(store.write(List.of(parsed)));
+        return store.write(List.of(parsed)).stream().map(Outcome::result).toList();
     }
 
     @Override
     public void quarantine(String deviceId, String source, String code, String detail, byte[] payload) throws SQLException {
         Incoming what = new Incoming(source, payload, 0, 0, 0, System.nanoTime());
         store.write(List.of(Parsed.refused(what, deviceId, new RejectedMessage(RejectionCode.valueOf(code), detail))));
-    }
-
-    private static List<ObjectResult> results(List<Outcome> outcomes) {
-        return outcomes.stream().map(o -> new ObjectResult(o.messageId(), o.status().name(), o.code() == null ? null : o.code().name(),
-                o.detail())).toList();
     }
 }

@@ -12,6 +12,11 @@ record Outcome(String deviceId, String messageId, Status status, RejectionCode c
 
     enum Status { accepted, duplicate, rejected }
 
+    /** As the service's replays and HTTP submissions report it. */
+    dk.fsc.gateway.replay.QuarantineReplays.ObjectResult result() {
+        return new dk.fsc.gateway.replay.QuarantineReplays.ObjectResult(messageId, status.name(), code == null ? null : code.name(), detail);
+    }
+
     static Outcome accepted(String deviceId, String messageId, int observations) {
         return new Outcome(deviceId, messageId, Status.accepted, null, null, observations, null);
     }

@@ -72,8 +72,7 @@ class QuarantineReplay implements QuarantineReplays {
                 s.executeUpdate();
             }
         });
-        return new Result(id, settled[0], outcomes.stream().map(o -> new ObjectResult(o.messageId(), o.status().name(),
-                o.code() == null ? null : o.code().name(), o.detail())).toList());
+        return new Result(id, settled[0], outcomes.stream().map(Outcome::result).toList());
     }
 
     private static String summary(List<Outcome> outcomes) {

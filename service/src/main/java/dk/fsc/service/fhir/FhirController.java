@@ -25,6 +25,8 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.Transactional;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Media;
@@ -124,7 +126,7 @@ class FhirController {
     HttpResponse<String> media(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
-        java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "Media", java.util.Set.of("_format"));
+        UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "Media", Set.of("_format"));
         List<Media> found = reads.media(StaffUser.of(auth), patientId, hosts.resolve(request), AccessLog.purpose(purpose));
         return write(Resources.searchSet(base(request), "/Media?patient=" + patientId, null, found, true), chosen);
     }
@@ -143,7 +145,7 @@ class FhirController {
     HttpResponse<String> alerts(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                 @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
-        java.util.UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", java.util.Set.of("_format"));
+        UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", Set.of("_format"));
         List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
         // At most ALERTS_SHOWN: a full page does not know the total.
         return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found,

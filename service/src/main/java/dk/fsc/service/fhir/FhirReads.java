@@ -8,6 +8,7 @@ import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.devices.DeviceReader;
 import dk.fsc.service.devices.DeviceView;
 import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.patients.PatientRecord;
 import dk.fsc.service.patients.PatientStore;
 import dk.fsc.service.photos.PhotoStore;
 import dk.fsc.service.photos.PhotoView;
@@ -58,10 +59,20 @@ public class FhirReads {
     }
 
     public Patient patient(StaffUser user, String id, String purpose) {
-        UUID patientId = uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
+        UUID patientId = patientId(id);
         access.requireCareAccess(user, patientId);
         accessLog.record(user, patientId, "read patient record (FHIR)", purpose, null);
-        return Resources.patient(patients.read(patientId), patients.birthDate(patientId).orElse(null));
+        return patientResource(patientId);
+    }
+
+    /** The record once, its birth date from the CPR number it holds. */
+    private Patient patientResource(UUID patientId) {
+        PatientRecord record = patients.read(patientId);
+        return Resources.patient(record, PatientStore.birthDateOf(record.cpr()).orElse(null));
+    }
+
+    private static UUID patientId(String id) {
+        return uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
     }
 
     /** One page of a patient's Observations, and where the next starts (null on the last page). */
@@ -81,13 +92,13 @@ public class FhirReads {
      * then their Observations oldest first, {@code count} to a page.
      */
     public Everything everything(StaffUser user, String id, Map<String, List<String>> parameters, String root, String purpose) {
-        UUID patientId = uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
+        UUID patientId = patientId(id);
         ObservationQuery query = ObservationQuery.everything(patientId, parameters);
         access.requireCareAccess(user, patientId);
         List<Resource> resources = new ArrayList<>();
         boolean first = query.after() == null;
         if (first) {
-            resources.add(Resources.patient(patients.read(patientId), patients.birthDate(patientId).orElse(null)));
+            resources.add(patientResource(patientId));
             for (String deviceId : devices.everLentToPatient(patientId)) {
                 resources.add(Resources.device(devices.one(deviceId)));
             }

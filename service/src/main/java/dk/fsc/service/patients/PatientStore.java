@@ -99,7 +99,7 @@ public class PatientStore {
     }
 
     /** The date of birth in a CPR number (ten digits), by the CPR office's century rule. */
-    static Optional<LocalDate> birthDateOf(String cpr) {
+    public static Optional<LocalDate> birthDateOf(String cpr) {
         if (cpr == null || !cpr.matches("\\d{10}")) {
             return Optional.empty();
         }

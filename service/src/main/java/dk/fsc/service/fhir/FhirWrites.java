@@ -50,7 +50,8 @@ public class FhirWrites {
         try {
             posted = format.parser(context).parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
-            keep(deviceId, "fhir", RejectionCode.MALFORMED_JSON, "not a FHIR resource in " + format.name() + ": " + e.getMessage(), body);
+            // The parser's words may quote the body (a CPR number among it): they go back to the sender only, not into quarantine.
+            keep(deviceId, "fhir", RejectionCode.MALFORMED_JSON, "not a FHIR resource in " + format.name(), body);
             throw Refusal.invalid("The body is not a FHIR " + format.name() + " resource (" + e.getMessage() + "); it was kept for support");
         }
         if (!(posted instanceof Bundle bundle) || bundle.getType() != Bundle.BundleType.TRANSACTION && bundle.getType() != Bundle.BundleType.BATCH) {

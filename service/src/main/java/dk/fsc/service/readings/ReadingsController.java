@@ -126,14 +126,7 @@ class ReadingsController {
             throw Refusal.invalid("More than " + maxExportRows + " readings from " + start + " to " + end + ": export shorter ranges (from, to)");
         }
         accessLog.record(user, patientId, "read readings", AccessLog.purpose(purpose), series.accessDetail(type, start, end) + ", as a file");
-        return Csv.file(dialect, "readings-" + patientId + ".csv", List.of("measured_at", "type", "value", "unit", "npu_or_medcom", "loinc",
-                "mdc", "device", "message_id", "origin", "site"), series.readings(), r -> {
-                    ObservationType t = ObservationType.fromWire(r.type()).orElseThrow();
-                    // 95, not 95.0: the value as it was measured
-                    return java.util.Arrays.asList(r.measuredAt().toString(), r.type(), java.math.BigDecimal.valueOf(r.value()).stripTrailingZeros(),
-                            r.unit(), t.code(), t.loinc(), t.mdc(),
-                            r.deviceId(), r.messageId(), r.origin(), r.site());
-                });
+        return Csv.file(dialect, "readings-" + patientId + ".csv", ReadingView.CSV, series.readings(), ReadingView::values);
     }
 
     private static List<String> typeNames() {

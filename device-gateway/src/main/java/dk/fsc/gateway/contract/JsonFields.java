@@ -29,6 +29,9 @@ final class JsonFields {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Stands for an array that was not given (read only). */
+    static final JsonNode EMPTY_ARRAY = JSON.createArrayNode();
+
     private JsonFields() {
     }
 

@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,16 +69,91 @@ public final class ReadingDecoder {
         }
         String messageId = JsonFields.messageId(node);
         Instant measuredAt = window.check(node, "measuredAt");
+        Answers answers = answers(node);
+        // A questionnaire's total is worked out here, never sent: it comes last among the observations.
+        ObservationType total = answers == null ? null : answers.questionnaire().total();
+        int min = answers == null ? 1 : 0;
+        int max = total == null ? MAX_OBSERVATIONS : MAX_OBSERVATIONS - 1;
         JsonNode observations = node.get("observations");
-        if (observations == null || !observations.isArray() || observations.isEmpty()
-                || observations.size() > MAX_OBSERVATIONS) {
-            throw reject(RejectionCode.INVALID_PAYLOAD, "observations must be an array of 1 to " + MAX_OBSERVATIONS + " items");
+        if (answers != null && (observations == null || observations.isNull())) {
+            observations = JsonFields.EMPTY_ARRAY;
         }
-        List<Observation> out = new ArrayList<>(observations.size());
+        if (observations == null || !observations.isArray() || observations.size() < min || observations.size() > max) {
+            throw reject(RejectionCode.INVALID_PAYLOAD, "observations must be an array of " + min + " to " + max + " items"
+                    + (answers == null ? " (or questionnaire and answers given)" : ""));
+        }
+        List<Observation> out = new ArrayList<>(observations.size() + 1);
         for (int i = 0; i < observations.size(); i++) {
-            out.add(observation(observations.get(i), i));
+            Observation o = observation(observations.get(i), i);
+            if (o.type() == total) {
+                throw reject(RejectionCode.INVALID_PAYLOAD, "observations[" + i + "]: " + total.wireName()
+                        + " is worked out from the answers to " + answers.questionnaire().wireName() + "; do not send it as well");
+            }
+            out.add(o);
         }
-        return new Reading(messageId, measuredAt, List.copyOf(out));
+        if (total != null) {
+            out.add(new Observation(total, answers.points(), null, null));
+        }
+        return new Reading(messageId, measuredAt, List.copyOf(out), answers);
+    }
+
+    /**
+     * The questionnaire's answers, or null when the reading has none: every item of the
+     * questionnaire answered once with one of the answers it accepts (a code, or for a scale
+     * 0 to 5 the number too), kept in the questionnaire's order.
+     */
+    private static Answers answers(JsonNode node) throws RejectedMessage {
+        JsonNode name = node.get("questionnaire");
+        JsonNode given = node.get("answers");
+        if ((name == null || name.isNull()) && (given == null || given.isNull())) {
+            return null;
+        }
+        String wireName = JsonFields.text(node, "questionnaire", null);
+        Questionnaire q = Questionnaire.fromWire(wireName).orElseThrow(() -> reject(RejectionCode.UNKNOWN_QUESTIONNAIRE,
+                "questionnaire '" + JsonFields.printable(wireName) + "' is not one of " + Questionnaire.wireNames()));
+        if (given == null || !given.isArray() || given.isEmpty()) {
+            throw reject(RejectionCode.INVALID_PAYLOAD, "answers must be an array with one answer per item of " + q.wireName());
+        }
+        Map<String, Answers.Answer> byItem = new HashMap<>();
+        for (int i = 0; i < given.size(); i++) {
+            String where = "answers[" + i + "]";
+            JsonNode a = given.get(i);
+            if (!a.isObject()) {
+                throw reject(RejectionCode.INVALID_PAYLOAD, where + " must be an object with item and answer");
+            }
+            String itemId = JsonFields.text(a, "item", where);
+            Questionnaire.Item item = q.item(itemId).orElseThrow(() -> reject(RejectionCode.INVALID_ANSWER,
+                    where + ".item '" + JsonFields.printable(itemId) + "' is not an item of " + q.wireName() + "; its items are " + itemIds(q)));
+            JsonNode answer = a.get("answer");
+            String code = answer != null && (answer.isTextual() || answer.isIntegralNumber()) ? answer.asText() : null;
+            if (code == null) {
+                throw reject(RejectionCode.INVALID_PAYLOAD, where + ".answer is required: one of " + item.codes());
+            }
+            Questionnaire.Option option = item.option(code).orElseThrow(() -> reject(RejectionCode.INVALID_ANSWER,
+                    where + ": '" + JsonFields.printable(code) + "' is not an answer to " + q.wireName() + " " + itemId
+                    + "; give one of " + item.codes()));
+            if (byItem.put(itemId, new Answers.Answer(item, option)) != null) {
+                throw reject(RejectionCode.INVALID_PAYLOAD, where + ": " + itemId + " is answered twice");
+            }
+        }
+        List<Answers.Answer> ordered = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (Questionnaire.Item item : q.items()) {
+            Answers.Answer a = byItem.get(item.id());
+            if (a == null) {
+                missing.add(item.id());
+            } else {
+                ordered.add(a);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw reject(RejectionCode.INVALID_PAYLOAD, "answers to " + q.wireName() + " must answer every item; missing " + missing);
+        }
+        return new Answers(q, List.copyOf(ordered));
+    }
+
+    private static List<String> itemIds(Questionnaire q) {
+        return q.items().stream().map(Questionnaire.Item::id).toList();
     }
 
     private Observation observation(JsonNode node, int index) throws RejectedMessage {

@@ -41,8 +41,9 @@ public final class RedLimits {
         return high != null && value >= high || low != null && value <= low;
     }
 
-    /** Whether any observation of the reading is at a red limit. */
+    /** Whether any observation of the reading is at a red limit, or an answer it carries is of red severity. */
     public static boolean anyRed(Reading reading) {
-        return reading.observations().stream().anyMatch(o -> isRed(o.type(), o.value()));
+        return reading.observations().stream().anyMatch(o -> isRed(o.type(), o.value()))
+                || reading.answers() != null && reading.answers().anyRed();
     }
 }

@@ -45,5 +45,9 @@ public enum RejectionCode {
      * The message was rejected (the detail says why) and this device has filled its quarantine
      * quota for now, so it was not kept: keep it and send it again later.
      */
-    QUARANTINE_QUOTA_EXCEEDED
+    QUARANTINE_QUOTA_EXCEEDED,
+    /** A questionnaire the contract does not know. */
+    UNKNOWN_QUESTIONNAIRE,
+    /** An answer to an item the questionnaire does not have, or one the item does not accept. */
+    INVALID_ANSWER
 }

@@ -8,6 +8,7 @@ import dk.fsc.gateway.contract.Reading;
 import dk.fsc.gateway.contract.RejectionCode;
 import dk.fsc.gateway.contract.StatusReport;
 import dk.fsc.gateway.photos.PhotoProcessor;
+import dk.fsc.gateway.storage.AnswerRows;
 import dk.fsc.gateway.storage.EvaluationRequestRows;
 import dk.fsc.gateway.storage.ReadingRows;
 import io.micronaut.core.annotation.Nullable;
@@ -510,14 +511,19 @@ class ReadingStore implements StoreRetries.Store {
             }
         }
 
-        /** The observations of the claimed readings, in one statement. */
+        /** The observations of the claimed readings, in one statement, and their questionnaire answers in one more. */
         private void insertObservations(List<PendingReading> stored) throws SQLException {
             ReadingRows rows = new ReadingRows();
+            AnswerRows answers = new AnswerRows();
             for (PendingReading r : stored) {
                 rows.addDeviceReading(r.parsed().deviceId(), r.item().reading(), r.patient());
+                answers.add(r.parsed().deviceId(), r.item().reading(), r.patient());
             }
             if (!rows.isEmpty()) {
                 run(ReadingRows.INSERT, rows.parameters(c::createArrayOf));
+            }
+            if (!answers.isEmpty()) {
+                run(AnswerRows.INSERT, answers.parameters(c::createArrayOf));
             }
         }
 

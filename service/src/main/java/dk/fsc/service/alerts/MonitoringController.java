@@ -1,7 +1,7 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.alerts.scoring.InvalidInput;
+import dk.fsc.service.alerts.scoring.LimitedType;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.audit.AccessLog;
@@ -130,7 +130,7 @@ class MonitoringController {
         return thresholds(patientId, auth);
     }
 
-    private static ObservationType requireType(String type) {
-        return ObservationType.fromWire(type).orElseThrow(() -> Refusal.invalid("'" + type + "' is not an observation type"));
+    private static LimitedType requireType(String type) {
+        return LimitedType.of(type).orElseThrow(() -> Refusal.invalid("'" + type + "' is not an observation type nor cat_change"));
     }
 }

@@ -1,6 +1,6 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.service.alerts.scoring.LimitedType;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.MonitoringPause;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
@@ -41,7 +41,7 @@ public class MonitoringStore {
                         rs.getString("reason"), rs.getString("changed_by"), Sql.instant(rs, "changed_at")), patientId);
         ThresholdSet defaults = ThresholdSet.copdDefaults(scale2);
         List<ThresholdsView.Row> rows = new ArrayList<>();
-        for (ObservationType type : ObservationType.values()) {
+        for (LimitedType type : LimitedType.all()) {
             ThresholdsView.Change latest = history.stream().filter(c -> c.type().equals(type.wireName())).findFirst().orElse(null);
             if (latest != null && !latest.cleared()) {
                 rows.add(new ThresholdsView.Row(type.wireName(), latest.redHigh(), latest.yellowHigh(), latest.yellowLow(), latest.redLow(),

@@ -1,6 +1,9 @@
 package dk.fsc.service.alerts;
 
+import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.gateway.contract.Questionnaire;
 import dk.fsc.service.alerts.scoring.Colour;
+import dk.fsc.service.alerts.scoring.LimitedType;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.alerts.scoring.Measurement;
 import dk.fsc.service.alerts.scoring.OverallColour;
@@ -24,8 +27,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Applies the early-warning rules to a patient's current data: TOBS, the patient's thresholds and
- * the weight trend, read on the caller's transaction. Each rule that is not green gives a {@link Finding}.
+ * Applies the early-warning rules to a patient's current data: TOBS, the patient's thresholds (on
+ * values and on the CAT total's change from its baseline), the newest symptom diary and the weight
+ * trend, read on the caller's transaction. Each rule that is not green gives a {@link Finding}.
  */
 @Singleton
 public class PatientEvaluator {
@@ -45,9 +49,14 @@ public class PatientEvaluator {
 
     /** The patient's current early-warning picture. */
     public record Picture(PatientState state, TobsScore tobs, List<ThresholdState> thresholds, Optional<WeightTrend.Gain> weightGain) {
-        /** The colour shown to staff: never milder than TOBS, any value under the patient's limits, or a weight gain. */
+        /**
+         * The colour shown to staff: never milder than TOBS, any value under the patient's limits,
+         * an answer of the newest symptom diary, or a weight gain.
+         */
         public Colour overall() {
-            return OverallColour.of(tobs.colour(), thresholds.stream().map(ThresholdState::state).toList(), weightGain.isPresent());
+            List<Colour> parts = new ArrayList<>(thresholds.stream().map(ThresholdState::state).toList());
+            state.symptoms().forEach(a -> parts.add(a.colour()));
+            return OverallColour.of(tobs.colour(), parts, weightGain.isPresent());
         }
     }
 
@@ -66,6 +75,12 @@ public class PatientEvaluator {
             state.thresholds().limitsFor(m.type()).ifPresent(limits ->
                     thresholds.add(new ThresholdState(m.type(), m.value(), m.measuredAt(), limits.classify(m.value()), limits)));
         }
+        Measurement cat = newest.get(ObservationType.CAT_SCORE.wireName());
+        if (cat != null && state.catBaseline() != null) { // the change from the baseline is limited like a value
+            double change = cat.value() - state.catBaseline();
+            state.thresholds().limitsFor(LimitedType.CAT_CHANGE.wireName()).ifPresent(limits -> thresholds.add(
+                    new ThresholdState(LimitedType.CAT_CHANGE.wireName(), change, cat.measuredAt(), limits.classify(change), limits)));
+        }
         Optional<WeightTrend.Gain> gain = new WeightTrend(config.getWeightGainKg(), config.getWeightGainPeriod())
                 .findGain(state.measurements());
         return new Picture(state, tobs, thresholds, gain);
@@ -76,6 +91,7 @@ public class PatientEvaluator {
         List<Finding> findings = new ArrayList<>();
         tobsFinding(p).ifPresent(findings::add);
         thresholdFinding(p).ifPresent(findings::add);
+        symptomFinding(p).ifPresent(findings::add);
         p.weightGain().ifPresent(g -> findings.add(new Finding(patientId, p.state().organisationId(), "weight_trend", Severity.YELLOW,
                 String.format("Weight up %.1f kg in %d h (%.1f → %.1f kg)", g.kg(),
                         Duration.between(g.from().measuredAt(), g.to().measuredAt()).toHours(), g.from().value(), g.to().value()),
@@ -120,6 +136,24 @@ public class PatientEvaluator {
                 "state", t.state().name().toLowerCase(), "measuredAt", t.measuredAt().toString())).toList()));
         return Optional.of(new Finding(p.state().patientId(), p.state().organisationId(), "threshold", Severity.of(worst), summary,
                 details, null, evidence));
+    }
+
+    /** The newest symptom diary's answers that are not green: red ones need a nurse as a red value does. */
+    private Optional<Finding> symptomFinding(Picture p) {
+        List<PatientState.SymptomAnswer> notGreen = p.state().symptoms().stream().filter(a -> a.colour() != Colour.GREEN)
+                .sorted(Comparator.comparing(PatientState.SymptomAnswer::colour).reversed()).toList();
+        if (notGreen.isEmpty()) {
+            return Optional.empty();
+        }
+        Colour worst = notGreen.get(0).colour();
+        String summary = "Symptom diary: " + notGreen.stream()
+                .map(a -> name(a.item()) + " " + name(a.answer()) + " (" + a.colour().name().toLowerCase() + ")").collect(Collectors.joining(", "));
+        Instant answeredAt = notGreen.get(0).answeredAt();
+        String details = toJson(Map.of("questionnaire", Questionnaire.COPD_DIARY.wireName(), "answeredAt", answeredAt.toString(),
+                "answers", notGreen.stream().map(a -> Map.of("item", a.item(), "answer", a.answer(),
+                        "state", a.colour().name().toLowerCase())).toList()));
+        return Optional.of(new Finding(p.state().patientId(), p.state().organisationId(), "symptom", Severity.of(worst), summary,
+                details, null, answeredAt));
     }
 
     private String toJson(Object value) {

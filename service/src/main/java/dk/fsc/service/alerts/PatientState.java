@@ -5,6 +5,8 @@ import dk.fsc.service.alerts.scoring.Measurement;
 import dk.fsc.service.alerts.scoring.ResponsePolicy;
 import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.gateway.contract.Questionnaire;
+import dk.fsc.service.alerts.scoring.Colour;
 import dk.fsc.service.platform.database.Sql;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +18,15 @@ import java.util.UUID;
 
 /**
  * Everything the early-warning rules need about one patient, read in one transaction: recent
- * measurements, thresholds in force (programme default plus overrides), the organisation's policy.
+ * measurements, thresholds in force (programme default plus overrides), the organisation's policy,
+ * the newest symptom diary's answers and, when a CAT total is among the measurements, the CAT baseline.
  */
 record PatientState(UUID patientId, String organisationId, List<Measurement> measurements, ThresholdSet thresholds,
-                    ResponsePolicy policy) {
+                    ResponsePolicy policy, List<SymptomAnswer> symptoms, Double catBaseline) {
+
+    /** One answer of the patient's newest COPD symptom diary within the window, with its colour. */
+    record SymptomAnswer(String item, String answer, Colour colour, Instant answeredAt) {
+    }
 
     /** Types of which only the newest value counts (all but weight). */
     private static final String[] NEWEST_ONLY = Arrays.stream(ObservationType.values()).map(ObservationType::wireName)
@@ -56,7 +63,35 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                 defaults.limitsFor(type).ifPresent(l -> overrides.put(type, l));
             }
         });
-        return new PatientState(patientId, context.organisation(), measurements, defaults.with(overrides), context.policy());
+        boolean catInWindow = measurements.stream().anyMatch(m -> m.type().equals(ObservationType.CAT_SCORE.wireName()));
+        return new PatientState(patientId, context.organisation(), measurements, defaults.with(overrides), context.policy(),
+                symptoms(sql, patientId, now.minus(window)), catInWindow ? catBaseline(sql, patientId) : null);
+    }
+
+    /** The answers of the newest symptom diary answered since {@code from} (none: empty). */
+    private static List<SymptomAnswer> symptoms(Sql sql, UUID patientId, Instant from) {
+        return sql.list("""
+                SELECT item, answer, severity, answered_at FROM questionnaire_answers
+                 WHERE patient_id = ? AND questionnaire = ?
+                   AND answered_at = (SELECT max(answered_at) FROM questionnaire_answers
+                                       WHERE patient_id = ? AND questionnaire = ? AND answered_at >= ?)
+                 ORDER BY received_at, device_id, message_id, seq""",
+                rs -> new SymptomAnswer(rs.getString("item"), rs.getString("answer"), Colour.valueOf(rs.getString("severity").toUpperCase()),
+                        Sql.instant(rs, "answered_at")),
+                patientId, Questionnaire.COPD_DIARY.wireName(), patientId, Questionnaire.COPD_DIARY.wireName(), from);
+    }
+
+    /**
+     * The patient's CAT baseline: the first CAT total since monitoring started (the patient's
+     * state when monitoring began; docs/early-warning.md), or the first of all without monitoring settings.
+     */
+    private static Double catBaseline(Sql sql, UUID patientId) {
+        return sql.one("""
+                SELECT value FROM readings
+                 WHERE patient_id = ? AND type = ?
+                   AND measured_at >= coalesce((SELECT started_at FROM patient_monitoring WHERE patient_id = ?), '-infinity')
+                 ORDER BY measured_at, received_at, seq LIMIT 1""",
+                rs -> rs.getDouble(1), patientId, ObservationType.CAT_SCORE.wireName(), patientId).orElse(null);
     }
 
     /** The patient's organisation, SpO2 scale, that organisation's policy and the newest threshold change per type (null: cleared). */

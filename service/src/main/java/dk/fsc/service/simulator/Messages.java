@@ -100,7 +100,7 @@ final class Messages {
                     unit = "L";
                 }
                 case "cat_score" -> {
-                    value = clamp(Math.round(b.cat() + r.nextGaussian() * 2), 0, 40);
+                    value = clamp(Math.round(b.cat() + r.nextGaussian() * 0.7), 0, 40); // a stable patient: no change from baseline alerts
                     unit = "{score}";
                 }
                 case "respiration_rate" -> {

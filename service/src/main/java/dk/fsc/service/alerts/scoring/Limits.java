@@ -1,7 +1,5 @@
 package dk.fsc.service.alerts.scoring;
 
-import dk.fsc.gateway.contract.ObservationType;
-
 /**
  * A patient's four limits for one measurement type: red low < yellow low < yellow high < red
  * high. Each limit belongs to its coloured band (a value equal to the red low limit is red); a
@@ -39,7 +37,7 @@ public record Limits(Double redHigh, Double yellowHigh, Double yellowLow, Double
      *
      * @throws InvalidInput naming the first limit that is wrong and what to do about it
      */
-    public static Limits forType(ObservationType type, Double redHigh, Double yellowHigh, Double yellowLow, Double redLow) {
+    public static Limits forType(LimitedType type, Double redHigh, Double yellowHigh, Double yellowLow, Double redLow) {
         if (redHigh == null && yellowHigh == null && yellowLow == null && redLow == null) {
             throw new InvalidInput(null, "Give at least one limit (redLow, yellowLow, yellowHigh, redHigh), or reset the type to the programme default.");
         }

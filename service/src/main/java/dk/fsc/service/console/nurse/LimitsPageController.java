@@ -1,10 +1,10 @@
 package dk.fsc.service.console.nurse;
 
-import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.alerts.MonitoringSettings;
 import dk.fsc.service.alerts.MonitoringStore;
 import dk.fsc.service.alerts.ThresholdsView;
 import dk.fsc.service.alerts.scoring.InvalidInput;
+import dk.fsc.service.alerts.scoring.LimitedType;
 import dk.fsc.service.alerts.scoring.Limits;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
@@ -71,7 +71,7 @@ class LimitsPageController {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
         Map<String, Object> model = model(request, user, patient);
-        String editType = ObservationType.fromWire(type == null ? "" : type).map(ObservationType::wireName).orElse("spo2");
+        String editType = LimitedType.of(type == null ? "" : type).map(LimitedType::wireName).orElse("spo2");
         model.put("editType", editType);
         model.put("typed", currentValues(request, model, editType));
         if ("limits".equals(saved) || "reset".equals(saved) || "monitoring".equals(saved)) {
@@ -88,7 +88,7 @@ class LimitsPageController {
         Patient patient = access.requireCareAccess(user, patientId);
         FormErrors errors = new FormErrors();
         String typeName = FormInput.text(form, "type");
-        ObservationType type = ObservationType.fromWire(typeName).orElse(null);
+        LimitedType type = LimitedType.of(typeName).orElse(null);
         if (type == null) {
             errors.add("type", "limits.field.type", "limits.error.type");
         }
@@ -160,7 +160,7 @@ class LimitsPageController {
         Map<String, ThresholdsView.Row> inForce = new LinkedHashMap<>();
         thresholds.thresholds().forEach(r -> inForce.put(r.type(), r));
         List<LimitRow> rows = new ArrayList<>();
-        for (ObservationType t : ObservationType.values()) {
+        for (LimitedType t : LimitedType.all()) {
             ThresholdsView.Row r = inForce.get(t.wireName());
             rows.add(r == null ? new LimitRow(t.wireName(), null, null, null, null, "none")
                     : new LimitRow(t.wireName(), r.redLow(), r.yellowLow(), r.yellowHigh(), r.redHigh(), r.source()));
@@ -198,7 +198,7 @@ class LimitsPageController {
     }
 
     /** The typed limits, each a number within the type's plausible range, then in rising order (the API's rules). */
-    private static Limits limits(ObservationType type, Map<String, String> form, FormErrors errors, Format fmt) {
+    private static Limits limits(LimitedType type, Map<String, String> form, FormErrors errors, Format fmt) {
         Map<String, Double> given = new HashMap<>();
         for (String field : FIELDS) {
             try {

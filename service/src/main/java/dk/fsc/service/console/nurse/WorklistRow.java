@@ -73,10 +73,14 @@ final class WorklistRow {
 
     /**
      * What raised the alert, one entry per value with the message keys of its type, unit and state:
-     * a TOBS alert's parameters that scored points, or a threshold alert's values outside limits.
+     * a TOBS alert's parameters that scored points, or a threshold alert's values outside limits;
+     * for a symptom alert, its answers.
      */
     private static List<Map<String, Object>> items(AlertView a, Format fmt) {
         List<Map<String, Object>> items = new ArrayList<>();
+        if (a.kind().equals("symptom")) {
+            return symptoms(a);
+        }
         boolean tobs = a.kind().equals("tobs");
         Object list = a.details().get(tobs ? "items" : "values");
         if (!(list instanceof List<?> entries) || !(tobs || a.kind().equals("threshold"))) {
@@ -98,6 +102,21 @@ final class WorklistRow {
             item.put("points", points);
             item.put("stateKey", "worklist.severity." + m.get("state"));
             items.add(item);
+        }
+        return items;
+    }
+
+    /** A symptom alert's diary answers that are not green, with the message keys of the question, the answer and its colour. */
+    private static List<Map<String, Object>> symptoms(AlertView a) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        if (a.details().get("answers") instanceof List<?> answers) {
+            for (Object e : answers) {
+                if (e instanceof Map<?, ?> m && m.get("item") != null && m.get("answer") != null) {
+                    String item = "questionnaire." + a.details().get("questionnaire") + "." + m.get("item");
+                    items.add(Map.of("itemKey", item + ".short", "answerKey", item + "." + m.get("answer"),
+                            "stateKey", "worklist.severity." + m.get("state")));
+                }
+            }
         }
         return items;
     }

@@ -29,6 +29,12 @@ final class Capability {
         rest.getSecurity().setDescription("Authorization: Bearer <token> from POST /login. Nurses and clinicians see the citizens of "
                 + "their own organisation; every read of a citizen's data is in the access log (header X-FSC-Purpose says why).");
 
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
+                .setDocumentation("POST /fhir by a device or app signed in with its device account (HTTP Basic): Observations and "
+                        + "QuestionnaireResponses, each entry answered on its own");
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH)
+                .setDocumentation("As transaction: each entry stored or refused on its own");
+
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.addInteraction().setCode(TypeRestfulInteraction.READ);
         patient.addOperation().setName("everything").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-everything")
@@ -43,6 +49,14 @@ final class Capability {
         searchedByPatient(rest, "Media", "; a wound photo's image is at content.url");
 
         searchedByPatient(rest, "DetectedIssue", "; the patient's alerts, newest first, at most 200");
+
+        searchedByPatient(rest, "QuestionnaireResponse", "; the patient's answered questionnaires, newest first, at most 500");
+
+        CapabilityStatementRestResourceComponent questionnaire = rest.addResource().setType("Questionnaire");
+        questionnaire.addInteraction().setCode(TypeRestfulInteraction.READ);
+        questionnaire.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        questionnaire.addSearchParam().setName("url").setType(Enumerations.SearchParamType.URI)
+                .setDocumentation("The canonical URL (with or without |version); without it, all of them. Open to anyone");
 
         CapabilityStatementRestResourceComponent device = rest.addResource().setType("Device");
         device.addInteraction().setCode(TypeRestfulInteraction.READ);

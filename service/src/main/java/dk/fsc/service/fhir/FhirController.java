@@ -2,6 +2,7 @@ package dk.fsc.service.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -30,6 +31,8 @@ import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
 /**
  * HL7 FHIR R4 read API (docs/fhir.md): {@code metadata}, {@code Patient/{id}},
@@ -48,9 +51,11 @@ class FhirController {
     private final FhirWrites writes;
     private final DeviceSignIn devices;
     private final HttpClientAddressResolver addresses;
+    private final Questionnaires questionnaires;
 
     FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts, FhirWrites writes, DeviceSignIn devices,
-                   HttpClientAddressResolver addresses) {
+                   HttpClientAddressResolver addresses, Questionnaires questionnaires) {
+        this.questionnaires = questionnaires;
         this.addresses = addresses;
         this.writes = writes;
         this.devices = devices;
@@ -158,6 +163,47 @@ class FhirController {
                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
         return write(reads.alert(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
+    }
+
+    /** The questionnaires devices and apps answer (docs/mqtt.md): open to anyone, as the CapabilityStatement is; they hold no one's data. */
+    @Get("/Questionnaire")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    HttpResponse<String> questionnaires(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                        @Nullable @QueryValue("url") String url) {
+        FhirFormat chosen = format(request, format);
+        List<Questionnaire> found = java.util.Arrays.stream(dk.fsc.gateway.contract.Questionnaire.values())
+                .filter(q -> url == null || Questionnaires.named(url).filter(q::equals).isPresent())
+                .map(questionnaires::resource).toList();
+        return write(Resources.searchSet(base(request), "/Questionnaire" + (url == null ? "" : "?url=" + java.net.URLEncoder.encode(url, java.nio.charset.StandardCharsets.UTF_8)), null, found, true), chosen);
+    }
+
+    @Get("/Questionnaire/{id}")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    HttpResponse<String> questionnaire(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format) {
+        FhirFormat chosen = format(request, format);
+        dk.fsc.gateway.contract.Questionnaire q = Questionnaires.byId(id)
+                .orElseThrow(() -> Refusal.notFound("No Questionnaire " + id + "; GET /fhir/Questionnaire lists them"));
+        return write(questionnaires.resource(q), chosen);
+    }
+
+    /** A patient's answered questionnaires, newest first: {@code patient} (or {@code subject}) is the one search parameter. */
+    @Get("/QuestionnaireResponse")
+    @Transactional
+    HttpResponse<String> responses(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                   @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "QuestionnaireResponse", Set.of("_format"));
+        List<QuestionnaireResponse> found = reads.questionnaireResponses(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
+        return write(Resources.searchSet(base(request), "/QuestionnaireResponse?patient=" + patientId, null, found,
+                found.size() < FhirReads.RESPONSES_SHOWN), chosen);
+    }
+
+    @Get("/QuestionnaireResponse/{id}")
+    @Transactional
+    HttpResponse<String> response(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                  @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.questionnaireResponse(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
     }
 
     @Get("/Device/{id}")

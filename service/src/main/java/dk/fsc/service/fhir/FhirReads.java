@@ -13,6 +13,7 @@ import dk.fsc.service.patients.PatientStore;
 import dk.fsc.service.photos.PhotoStore;
 import dk.fsc.service.photos.PhotoView;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.readings.AnswerStore;
 import dk.fsc.service.readings.ReadingStore;
 import dk.fsc.service.readings.ReadingStore.KeyedReading;
 import dk.fsc.service.readings.ReadingStore.PageKey;
@@ -28,6 +29,7 @@ import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -45,9 +47,13 @@ public class FhirReads {
     private final PhotoStore photos;
     private final AlertStore alerts;
     private final AccessLog accessLog;
+    private final AnswerStore answers;
+    private final Questionnaires questionnaires;
 
     FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
-              PhotoStore photos, AlertStore alerts, AccessLog accessLog) {
+              PhotoStore photos, AlertStore alerts, AccessLog accessLog, AnswerStore answers, Questionnaires questionnaires) {
+        this.answers = answers;
+        this.questionnaires = questionnaires;
         this.photos = photos;
         this.alerts = alerts;
         this.access = access;
@@ -88,8 +94,8 @@ public class FhirReads {
 
     /**
      * One page of everything held about a patient, for a transfer to another system: the first page
-     * the Patient, the Devices lent to them, their wound photos (Media) and alerts (DetectedIssue),
-     * then their Observations oldest first, {@code count} to a page.
+     * the Patient, the Devices lent to them, their wound photos (Media), alerts (DetectedIssue) and
+     * questionnaire answers (QuestionnaireResponse, the newest {@value #RESPONSES_SHOWN}), then their Observations oldest first, {@code count} to a page.
      */
     public Everything everything(StaffUser user, String id, Map<String, List<String>> parameters, String root, String purpose) {
         UUID patientId = patientId(id);
@@ -104,10 +110,11 @@ public class FhirReads {
             }
             photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root)));
             alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
+            answers.newest(patientId, RESPONSES_SHOWN).forEach(a -> resources.add(questionnaires.response(a)));
         }
         Page page = page(query);
         resources.addAll(page.observations());
-        accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts and "
+        accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts, questionnaire answers and "
                 : "next page: ") + page.observations().size() + " observation(s)");
         return new Everything(query, resources, page.next());
     }
@@ -230,6 +237,31 @@ public class FhirReads {
         }
         accessLog.record(user, alert.patientId(), "read alert (FHIR)", purpose, "alert " + id);
         return Resources.detectedIssue(alert);
+    }
+
+    /** The newest answered questionnaires of a patient shown in one search or export. */
+    static final int RESPONSES_SHOWN = 500;
+
+    /** A patient's answered questionnaires, newest first, at most {@link #RESPONSES_SHOWN}. */
+    public List<QuestionnaireResponse> questionnaireResponses(StaffUser user, UUID patientId, String purpose) {
+        access.requireCareAccess(user, patientId);
+        List<QuestionnaireResponse> found = answers.newest(patientId, RESPONSES_SHOWN).stream().map(questionnaires::response).toList();
+        accessLog.record(user, patientId, "read questionnaire answers (FHIR)", purpose, found.size() + " questionnaire(s)");
+        return found;
+    }
+
+    public QuestionnaireResponse questionnaireResponse(StaffUser user, String id, String purpose) {
+        Refusal notFound = Refusal.notFound("No QuestionnaireResponse " + id + " among your organisation's citizens' answers.");
+        FhirIds.ObservationKey key = FhirIds.observation(id).orElseThrow(() -> notFound);
+        try {
+            access.requireCareAccess(user, key.patientId());
+        } catch (Refusal refused) {
+            throw notFound; // the same words whether or not the patient in the id exists
+        }
+        AnswerStore.Answered answered = answers.at(key.patientId(), key.measuredAt()).stream()
+                .filter(a -> Questionnaires.responseId(a).equals(id)).findFirst().orElseThrow(() -> notFound);
+        accessLog.record(user, key.patientId(), "read questionnaire answers (FHIR)", purpose, "FHIR QuestionnaireResponse " + id);
+        return questionnaires.response(answered);
     }
 
     private static java.util.Optional<UUID> uuid(String id) {

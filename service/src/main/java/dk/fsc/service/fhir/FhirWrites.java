@@ -19,16 +19,20 @@ import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * {@code POST /fhir} from a device or app signed in as itself: each Observation of a transaction
- * or batch Bundle becomes the reading message the device would publish over MQTT and goes through
- * the gateway's checks, attribution by loan, idempotency (the Observation's identifier is the
+ * {@code POST /fhir} from a device or app signed in as itself: each Observation or
+ * QuestionnaireResponse of a transaction or batch Bundle becomes the reading message the device
+ * would publish over MQTT and goes through
+ * the gateway's checks, attribution by loan, idempotency (the resource's identifier is the
  * message id), store and evaluation ({@link Submissions}). Entries are taken one by one: the good
  * are stored and the bad quarantined with their reason; the answer has an OperationOutcome per entry.
  */
@@ -69,14 +73,17 @@ public class FhirWrites {
 
     private Bundle.BundleEntryResponseComponent entry(String deviceId, Resource resource) {
         try {
-            if (!(resource instanceof Observation observation)) {
-                String type = resource == null ? "no resource" : resource.fhirType();
-                return refused(deviceId, resource, RejectionCode.INVALID_PAYLOAD, type + " is not taken: post Observations (QuestionnaireResponse "
-                        + "is not supported yet, docs/fhir.md)");
-            }
             Map<String, Object> message;
             try {
-                message = message(observation);
+                if (resource instanceof Observation observation) {
+                    message = message(observation);
+                } else if (resource instanceof QuestionnaireResponse response) {
+                    message = message(response);
+                } else {
+                    String type = resource == null ? "no resource" : resource.fhirType();
+                    return refused(deviceId, resource, RejectionCode.INVALID_PAYLOAD, type
+                            + " is not taken: post Observations and QuestionnaireResponses (docs/fhir.md)");
+                }
             } catch (Unreadable e) {
                 return refused(deviceId, resource, e.code, e.getMessage());
             }
@@ -144,6 +151,56 @@ public class FhirWrites {
         message.put("messageId", messageId);
         message.put("measuredAt", measuredAt);
         message.put("observations", observations);
+        return message;
+    }
+
+    /**
+     * The reading message with a questionnaire's answers (docs/mqtt.md, "Questionnaires") for a
+     * completed QuestionnaireResponse to one of our Questionnaires: its identifier is the message
+     * id, {@code authored} the time; each item's one answer a coding of ours, an integer (CAT) or a code.
+     */
+    static Map<String, Object> message(QuestionnaireResponse r) throws Unreadable {
+        if (!r.hasIdentifier() || !r.getIdentifier().hasValue()) {
+            throw new Unreadable(RejectionCode.INVALID_PAYLOAD,
+                    "QuestionnaireResponse.identifier is required: its value is the message id that makes a resend store once");
+        }
+        if (!r.hasAuthored()) {
+            throw new Unreadable(RejectionCode.INVALID_PAYLOAD, "QuestionnaireResponse.authored is required: when it was answered, with time and zone");
+        }
+        if (r.getStatus() != QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED) {
+            throw new Unreadable(RejectionCode.INVALID_PAYLOAD, "only a completed QuestionnaireResponse is taken (status "
+                    + (r.hasStatus() ? r.getStatus().toCode() : "missing") + ")");
+        }
+        dk.fsc.gateway.contract.Questionnaire q = Questionnaires.named(r.getQuestionnaire()).orElseThrow(() -> new Unreadable(
+                RejectionCode.UNKNOWN_QUESTIONNAIRE, "QuestionnaireResponse.questionnaire '" + r.getQuestionnaire()
+                + "' is not one of ours: GET /fhir/Questionnaire lists them"));
+        List<Map<String, Object>> answers = new ArrayList<>();
+        for (QuestionnaireResponse.QuestionnaireResponseItemComponent item : r.getItem()) {
+            if (item.getAnswer().size() != 1) {
+                throw new Unreadable(RejectionCode.INVALID_PAYLOAD, "item " + item.getLinkId() + " needs exactly one answer");
+            }
+            Type value = item.getAnswerFirstRep().getValue();
+            Object answer;
+            if (value instanceof Coding coding) {
+                answer = Questionnaires.answerOf(coding);
+            } else if (value instanceof IntegerType integer) {
+                answer = integer.getValue();
+            } else if (value instanceof StringType text) {
+                answer = text.getValue();
+            } else {
+                throw new Unreadable(RejectionCode.INVALID_PAYLOAD, "item " + item.getLinkId()
+                        + ": answer with valueCoding (a diary), valueInteger (CAT) or valueString");
+            }
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("item", item.getLinkId());
+            a.put("answer", answer);
+            answers.add(a);
+        }
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("messageId", r.getIdentifier().getValue());
+        message.put("measuredAt", r.getAuthoredElement().getValueAsString());
+        message.put("questionnaire", q.wireName());
+        message.put("answers", answers);
         return message;
     }
 

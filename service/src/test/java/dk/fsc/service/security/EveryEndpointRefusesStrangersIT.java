@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
 @MicronautTest(transactional = false)
 class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** Routes anyone may call, on purpose. */
-    private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus", "/fhir/metadata");
+    private static final List<String> PUBLIC = List.of("/login", "/health", "/prometheus", "/fhir/metadata",
+            "/fhir/Questionnaire", "/fhir/Questionnaire/{id}");
     /** Routes FSC staff use across organisations by design (logistics, operations: no clinical data). */
     private static final List<String> FSC_WIDE = List.of("/api/devices", "/api/quarantine", "/api/loans", "/api/tickets",
             "/api/catalogue", "/api/logistics", "/api/reports", "/fhir/Device");
@@ -143,6 +144,15 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 .matcher(ownSearch);
         assertTrue(observationId.find(), ownSearch);
         String observation = observationId.group(1);
+        fixtures.update("""
+                INSERT INTO questionnaire_answers (device_id, message_id, seq, answered_at, patient_id, questionnaire, version, item, answer,
+                                                   points, severity) VALUES (?, 'q-1', 0, now() - interval '1 hour', ?, 'copd_diary', '1',
+                                                   'fever', 'no', 0, 'green')""", device, patient);
+        String ownResponses = call(HttpMethod.GET, "/fhir/QuestionnaireResponse?patient=" + patient, token(fixtures.nurse(orgA)), null).body;
+        java.util.regex.Matcher responseId = java.util.regex.Pattern.compile("\"resourceType\":\"QuestionnaireResponse\",\"id\":\"([^\"]+)\"")
+                .matcher(ownResponses);
+        assertTrue(responseId.find(), ownResponses);
+        String response = responseId.group(1);
         UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
         long ticket = fixtures.longValue("""
                 INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
@@ -163,7 +173,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response);
             Object body = bodies.get(method + " " + template);
             if (takesBody(route)) {
                 withBody++;
@@ -221,11 +231,12 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
 
     /** The path with A's records, and the same path with records that do not exist. */
     private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket,
-                               String observation) {
+                               String observation, String response) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
-        if (template.equals("/fhir/Observation") || template.equals("/fhir/Media") || template.equals("/fhir/DetectedIssue")) {
+        if (template.equals("/fhir/Observation") || template.equals("/fhir/Media") || template.equals("/fhir/DetectedIssue")
+                || template.equals("/fhir/QuestionnaireResponse")) {
             existing += "?patient=" + patient; // a search names its patient in the query
             missing += "?patient=" + other;
         } else if (template.startsWith("/fhir/Patient/")) {
@@ -233,6 +244,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             missing = missing.replace("{id}", other);
         } else if (template.startsWith("/fhir/Observation/")) {
             existing = existing.replace("{id}", observation);
+            missing = missing.replace("{id}", other.replace("-", "") + "-1-00000000");
+        } else if (template.startsWith("/fhir/QuestionnaireResponse/")) {
+            existing = existing.replace("{id}", response);
             missing = missing.replace("{id}", other.replace("-", "") + "-1-00000000");
         } else if (template.startsWith("/fhir/Media/")) {
             existing = existing.replace("{id}", photo.toString());

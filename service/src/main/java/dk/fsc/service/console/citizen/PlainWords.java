@@ -42,6 +42,7 @@ final class PlainWords {
             new Word("read loan ", "devices"),
             new Word("resolve alert", "resolve"),
             new Word("read readings", "readings"),
+            new Word("read questionnaire answers", "answers"),
             new Word("assign alert", "assign"),
             new Word("read ticket", "ticket"),
             new Word("open ticket", "openTicket"),

@@ -74,6 +74,41 @@ class WorklistBrowserIT extends BrowserTest {
     }
 
     @Test
+    void aRedSymptomDiaryAnswerShowsOnTheWorklistAndOnTheChart() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = patient(org, "Ole Dagbog");
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Browser b = openWorklist(fixtures.nurse(org));
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("""
+                    {"messageId": "diary-1", "measuredAt": "%s", "questionnaire": "copd_diary",
+                     "answers": [{"item": "breathlessness", "answer": "much_worse"}, {"item": "cough", "answer": "usual"},
+                                 {"item": "sputum_amount", "answer": "usual"}, {"item": "sputum_colour", "answer": "yellow"},
+                                 {"item": "fever", "answer": "no"}, {"item": "rescue_medication", "answer": "usual"}]}"""
+                    .formatted(java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+            assertNotNull(d.nextReply(WAIT), "the gateway took the diary");
+        }
+        long[] id = new long[1];
+        Eventually.await("a red symptom alert raised from the diary", WAIT, () -> {
+            String found = fixtures.text("SELECT min(id) FROM alerts WHERE patient_id = ? AND kind = 'symptom' AND severity = 'red'", patient);
+            id[0] = found == null ? 0 : Long.parseLong(found);
+            return found != null;
+        });
+        b.waitFor(Duration.ofSeconds(5), x -> !b.all("#alert-" + id[0]).isEmpty());
+        String row = text(b, "#alert-" + id[0]);
+        assertTrue(row.contains("Symptomer") && row.contains("Åndenød: Meget værre, også i hvile (Rød)")
+                && row.contains("Farve på opspyt: Gult (Gul)"), "the answers that raised it, in Danish: " + row);
+        assertFalse(row.contains("Hoste"), "green answers are not listed: " + row);
+
+        b.open("/patients/" + patient);
+        String diary = text(b, "#ew-symptoms");
+        assertTrue(diary.contains("Nyeste symptomdagbog") && diary.contains("Åndenød") && diary.contains("Meget værre, også i hvile"), diary);
+        assertEquals(6, b.all("#ew-symptoms tbody tr").size());
+        assertTrue(text(b, "#alert-" + id[0]).contains("Symptomdagbog"), "the alert history names the kind");
+        b.assertAccessible();
+    }
+
+    @Test
     void aSecondNurseAcknowledgesAndTheFirstSeesTheRowChange() throws Exception {
         String org = fixtures.organisation();
         Fixtures.Login first = fixtures.nurse(org);

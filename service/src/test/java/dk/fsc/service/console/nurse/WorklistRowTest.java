@@ -53,6 +53,20 @@ class WorklistRowTest {
     }
 
     @Test
+    void aSymptomRowListsTheDiarysAnswersByTheirMessageKeys() {
+        Map<String, Object> row = WorklistRow.of(alert(11, "symptom", "red", "open", Map.of("questionnaire", "copd_diary", "answers", List.of(
+                Map.of("item", "breathlessness", "answer", "much_worse", "state", "red"),
+                Map.of("item", "sputum_colour", "answer", "green", "state", "yellow"))), Duration.ofMinutes(2)), PLAIN);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> items = (List<Map<String, Object>>) row.get("items");
+        assertEquals(List.of("questionnaire.copd_diary.breathlessness.short", "questionnaire.copd_diary.sputum_colour.short"),
+                items.stream().map(i -> i.get("itemKey")).toList());
+        assertEquals("questionnaire.copd_diary.breathlessness.much_worse", items.get(0).get("answerKey"));
+        assertEquals("worklist.severity.red", items.get(0).get("stateKey"));
+        assertEquals(3, row.get("rank"));
+    }
+
+    @Test
     void addressesKeepTheFiltersAndTheRowOpensOnlyWhenAskedOrWithAProblem() {
         WorklistFilter mine = WorklistFilter.of("open", "red", null, "true");
         AlertView alert = alert(9, "missing_measurement", "blue", "open", Map.of("taken", 0, "required", 2), Duration.ofDays(2));

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes what is older than the {@link RetentionPolicy} keeps, once a day (and on demand through
- * {@link #run}): whole monthly partitions of readings (with their daily rollups), hourly rollups
+ * {@link #run}): whole monthly partitions of readings (with their daily rollups; their questionnaire
+ * answers, in batches, by the same cutoff), hourly rollups
  * (kept shorter: a year's chart reads days), idempotency keys and the access log, whose every row is past the limit, never a
  * {@code DELETE} on those tables; resolved alerts with their events, photos with their files and
  * quarantined messages in batches of {@link RetentionStore#BATCH} rows. {@link #plan} is the dry
@@ -108,6 +109,11 @@ public class Retention {
                             daysBefore).orElse(0L);
                     if (daily > 0) {
                         steps.add(new Step(kind, "reading_rollups_daily", null, daysBefore, daily, null));
+                    }
+                    long answers = sql.one("SELECT count(*) FROM questionnaire_answers WHERE answered_at < ?", rs -> rs.getLong(1),
+                            cutoff).orElse(0L);
+                    if (answers > 0) { // the answers go with the readings: a CAT's total is one of them
+                        steps.add(new Step(kind, "questionnaire_answers", null, cutoff, answers, null));
                     }
                 }
             } else {
@@ -212,6 +218,7 @@ public class Retention {
                         files = gone.files();
                     }
                     case "reading_rollups_daily" -> n = RetentionStore.deleteDailyRollups(sql, step.olderThan());
+                    case "questionnaire_answers" -> n = RetentionStore.deleteAnswers(sql, step.olderThan());
                     default -> n = RetentionStore.deleteBatch(sql, RetentionPolicy.Kind.valueOf(step.kind().toUpperCase(Locale.ROOT)),
                             step.olderThan());
                 }

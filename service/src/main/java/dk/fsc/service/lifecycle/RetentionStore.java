@@ -76,4 +76,11 @@ final class RetentionStore {
                 DELETE FROM reading_rollups_daily WHERE ctid = ANY (ARRAY(SELECT ctid FROM reading_rollups_daily WHERE bucket < ? LIMIT ?))""",
                 cutoff, BATCH);
     }
+
+    /** Deletes questionnaire answers given before the cutoff (they go with the readings: the CAT total is one); answers how many. */
+    static int deleteAnswers(Sql sql, Instant cutoff) {
+        return sql.update("""
+                DELETE FROM questionnaire_answers WHERE ctid = ANY (ARRAY(SELECT ctid FROM questionnaire_answers WHERE answered_at < ? LIMIT ?))""",
+                cutoff, BATCH);
+    }
 }

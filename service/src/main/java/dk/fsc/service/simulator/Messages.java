@@ -1,5 +1,6 @@
 package dk.fsc.service.simulator;
 
+import dk.fsc.gateway.contract.Questionnaire;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -61,6 +63,7 @@ final class Messages {
         double hour = at.atZone(DANISH).getHour() + at.atZone(DANISH).getMinute() / 60.0;
         double afternoon = Math.sin(2 * Math.PI * (hour - 10) / 24); // peaks about 16:00, lowest about 04:00
         StringBuilder obs = new StringBuilder();
+        String answers = null;
         boolean red = false;
         for (String type : d.type().observations()) {
             double value;
@@ -114,6 +117,10 @@ final class Messages {
                 }
                 default -> throw new IllegalStateException("no model for " + type);
             }
+            if (type.equals("cat_score")) { // a tablet sends the CAT's answers; the gateway adds them up to the cat_score
+                answers = catAnswers((int) value);
+                continue;
+            }
             if (obs.length() > 0) {
                 obs.append(',');
             }
@@ -123,9 +130,21 @@ final class Messages {
             }
             obs.append('}');
         }
-        String json = "{\"messageId\":\"" + messageId + "\",\"measuredAt\":\"" + at + "\",\"observations\":[" + obs + "]}";
+        String json = "{\"messageId\":\"" + messageId + "\",\"measuredAt\":\"" + at + "\",\"observations\":[" + obs + "]"
+                + (answers == null ? "" : ",\"questionnaire\":\"cat\",\"answers\":" + answers) + "}";
         return new Message(topic(d.id(), "readings"), json.getBytes(StandardCharsets.UTF_8), d.id(), messageId, "reading",
                 "accepted", "-", d.type().observations().size(), red, d.patientId());
+    }
+
+    /** The eight CAT answers (0 to 5 each) that add up to {@code total}, spread evenly. */
+    static String catAnswers(int total) {
+        StringBuilder b = new StringBuilder("[");
+        List<Questionnaire.Item> items = Questionnaire.CAT.items();
+        for (int i = 0; i < items.size(); i++) {
+            int points = total / items.size() + (i < total % items.size() ? 1 : 0);
+            b.append(i == 0 ? "" : ",").append("{\"item\":\"").append(items.get(i).id()).append("\",\"answer\":").append(points).append('}');
+        }
+        return b.append(']').toString();
     }
 
     /** A payload the gateway must refuse, with the reason code it must give. */

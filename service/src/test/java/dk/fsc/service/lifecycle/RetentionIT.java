@@ -62,6 +62,11 @@ class RetentionIT extends IntegrationTest {
             fixtures.update("""
                     INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
                     VALUES (?, ?, 0, ?, ?, 'spo2', 95, '%')""", device, "old-" + UUID.randomUUID(), Timestamp.from(at), patient);
+            fixtures.update("""
+                    INSERT INTO questionnaire_answers (device_id, message_id, seq, answered_at, patient_id, questionnaire, version, item,
+                                                       answer, points, severity)
+                    VALUES (?, ?, 0, ?, ?, 'copd_diary', '1', 'fever', 'no', 0, 'green')""",
+                    device, "diary-" + UUID.randomUUID(), Timestamp.from(at), patient);
         }
         // Idempotency keys (62 days): one measured 120 days ago goes with its month; one of 20 days ago stays.
         Instant oldKey = now.minus(Duration.ofDays(120));
@@ -109,6 +114,8 @@ class RetentionIT extends IntegrationTest {
         assertTrue(steps(plan).stream().anyMatch(s -> "quarantine".equals(s.get("table"))), plan.toString());
         assertTrue(steps(plan).stream().anyMatch(s -> "alerts".equals(s.get("table"))), plan.toString());
         assertTrue(steps(plan).stream().anyMatch(s -> "photos".equals(s.get("table"))), plan.toString());
+        assertTrue(steps(plan).stream().anyMatch(s -> "questionnaire_answers".equals(s.get("table")) && ((Number) s.get("rows")).intValue() == 1),
+                plan.toString());
         assertEquals(2, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND message_id LIKE 'old-%'", device),
                 "the dry run removes nothing");
         assertEquals(403, new Api(http, fixtures.nurse(org)).statusOf(() -> new Api(http, fixtures.nurse(org)).get("/api/retention")));
@@ -122,6 +129,8 @@ class RetentionIT extends IntegrationTest {
                 "hourly rollups are kept 400 days: both went with their months");
         assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient),
                 "the daily rollup of 11 years ago goes with its readings");
+        assertEquals(List.of(nineYears.toEpochMilli()), millis("SELECT answered_at FROM questionnaire_answers WHERE patient_id = ?", patient),
+                "questionnaire answers go with the readings");
         assertEquals(List.of(youngKey.toEpochMilli()), millis("SELECT measured_at FROM device_messages WHERE device_id = ?", device));
         assertEquals(List.of(fourYears.toEpochMilli()), millis(
                 "SELECT at FROM access_log WHERE patient_id = ? AND username = 'retention-test'", patient));

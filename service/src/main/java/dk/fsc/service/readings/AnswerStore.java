@@ -2,6 +2,7 @@ package dk.fsc.service.readings;
 
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +25,12 @@ public class AnswerStore {
     }
 
     /** One item's answer with the points and severity (green, yellow, red; null on a scored questionnaire) it was stored with. */
+    @Serdeable
     public record Answer(String item, String answer, int points, String severity) {
     }
 
     /** One answered questionnaire: who sent it ({@code staff} for an entry by hand), when, and its answers in order. */
+    @Serdeable
     public record Answered(UUID patientId, String deviceId, String messageId, Instant answeredAt, String questionnaire, String version,
                            List<Answer> answers) {
     }

@@ -81,6 +81,12 @@ class QuestionnaireIT extends IntegrationTest {
 
         // The nurse's early-warning picture is red by the diary alone.
         Api nurse = new Api(http, fixtures.nurse(org));
+        List<Map<String, Object>> answered = nurse.getList("/api/patients/" + patient + "/questionnaires");
+        assertEquals(1, answered.size());
+        assertEquals("copd_diary", answered.get(0).get("questionnaire"));
+        assertEquals(Map.of("item", "breathlessness", "answer", "much_worse", "points", 2, "severity", "red"),
+                ((List<?>) answered.get(0).get("answers")).get(0));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'read questionnaire answers'", patient));
         Map<String, Object> warning = nurse.get("/api/patients/" + patient + "/early-warning");
         assertEquals("red", warning.get("colour"), warning.toString());
     }
@@ -112,6 +118,26 @@ class QuestionnaireIT extends IntegrationTest {
         Map<String, Object> set = clinician.put("/api/patients/" + patient + "/thresholds/cat_change",
                 Map.of("yellowHigh", 10, "redHigh", 15, "reason", "test: a wider band for this patient"));
         assertTrue(set.toString().contains("cat_change"), set.toString());
+    }
+
+    @Test
+    void aNurseEntersADiaryGivenOverThePhoneAsADeviceWouldSendIt() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> entered = nurse.post("/api/patients/" + patient + "/observations", Map.of(
+                "measuredAt", Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS).toString(), "questionnaire", "copd_diary",
+                "answers", List.of(Map.of("item", "breathlessness", "answer", "worse"), Map.of("item", "cough", "answer", "usual"),
+                        Map.of("item", "sputum_amount", "answer", "usual"), Map.of("item", "sputum_colour", "answer", "clear"),
+                        Map.of("item", "fever", "answer", "yes"), Map.of("item", "rescue_medication", "answer", "usual"))));
+        assertEquals(0, ((Number) entered.get("observations")).intValue());
+        assertEquals(6, fixtures.count("SELECT count(*) FROM questionnaire_answers WHERE patient_id = ? AND device_id = 'staff'", patient));
+        Eventually.await("two yellow answers open a yellow symptom alert", WAIT,
+                () -> fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'symptom' AND severity = 'yellow'", patient) == 1);
+        int refused = nurse.statusOf(() -> nurse.post("/api/patients/" + patient + "/observations", Map.of(
+                "measuredAt", Instant.now().toString(), "questionnaire", "copd_diary",
+                "answers", List.of(Map.of("item", "breathlessness", "answer", "worse")))));
+        assertEquals(400, refused, "an incomplete diary is refused, saying what is missing");
     }
 
     @Test

@@ -160,12 +160,7 @@ public class FhirReads {
 
     public Observation observation(StaffUser user, String id, String purpose) {
         Refusal notFound = Refusal.notFound("No Observation " + id + " among your organisation's citizens' readings.");
-        FhirIds.ObservationKey key = FhirIds.observation(id).orElseThrow(() -> notFound);
-        try {
-            access.requireCareAccess(user, key.patientId());
-        } catch (Refusal refused) {
-            throw notFound; // the same words whether or not the patient in the id exists
-        }
+        FhirIds.ObservationKey key = careKey(user, id, notFound);
         List<KeyedReading> rows = readings.at(key.patientId(), key.measuredAt());
         Observations.Group group = Observations.groups(key.patientId(), rows).stream().filter(g -> g.id().equals(id)).findFirst()
                 .orElseThrow(() -> notFound);
@@ -252,16 +247,22 @@ public class FhirReads {
 
     public QuestionnaireResponse questionnaireResponse(StaffUser user, String id, String purpose) {
         Refusal notFound = Refusal.notFound("No QuestionnaireResponse " + id + " among your organisation's citizens' answers.");
+        FhirIds.ObservationKey key = careKey(user, id, notFound);
+        AnswerStore.Answered answered = answers.at(key.patientId(), key.measuredAt()).stream()
+                .filter(a -> Questionnaires.responseId(a).equals(id)).findFirst().orElseThrow(() -> notFound);
+        accessLog.record(user, key.patientId(), "read questionnaire answers (FHIR)", purpose, "FHIR QuestionnaireResponse " + id);
+        return questionnaires.response(answered);
+    }
+
+    /** What an id of the Observation's shape names, once the caller may see the patient in it; else {@code notFound}. */
+    private FhirIds.ObservationKey careKey(StaffUser user, String id, Refusal notFound) {
         FhirIds.ObservationKey key = FhirIds.observation(id).orElseThrow(() -> notFound);
         try {
             access.requireCareAccess(user, key.patientId());
         } catch (Refusal refused) {
             throw notFound; // the same words whether or not the patient in the id exists
         }
-        AnswerStore.Answered answered = answers.at(key.patientId(), key.measuredAt()).stream()
-                .filter(a -> Questionnaires.responseId(a).equals(id)).findFirst().orElseThrow(() -> notFound);
-        accessLog.record(user, key.patientId(), "read questionnaire answers (FHIR)", purpose, "FHIR QuestionnaireResponse " + id);
-        return questionnaires.response(answered);
+        return key;
     }
 
     private static java.util.Optional<UUID> uuid(String id) {

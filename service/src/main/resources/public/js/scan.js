@@ -1,20 +1,23 @@
 // The scanner page: a handheld scanner types a code and Enter, often faster than the server
 // answers. Each Enter takes the code and empties the field at once (the next scan can follow),
 // the codes are sent one after another in the order scanned, and each answer is put at the top of
-// the list. Without this script the form posts and the page shows the last answer.
+// the list. Without this script the form posts and the page shows the last answer. Its words come
+// from the page (data-t-counts, data-t-waiting, data-t-failed: the message bundles' scan.*).
 import { csrfHeaders, touched } from '/static/js/session.js';
 
 const form = document.getElementById('scan-form');
 const field = document.getElementById('code');
 const list = document.getElementById('scan-results');
 const counts = document.getElementById('scan-counts');
+const main = document.getElementById('main');
+const fill = (text, ...values) => values.reduce((t, v, i) => t.replace(`{${i}}`, v), text);
 const queue = [];
 let sending = false;
 let done = 0;
 let refused = 0;
 
 function showCounts() {
-  counts.textContent = `${done} ✓ · ${refused} ✗` + (queue.length ? ` · ${queue.length} …` : '');
+  counts.textContent = fill(main.dataset.tCounts, done, refused) + (queue.length ? ` · ${fill(main.dataset.tWaiting, queue.length)}` : '');
 }
 
 async function sendNext() {
@@ -40,7 +43,7 @@ async function sendNext() {
     } else {
       const failed = document.createElement('li');
       failed.className = 'scan-refused';
-      failed.textContent = `${body.get('code')}: ${answer.status}`;
+      failed.textContent = fill(main.dataset.tFailed, body.get('code'), answer.status);
       list.prepend(failed);
       refused++;
     }

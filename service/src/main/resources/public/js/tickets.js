@@ -1,14 +1,15 @@
 // The SLA clocks count down on the page: each running clock carries its due moment (data-due),
 // and the time left is written again every second, as Format.countdown writes it on the server.
 // At zero the clock says it is breached; the server records the breach (TicketStore's SLA job).
+// The words come from the page (data-t-hours, data-t-minutes: the message bundles' clock.left.*).
 const main = document.getElementById('main');
-const hours = document.documentElement.lang === 'da' ? 't' : 'h';
 const two = (n) => String(n).padStart(2, '0');
+const fill = (text, whole, part) => text.replace('{0}', whole).replace('{1}', part);
 
 function countdown(seconds) {
   const s = Math.max(0, Math.floor(seconds));
-  if (s >= 3600) return `${Math.floor(s / 3600)} ${hours} ${two(Math.floor((s % 3600) / 60))} min`;
-  return `${Math.floor(s / 60)} min ${two(s % 60)} s`;
+  if (s >= 3600) return fill(main.dataset.tHours, Math.floor(s / 3600), two(Math.floor((s % 3600) / 60)));
+  return fill(main.dataset.tMinutes, Math.floor(s / 60), two(s % 60));
 }
 
 function tick() {

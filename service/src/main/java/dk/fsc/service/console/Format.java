@@ -81,15 +81,18 @@ public final class Format {
     }
 
     /**
-     * A time left, as a countdown reads: "1 t 05 min" (Danish; "1 h 05 min" in English) from an
-     * hour up, "4 min 07 s" under it (public/js/tickets.js counts down the same way).
+     * A time left as a countdown reads it, by the message of its unit and its two numbers (the
+     * second with two digits): {@code clock.left.hours} "1 t 05 min" from an hour up,
+     * {@code clock.left.minutes} "4 min 07 s" under it. public/js/tickets.js counts down with the
+     * same two messages, which the page hands it.
      */
-    public String countdown(long seconds) {
+    public record Countdown(String key, String whole, String part) {
+    }
+
+    public Countdown countdown(long seconds) {
         long s = Math.max(0, seconds);
-        if (s >= 3600) {
-            return String.format(Locale.ROOT, "%d %s %02d min", s / 3600, language().equals("da") ? "t" : "h", s % 3600 / 60);
-        }
-        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        return s >= 3600 ? new Countdown("clock.left.hours", String.valueOf(s / 3600), String.format(Locale.ROOT, "%02d", s % 3600 / 60))
+                : new Countdown("clock.left.minutes", String.valueOf(s / 60), String.format(Locale.ROOT, "%02d", s % 60));
     }
 
     /** Seconds from now until {@code at} (negative when past); 0 without a moment. */

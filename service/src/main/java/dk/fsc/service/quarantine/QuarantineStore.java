@@ -113,8 +113,9 @@ public class QuarantineStore {
                  WHERE q.id = ? ORDER BY l.starts_at DESC LIMIT 1""", rs -> rs.getObject(1, UUID.class), id);
     }
 
-    /** Ids of the open messages that match, oldest first. */
-    List<Long> openIds(@Nullable String code, @Nullable String deviceId, int rows) {
+    /** Ids of the open messages that match, oldest first (read in a short transaction of its own, before the replays). */
+    @Transactional
+    public List<Long> openIds(@Nullable String code, @Nullable String deviceId, int rows) {
         return db.sql().list("SELECT id FROM quarantine WHERE " + filter(true) + " ORDER BY id LIMIT ?",
                 rs -> rs.getLong(1), code, code, deviceId, deviceId, rows);
     }

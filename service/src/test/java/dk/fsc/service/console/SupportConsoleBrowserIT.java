@@ -162,6 +162,7 @@ class SupportConsoleBrowserIT extends BrowserTest {
         assertEquals("lost", fixtures.text("SELECT state FROM devices WHERE id = ?", lost), "a refused scan moves nothing");
         assertTrue(b.find("#scan-results li[data-code='NO-SUCH-CODE']").getText().contains("intet udstyr har denne kode"));
         assertEquals("", b.find("#code").getAttribute("value"), "the field is empty, ready for the next");
+        assertEquals("20 ✓ bekræftet · 2 ✗ afvist", b.find("#scan-counts").getText(), "the running count, in the page's words");
         b.assertAccessible();
 
         // Receiving a device on loan ends its loan: the loan and the device agree.
@@ -238,6 +239,8 @@ class SupportConsoleBrowserIT extends BrowserTest {
         assertTrue(b.find("#col-new #ticket-" + running).isDisplayed(), "a new ticket is in the column Ny");
         String first = b.find("#ticket-" + running + " .clock-running .clock-value").getText();
         assertTrue(first.matches("[45] min \\d\\d s"), first);
+        List<String> clocks = b.all("#ticket-" + running + " .clock-running .clock-value").stream().map(e -> e.getText()).toList();
+        assertTrue(clocks.stream().anyMatch(c -> c.matches("2[34] t \\d\\d min")), "a day to resolve, counted in hours (Danish t): " + clocks);
         b.waitFor(WAIT, d -> !b.find("#ticket-" + running + " .clock-running .clock-value").getText().equals(first));
         assertTrue(b.find("#ticket-" + late).getAttribute("class").contains("breached"));
         assertTrue(b.find("#ticket-" + late + " .clock-breached").getText().contains("overskredet"),

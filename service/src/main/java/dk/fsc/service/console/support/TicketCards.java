@@ -40,7 +40,10 @@ final class TicketCards {
         clock.put("classes", "clock clock-" + c.state() + (c.warning() ? " clock-warning" : ""));
         clock.put("due", running && c.dueAt() != null ? fmt.iso(c.dueAt()) : null);
         clock.put("running", running);
-        clock.put("left", running ? fmt.countdown(fmt.secondsUntil(c.dueAt())) : null);
+        Format.Countdown left = fmt.countdown(fmt.secondsUntil(c.dueAt()));
+        clock.put("leftKey", left.key());
+        clock.put("leftWhole", left.whole());
+        clock.put("leftPart", left.part());
         clock.put("stateKey", "clock." + c.state());
         return clock;
     }

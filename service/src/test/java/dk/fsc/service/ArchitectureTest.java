@@ -21,7 +21,7 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"dk.fsc.service.patients..", "dk.fsc.service.staff..", "dk.fsc.service.audit..",
             "dk.fsc.service.readings..", "dk.fsc.service.photos..", "dk.fsc.service.quarantine..", "dk.fsc.service.alerts..",
             "dk.fsc.service.devices..", "dk.fsc.service.logistics..", "dk.fsc.service.tickets..", "dk.fsc.service.demo..",
-            "dk.fsc.service.simulator.."};
+            "dk.fsc.service.simulator..", "dk.fsc.service.wounds.."};
     private static final Pattern SQL = Pattern.compile(
             "\\b(SELECT\\s[\\s\\S]{1,400}?\\bFROM\\b|INSERT INTO|UPDATE\\s+\\w+\\s+SET\\b|DELETE FROM)");
 

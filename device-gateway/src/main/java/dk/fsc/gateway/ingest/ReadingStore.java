@@ -38,7 +38,7 @@ import javax.sql.DataSource;
 
 /**
  * Storage of the {@link MessageChain}'s checks 5 to 9: writes a batch of device messages in one
- * transaction: readings, photos and status reports, their idempotency rows, the devices'
+ * transaction: readings, photos (with a record of a wound first named) and status reports, their idempotency rows, the devices'
  * last-seen state, the patients' evaluation requests, and quarantine rows for what is refused.
  * The decisions are made by {@link Attribution} and {@link Resend} on facts read here. The tables
  * are the contract with the service (see docs/architecture.md); the readings and evaluation
@@ -380,6 +380,16 @@ class ReadingStore implements StoreRetries.Store {
                 return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", sha, deviceId, messageId)
                         ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
             }
+            // The photo names its wound by the device's key: a wound the patient has no record of yet gets one.
+            PreparedStatement wound = prepared("""
+                    INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, created_by) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (patient_id, wound_key) DO NOTHING""");
+            wound.setObject(1, patient);
+            wound.setString(2, photo.woundId());
+            wound.setString(3, photo.woundType());
+            wound.setString(4, photo.bodySite());
+            wound.setString(5, "device " + deviceId);
+            wound.executeUpdate();
             try {
                 blobs.put(cleaned.image());
                 if (cleaned.thumbnail() != null) {

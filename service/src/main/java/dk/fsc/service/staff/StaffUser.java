@@ -19,6 +19,11 @@ public record StaffUser(String username, String role, String organisationId) {
         public static final String FSC_SUPPORT = "fsc_support";
         public static final String FSC_ADMIN = "fsc_admin";
         public static final String ORG_ADMIN = "org_admin";
+        /**
+         * A hospital wound clinic's specialist: sees the wounds referred to the clinic while the
+         * referral is open and the citizen's consent in force, and nothing else of any citizen.
+         */
+        public static final String WOUND_SPECIALIST = "wound_specialist";
         /** A citizen signed in through the OpenID Connect provider: sees only who accessed their own data. */
         public static final String CITIZEN = "citizen";
 

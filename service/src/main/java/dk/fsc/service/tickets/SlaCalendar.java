@@ -89,6 +89,19 @@ public final class SlaCalendar {
         throw new IllegalArgumentException("more than fifty years of business hours");
     }
 
+    /**
+     * The close of business (16:00 Danish time) of the first working day after the day of
+     * {@code from}: when a hospital's answer to a referral made at {@code from} is due ("by the
+     * next working day"). A referral on Friday is due Monday; before Easter, the Tuesday after.
+     */
+    public static Instant endOfNextWorkingDay(Instant from) {
+        LocalDate day = from.atZone(ZONE).toLocalDate().plusDays(1);
+        while (!isWorkingDay(day)) {
+            day = day.plusDays(1);
+        }
+        return day.atTime(CLOSES).atZone(ZONE).toInstant();
+    }
+
     static boolean isWorkingDay(LocalDate day) {
         DayOfWeek dow = day.getDayOfWeek();
         return dow != DayOfWeek.SATURDAY && dow != DayOfWeek.SUNDAY && !holidays(day.getYear()).contains(day);

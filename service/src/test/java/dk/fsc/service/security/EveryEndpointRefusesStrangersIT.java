@@ -103,6 +103,14 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         b.put("POST /api/tickets/{id}/state", Map.of("to", "assigned", "assignee", "someone"));
         b.put("POST /api/tickets/{id}/comments", Map.of("text", "a comment"));
         b.put("POST /api/quarantine/replay", Map.of("deviceId", device));
+        b.put("POST /api/patients/{patientId}/wounds", Map.of("woundType", "other", "bodySite", "left heel"));
+        b.put("PUT /api/wounds/{woundId}", Map.of("status", "healing"));
+        b.put("POST /api/wounds/{woundId}/measurements", Map.of("lengthCm", 2.5));
+        b.put("POST /api/patients/{patientId}/wound-consent", Map.of("how", "oral"));
+        b.put("POST /api/wounds/{woundId}/referrals", Map.of("clinicId", "no-such-clinic", "question", "please assess"));
+        b.put("POST /api/referrals/{referralId}/assessments", Map.of("assessment", "a", "treatmentPlan", "p"));
+        b.put("POST /api/referrals/{referralId}/ask-again", Map.of("question", "again"));
+        b.put("POST /api/referrals/{referralId}/close", Map.of("reason", "healed"));
         b.put("POST /fhir", Map.of("resourceType", "Bundle", "type", "batch")); // a device's own sign-in: every staff token is 401
         return b;
     }
@@ -153,6 +161,15 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 .matcher(ownResponses);
         assertTrue(responseId.find(), ownResponses);
         String response = responseId.group(1);
+        // A wound of the photo above (key 'w'), the citizen's consent and an open referral to a hospital clinic of its own.
+        String clinic = fixtures.organisation("hospital");
+        UUID wound = UUID.fromString(fixtures.text("""
+                INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, created_by) VALUES (?, 'w', 'other', 'leg', 'test')
+                RETURNING id::text""", patient));
+        fixtures.update("INSERT INTO wound_consents (patient_id, given_at, how, recorded_by) VALUES (?, now(), 'oral', 'test')", patient);
+        UUID referral = UUID.fromString(fixtures.text("""
+                INSERT INTO wound_referrals (wound_id, patient_id, referring_organisation_id, clinic_id, question, referred_by, answer_due)
+                VALUES (?, ?, ?, ?, 'q', 'test', now() + interval '1 day') RETURNING id::text""", wound, patient, orgA, clinic));
         UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
         long ticket = fixtures.longValue("""
                 INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
@@ -161,6 +178,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         String orgB = fixtures.organisation();
         String clinicianB = token(fixtures.staff(orgB, "clinician"));
         String support = token(fixtures.staff(orgB, "fsc_support"));
+        String specialist = token(fixtures.staff(fixtures.organisation("hospital"), "wound_specialist")); // of a clinic nothing is referred to
 
         Map<String, Object> bodies = bodies(patient, alert, device, orgA);
         List<String> problems = new ArrayList<>();
@@ -173,7 +191,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response, wound, referral);
             Object body = bodies.get(method + " " + template);
             if (takesBody(route)) {
                 withBody++;
@@ -191,7 +209,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             if (!hasRecord && !fscWide) {
                 continue; // the caller's own organisation's list, settings or stream: theirs to see
             }
-            for (String[] caller : new String[][] {{"clinician of another organisation", clinicianB}, {"FSC support", support}}) {
+            for (String[] caller : new String[][] {{"clinician of another organisation", clinicianB}, {"FSC support", support},
+                    {"wound specialist of another clinic", specialist}}) {
                 if (fscWide && caller[1].equals(support)) {
                     continue; // their own work
                 }
@@ -231,7 +250,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
 
     /** The path with A's records, and the same path with records that do not exist. */
     private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket,
-                               String observation, String response) {
+                               String observation, String response, UUID wound, UUID referral) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
@@ -262,6 +281,10 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         missing = missing.replace("{patientId}", other);
         existing = existing.replace("{photoId}", photo.toString());
         missing = missing.replace("{photoId}", other);
+        existing = existing.replace("{woundId}", wound.toString());
+        missing = missing.replace("{woundId}", other);
+        existing = existing.replace("{referralId}", referral.toString());
+        missing = missing.replace("{referralId}", other);
         existing = existing.replace("{type}", "spo2");
         existing = existing.replace("{code}", "pulse_oximeter");
         missing = missing.replace("{code}", "pulse_oximeter");

@@ -31,6 +31,15 @@ class SlaCalendarTest {
     }
 
     @Test
+    void aReferralIsAnsweredByTheCloseOfTheNextWorkingDay() {
+        assertEquals(cph("2026-11-24T16:00"), SlaCalendar.endOfNextWorkingDay(cph("2026-11-23T22:30")), "Monday evening: Tuesday");
+        assertEquals(cph("2026-11-30T16:00"), SlaCalendar.endOfNextWorkingDay(cph("2026-11-27T09:00")), "Friday: Monday");
+        assertEquals(cph("2027-03-30T16:00"), SlaCalendar.endOfNextWorkingDay(cph("2027-03-25T10:00")),
+                "Thursday before Easter 2027 (maundy Thursday 25 March is a holiday): the Tuesday after Easter Monday");
+        assertEquals(cph("2026-12-28T16:00"), SlaCalendar.endOfNextWorkingDay(cph("2026-12-23T12:00")), "over Christmas");
+    }
+
+    @Test
     void aroundTheClockCountsEverySecond() {
         SlaCalendar a = SlaCalendar.ALWAYS;
         assertEquals(cph("2026-11-21T23:30"), a.plus(cph("2026-11-21T23:00"), 1800));

@@ -48,9 +48,23 @@ final class PlainWords {
             new Word("open ticket", "openTicket"),
             new Word("list photos", "photos"),
             new Word("view photo", "photos"),
-            new Word("read alert", "alert"));
+            new Word("read alert", "alert"),
+            new Word("list wounds", "wounds"),
+            new Word("read wound consent", "consent"),
+            new Word("record wound consent", "consent"),
+            new Word("withdraw wound consent", "consent"),
+            new Word("read wound", "wounds"),
+            new Word("view wound photo", "photos"),
+            new Word("register wound", "woundChange"),
+            new Word("change wound", "woundChange"),
+            new Word("record wound measurement", "woundChange"),
+            new Word("refer wound", "referral"),
+            new Word("read referral", "referral"),
+            new Word("ask clinic again", "referral"),
+            new Word("close referral", "referral"),
+            new Word("assess wound", "assessment"));
     private static final Map<String, String> PURPOSES = Map.of("care", "care", "logistics", "logistics", "support", "support",
-            "operations", "operations");
+            "operations", "operations", "wound assessment", "woundAssessment");
 
     private PlainWords() {
     }

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 public record WorklistFilter(String status, String severity, String kind, boolean mine) {
     public static final List<String> STATUSES = List.of("active", "open", "acknowledged", "resolved", "all");
     public static final List<String> SEVERITIES = List.of("red", "yellow", "blue");
-    public static final List<String> KINDS = List.of("tobs", "threshold", "symptom", "weight_trend", "missing_measurement");
+    public static final List<String> KINDS = List.of("tobs", "threshold", "symptom", "weight_trend", "missing_measurement",
+            "wound_assessment", "missing_photo");
     public static final WorklistFilter DEFAULT = new WorklistFilter("active", "", "", false);
 
     public static WorklistFilter of(String status, String severity, String kind, String mine) {

@@ -1,0 +1,154 @@
+package dk.fsc.service.wounds;
+
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.wounds.WoundViews.Assessment;
+import dk.fsc.service.wounds.WoundViews.Clinic;
+import dk.fsc.service.wounds.WoundViews.Referral;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Referrals of wounds to hospital wound clinics and their assessments, in the caller's transaction. */
+@Singleton
+public class ReferralStore {
+    /** How long before the answer is due its clock warns. */
+    static final Duration WARN_BEFORE = Duration.ofHours(2);
+    private static final String SELECT = """
+            SELECT r.*, o.name AS clinic_name FROM wound_referrals r JOIN organisations o ON o.id = r.clinic_id
+            """;
+    private final Database db;
+
+    ReferralStore(Database db) {
+        this.db = db;
+    }
+
+    /** The wound's referrals, newest first, with their assessments. */
+    public List<Referral> forWound(UUID woundId) {
+        return db.sql().list(SELECT + " WHERE r.wound_id = ? ORDER BY r.referred_at DESC", this::referral, woundId);
+    }
+
+    public Optional<Referral> find(UUID referralId) {
+        return db.sql().one(SELECT + " WHERE r.id = ?", this::referral, referralId);
+    }
+
+    /** A clinic's referrals not closed: those waiting for an answer first, the one due soonest first. */
+    public List<Referral> forClinic(String clinicId) {
+        return db.sql().list(SELECT + " WHERE r.clinic_id = ? AND r.status <> 'closed' ORDER BY r.status <> 'open', r.answer_due",
+                this::referral, clinicId);
+    }
+
+    /** An organisation's referrals not closed (what its nurses sent). */
+    public List<Referral> fromOrganisation(String organisationId) {
+        return db.sql().list(SELECT + " WHERE r.referring_organisation_id = ? AND r.status <> 'closed' ORDER BY r.referred_at DESC",
+                this::referral, organisationId);
+    }
+
+    /** Hospitals with at least one active wound specialist: where a wound can be referred. */
+    public List<Clinic> clinics() {
+        return db.sql().list("""
+                SELECT o.id, o.name FROM organisations o
+                 WHERE o.kind = 'hospital'
+                   AND EXISTS (SELECT 1 FROM staff_users s WHERE s.organisation_id = o.id AND s.role = 'wound_specialist' AND s.active)
+                 ORDER BY o.name""", rs -> new Clinic(rs.getString(1), rs.getString(2)));
+    }
+
+    public Referral create(WoundStore.Owner wound, String clinicId, String question, String by, Instant now) {
+        if (clinics().stream().noneMatch(c -> c.id().equals(clinicId))) {
+            throw Refusal.invalid("clinicId " + clinicId + " is not a hospital wound clinic: GET /api/wound-clinics lists them");
+        }
+        if (db.sql().one("SELECT 1 FROM wound_referrals WHERE wound_id = ? AND status <> 'closed'", rs -> 1, wound.woundId()).isPresent()) {
+            throw Refusal.conflict("The wound is already referred; close that referral first, or ask the clinic again on it");
+        }
+        UUID id = db.sql().one("""
+                INSERT INTO wound_referrals (wound_id, patient_id, referring_organisation_id, clinic_id, question, referred_by, referred_at,
+                                             answer_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", rs -> rs.getObject(1, UUID.class), wound.woundId(), wound.patientId(),
+                wound.organisationId(), clinicId, question, by, now, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now)).orElseThrow();
+        return find(id).orElseThrow();
+    }
+
+    /** The nurse asks again on an answered referral (a new photo to assess): a new answer is due by the next working day. */
+    public Referral askAgain(UUID referralId, String question, Instant now) {
+        db.sql().update("""
+                UPDATE wound_referrals SET status = 'open', question = ?, answer_due = ?, warned_at = NULL, breached_at = NULL
+                 WHERE id = ? AND status = 'answered'""", question, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now), referralId);
+        return find(referralId).orElseThrow();
+    }
+
+    public Assessment assess(UUID referralId, String specialist, String assessment, @Nullable String classification, String treatmentPlan,
+                             @Nullable LocalDate nextPhotoDue) {
+        Assessment saved = db.sql().one("""
+                INSERT INTO wound_assessments (referral_id, specialist, assessment, classification, treatment_plan, next_photo_due)
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING *""", ReferralStore::assessment, referralId, specialist, assessment, classification,
+                treatmentPlan, nextPhotoDue).orElseThrow();
+        db.sql().update("UPDATE wound_referrals SET status = 'answered' WHERE id = ?", referralId);
+        return saved;
+    }
+
+    public void close(UUID referralId, String by, String reason) {
+        db.sql().update("""
+                UPDATE wound_referrals SET status = 'closed', closed_at = now(), closed_by = ?, close_reason = ?
+                 WHERE id = ? AND status <> 'closed'""", by, reason, referralId);
+    }
+
+    /** Closes every referral of the citizen not closed yet (consent withdrawn); answers how many. */
+    int closeAllOf(UUID patientId, String by, String reason) {
+        return db.sql().update("""
+                UPDATE wound_referrals SET status = 'closed', closed_at = now(), closed_by = ?, close_reason = ?
+                 WHERE patient_id = ? AND status <> 'closed'""", by, reason, patientId);
+    }
+
+    /** Open referrals whose answer is due within {@link #WARN_BEFORE} and not yet warned: marked warned, and returned. */
+    List<Referral> warnDue(Instant now) {
+        List<UUID> ids = db.sql().list("""
+                UPDATE wound_referrals SET warned_at = ? WHERE status = 'open' AND warned_at IS NULL AND answer_due <= ?
+                RETURNING id""", rs -> rs.getObject(1, UUID.class), now, now.plus(WARN_BEFORE));
+        return ids.stream().map(id -> find(id).orElseThrow()).toList();
+    }
+
+    /** Open referrals past their due moment, not yet marked: marked breached, and returned. */
+    List<Referral> breachDue(Instant now) {
+        List<UUID> ids = db.sql().list("""
+                UPDATE wound_referrals SET breached_at = ? WHERE status = 'open' AND breached_at IS NULL AND answer_due <= ?
+                RETURNING id""", rs -> rs.getObject(1, UUID.class), now, now);
+        return ids.stream().map(id -> find(id).orElseThrow()).toList();
+    }
+
+    private Referral referral(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        List<Assessment> assessments = db.sql().list("SELECT * FROM wound_assessments WHERE referral_id = ? ORDER BY assessed_at DESC",
+                ReferralStore::assessment, id);
+        String status = rs.getString("status");
+        Instant due = Sql.instant(rs, "answer_due");
+        Instant lastAnswer = assessments.isEmpty() ? null : assessments.get(0).assessedAt();
+        return new Referral(id, rs.getObject("wound_id", UUID.class), rs.getObject("patient_id", UUID.class), rs.getString("clinic_id"),
+                rs.getString("clinic_name"), rs.getString("referring_organisation_id"), rs.getString("question"), rs.getString("referred_by"),
+                Sql.instant(rs, "referred_at"), due, status, clock(status, due, lastAnswer, Instant.now()),
+                rs.getObject("closed_at") == null ? null : Sql.instant(rs, "closed_at"), rs.getString("close_reason"), assessments);
+    }
+
+    /** The answer's clock (docs/wounds.md): running, warning, breached while waiting; met or late once answered. */
+    static String clock(String status, Instant due, @Nullable Instant answeredAt, Instant now) {
+        if (!status.equals("open")) {
+            return answeredAt == null ? "stopped" : answeredAt.isAfter(due) ? "late" : "met";
+        }
+        if (!now.isBefore(due)) {
+            return "breached";
+        }
+        return now.isAfter(due.minus(WARN_BEFORE)) ? "warning" : "running";
+    }
+
+    private static Assessment assessment(ResultSet rs) throws SQLException {
+        return new Assessment(rs.getLong("id"), rs.getString("specialist"), Sql.instant(rs, "assessed_at"), rs.getString("assessment"),
+                rs.getString("classification"), rs.getString("treatment_plan"), rs.getObject("next_photo_due", LocalDate.class));
+    }
+}

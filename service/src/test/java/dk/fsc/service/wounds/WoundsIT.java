@@ -1,0 +1,199 @@
+package dk.fsc.service.wounds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.gateway.photos.TestImages;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Telemedical wound assessment on the real database and broker: a device photo makes and feeds
+ * its wound; consent, referral, the specialist's narrow view, the assessment on the nurses' feed,
+ * the answer's clock, and the 14-day photo reminder.
+ */
+@MicronautTest(transactional = false)
+class WoundsIT extends IntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    WoundJobs jobs;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDevicePhotoMakesAndFeedsItsWoundWithItsMeasurement() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        photo(device, "wound-photo-1");
+        Api nurse = new Api(http, fixtures.nurse(org));
+        List<Map<String, Object>> wounds = nurse.getList("/api/patients/" + patient + "/wounds");
+        assertEquals(1, wounds.size(), "the photo's wound got a record");
+        Map<String, Object> wound = wounds.get(0);
+        assertEquals("w-1", wound.get("key"));
+        assertEquals("venous_leg_ulcer", wound.get("woundType"));
+        assertEquals(1, ((Number) wound.get("photos")).intValue());
+
+        Map<String, Object> record = nurse.get("/api/wounds/" + wound.get("id"));
+        List<Map<String, Object>> measurements = (List<Map<String, Object>>) record.get("measurements");
+        assertEquals(1, measurements.size());
+        assertEquals(3.5, ((Number) measurements.get(0).get("lengthCm")).doubleValue());
+        assertEquals(5.5, ((Number) measurements.get(0).get("areaCm2")).doubleValue(), "π/4 × 3.5 × 2.0 = 5.50");
+        assertEquals("calculated", measurements.get(0).get("areaMethod"));
+        List<Map<String, Object>> photos = (List<Map<String, Object>>) record.get("photos");
+        assertEquals(1, photos.size());
+        assertEquals(200, nurse.getBytes((String) photos.get(0).get("imageUrl")).getStatus().getCode());
+
+        nurse.post("/api/wounds/" + wound.get("id") + "/measurements", Map.of("lengthCm", 3.0, "widthCm", 1.8, "areaCm2", 4.1));
+        measurements = (List<Map<String, Object>>) nurse.get("/api/wounds/" + wound.get("id")).get("measurements");
+        assertEquals(2, measurements.size(), "the photo's and the nurse's, oldest first");
+        assertEquals("measured", measurements.get(1).get("areaMethod"));
+        assertEquals(409, nurse.statusOf(() -> nurse.post("/api/patients/" + patient + "/wounds",
+                Map.of("key", "w-1", "woundType", "other", "bodySite", "heel"))), "one record per key");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSpecialistSeesTheReferredWoundAndNothingElseWhileTheReferralAndTheConsentLast() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        photo(device, "wound-photo-2");
+        Api nurse = new Api(http, fixtures.nurse(org));
+        String wound = (String) nurse.getList("/api/patients/" + patient + "/wounds").get(0).get("id");
+        Map<String, Object> other = nurse.post("/api/patients/" + patient + "/wounds",
+                Map.of("woundType", "pressure_ulcer", "bodySite", "sacrum"));
+        String clinic = fixtures.organisation("hospital");
+        Api specialist = new Api(http, fixtures.staff(clinic, "wound_specialist"));
+        Api otherClinic = new Api(http, fixtures.staff(fixtures.organisation("hospital"), "wound_specialist"));
+        assertTrue(nurse.getList("/api/wound-clinics").stream().anyMatch(c -> c.get("id").equals(clinic)));
+
+        int refused = nurse.statusOf(() -> nurse.post("/api/wounds/" + wound + "/referrals", Map.of("clinicId", clinic, "question", "q")));
+        assertEquals(409, refused, "no referral without the citizen's consent");
+        assertEquals(404, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)), "nothing is referred yet");
+
+        nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "written", "note", "signed at the visit"));
+        Map<String, Object> referral = nurse.post("/api/wounds/" + wound + "/referrals",
+                Map.of("clinicId", clinic, "question", "Slow healing, yellow slough. Compression?"));
+        assertEquals("open", referral.get("status"));
+        assertEquals("running", referral.get("clock"));
+
+        Map<String, Object> seen = specialist.get("/api/wounds/" + wound);
+        assertEquals("w-1", ((Map<String, Object>) seen.get("wound")).get("key"));
+        String image = (String) ((List<Map<String, Object>>) seen.get("photos")).get(0).get("imageUrl");
+        assertEquals(200, specialist.getBytes(image).getStatus().getCode(), "the referred wound's photo");
+        assertEquals(1, specialist.getList("/api/referrals").size());
+        assertEquals(404, specialist.statusOf(() -> specialist.get("/api/wounds/" + other.get("id"))), "not the citizen's other wound");
+        assertEquals(403, specialist.statusOf(() -> specialist.get("/api/patients/" + patient)), "not the citizen's record");
+        assertEquals(403, specialist.statusOf(() -> specialist.getList("/api/patients/" + patient + "/readings")), "not the readings");
+        assertEquals(404, otherClinic.statusOf(() -> otherClinic.get("/api/wounds/" + wound)), "not another clinic's specialist");
+        assertEquals(0, otherClinic.getList("/api/referrals").size());
+        assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND role = 'wound_specialist' AND action = 'read wound'"
+                + " AND purpose = 'wound assessment'", patient) >= 1, "the specialist's look is in the citizen's access log");
+
+        // The answer reaches the nurses' feed.
+        specialist.post("/api/referrals/" + referral.get("id") + "/assessments", Map.of("assessment", "Venous ulcer, slough 30 %",
+                "classification", "venous, stage C6", "treatmentPlan", "Compression 40 mmHg, debridement", "nextPhotoDue", "2026-12-16"));
+        Map<String, Object> alert = nurse.getList("/api/alerts?status=all").stream()
+                .filter(a -> a.get("patientId").equals(patient.toString()) && a.get("kind").equals("wound_assessment")).findFirst().orElse(null);
+        assertNotNull(alert, "the assessment is on the nurses' feed");
+        assertTrue(((String) alert.get("summary")).contains("venous, stage C6"), alert.toString());
+        Map<String, Object> answered = nurse.get("/api/referrals/" + referral.get("id"));
+        assertEquals("answered", answered.get("status"));
+        assertEquals("met", answered.get("clock"));
+        assertEquals(200, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)), "answered is not closed: still theirs");
+
+        // Withdrawing the consent closes the referral and ends the specialist's access at once.
+        nurse.post("/api/patients/" + patient + "/wound-consent/withdraw", Map.of());
+        assertEquals(404, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)));
+        assertEquals(404, specialist.statusOf(() -> specialist.getBytes(image)));
+        assertEquals(0, specialist.getList("/api/referrals").size());
+        assertEquals("closed", nurse.get("/api/referrals/" + referral.get("id")).get("status"));
+        assertEquals(409, nurse.statusOf(() -> nurse.post("/api/wounds/" + wound + "/referrals", Map.of("clinicId", clinic, "question", "q"))),
+                "no new referral after the consent is withdrawn");
+
+        // Consent again, a new referral, then the nurse closes it: the access ends too.
+        nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "oral"));
+        Map<String, Object> second = nurse.post("/api/wounds/" + wound + "/referrals", Map.of("clinicId", clinic, "question", "Again"));
+        assertEquals(200, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)));
+        nurse.post("/api/referrals/" + second.get("id") + "/close", Map.of("reason", "healed"));
+        assertEquals(404, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)));
+        assertEquals(404, specialist.statusOf(() -> specialist.get("/api/referrals/" + second.get("id"))));
+    }
+
+    @Test
+    void aLateAnswerWarnsBeforeItIsDueAndShowsBreachedAfter() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds", Map.of("woundType", "diabetic_foot_ulcer",
+                "bodySite", "plantar, first metatarsal head", "side", "left"));
+        nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "oral"));
+        String clinic = fixtures.organisation("hospital");
+        Api specialist = new Api(http, fixtures.staff(clinic, "wound_specialist"));
+        Map<String, Object> referral = nurse.post("/api/wounds/" + wound.get("id") + "/referrals", Map.of("clinicId", clinic, "question", "q"));
+        String id = (String) referral.get("id");
+
+        fixtures.update("UPDATE wound_referrals SET answer_due = now() + interval '90 minutes' WHERE id = ?::uuid", id);
+        jobs.check(Instant.now());
+        assertEquals("warning", specialist.get("/api/referrals/" + id).get("clock"), "due within two hours");
+        assertNotNull(fixtures.text("SELECT warned_at::text FROM wound_referrals WHERE id = ?::uuid", id));
+
+        fixtures.update("UPDATE wound_referrals SET answer_due = now() - interval '1 minute' WHERE id = ?::uuid", id);
+        jobs.check(Instant.now());
+        assertEquals("breached", specialist.get("/api/referrals/" + id).get("clock"));
+        assertNotNull(fixtures.text("SELECT breached_at::text FROM wound_referrals WHERE id = ?::uuid", id));
+        specialist.post("/api/referrals/" + id + "/assessments", Map.of("assessment", "a", "treatmentPlan", "p"));
+        assertEquals("late", nurse.get("/api/referrals/" + id).get("clock"), "answered after it was due");
+    }
+
+    @Test
+    void aMissedFourteenDayPhotoRemindsTheNursesOnce() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds", Map.of("woundType", "venous_leg_ulcer",
+                "bodySite", "medial malleolus", "side", "right", "followUpDays", 14));
+        assertNotNull(wound.get("nextPhotoDue"), "under follow-up: the next photo is due");
+        fixtures.update("UPDATE wounds SET follow_up_since = now() - interval '15 days' WHERE id = ?::uuid", wound.get("id"));
+
+        jobs.check(Instant.now());
+        jobs.check(Instant.now());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'missing_photo' AND severity = 'blue'",
+                patient), "reminded once for the due moment");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alert_events e JOIN alerts a ON a.id = e.alert_id"
+                + " WHERE a.patient_id = ? AND a.kind = 'missing_photo'", patient), "not raised again");
+
+        Map<String, Object> healed = nurse.put("/api/wounds/" + wound.get("id"), Map.of("status", "healed", "followUpDays", 14));
+        assertEquals(null, healed.get("nextPhotoDue"), "a healed wound is due no photo");
+    }
+
+    private static void photo(String device, String messageId) throws Exception {
+        try (TestDevice camera = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            camera.publishPhoto(TestDevice.photo(messageId, "image/jpeg", TestImages.jpegWithExif(64, 48)));
+            String reply = camera.nextReply(WAIT);
+            assertNotNull(reply, "the camera got no reply");
+            assertTrue(reply.contains("accepted"), reply);
+        }
+    }
+}

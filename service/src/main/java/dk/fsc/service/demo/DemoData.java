@@ -37,8 +37,9 @@ class DemoData {
     private final String mqttHost;
     private final int mqttPort;
     private final int httpPort;
+    private final DemoWounds wounds;
 
-    DemoData(Database db, CprCipher cpr, JsonMapper json,
+    DemoData(Database db, CprCipher cpr, JsonMapper json, DemoWounds wounds,
              @Nullable @Value("${fsc.demo.credentials-file:}") String credentialsFile,
              @Value("${fsc.demo.mqtt-host:127.0.0.1}") String mqttHost, @Value("${fsc.demo.mqtt-port:1883}") int mqttPort,
              @Value("${fsc.demo.http-port:8080}") int httpPort) {
@@ -49,6 +50,7 @@ class DemoData {
         this.mqttHost = mqttHost;
         this.mqttPort = mqttPort;
         this.httpPort = httpPort;
+        this.wounds = wounds;
     }
 
     @Serdeable
@@ -70,10 +72,16 @@ class DemoData {
                     DemoCatalogue.ORGANISATIONS.size(), DemoCatalogue.USERS.size(), DemoCatalogue.PATIENTS.size(),
                     DemoCatalogue.devices().size());
         }
+        if (wounds.load()) {
+            LOG.info("Loaded the wound demo: the clinic {} with {}, a wound of {} with three photos and an open referral",
+                    DemoWounds.CLINIC, DemoWounds.SPECIALIST.username(), DemoCatalogue.PATIENTS.get(0).displayName());
+        }
         if (credentialsFile != null && !credentialsFile.isBlank()) {
             Path file = Path.of(credentialsFile);
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Credentials credentials = new Credentials(DemoCatalogue.USERS, DemoCatalogue.devices(),
+            List<DemoCatalogue.User> users = new java.util.ArrayList<>(DemoCatalogue.USERS);
+            users.add(DemoWounds.SPECIALIST);
+            Credentials credentials = new Credentials(users, DemoCatalogue.devices(),
                     new Endpoint(mqttHost, mqttPort), new HttpEndpoint(httpPort));
             Files.write(file, json.writeValueAsBytes(credentials));
         }

@@ -83,6 +83,22 @@ class RunCommandIT {
             assertTrue(history.contains("\"messageId\":\"run-1\""), history);
             String otherHistory = readings(credentials, httpPort, other.get("patientId").asText());
             assertFalse(otherHistory.contains("forged"), "a forged reading was stored: " + otherHistory);
+
+            // The wound demo: the clinic's specialist sees the open referral, the wound's three photos and can open one.
+            JsonNode specialist = null;
+            for (JsonNode user : credentials.get("users")) {
+                if (user.get("role").asText().equals("wound_specialist")) {
+                    specialist = user;
+                }
+            }
+            assertNotNull(specialist, "the demo has a wound specialist login");
+            JsonNode referrals = json.readTree(get(httpPort, specialist, "/api/referrals").body());
+            assertEquals(1, referrals.size(), referrals.toString());
+            JsonNode wound = json.readTree(get(httpPort, specialist, "/api/wounds/" + referrals.get(0).get("woundId").asText()).body());
+            assertEquals(3, wound.get("photos").size(), wound.toString());
+            assertEquals(3, wound.get("measurements").size(), "the area curve of the series");
+            HttpResponse<String> image = get(httpPort, specialist, wound.at("/photos/0/imageUrl").asText());
+            assertEquals("image/jpeg", image.headers().firstValue("Content-Type").orElse(""));
         }
 
         try (Launcher ignored = Launcher.start(settings)) {
@@ -208,6 +224,19 @@ class RunCommandIT {
             messages.add(t.getMessage());
         }
         return messages;
+    }
+
+    private HttpResponse<String> get(int httpPort, JsonNode user, String path) throws Exception {
+        String login = "{\"username\":\"" + user.get("username").asText() + "\",\"password\":\"" + user.get("password").asText() + "\"}";
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/login")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(login)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, token.statusCode(), token.body());
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + json.readTree(token.body()).get("access_token").asText()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), path + ": " + answer.body());
+        return answer;
     }
 
     private String readings(JsonNode credentials, int httpPort, String patientId) throws Exception {

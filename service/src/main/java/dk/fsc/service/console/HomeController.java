@@ -34,6 +34,9 @@ class HomeController {
         if (role.equals(StaffUser.Role.ORG_ADMIN)) {
             return HttpResponse.seeOther(URI.create("/organisation"));
         }
+        if (role.equals(StaffUser.Role.WOUND_SPECIALIST)) {
+            return HttpResponse.seeOther(URI.create("/referrals"));
+        }
         if (role.equals(StaffUser.Role.CITIZEN)) {
             return HttpResponse.seeOther(URI.create("/my-data"));
         }

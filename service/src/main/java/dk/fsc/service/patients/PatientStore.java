@@ -34,6 +34,12 @@ public class PatientStore {
                 rs -> new Patient(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), id, organisationId);
     }
 
+    /** The name and organisation of a patient known to exist, without the CPR number (for one who may see only that, after their own check). */
+    public Patient named(UUID id) {
+        return db.sql().one("SELECT id, organisation_id, display_name FROM patients WHERE id = ?",
+                rs -> new Patient(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)), id).orElseThrow();
+    }
+
     /** Registers a citizen with an organisation and returns the new patient id; a conflict if already registered there. */
     UUID register(String organisationId, String displayName, String cpr) {
         findByCpr(organisationId, cpr).ifPresent(existing -> {

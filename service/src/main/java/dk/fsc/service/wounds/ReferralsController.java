@@ -1,8 +1,5 @@
 package dk.fsc.service.wounds;
 
-import dk.fsc.service.alerts.AlertStore;
-import dk.fsc.service.alerts.Finding;
-import dk.fsc.service.alerts.Severity;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
@@ -14,17 +11,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.validation.Valid;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,15 +30,13 @@ class ReferralsController {
     private final ReferralStore referrals;
     private final WoundAccess access;
     private final AccessLog accessLog;
-    private final AlertStore alerts;
-    private final JsonMapper json;
+    private final ReferralAnswers answers;
 
-    ReferralsController(ReferralStore referrals, WoundAccess access, AccessLog accessLog, AlertStore alerts, JsonMapper json) {
+    ReferralsController(ReferralStore referrals, WoundAccess access, AccessLog accessLog, ReferralAnswers answers) {
         this.referrals = referrals;
         this.access = access;
         this.accessLog = accessLog;
-        this.alerts = alerts;
-        this.json = json;
+        this.answers = answers;
     }
 
     /** A specialist: the clinic's referrals not closed, those waiting first and soonest due first; care staff: those their organisation sent. */
@@ -79,23 +69,7 @@ class ReferralsController {
     Referral assess(@PathVariable UUID referralId, @Valid @Body WoundRequests.Assess body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         Referral referral = access.requireReferral(user, referralId);
-        if (!referral.status().equals("open")) {
-            throw Refusal.conflict("The referral is answered; the nurse asks again when there is a new photo to assess");
-        }
-        referrals.assess(referralId, user.username(), body.assessment(), body.classification(), body.treatmentPlan(), body.nextPhotoDue());
-        Referral answered = referrals.find(referralId).orElseThrow();
-        Instant now = Instant.now();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("referralId", referralId.toString());
-        details.put("woundId", referral.woundId().toString());
-        details.put("clinic", referral.clinicName());
-        details.put("specialist", user.username());
-        details.put("classification", body.classification());
-        details.put("nextPhotoDue", body.nextPhotoDue() == null ? null : body.nextPhotoDue().toString());
-        details.put("clock", answered.clock());
-        alerts.raise(new Finding(referral.patientId(), referral.referringOrganisationId(), "wound_assessment", Severity.BLUE,
-                "Wound assessment from " + referral.clinicName() + (body.classification() == null ? "" : ": " + body.classification())
-                        + (body.nextPhotoDue() == null ? "" : "; next photo by " + body.nextPhotoDue()), toJson(details), null, now), now);
+        Referral answered = answers.answer(user, referral, body.assessment(), body.classification(), body.treatmentPlan(), body.nextPhotoDue());
         accessLog.record(user, referral.patientId(), "assess wound", "wound assessment", referralId.toString());
         return answered;
     }
@@ -123,14 +97,6 @@ class ReferralsController {
         referrals.close(referralId, user.username(), body.reason());
         accessLog.record(user, referral.patientId(), "close referral", "care", referralId.toString());
         return referrals.find(referralId).orElseThrow();
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String purpose(StaffUser user) {

@@ -31,7 +31,7 @@ public class WoundAccess {
     }
 
     /** The wound, for a nurse or clinician of the citizen's organisation. */
-    WoundStore.Owner requireCare(StaffUser user, UUID woundId) {
+    public WoundStore.Owner requireCare(StaffUser user, UUID woundId) {
         Refusal notFound = notFound(woundId);
         WoundStore.Owner wound = wounds.owner(woundId).orElseThrow(() -> notFound);
         try {
@@ -43,7 +43,7 @@ public class WoundAccess {
     }
 
     /** The wound, for the citizen's care staff or a specialist of a clinic it is referred to (see the class). */
-    WoundStore.Owner requireCareOrReferral(StaffUser user, UUID woundId) {
+    public WoundStore.Owner requireCareOrReferral(StaffUser user, UUID woundId) {
         if (!StaffUser.Role.WOUND_SPECIALIST.equals(user.role())) {
             return requireCare(user, woundId);
         }
@@ -63,7 +63,7 @@ public class WoundAccess {
      * A referral, for a specialist of its clinic while it is not closed and the consent is in
      * force, or for the care staff of the organisation that referred.
      */
-    Referral requireReferral(StaffUser user, UUID referralId) {
+    public Referral requireReferral(StaffUser user, UUID referralId) {
         Refusal notFound = Refusal.notFound("No referral " + referralId + " of your organisation or to your clinic.");
         Referral referral = referrals.find(referralId).orElseThrow(() -> notFound);
         boolean specialist = StaffUser.Role.WOUND_SPECIALIST.equals(user.role());

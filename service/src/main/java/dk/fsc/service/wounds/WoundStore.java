@@ -47,7 +47,7 @@ public class WoundStore {
     }
 
     /** Who a wound belongs to: what the access checks need. */
-    record Owner(UUID woundId, UUID patientId, String organisationId, String key) {
+    public record Owner(UUID woundId, UUID patientId, String organisationId, String key) {
     }
 
     Optional<Owner> owner(UUID woundId) {

@@ -1,0 +1,84 @@
+package dk.fsc.service.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.gateway.photos.TestImages;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Browser;
+import dk.fsc.service.testing.BrowserTest;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.TestDevice;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A hospital wound specialist's pages in a real browser: the referral queue with its clock, the wound, and the answer. */
+@MicronautTest(transactional = false)
+class ClinicBrowserIT extends BrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Test
+    void aSpecialistAnswersAReferralFromTheQueueAndTheNursesGetIt() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        fixtures.update("UPDATE patients SET display_name = 'Grethe Sår' WHERE id = ?", patient);
+        String camera = fixtures.deviceOnLoanTo(patient, org);
+        for (String id : new String[] {"clinic-photo-1", "clinic-photo-2"}) {
+            try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), camera)) {
+                d.publishPhoto(TestDevice.photo(id, "image/jpeg", TestImages.jpegWithExif(64, 48)));
+                assertNotNull(d.nextReply(WAIT), "the camera's photo was answered");
+            }
+        }
+        Api nurse = new Api(http, fixtures.nurse(org));
+        String wound = (String) nurse.getList("/api/patients/" + patient + "/wounds").get(0).get("id");
+        nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "oral"));
+        String clinic = fixtures.organisation("hospital");
+        Fixtures.Login specialist = fixtures.staff(clinic, "wound_specialist");
+        Map<String, Object> referral = nurse.post("/api/wounds/" + wound + "/referrals",
+                Map.of("clinicId", clinic, "question", "Er der tegn på infektion?"));
+
+        Browser b = browser().signIn(specialist).open("/");
+        b.waitFor(WAIT, d -> b.path().equals("/referrals"));
+        String row = b.find("#referral-" + referral.get("id")).getText();
+        assertTrue(row.contains("Grethe Sår") && row.contains("venøst bensår") && row.contains("svartid løber"), row);
+        b.assertAccessible();
+
+        b.find("#referral-" + referral.get("id") + " a").click();
+        b.waitFor(WAIT, d -> b.path().equals("/referrals/" + referral.get("id")));
+        assertEquals("Er der tegn på infektion?", b.find("#question").getText());
+        assertEquals(2, b.all("#newest-two img").size(), "the newest two photos side by side");
+        b.waitFor(WAIT, d -> Boolean.TRUE.equals(b.script(
+                "return [...document.querySelectorAll('#newest-two img')].every(i => i.complete && i.naturalWidth > 0)")));
+        assertEquals(2, b.all("#measurements tbody tr").size(), "the measurements sent with the photos");
+
+        b.find("#answer-save").click();
+        b.waitFor(WAIT, d -> !b.all("#answer-problems").isEmpty());
+        assertTrue(b.find("#answer-problems").getText().contains("Vurdering: skriv den."), b.find("#answer-problems").getText());
+        b.assertAccessible();
+
+        b.find("#assessment").sendKeys("Rene sårkanter, ingen tegn på infektion.");
+        b.find("#classification").sendKeys("venøst bensår, CEAP C6");
+        b.find("#treatmentPlan").sendKeys("Fortsæt kompression; nyt billede om 14 dage.");
+        b.script("document.getElementById('nextPhotoDue').value = arguments[0]", LocalDate.now().plusDays(14).toString());
+        b.find("#answer-save").click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        assertTrue(b.find("#referral-clock").getText().contains("besvaret i tide"), b.find("#referral-clock").getText());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'wound_assessment'"
+                + " AND summary LIKE '%CEAP C6%'", patient), "the answer is on the nurses' feed");
+        assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'view wound photo'",
+                patient, specialist.username()) >= 2, "the photos the specialist looked at are in the citizen's access log");
+    }
+}

@@ -18,6 +18,9 @@ import dk.fsc.service.readings.ReadingStore;
 import dk.fsc.service.readings.ReadingStore.KeyedReading;
 import dk.fsc.service.readings.ReadingStore.PageKey;
 import dk.fsc.service.staff.StaffUser;
+import dk.fsc.service.wounds.ReferralStore;
+import dk.fsc.service.wounds.WoundStore;
+import dk.fsc.service.wounds.WoundViews;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -49,9 +52,14 @@ public class FhirReads {
     private final AccessLog accessLog;
     private final AnswerStore answers;
     private final Questionnaires questionnaires;
+    private final WoundStore wounds;
+    private final ReferralStore referrals;
 
     FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
-              PhotoStore photos, AlertStore alerts, AccessLog accessLog, AnswerStore answers, Questionnaires questionnaires) {
+              PhotoStore photos, AlertStore alerts, AccessLog accessLog, AnswerStore answers, Questionnaires questionnaires,
+              WoundStore wounds, ReferralStore referrals) {
+        this.wounds = wounds;
+        this.referrals = referrals;
         this.answers = answers;
         this.questionnaires = questionnaires;
         this.photos = photos;
@@ -95,7 +103,8 @@ public class FhirReads {
     /**
      * One page of everything held about a patient, for a transfer to another system: the first page
      * the Patient, the Devices lent to them, their wound photos (Media), alerts (DetectedIssue) and
-     * questionnaire answers (QuestionnaireResponse, the newest {@value #RESPONSES_SHOWN}), then their Observations oldest first, {@code count} to a page.
+     * questionnaire answers (QuestionnaireResponse, the newest {@value #RESPONSES_SHOWN}), wound
+     * measurements (Observation 72287-6) and assessments (ClinicalImpression), then their Observations oldest first, {@code count} to a page.
      */
     public Everything everything(StaffUser user, String id, Map<String, List<String>> parameters, String root, String purpose) {
         UUID patientId = patientId(id);
@@ -111,10 +120,17 @@ public class FhirReads {
             photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root)));
             alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
             answers.newest(patientId, RESPONSES_SHOWN).forEach(a -> resources.add(questionnaires.response(a)));
+            for (WoundViews.Wound wound : wounds.forPatient(patientId)) {
+                wounds.measurements(new WoundStore.Owner(wound.id(), patientId, user.organisationId(), wound.key()))
+                        .forEach(m -> resources.add(WoundResources.measurement(wound, m)));
+                for (WoundViews.Referral referral : referrals.forWound(wound.id())) {
+                    referral.assessments().forEach(a -> resources.add(WoundResources.assessment(wound, referral, a)));
+                }
+            }
         }
         Page page = page(query);
         resources.addAll(page.observations());
-        accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts, questionnaire answers and "
+        accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts, questionnaire answers, wound measurements and assessments, and "
                 : "next page: ") + page.observations().size() + " observation(s)");
         return new Everything(query, resources, page.next());
     }

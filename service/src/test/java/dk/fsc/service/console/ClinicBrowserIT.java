@@ -31,6 +31,44 @@ class ClinicBrowserIT extends BrowserTest {
     HttpClient http;
 
     @Test
+    void aNurseRecordsTheConsentAndRefersAWoundOnItsPage() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String camera = fixtures.deviceOnLoanTo(patient, org);
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), camera)) {
+            d.publishPhoto(TestDevice.photo("nurse-wound-1", "image/jpeg", TestImages.jpegWithExif(64, 48)));
+            assertNotNull(d.nextReply(WAIT));
+        }
+        String clinic = fixtures.organisation("hospital");
+        fixtures.staff(clinic, "wound_specialist");
+        String wound = fixtures.text("SELECT id::text FROM wounds WHERE patient_id = ?", patient);
+
+        Browser b = browser().signIn(fixtures.nurse(org)).open("/patients/" + patient + "/wounds");
+        assertTrue(b.find("#consent-state").getText().contains("ikke givet samtykke"), b.find("#consent-state").getText());
+        assertTrue(b.all(".refer-form").isEmpty(), "no referral form without consent");
+        b.find("#consent-save").click();
+        b.waitFor(WAIT, d -> !b.all("#consent-problems").isEmpty());
+        assertTrue(b.find("#consent-problems").getText().contains("vælg skriftligt eller mundtligt"), b.find("#consent-problems").getText());
+        new org.openqa.selenium.support.ui.Select(b.find("#how")).selectByValue("written");
+        b.find("#consent-save").click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        assertTrue(b.find("#consent-state").getText().contains("skriftligt"), b.find("#consent-state").getText());
+        b.assertAccessible();
+
+        b.find("#refer-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#refer-problems-" + wound).isEmpty());
+        assertTrue(b.find("#refer-problems-" + wound).getText().contains("skriv spørgsmålet"), b.find("#refer-problems-" + wound).getText());
+        new org.openqa.selenium.support.ui.Select(b.find("#clinic-" + wound)).selectByValue(clinic);
+        b.find("#question-" + wound).sendKeys("Heler såret som forventet?");
+        b.find("#refer-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#referral-" + wound).isEmpty());
+        assertTrue(b.find("#referral-" + wound).getText().contains("svartid løber"), b.find("#referral-" + wound).getText());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM wound_referrals WHERE wound_id = ?::uuid AND clinic_id = ? AND status = 'open'",
+                wound, clinic));
+        b.assertAccessible();
+    }
+
+    @Test
     void aSpecialistAnswersAReferralFromTheQueueAndTheNursesGetIt() throws Exception {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);

@@ -1,0 +1,190 @@
+package dk.fsc.service.console.nurse;
+
+import dk.fsc.service.audit.AccessLog;
+import dk.fsc.service.console.ConsoleSession;
+import dk.fsc.service.console.FormErrors;
+import dk.fsc.service.console.FormInput;
+import dk.fsc.service.console.Pages;
+import dk.fsc.service.patients.Patient;
+import dk.fsc.service.patients.PatientAccess;
+import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.StaffUser;
+import dk.fsc.service.wounds.ConsentStore;
+import dk.fsc.service.wounds.ReferralStore;
+import dk.fsc.service.wounds.WoundAccess;
+import dk.fsc.service.wounds.WoundStore;
+import dk.fsc.service.wounds.WoundViews.Clinic;
+import dk.fsc.service.wounds.WoundViews.Measurement;
+import dk.fsc.service.wounds.WoundViews.Wound;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.transaction.annotation.Transactional;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A citizen's wounds for the nurses: each wound's record with its area over time (a curve drawn on
+ * the server, and the numbers), its referral to a hospital wound clinic with the newest answer,
+ * the form to refer it, and the citizen's consent to share wound photos with a hospital, recorded
+ * and withdrawn here. The same stores, rules and access-log lines as the API (docs/wounds.md).
+ */
+@Controller(value = "/patients/{patientId}/wounds", produces = MediaType.TEXT_HTML)
+@Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN})
+@ExecuteOn(TaskExecutors.BLOCKING)
+class WoundsPageController {
+    private final Pages pages;
+    private final PatientAccess access;
+    private final WoundAccess woundAccess;
+    private final WoundStore wounds;
+    private final ConsentStore consents;
+    private final ReferralStore referrals;
+    private final AccessLog accessLog;
+
+    WoundsPageController(Pages pages, PatientAccess access, WoundAccess woundAccess, WoundStore wounds, ConsentStore consents,
+                         ReferralStore referrals, AccessLog accessLog) {
+        this.pages = pages;
+        this.access = access;
+        this.woundAccess = woundAccess;
+        this.wounds = wounds;
+        this.consents = consents;
+        this.referrals = referrals;
+        this.accessLog = accessLog;
+    }
+
+    /** One wound as the page shows it: the record, its measurements and the area curve's points (an SVG polyline), or none. */
+    public record Card(Wound wound, List<Measurement> measurements, @Nullable String curve, @Nullable Double lastArea) {
+    }
+
+    @Get("{?saved}")
+    @Transactional
+    HttpResponse<String> show(HttpRequest<?> request, @PathVariable UUID patientId, @Nullable @QueryValue String saved, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        Map<String, Object> model = model(user, patient);
+        model.put("saved", saved == null ? null : "wounds.saved." + (saved.matches("consent|withdrawn|referred") ? saved : "consent"));
+        return pages.page(request, "nurse/wounds", model);
+    }
+
+    @Post(value = "/consent", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> giveConsent(HttpRequest<?> request, @PathVariable UUID patientId, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        String how = FormInput.text(form, "how");
+        if (!how.equals("oral") && !how.equals("written")) {
+            FormErrors errors = new FormErrors().add("how", "wounds.field.how", "wounds.error.how");
+            Map<String, Object> model = model(user, patient);
+            model.put("consentErrors", errors);
+            return pages.page(request, "nurse/wounds", model);
+        }
+        String note = FormInput.text(form, "note");
+        consents.give(patientId, Instant.now(), how, note.isEmpty() ? null : note, user.username());
+        accessLog.record(user, patientId, "record wound consent", "care", how);
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=consent"));
+    }
+
+    @Post(value = "/consent/withdraw", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> withdraw(@PathVariable UUID patientId, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        access.requireCareAccess(user, patientId);
+        int closed = consents.withdraw(patientId, user.username());
+        accessLog.record(user, patientId, "withdraw wound consent", "care", closed + " referral(s) closed");
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=withdrawn"));
+    }
+
+    @Post(value = "/{woundId}/referral", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> refer(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId, @Body Map<String, String> form,
+                               Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        WoundStore.Owner owner = woundAccess.requireCare(user, woundId);
+        if (!owner.patientId().equals(patientId)) {
+            throw Refusal.notFound("No wound " + woundId + " of this citizen.");
+        }
+        FormErrors errors = new FormErrors();
+        String clinic = FormInput.text(form, "clinic");
+        String question = FormInput.text(form, "question");
+        if (referrals.clinics().stream().noneMatch(c -> c.id().equals(clinic))) {
+            errors.add("clinic-" + woundId, "wounds.field.clinic", "wounds.error.clinic");
+        }
+        if (question.isEmpty() || question.length() > 4000) {
+            errors.add("question-" + woundId, "wounds.field.question", "wounds.error.question");
+        }
+        if (!consents.inForce(patientId)) {
+            errors.add("consent", "wounds.consent", "wounds.error.noConsent");
+        }
+        if (!errors.isEmpty()) {
+            Map<String, Object> model = model(user, patient);
+            model.put("referErrors", Map.of(woundId, errors));
+            model.put("typed", Map.of(woundId, form));
+            return pages.page(request, "nurse/wounds", model);
+        }
+        referrals.create(owner, clinic, question, user.username(), Instant.now());
+        accessLog.record(user, patientId, "refer wound", "care", owner.key() + " to " + clinic);
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=referred#wound-" + woundId));
+    }
+
+    /** What the page shows, read as the API's "list wounds", "read wound" and "read wound consent". */
+    private Map<String, Object> model(StaffUser user, Patient patient) {
+        List<Card> cards = new ArrayList<>();
+        for (Wound w : wounds.forPatient(patient.id())) {
+            List<Measurement> measurements = wounds.measurements(new WoundStore.Owner(w.id(), patient.id(), patient.organisationId(), w.key()));
+            accessLog.record(user, patient.id(), "read wound", "care", w.key());
+            List<Measurement> areas = measurements.stream().filter(m -> m.areaCm2() != null).toList();
+            cards.add(new Card(w, measurements, curve(areas), areas.isEmpty() ? null : areas.get(areas.size() - 1).areaCm2()));
+        }
+        accessLog.record(user, patient.id(), "list wounds", "care", cards.size() + " wound(s)");
+        accessLog.record(user, patient.id(), "read wound consent", "care", null);
+        List<Clinic> clinics = referrals.clinics();
+        Map<String, Object> model = new HashMap<>();
+        model.put("patient", patient);
+        model.put("cards", cards);
+        model.put("consents", consents.consents(patient.id()));
+        model.put("clinics", clinics);
+        model.put("consentErrors", new FormErrors());
+        model.put("noErrors", new FormErrors());
+        model.put("referErrors", Map.of());
+        model.put("typed", Map.of());
+        return model;
+    }
+
+    /**
+     * The area over time as the points of an SVG polyline in a 300 × 80 box (time across, area up,
+     * from zero to the largest area), or null with fewer than two areas.
+     */
+    static String curve(List<Measurement> areas) {
+        if (areas.size() < 2) {
+            return null;
+        }
+        long first = areas.get(0).at().getEpochSecond();
+        long span = Math.max(1, areas.get(areas.size() - 1).at().getEpochSecond() - first);
+        double max = areas.stream().mapToDouble(Measurement::areaCm2).max().orElse(1);
+        StringBuilder points = new StringBuilder();
+        for (Measurement m : areas) {
+            double x = 10 + 280.0 * (m.at().getEpochSecond() - first) / span;
+            double y = 75 - 65 * m.areaCm2() / (max == 0 ? 1 : max);
+            points.append(points.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
+        }
+        return points.toString();
+    }
+}

@@ -56,8 +56,8 @@ class ClinicBrowserIT extends BrowserTest {
         b.assertAccessible();
 
         b.find("#refer-" + wound).click();
-        b.waitFor(WAIT, d -> !b.all("#refer-problems-" + wound).isEmpty());
-        assertTrue(b.find("#refer-problems-" + wound).getText().contains("skriv spørgsmålet"), b.find("#refer-problems-" + wound).getText());
+        b.waitFor(WAIT, d -> !b.all("#wound-problems-" + wound).isEmpty());
+        assertTrue(b.find("#wound-problems-" + wound).getText().contains("skriv spørgsmålet"), b.find("#wound-problems-" + wound).getText());
         new org.openqa.selenium.support.ui.Select(b.find("#clinic-" + wound)).selectByValue(clinic);
         b.find("#question-" + wound).sendKeys("Heler såret som forventet?");
         b.find("#refer-" + wound).click();
@@ -65,6 +65,28 @@ class ClinicBrowserIT extends BrowserTest {
         assertTrue(b.find("#referral-" + wound).getText().contains("svartid løber"), b.find("#referral-" + wound).getText());
         assertEquals(1, fixtures.count("SELECT count(*) FROM wound_referrals WHERE wound_id = ?::uuid AND clinic_id = ? AND status = 'open'",
                 wound, clinic));
+        b.assertAccessible();
+
+        // A measurement by hand: a size out of range is named, a good one joins the curve's table.
+        b.find("#wound-" + wound + " .wound-forms summary").click();
+        b.find("#lengthCm-" + wound).sendKeys("300");
+        b.find("#measure-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#wound-problems-" + wound).isEmpty());
+        assertTrue(b.find("#wound-problems-" + wound).getText().contains("Længde (cm): skriv et tal fra 0 til 100"),
+                b.find("#wound-problems-" + wound).getText());
+        b.find("#lengthCm-" + wound).clear();
+        b.find("#lengthCm-" + wound).sendKeys("3,1");
+        b.find("#widthCm-" + wound).sendKeys("1,9");
+        b.find("#measure-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        assertEquals(2, b.all("#measurements-" + wound + " tbody tr").size(), "the photo's and the nurse's");
+        assertNotNull(b.find("#wound-" + wound + " .area-curve polyline").getAttribute("points"), "two areas make a curve");
+
+        // Closing the referral ends it.
+        b.find("#close-" + wound).sendKeys("Helet");
+        b.find("#close-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty() && b.all("#referral-" + wound).isEmpty());
+        assertEquals("closed", fixtures.text("SELECT status FROM wound_referrals WHERE wound_id = ?::uuid", wound));
         b.assertAccessible();
     }
 

@@ -79,7 +79,7 @@ class WoundsPageController {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
         Map<String, Object> model = model(user, patient);
-        model.put("saved", saved == null ? null : "wounds.saved." + (saved.matches("consent|withdrawn|referred") ? saved : "consent"));
+        model.put("saved", saved == null ? null : "wounds.saved." + (saved.matches("consent|withdrawn|referred|measured|changed|asked|closed") ? saved : "consent"));
         return pages.page(request, "nurse/wounds", model);
     }
 
@@ -117,10 +117,7 @@ class WoundsPageController {
                                Authentication auth) {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
-        WoundStore.Owner owner = woundAccess.requireCare(user, woundId);
-        if (!owner.patientId().equals(patientId)) {
-            throw Refusal.notFound("No wound " + woundId + " of this citizen.");
-        }
+        WoundStore.Owner owner = ownWound(user, patientId, woundId);
         FormErrors errors = new FormErrors();
         String clinic = FormInput.text(form, "clinic");
         String question = FormInput.text(form, "question");
@@ -134,14 +131,130 @@ class WoundsPageController {
             errors.add("consent", "wounds.consent", "wounds.error.noConsent");
         }
         if (!errors.isEmpty()) {
-            Map<String, Object> model = model(user, patient);
-            model.put("referErrors", Map.of(woundId, errors));
-            model.put("typed", Map.of(woundId, form));
-            return pages.page(request, "nurse/wounds", model);
+            return again(request, user, patient, woundId, errors, form);
         }
         referrals.create(owner, clinic, question, user.username(), Instant.now());
         accessLog.record(user, patientId, "refer wound", "care", owner.key() + " to " + clinic);
         return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=referred#wound-" + woundId));
+    }
+
+    /** A measurement by hand: sizes typed with a decimal comma or point, at least one, each in its range. */
+    @Post(value = "/{woundId}/measurement", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> measure(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId, @Body Map<String, String> form,
+                                 Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        WoundStore.Owner owner = ownWound(user, patientId, woundId);
+        FormErrors errors = new FormErrors();
+        Map<String, Double> sizes = new HashMap<>();
+        for (String[] f : new String[][] {{"lengthCm", "100"}, {"widthCm", "100"}, {"depthCm", "50"}, {"areaCm2", "10000"}}) {
+            String field = f[0] + "-" + woundId;
+            try {
+                Double v = FormInput.number(form.get(f[0]));
+                if (v != null && (v < 0 || v > Double.parseDouble(f[1]))) {
+                    errors.add(field, "wounds.field." + f[0], "wounds.error.range", f[1]);
+                }
+                sizes.put(f[0], v);
+            } catch (NumberFormatException e) {
+                errors.add(field, "wounds.field." + f[0], "wounds.error.number");
+            }
+        }
+        if (errors.isEmpty() && sizes.values().stream().allMatch(v -> v == null)) {
+            errors.add("lengthCm-" + woundId, "wounds.field.lengthCm", "wounds.error.noSize");
+        }
+        if (!errors.isEmpty()) {
+            return again(request, user, patient, woundId, errors, form);
+        }
+        String note = FormInput.text(form, "note");
+        wounds.addMeasurement(woundId, Instant.now(), sizes.get("lengthCm"), sizes.get("widthCm"), sizes.get("depthCm"), sizes.get("areaCm2"),
+                note.isEmpty() ? null : note, user.username());
+        accessLog.record(user, patientId, "record wound measurement", "care", owner.key());
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=measured#wound-" + woundId));
+    }
+
+    /** The wound's status and follow-up (days between photos, or none). */
+    @Post(value = "/{woundId}/record", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> change(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId, @Body Map<String, String> form,
+                                Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        WoundStore.Owner owner = ownWound(user, patientId, woundId);
+        FormErrors errors = new FormErrors();
+        String status = FormInput.text(form, "status");
+        if (!status.matches("open|healing|healed")) {
+            errors.add("status-" + woundId, "wounds.status", "wounds.error.status");
+        }
+        Integer days = null;
+        String daysText = FormInput.text(form, "followUpDays");
+        if (!daysText.isEmpty()) {
+            try {
+                days = Integer.parseInt(daysText);
+                if (days < 1 || days > 90) {
+                    errors.add("followUpDays-" + woundId, "wounds.field.followUpDays", "wounds.error.days");
+                }
+            } catch (NumberFormatException e) {
+                errors.add("followUpDays-" + woundId, "wounds.field.followUpDays", "wounds.error.days");
+            }
+        }
+        if (!errors.isEmpty()) {
+            return again(request, user, patient, woundId, errors, form);
+        }
+        Wound now = wounds.one(woundId);
+        wounds.update(woundId, status, now.side(), now.onset(), days);
+        accessLog.record(user, patientId, "change wound", "care", owner.key() + ": " + status);
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=changed#wound-" + woundId));
+    }
+
+    /** Asks the clinic again on an answered referral (a new photo), or closes the referral: with a text either way. */
+    @Post(value = "/{woundId}/referral/{action:again|close}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> followUp(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId, @PathVariable String action,
+                                  @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        ownWound(user, patientId, woundId);
+        var referral = wounds.one(woundId).referral();
+        if (referral == null) {
+            throw Refusal.notFound("The wound has no open referral.");
+        }
+        String text = FormInput.text(form, "text");
+        FormErrors errors = new FormErrors();
+        if (text.isEmpty() || text.length() > 1000) {
+            errors.add(action + "-" + woundId, "wounds.field." + action, "wounds.error.text");
+        } else if (action.equals("again") && !referral.status().equals("answered")) {
+            errors.add(action + "-" + woundId, "wounds.field." + action, "wounds.error.notAnswered");
+        }
+        if (!errors.isEmpty()) {
+            return again(request, user, patient, woundId, errors, form);
+        }
+        if (action.equals("again")) {
+            referrals.askAgain(referral.id(), text, Instant.now());
+            accessLog.record(user, patientId, "ask clinic again", "care", referral.id().toString());
+        } else {
+            referrals.close(referral.id(), user.username(), text);
+            accessLog.record(user, patientId, "close referral", "care", referral.id().toString());
+        }
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=" + (action.equals("again") ? "asked" : "closed")
+                + "#wound-" + woundId));
+    }
+
+    private WoundStore.Owner ownWound(StaffUser user, UUID patientId, UUID woundId) {
+        WoundStore.Owner owner = woundAccess.requireCare(user, woundId);
+        if (!owner.patientId().equals(patientId)) {
+            throw Refusal.notFound("No wound " + woundId + " of this citizen.");
+        }
+        return owner;
+    }
+
+    /** The page again with a wound's form problems and what was typed. */
+    private HttpResponse<String> again(HttpRequest<?> request, StaffUser user, Patient patient, UUID woundId, FormErrors errors,
+                                       Map<String, String> form) {
+        Map<String, Object> model = model(user, patient);
+        model.put("referErrors", Map.of(woundId, errors));
+        model.put("typed", Map.of(woundId, form));
+        return pages.page(request, "nurse/wounds", model);
     }
 
     /** What the page shows, read as the API's "list wounds", "read wound" and "read wound consent". */

@@ -141,14 +141,16 @@ class LoansBrowserIT extends BrowserTest {
     void theOverdueBoardAndTheCalendarShowWhatFallsDue() {
         String org = fixtures.organisation();
         Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
+        // Days in Danish time, as the pages count them (the database's current_date is UTC's: a day behind after midnight here).
+        java.time.LocalDate today = java.time.LocalDate.now(Format.ZONE);
         String late = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
-        fixtures.update("UPDATE loans SET due_on = current_date - 3 WHERE device_id = ?", late);
+        fixtures.update("UPDATE loans SET due_on = ? WHERE device_id = ?", today.minusDays(3), late);
         String soon = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
-        fixtures.update("UPDATE loans SET due_on = current_date + 5 WHERE device_id = ?", soon);
+        fixtures.update("UPDATE loans SET due_on = ? WHERE device_id = ?", today.plusDays(5), soon);
         String calibrate = fixtures.device("ready");
-        fixtures.update("UPDATE devices SET next_calibration_on = current_date + 2 WHERE id = ?", calibrate);
+        fixtures.update("UPDATE devices SET next_calibration_on = ? WHERE id = ?", today.plusDays(2), calibrate);
         String clean = fixtures.device("ready");
-        fixtures.update("UPDATE devices SET next_cleaning_on = current_date - 1 WHERE id = ?", clean);
+        fixtures.update("UPDATE devices SET next_cleaning_on = ? WHERE id = ?", today.minusDays(1), clean);
         UUID lateLoan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", late));
 
         Browser b = browser().signIn(support);
@@ -160,11 +162,10 @@ class LoansBrowserIT extends BrowserTest {
 
         b.open("/loans/calendar?days=10");
         assertTrue(b.find("#calendar-overdue").getText().contains(late), b.find("#calendar-overdue").getText());
-        String inFive = java.time.LocalDate.now(Format.ZONE).plusDays(5).toString();
+        String inFive = today.plusDays(5).toString();
         assertTrue(b.find("#day-" + inFive).getText().contains("Retur: " + soon), b.find("#day-" + inFive).getText());
-        String inTwo = java.time.LocalDate.now(Format.ZONE).plusDays(2).toString();
+        String inTwo = today.plusDays(2).toString();
         assertTrue(b.find("#day-" + inTwo).getText().contains("Kalibrering: " + calibrate), b.find("#day-" + inTwo).getText());
-        String today = java.time.LocalDate.now(Format.ZONE).toString();
         String todayText = b.find("#day-" + today).getText();
         assertTrue(todayText.contains("Rengøring: " + clean) && todayText.contains("forsinket"), todayText);
         assertFalse(b.find("#calendar-days").getText().contains(late), "an overdue loan is listed above, not on a day");

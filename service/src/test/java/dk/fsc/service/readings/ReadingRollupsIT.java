@@ -42,7 +42,8 @@ class ReadingRollupsIT extends IntegrationTest {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
         String device = fixtures.deviceOnLoanTo(patient, org);
-        Instant day = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(48));
+        // Noon two Danish days ago: the seeded day always straddles two Danish days, whatever the hour the test runs at.
+        Instant day = java.time.LocalDate.now(ReadingStore.DANISH_DAYS).minusDays(2).atTime(12, 0).atZone(ReadingStore.DANISH_DAYS).toInstant();
         fixtures.update("""
                 INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
                 SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'

@@ -89,7 +89,11 @@ class WoundsController {
     Record one(@PathVariable UUID woundId, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         WoundStore.Owner owner = access.requireCareOrReferral(user, woundId);
-        Record record = new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), referrals.forWound(woundId));
+        // A specialist sees the referrals to their own clinic, not what another clinic was asked or answered.
+        boolean specialist = StaffUser.Role.WOUND_SPECIALIST.equals(user.role());
+        List<Referral> shown = referrals.forWound(woundId).stream()
+                .filter(r -> !specialist || r.clinicId().equals(user.organisationId())).toList();
+        Record record = new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), shown);
         accessLog.record(user, owner.patientId(), "read wound", purpose(user), owner.key());
         return record;
     }

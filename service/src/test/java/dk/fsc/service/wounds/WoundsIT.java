@@ -85,7 +85,8 @@ class WoundsIT extends IntegrationTest {
                 Map.of("woundType", "pressure_ulcer", "bodySite", "sacrum"));
         String clinic = fixtures.organisation("hospital");
         Api specialist = new Api(http, fixtures.staff(clinic, "wound_specialist"));
-        Api otherClinic = new Api(http, fixtures.staff(fixtures.organisation("hospital"), "wound_specialist"));
+        Fixtures.Login otherClinicLogin = fixtures.staff(fixtures.organisation("hospital"), "wound_specialist");
+        Api otherClinic = new Api(http, otherClinicLogin);
         assertTrue(nurse.getList("/api/wound-clinics").stream().anyMatch(c -> c.get("id").equals(clinic)));
 
         int refused = nurse.statusOf(() -> nurse.post("/api/wounds/" + wound + "/referrals", Map.of("clinicId", clinic, "question", "q")));
@@ -139,6 +140,13 @@ class WoundsIT extends IntegrationTest {
         nurse.post("/api/referrals/" + second.get("id") + "/close", Map.of("reason", "healed"));
         assertEquals(404, specialist.statusOf(() -> specialist.get("/api/wounds/" + wound)));
         assertEquals(404, specialist.statusOf(() -> specialist.get("/api/referrals/" + second.get("id"))));
+
+        // Referred on to another clinic: its specialist sees the wound with their own referral only, not the first clinic's.
+        String otherClinicId = fixtures.text("SELECT organisation_id FROM staff_users WHERE username = ?", otherClinicLogin.username());
+        nurse.post("/api/wounds/" + wound + "/referrals", Map.of("clinicId", otherClinicId, "question", "Second opinion"));
+        List<Map<String, Object>> theirs = (List<Map<String, Object>>) otherClinic.get("/api/wounds/" + wound).get("referrals");
+        assertEquals(1, theirs.size(), "not the first clinic's two: " + theirs);
+        assertEquals(3, ((List<?>) nurse.get("/api/wounds/" + wound).get("referrals")).size(), "the nurses see all three");
     }
 
     @Test

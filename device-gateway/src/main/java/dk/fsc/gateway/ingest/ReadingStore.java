@@ -10,6 +10,7 @@ import dk.fsc.gateway.contract.StatusReport;
 import dk.fsc.gateway.photos.PhotoProcessor;
 import dk.fsc.gateway.storage.AnswerRows;
 import dk.fsc.gateway.storage.EvaluationRequestRows;
+import dk.fsc.gateway.storage.PhotoRows;
 import dk.fsc.gateway.storage.ReadingRows;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
@@ -348,47 +349,21 @@ class ReadingStore implements StoreRetries.Store {
                 return attribution.refused();
             }
             UUID patient = attribution.patient();
-            String sha = BlobStore.sha256(cleaned.image());
-            String thumbnailSha = cleaned.thumbnail() == null ? null : BlobStore.sha256(cleaned.thumbnail());
-            PreparedStatement s = prepared("""
-                    INSERT INTO photos (device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, length_cm,
-                                        width_cm, depth_cm, area_cm2, note, content_type, sha256, size_bytes, width_px, height_px,
-                                        thumbnail_sha256, removed_metadata)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (device_id, message_id) DO NOTHING""");
-            int i = 1;
-            s.setString(i++, deviceId);
-            s.setString(i++, messageId);
-            s.setObject(i++, patient);
-            s.setObject(i++, utc(photo.takenAt()));
-            s.setString(i++, photo.woundId());
-            s.setString(i++, photo.woundType());
-            s.setString(i++, photo.bodySite());
-            s.setObject(i++, photo.lengthCm(), Types.DOUBLE);
-            s.setObject(i++, photo.widthCm(), Types.DOUBLE);
-            s.setObject(i++, photo.depthCm(), Types.DOUBLE);
-            s.setObject(i++, photo.areaCm2(), Types.DOUBLE);
-            s.setString(i++, photo.note());
-            s.setString(i++, photo.format().contentType());
-            s.setString(i++, sha);
-            s.setInt(i++, cleaned.image().length);
-            s.setObject(i++, cleaned.width(), Types.INTEGER);
-            s.setObject(i++, cleaned.height(), Types.INTEGER);
-            s.setString(i++, thumbnailSha);
-            s.setArray(i, c.createArrayOf("text", cleaned.removedMetadata().toArray()));
+            PreparedStatement s = prepared(PhotoRows.INSERT);
+            Object[] parameters = PhotoRows.parameters(deviceId, patient, photo, cleaned, null, c::createArrayOf);
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
             if (s.executeUpdate() == 0) {
-                return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", sha, deviceId, messageId)
-                        ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
+                return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", BlobStore.sha256(cleaned.image()),
+                        deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
             }
             // The photo names its wound by the device's key: a wound the patient has no record of yet gets one.
-            PreparedStatement wound = prepared("""
-                    INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, created_by) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (patient_id, wound_key) DO NOTHING""");
-            wound.setObject(1, patient);
-            wound.setString(2, photo.woundId());
-            wound.setString(3, photo.woundType());
-            wound.setString(4, photo.bodySite());
-            wound.setString(5, "device " + deviceId);
+            PreparedStatement wound = prepared(PhotoRows.WOUND);
+            Object[] woundParameters = PhotoRows.woundParameters(patient, photo, "device " + deviceId);
+            for (int i = 0; i < woundParameters.length; i++) {
+                wound.setObject(i + 1, woundParameters[i]);
+            }
             wound.executeUpdate();
             try {
                 blobs.put(cleaned.image());

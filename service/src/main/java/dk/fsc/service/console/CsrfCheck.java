@@ -24,7 +24,9 @@ import reactor.core.publisher.Mono;
  * Every state-changing request of the console carries its session's CSRF token: a form in the
  * {@value #FIELD} field, a script in the {@value #HEADER} header. Without it, or with another
  * session's, the answer is 403 and nothing is changed. Sign-in has no session yet: its form
- * carries the token of a short-lived cookie instead (double submit, {@link SignInController}).
+ * carries the token of a short-lived cookie instead (double submit, {@link SignInController}). A
+ * file upload (multipart) carries it in the form's address ({@code ?_csrf=}), since its body is not
+ * read before the route; the console's pages send no referrer to other sites, so it stays ours.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class CsrfCheck implements Ordered {
@@ -54,6 +56,11 @@ class CsrfCheck implements Ordered {
         String header = request.getHeaders().get(HEADER);
         if (header != null) {
             return matches(header, expected) ? next.proceed() : refused();
+        }
+        if (request.getContentType().map(t -> t.matches(MediaType.MULTIPART_FORM_DATA_TYPE)).orElse(false)) {
+            // A file upload's body is not read before the route; its form names the token in its address instead.
+            String token = request.getParameters().get(FIELD);
+            return token != null && matches(token, expected) ? next.proceed() : refused();
         }
         if (!request.getContentType().map(t -> t.matches(MediaType.APPLICATION_FORM_URLENCODED_TYPE)).orElse(false)) {
             return refused();

@@ -27,7 +27,9 @@ final class Capability {
         cs.getImplementation().setDescription("FSC home monitoring: readings of citizens' home devices (docs/fhir.md)").setUrl(base);
         CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         rest.getSecurity().setDescription("Authorization: Bearer <token> from POST /login. Nurses and clinicians see the citizens of "
-                + "their own organisation; every read of a citizen's data is in the access log (header X-FSC-Purpose says why).");
+                + "their own organisation; a hospital's wound specialists the wounds referred to their clinic (Observation 72287-6, Media, "
+                + "ClinicalImpression) while the referral is open; every read of a citizen's data is in the access log "
+                + "(header X-FSC-Purpose says why).");
 
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
                 .setDocumentation("POST /fhir by a device or app signed in with its device account (HTTP Basic): Observations and "
@@ -42,11 +44,14 @@ final class Capability {
 
         CapabilityStatementRestResourceComponent observation = searchedByPatient(rest, "Observation", "");
         observation.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN)
-                .setDocumentation("NPU, MedCom, LOINC or MDC code, system|code or code alone; comma-separated for several");
+                .setDocumentation("NPU, MedCom, LOINC or MDC code, system|code or code alone; comma-separated for several. "
+                        + "http://loinc.org|72287-6 alone: the wound measurements (all of them, one page)");
         observation.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
                 .setDocumentation("eq, ge, gt, le or lt; repeat for a range; a date without time is a day in Danish time");
 
         searchedByPatient(rest, "Media", "; a wound photo's image is at content.url");
+
+        searchedByPatient(rest, "ClinicalImpression", "; the wound specialists' assessments, newest first");
 
         searchedByPatient(rest, "DetectedIssue", "; the patient's alerts, newest first, at most 200");
 

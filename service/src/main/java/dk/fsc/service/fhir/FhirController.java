@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ClinicalImpression;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Questionnaire;
@@ -107,6 +108,7 @@ class FhirController {
     }
 
     @Get("/Observation")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
     @Transactional
     HttpResponse<String> observations(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                       @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
@@ -118,6 +120,7 @@ class FhirController {
     }
 
     @Get("/Observation/{id}")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
     @Transactional
     HttpResponse<String> observation(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                      @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
@@ -127,6 +130,7 @@ class FhirController {
 
     /** A patient's wound photos: {@code patient} (or {@code subject}) is the one search parameter. */
     @Get("/Media")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
     @Transactional
     HttpResponse<String> media(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
@@ -137,11 +141,33 @@ class FhirController {
     }
 
     @Get("/Media/{id}")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
     @Transactional
     HttpResponse<String> medium(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                 @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
         return write(reads.medium(StaffUser.of(auth), id, hosts.resolve(request), AccessLog.purpose(purpose)), chosen);
+    }
+
+    /** A patient's wound assessments as ClinicalImpressions, newest first: {@code patient} (or {@code subject}) is the one search parameter. */
+    @Get("/ClinicalImpression")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
+    @Transactional
+    HttpResponse<String> assessments(HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                     @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "ClinicalImpression", Set.of("_format"));
+        List<ClinicalImpression> found = reads.assessments(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
+        return write(Resources.searchSet(base(request), "/ClinicalImpression?patient=" + patientId, null, found, true), chosen);
+    }
+
+    @Get("/ClinicalImpression/{id}")
+    @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
+    @Transactional
+    HttpResponse<String> assessment(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
+                                    @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
+        FhirFormat chosen = format(request, format);
+        return write(reads.assessment(StaffUser.of(auth), id, AccessLog.purpose(purpose)), chosen);
     }
 
     /** A patient's alerts as DetectedIssues: {@code patient} (or {@code subject}) is the one search parameter. */

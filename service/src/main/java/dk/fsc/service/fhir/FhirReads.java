@@ -19,6 +19,7 @@ import dk.fsc.service.readings.ReadingStore.KeyedReading;
 import dk.fsc.service.readings.ReadingStore.PageKey;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.ReferralStore;
+import dk.fsc.service.wounds.WoundAccess;
 import dk.fsc.service.wounds.WoundStore;
 import dk.fsc.service.wounds.WoundViews;
 import io.micronaut.core.annotation.Nullable;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.ClinicalImpression;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Media;
@@ -54,10 +56,12 @@ public class FhirReads {
     private final Questionnaires questionnaires;
     private final WoundStore wounds;
     private final ReferralStore referrals;
+    private final WoundAccess woundAccess;
 
     FhirReads(PatientAccess access, PatientStore patients, ReadingStore readings, MonitoringStore monitoring, DeviceReader devices,
               PhotoStore photos, AlertStore alerts, AccessLog accessLog, AnswerStore answers, Questionnaires questionnaires,
-              WoundStore wounds, ReferralStore referrals) {
+              WoundStore wounds, ReferralStore referrals, WoundAccess woundAccess) {
+        this.woundAccess = woundAccess;
         this.wounds = wounds;
         this.referrals = referrals;
         this.answers = answers;
@@ -94,6 +98,9 @@ public class FhirReads {
     }
 
     public Page observations(StaffUser user, ObservationQuery query, String purpose) {
+        if (query.wounds()) {
+            return new Page(woundMeasurements(user, query, purpose), null);
+        }
         access.requireCareAccess(user, query.patientId());
         Page page = query.empty() ? new Page(List.of(), null) : page(query);
         accessLog.record(user, query.patientId(), "read readings (FHIR)", purpose, accessDetail(query, page));
@@ -117,12 +124,11 @@ public class FhirReads {
             for (String deviceId : devices.everLentToPatient(patientId)) {
                 resources.add(Resources.device(devices.one(deviceId)));
             }
-            photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root)));
+            photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root, p.view().imageUrl())));
             alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
             answers.newest(patientId, RESPONSES_SHOWN).forEach(a -> resources.add(questionnaires.response(a)));
             for (WoundViews.Wound wound : wounds.forPatient(patientId)) {
-                wounds.measurements(new WoundStore.Owner(wound.id(), patientId, user.organisationId(), wound.key()))
-                        .forEach(m -> resources.add(WoundResources.measurement(wound, m)));
+                wounds.measurements(wound).forEach(m -> resources.add(WoundResources.measurement(wound, m)));
                 for (WoundViews.Referral referral : referrals.forWound(wound.id())) {
                     referral.assessments().forEach(a -> resources.add(WoundResources.assessment(wound, referral, a)));
                 }
@@ -175,6 +181,9 @@ public class FhirReads {
     }
 
     public Observation observation(StaffUser user, String id, String purpose) {
+        if (id.startsWith(WoundResources.MEASUREMENT_PREFIX)) {
+            return woundMeasurement(user, id, purpose);
+        }
         Refusal notFound = Refusal.notFound("No Observation " + id + " among your organisation's citizens' readings.");
         FhirIds.ObservationKey key = careKey(user, id, notFound);
         List<KeyedReading> rows = readings.at(key.patientId(), key.measuredAt());
@@ -202,22 +211,124 @@ public class FhirReads {
 
     /** A patient's wound photos as Media, newest first (all of them: a patient has tens, not thousands). */
     public List<Media> media(StaffUser user, UUID patientId, String root, String purpose) {
+        if (WoundAccess.isSpecialist(user)) { // only the photos of the wounds referred to their clinic, at the wound's address
+            Map<String, UUID> referred = new java.util.HashMap<>();
+            woundAccess.visibleWounds(user, patientId).forEach(w -> referred.put(w.key(), w.id()));
+            List<Media> found = photos.forPatient(patientId).stream().filter(p -> referred.containsKey(p.view().woundId()))
+                    .map(p -> Resources.media(p.view(), root, woundImageUrl(referred.get(p.view().woundId()), p.view().id()))).toList();
+            accessLog.record(user, patientId, "list wound photos (FHIR)", specialistPurpose(purpose), found.size() + " photo(s)");
+            return found;
+        }
         access.requireCareAccess(user, patientId);
-        List<Media> found = photos.forPatient(patientId).stream().map(p -> Resources.media(p.view(), root)).toList();
+        List<Media> found = photos.forPatient(patientId).stream().map(p -> Resources.media(p.view(), root, p.view().imageUrl())).toList();
         accessLog.record(user, patientId, "list photos (FHIR)", purpose, found.size() + " photo(s)");
         return found;
+    }
+
+    private static String woundImageUrl(UUID woundId, UUID photoId) {
+        return "/api/wounds/" + woundId + "/photos/" + photoId + "/image";
+    }
+
+    /** A specialist's look is for the assessment unless their system says otherwise. */
+    private static String specialistPurpose(String purpose) {
+        return purpose.equals("care") ? "wound assessment" : purpose;
+    }
+
+    private String purposeOf(StaffUser user, String purpose) {
+        return WoundAccess.isSpecialist(user) ? specialistPurpose(purpose) : purpose;
+    }
+
+    /** A patient's wound measurements (Observation 72287-6) within the search's dates, in its order; all of them (a wound has tens). */
+    private List<Observation> woundMeasurements(StaffUser user, ObservationQuery query, String purpose) {
+        List<WoundViews.Wound> visible = woundAccess.visibleWounds(user, query.patientId());
+        List<Observation> found = new ArrayList<>();
+        List<java.time.Instant> times = new ArrayList<>();
+        for (WoundViews.Wound wound : visible) {
+            for (WoundViews.Measurement m : wounds.measurements(wound)) {
+                if (!m.at().isBefore(query.from()) && m.at().isBefore(query.to())) {
+                    found.add(WoundResources.measurement(wound, m));
+                    times.add(m.at());
+                }
+            }
+        }
+        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
+        order.sort(java.util.Comparator.comparing(times::get));
+        if (query.newestFirst()) {
+            java.util.Collections.reverse(order);
+        }
+        List<Observation> sorted = order.stream().map(found::get).toList();
+        accessLog.record(user, query.patientId(), "read wound measurements (FHIR)", purposeOf(user, purpose),
+                sorted.size() + " measurement(s) of " + visible.size() + " wound(s)");
+        return sorted;
+    }
+
+    private Observation woundMeasurement(StaffUser user, String id, String purpose) {
+        Refusal notFound = Refusal.notFound("No Observation " + id + " among your organisation's citizens' wounds or your clinic's referrals.");
+        UUID woundId = WoundResources.woundOf(id).orElseThrow(() -> notFound);
+        WoundStore.Owner owner;
+        try {
+            owner = woundAccess.requireCareOrReferral(user, woundId);
+        } catch (Refusal refused) {
+            throw notFound;
+        }
+        WoundViews.Wound wound = wounds.one(woundId);
+        Observation found = wounds.measurements(owner).stream().map(m -> WoundResources.measurement(wound, m))
+                .filter(o -> o.getIdElement().getIdPart().equals(id)).findFirst().orElseThrow(() -> notFound);
+        accessLog.record(user, owner.patientId(), "read wound measurements (FHIR)", purposeOf(user, purpose), "FHIR Observation " + id);
+        return found;
+    }
+
+    /** A patient's wound assessments as ClinicalImpressions, newest first: for a specialist, their own clinic's. */
+    public List<ClinicalImpression> assessments(StaffUser user, UUID patientId, String purpose) {
+        List<ClinicalImpression> found = new ArrayList<>();
+        List<java.time.Instant> times = new ArrayList<>();
+        for (WoundViews.Wound wound : woundAccess.visibleWounds(user, patientId)) {
+            for (WoundViews.Referral referral : woundAccess.visibleReferrals(user, wound.id())) {
+                for (WoundViews.Assessment a : referral.assessments()) {
+                    found.add(WoundResources.assessment(wound, referral, a));
+                    times.add(a.assessedAt());
+                }
+            }
+        }
+        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
+        order.sort(java.util.Comparator.comparing(times::get).reversed());
+        accessLog.record(user, patientId, "read wound assessments (FHIR)", purposeOf(user, purpose), found.size() + " assessment(s)");
+        return order.stream().map(found::get).toList();
+    }
+
+    public ClinicalImpression assessment(StaffUser user, String id, String purpose) {
+        Refusal notFound = Refusal.notFound("No ClinicalImpression " + id + " among your organisation's citizens' wounds or your clinic's referrals.");
+        long assessmentId = WoundResources.assessmentOf(id).orElseThrow(() -> notFound);
+        UUID referralId = referrals.ofAssessment(assessmentId).orElseThrow(() -> notFound);
+        WoundViews.Referral referral;
+        try {
+            referral = woundAccess.requireReferral(user, referralId);
+        } catch (Refusal refused) {
+            throw notFound;
+        }
+        WoundViews.Wound wound = wounds.one(referral.woundId());
+        WoundViews.Assessment a = referral.assessments().stream().filter(x -> x.id() == assessmentId).findFirst().orElseThrow(() -> notFound);
+        accessLog.record(user, referral.patientId(), "read wound assessments (FHIR)", purposeOf(user, purpose), "FHIR ClinicalImpression " + id);
+        return WoundResources.assessment(wound, referral, a);
     }
 
     public Media medium(StaffUser user, String id, String root, String purpose) {
         Refusal notFound = Refusal.notFound("No Media " + id + " among your organisation's citizens' photos.");
         PhotoView photo = uuid(id).flatMap(photos::find).map(PhotoStore.Stored::view).orElseThrow(() -> notFound);
+        String imageUrl = photo.imageUrl();
         try {
-            access.requireCareAccess(user, photo.patientId());
+            if (WoundAccess.isSpecialist(user)) {
+                UUID woundId = woundAccess.visibleWounds(user, photo.patientId()).stream().filter(w -> w.key().equals(photo.woundId()))
+                        .map(WoundViews.Wound::id).findFirst().orElseThrow(() -> notFound);
+                imageUrl = woundImageUrl(woundId, photo.id());
+            } else {
+                access.requireCareAccess(user, photo.patientId());
+            }
         } catch (Refusal refused) {
             throw notFound;
         }
-        accessLog.record(user, photo.patientId(), "read photo record (FHIR)", purpose, id);
-        return Resources.media(photo, root);
+        accessLog.record(user, photo.patientId(), "read photo record (FHIR)", purposeOf(user, purpose), id);
+        return Resources.media(photo, root, imageUrl);
     }
 
     /** The newest alerts of a patient shown in one search (the worklist and the API page further back). */

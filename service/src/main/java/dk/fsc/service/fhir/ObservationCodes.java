@@ -73,6 +73,13 @@ final class ObservationCodes {
      * The types a {@code code} search parameter names: comma-separated tokens, each {@code system|code}
      * or a bare code (any of our systems). The blood pressure panel names both pressures.
      */
+    /** Whether a search's code asks for the wound measurements (LOINC 72287-6, with or without its system). */
+    static boolean isWoundPanel(String parameter) {
+        String t = parameter.strip();
+        int bar = t.indexOf('|');
+        return matches(bar < 0 ? null : t.substring(0, bar), bar < 0 ? t : t.substring(bar + 1), CodeSystems.LOINC, WoundResources.WOUND_PANEL);
+    }
+
     static List<String> typesFor(String parameter) {
         Set<String> types = new LinkedHashSet<>();
         for (String token : parameter.split(",")) {
@@ -80,6 +87,10 @@ final class ObservationCodes {
             int bar = t.indexOf('|');
             String system = bar < 0 ? null : t.substring(0, bar);
             String code = bar < 0 ? t : t.substring(bar + 1);
+            if (matches(system, code, CodeSystems.LOINC, WoundResources.WOUND_PANEL)) {
+                throw Refusal.invalid("code '" + t + "' (wound size) is searched on its own: code=" + CodeSystems.LOINC + "|"
+                        + WoundResources.WOUND_PANEL + " finds the wound measurements, other codes the readings");
+            }
             List<String> found = new ArrayList<>();
             if ((system == null || system.equals(CodeSystems.LOINC)) && code.equals(BLOOD_PRESSURE_LOINC)
                     || (system == null || system.equals(CodeSystems.MDC)) && code.equals(BLOOD_PRESSURE_MDC)) {

@@ -40,7 +40,7 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
     static ObservationQuery parse(Map<String, List<String>> parameters) {
         UUID patientId = patientOf(parameters, "Observation", PARAMETERS);
         String code = single(parameters, "code");
-        List<String> types = code == null ? List.of() : ObservationCodes.typesFor(code);
+        List<String> types = code == null || ObservationCodes.isWoundPanel(code) ? List.of() : ObservationCodes.typesFor(code);
         List<String> dates = parameters.getOrDefault("date", List.of());
         Instant from = EARLIEST;
         Instant to = LATEST;
@@ -98,6 +98,11 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
 
     private static @Nullable PageKey after(@Nullable String cursor) {
         return cursor == null ? null : cursor(cursor);
+    }
+
+    /** Whether the search is for wound measurements (code LOINC 72287-6) rather than readings. */
+    boolean wounds() {
+        return code != null && ObservationCodes.isWoundPanel(code);
     }
 
     /** Whether no reading can match (the date limits exclude each other). */

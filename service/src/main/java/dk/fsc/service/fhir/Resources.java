@@ -78,8 +78,11 @@ final class Resources {
         return device;
     }
 
-    /** The photo's record; the image itself by reference to the API (signed in as for FHIR), never inline. */
-    static Media media(PhotoView p, String root) {
+    /**
+     * The photo's record; the image itself by reference to the API (signed in as for FHIR), never
+     * inline: at {@code imageUrl}, the address the reader may fetch it from.
+     */
+    static Media media(PhotoView p, String root, String imageUrl) {
         Media media = new Media();
         media.setId(p.id().toString());
         media.setStatus(Media.MediaStatus.COMPLETED);
@@ -88,7 +91,11 @@ final class Resources {
         media.setSubject(new Reference("Patient/" + p.patientId()));
         media.setCreated(dateTime(p.takenAt()));
         media.setIssued(Date.from(p.receivedAt()));
-        media.setDevice(new Reference("Device/" + FhirIds.device(p.deviceId())));
+        if (p.takenBy() != null) {
+            media.setOperator(new Reference().setDisplay(p.takenBy())); // taken by staff, not by a device of ours
+        } else {
+            media.setDevice(new Reference("Device/" + FhirIds.device(p.deviceId())));
+        }
         media.setBodySite(new CodeableConcept().setText(p.bodySite()));
         media.addReasonCode(new CodeableConcept().setText(p.woundType().replace('_', ' ')));
         if (p.widthPx() != null) {
@@ -97,7 +104,7 @@ final class Resources {
         if (p.heightPx() != null) {
             media.setHeight(p.heightPx());
         }
-        media.getContent().setContentType(p.contentType()).setUrl(root + p.imageUrl()).setSize(p.sizeBytes())
+        media.getContent().setContentType(p.contentType()).setUrl(root + imageUrl).setSize(p.sizeBytes())
                 .setTitle("Wound " + p.woundId());
         StringBuilder note = new StringBuilder("Wound ").append(p.woundId());
         appendSize(note, "length", p.lengthCm(), "cm");

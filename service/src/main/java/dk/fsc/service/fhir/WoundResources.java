@@ -23,8 +23,28 @@ import org.hl7.fhir.r4.model.Reference;
 final class WoundResources {
     static final String LOINC = "http://loinc.org";
     static final String WOUND_PANEL = "72287-6";
+    /** A wound measurement's id: {@code wm-<wound id, 32 hex>-<time>-<hash>}; an assessment's {@code wa-<number>}. */
+    static final String MEASUREMENT_PREFIX = "wm-";
+    private static final java.util.regex.Pattern MEASUREMENT_ID = java.util.regex.Pattern.compile("^wm-([0-9a-f]{32})-[0-9a-f]{1,15}-[0-9a-f]{8}$");
+    private static final java.util.regex.Pattern ASSESSMENT_ID = java.util.regex.Pattern.compile("^wa-([0-9]{1,18})$");
 
     private WoundResources() {
+    }
+
+    /** The wound a measurement's id names, if it has that shape. */
+    static java.util.Optional<java.util.UUID> woundOf(String id) {
+        java.util.regex.Matcher m = MEASUREMENT_ID.matcher(id);
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        String hex = m.group(1);
+        return java.util.Optional.of(new java.util.UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16)));
+    }
+
+    /** The assessment an id {@code wa-<number>} names. */
+    static java.util.Optional<Long> assessmentOf(String id) {
+        java.util.regex.Matcher m = ASSESSMENT_ID.matcher(id);
+        return m.matches() ? java.util.Optional.of(Long.parseLong(m.group(1))) : java.util.Optional.empty();
     }
 
     static Observation measurement(Wound wound, Measurement m) {

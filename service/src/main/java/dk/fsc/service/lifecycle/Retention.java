@@ -121,6 +121,12 @@ public class Retention {
                 if (rows > 0) {
                     steps.add(new Step(kind, r.kind().table(), null, cutoff, rows, null));
                 }
+                if (r.kind() == RetentionPolicy.Kind.PHOTOS) { // a wound's record goes with its photos once nothing of it is newer
+                    long wounds = RetentionStore.countWounds(sql, cutoff);
+                    if (wounds > 0) {
+                        steps.add(new Step(kind, "wounds", null, cutoff, wounds, null));
+                    }
+                }
             }
         }
         return steps;
@@ -217,6 +223,7 @@ public class Retention {
                         n = gone.rows();
                         files = gone.files();
                     }
+                    case "wounds" -> n = RetentionStore.deleteWounds(sql, step.olderThan());
                     case "reading_rollups_daily" -> n = RetentionStore.deleteDailyRollups(sql, step.olderThan());
                     case "questionnaire_answers" -> n = RetentionStore.deleteAnswers(sql, step.olderThan());
                     default -> n = RetentionStore.deleteBatch(sql, RetentionPolicy.Kind.valueOf(step.kind().toUpperCase(Locale.ROOT)),

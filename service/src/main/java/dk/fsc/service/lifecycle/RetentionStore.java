@@ -44,6 +44,43 @@ final class RetentionStore {
         };
     }
 
+    /**
+     * Wounds with nothing newer than the cutoff (each {@code ?} is the cutoff): no photo,
+     * measurement, change, referral or assessment since; one with a referral not closed stays
+     * however old (it is still work).
+     */
+    private static final String WOUNDS_EXPIRED = """
+            SELECT w.id FROM wounds w
+             WHERE w.updated_at < ? AND w.created_at < ?
+               AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.patient_id = w.patient_id AND p.wound_id = w.wound_key AND p.taken_at >= ?)
+               AND NOT EXISTS (SELECT 1 FROM wound_measurements m WHERE m.wound_id = w.id AND m.measured_at >= ?)
+               AND NOT EXISTS (SELECT 1 FROM wound_referrals r WHERE r.wound_id = w.id
+                                 AND (r.status <> 'closed' OR r.referred_at >= ? OR r.closed_at >= ?))
+               AND NOT EXISTS (SELECT 1 FROM wound_referrals r JOIN wound_assessments a ON a.referral_id = r.id
+                                WHERE r.wound_id = w.id AND a.assessed_at >= ?)
+            """;
+
+    private static Object[] cutoffs(Instant cutoff, Object... more) {
+        Object[] all = new Object[7 + more.length];
+        java.util.Arrays.fill(all, 0, 7, cutoff);
+        System.arraycopy(more, 0, all, 7, more.length);
+        return all;
+    }
+
+    static long countWounds(Sql sql, Instant cutoff) {
+        return sql.one("SELECT count(*) FROM (" + WOUNDS_EXPIRED + ") x", rs -> rs.getLong(1), cutoffs(cutoff)).orElse(0L);
+    }
+
+    /** Deletes one batch of expired wounds with their measurements, referrals and assessments. */
+    static int deleteWounds(Sql sql, Instant cutoff) {
+        return sql.update("WITH gone AS (" + WOUNDS_EXPIRED + " LIMIT ?)," + """
+                     assessments AS (DELETE FROM wound_assessments WHERE referral_id IN
+                                       (SELECT id FROM wound_referrals WHERE wound_id IN (SELECT id FROM gone))),
+                     referrals AS (DELETE FROM wound_referrals WHERE wound_id IN (SELECT id FROM gone)),
+                     measurements AS (DELETE FROM wound_measurements WHERE wound_id IN (SELECT id FROM gone))
+                DELETE FROM wounds WHERE id IN (SELECT id FROM gone)""", cutoffs(cutoff, BATCH));
+    }
+
     /** A batch of photos gone: how many rows, and the files (SHA-256) they named. */
     record PhotosGone(int rows, List<String> files) {
     }

@@ -1,6 +1,9 @@
 package dk.fsc.service.photos;
 
 import dk.fsc.gateway.blobs.BlobStore;
+import dk.fsc.service.platform.errors.Refusal;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -16,7 +19,24 @@ import org.slf4j.LoggerFactory;
 public record PhotoFile(byte[] bytes, String contentType, Map<String, String> headers) {
     private static final Logger LOG = LoggerFactory.getLogger(PhotoFile.class);
 
-    public static PhotoFile read(BlobStore blobs, String sha256, String contentType, UUID photoId) {
+    /** The file as the answer to a GET. */
+    public HttpResponse<byte[]> response() {
+        return HttpResponse.ok(bytes).contentType(contentType).headers(h -> headers.forEach(h::add));
+    }
+
+    /** A photo's file, or its JPEG thumbnail (a PDF has none: "not found"). */
+    public static PhotoFile open(BlobStore blobs, UUID photoId, String sha256, String contentType, @Nullable String thumbnailSha256,
+                                 boolean thumbnail) {
+        if (!thumbnail) {
+            return read(blobs, sha256, contentType, photoId);
+        }
+        if (thumbnailSha256 == null) {
+            throw Refusal.notFound("Photo " + photoId + " (" + contentType + ") has no thumbnail; only pictures have one.");
+        }
+        return read(blobs, thumbnailSha256, "image/jpeg", photoId);
+    }
+
+    private static PhotoFile read(BlobStore blobs, String sha256, String contentType, UUID photoId) {
         byte[] bytes;
         try {
             bytes = blobs.get(sha256);

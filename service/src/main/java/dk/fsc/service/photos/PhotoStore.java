@@ -1,5 +1,6 @@
 package dk.fsc.service.photos;
 
+import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import io.micronaut.core.annotation.Nullable;
@@ -17,7 +18,7 @@ import java.util.UUID;
 public class PhotoStore {
     private static final String COLUMNS = """
             id, patient_id, device_id, taken_at, wound_id, wound_type, body_site, length_cm, width_cm, depth_cm, area_cm2,
-            note, content_type, sha256, size_bytes, width_px, height_px, thumbnail_sha256, removed_metadata, received_at""";
+            note, content_type, sha256, size_bytes, width_px, height_px, thumbnail_sha256, removed_metadata, received_at, taken_by""";
     private final Database db;
 
     PhotoStore(Database db) {
@@ -26,6 +27,11 @@ public class PhotoStore {
 
     /** A photo's record and the SHA-256 of its thumbnail (null for a PDF, which has none). */
     public record Stored(PhotoView view, @Nullable String thumbnailSha256) {
+
+        /** The file, or its thumbnail (a PDF has none: "not found"). */
+        public PhotoFile read(BlobStore blobs, boolean thumbnail) {
+            return PhotoFile.open(blobs, view.id(), view.sha256(), view.contentType(), thumbnailSha256, thumbnail);
+        }
     }
 
     /** A patient's photos, newest first. */
@@ -48,7 +54,7 @@ public class PhotoStore {
                 Sql.nullableDouble(rs, "area_cm2"), rs.getString("note"), rs.getString("content_type"), rs.getString("sha256"),
                 rs.getInt("size_bytes"), (Integer) rs.getObject("width_px"), (Integer) rs.getObject("height_px"),
                 Arrays.asList((String[]) removed.getArray()), Sql.instant(rs, "received_at"),
-                "/api/photos/" + id + "/image", thumbnail == null ? null : "/api/photos/" + id + "/thumbnail");
+                "/api/photos/" + id + "/image", thumbnail == null ? null : "/api/photos/" + id + "/thumbnail", rs.getString("taken_by"));
         return new Stored(view, thumbnail);
     }
 }

@@ -7,7 +7,6 @@ import dk.fsc.service.photos.PhotoStore.Stored;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -62,7 +61,7 @@ class PhotosController {
         StaffUser user = StaffUser.of(auth);
         Stored photo = find(user, photoId);
         accessLog.record(user, photo.view().patientId(), "view photo", "care", photoId.toString());
-        return file(photo.view().sha256(), photo.view().contentType(), photoId);
+        return photo.read(blobs, false).response();
     }
 
     @Get("/photos/{photoId}/thumbnail")
@@ -70,11 +69,9 @@ class PhotosController {
     HttpResponse<byte[]> thumbnail(@PathVariable UUID photoId, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         Stored photo = find(user, photoId);
-        if (photo.thumbnailSha256() == null) {
-            throw Refusal.notFound("Photo " + photoId + " (" + photo.view().contentType() + ") has no thumbnail; only pictures have one.");
-        }
+        PhotoFile file = photo.read(blobs, true);
         accessLog.record(user, photo.view().patientId(), "view photo thumbnail", "care", photoId.toString());
-        return file(photo.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId);
+        return file.response();
     }
 
     private Stored find(StaffUser user, UUID photoId) {
@@ -85,11 +82,6 @@ class PhotosController {
             throw notFound(photoId);
         }
         return photo;
-    }
-
-    private HttpResponse<byte[]> file(String sha256, String contentType, UUID photoId) {
-        PhotoFile f = PhotoFile.read(blobs, sha256, contentType, photoId);
-        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
     }
 
     private static Refusal notFound(UUID photoId) {

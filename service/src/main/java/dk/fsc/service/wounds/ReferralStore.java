@@ -41,6 +41,11 @@ public class ReferralStore {
     }
 
     /** A clinic's referrals not closed: those waiting for an answer first, the one due soonest first. */
+    /** The referral an assessment answered. */
+    public Optional<UUID> ofAssessment(long assessmentId) {
+        return db.sql().one("SELECT referral_id FROM wound_assessments WHERE id = ?", rs -> rs.getObject(1, UUID.class), assessmentId);
+    }
+
     public List<Referral> forClinic(String clinicId) {
         return db.sql().list(SELECT + " WHERE r.clinic_id = ? AND r.status <> 'closed' ORDER BY r.status <> 'open', r.answer_due",
                 this::referral, clinicId);

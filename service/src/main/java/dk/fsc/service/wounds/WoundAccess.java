@@ -5,6 +5,8 @@ import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.WoundViews.Referral;
+import dk.fsc.service.wounds.WoundViews.Wound;
+import java.util.List;
 import jakarta.inject.Singleton;
 import java.util.UUID;
 
@@ -44,12 +46,11 @@ public class WoundAccess {
 
     /** The wound, for the citizen's care staff or a specialist of a clinic it is referred to (see the class). */
     public WoundStore.Owner requireCareOrReferral(StaffUser user, UUID woundId) {
-        if (!StaffUser.Role.WOUND_SPECIALIST.equals(user.role())) {
+        if (!isSpecialist(user)) {
             return requireCare(user, woundId);
         }
         WoundStore.Owner wound = wounds.owner(woundId).orElse(null);
-        boolean referred = wound != null && consents.inForce(wound.patientId()) && referrals.forWound(woundId).stream()
-                .anyMatch(r -> !r.status().equals("closed") && r.clinicId().equals(user.organisationId()));
+        boolean referred = wound != null && consents.inForce(wound.patientId()) && referredTo(user, woundId);
         if (!referred) {
             if (wound != null) {
                 securityLog.refused(user, wound.patientId());
@@ -57,6 +58,38 @@ public class WoundAccess {
             throw notFound(woundId);
         }
         return wound;
+    }
+
+    /**
+     * The citizen's wounds this caller may see: all of them for the citizen's care staff; for a
+     * wound specialist those referred to their clinic (see the class), each with only that clinic's
+     * referrals. None visible is "not found", as for a stranger.
+     */
+    public List<Wound> visibleWounds(StaffUser user, UUID patientId) {
+        if (!isSpecialist(user)) {
+            patients.requireCareAccess(user, patientId);
+            return wounds.forPatient(patientId);
+        }
+        List<Wound> referred = consents.inForce(patientId) ? wounds.forPatient(patientId).stream()
+                .filter(w -> referredTo(user, w.id())).toList() : List.of();
+        if (referred.isEmpty()) {
+            securityLog.refused(user, patientId);
+            throw Refusal.notFound("No citizen " + patientId + " among your organisation's citizens or your clinic's referrals.");
+        }
+        return referred;
+    }
+
+    /** The referrals of a wound this caller may see: a specialist only their own clinic's, not what another clinic was asked or answered. */
+    public List<Referral> visibleReferrals(StaffUser user, UUID woundId) {
+        return referrals.forWound(woundId).stream().filter(r -> !isSpecialist(user) || r.clinicId().equals(user.organisationId())).toList();
+    }
+
+    public static boolean isSpecialist(StaffUser user) {
+        return StaffUser.Role.WOUND_SPECIALIST.equals(user.role());
+    }
+
+    private boolean referredTo(StaffUser user, UUID woundId) {
+        return referrals.forWound(woundId).stream().anyMatch(r -> !r.status().equals("closed") && r.clinicId().equals(user.organisationId()));
     }
 
     /**

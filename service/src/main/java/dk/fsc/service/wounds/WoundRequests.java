@@ -18,14 +18,12 @@ final class WoundRequests {
     private WoundRequests() {
     }
 
-    static final String TYPES = "venous_leg_ulcer|diabetic_foot_ulcer|pressure_ulcer|other";
-
     /**
      * @param key          the id a camera sends with the wound's photos; made from the type and site when absent
      * @param followUpDays a new photo every so many days (14 by the agreement); absent: not followed up
      */
     @Serdeable
-    record NewWound(@Nullable @Pattern(regexp = "[A-Za-z0-9._:-]{1,64}") String key, @NotNull @Pattern(regexp = TYPES) String woundType,
+    record NewWound(@Nullable @Pattern(regexp = "[A-Za-z0-9._:-]{1,64}") String key, @NotNull @Pattern(regexp = WoundStore.TYPES) String woundType,
                     @NotBlank @Size(max = 100) String bodySite, @Nullable @Pattern(regexp = "left|right|midline") String side,
                     @Nullable LocalDate onset, @Nullable @Min(1) @Max(90) Integer followUpDays) {
     }

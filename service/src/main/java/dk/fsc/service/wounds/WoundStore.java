@@ -1,5 +1,7 @@
 package dk.fsc.service.wounds;
 
+import dk.fsc.gateway.blobs.BlobStore;
+import dk.fsc.service.photos.PhotoFile;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
@@ -28,7 +30,9 @@ import java.util.UUID;
  */
 @Singleton
 public class WoundStore {
-    static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
+    public static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
+    /** The wound types (the device contract's, docs/mqtt.md). */
+    public static final String TYPES = "venous_leg_ulcer|diabetic_foot_ulcer|pressure_ulcer|other";
     private static final String SELECT = """
             SELECT w.*, pt.organisation_id AS patient_organisation, p.last_photo_at, p.photos,
                    (SELECT a.next_photo_due FROM wound_assessments a JOIN wound_referrals r ON r.id = a.referral_id
@@ -68,6 +72,12 @@ public class WoundStore {
                 .orElseThrow(() -> Refusal.notFound("No wound " + woundId));
     }
 
+    /** The key of a wound registered by staff without one: its type and site ("venous_leg_ulcer-left-shin"), at most 64 characters. */
+    public static String key(String type, String bodySite) {
+        String key = (type + "-" + bodySite.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")).replaceAll("-+$", "");
+        return key.length() > 64 ? key.substring(0, 64) : key;
+    }
+
     public Wound create(UUID patientId, String key, String type, String bodySite, @Nullable String side, @Nullable LocalDate onset,
                         @Nullable Integer followUpDays, String by) {
         if (db.sql().one("SELECT 1 FROM wounds WHERE patient_id = ? AND wound_key = ?", rs -> 1, patientId, key).isPresent()) {
@@ -96,6 +106,11 @@ public class WoundStore {
         db.sql().update("""
                 INSERT INTO wound_measurements (wound_id, measured_at, length_cm, width_cm, depth_cm, area_cm2, area_method, note, entered_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", woundId, at, lengthCm, widthCm, depthCm, area.cm2(), area.method(), note, by);
+    }
+
+    /** As {@link #measurements(Owner)}, for a wound already read. */
+    public List<Measurement> measurements(Wound wound) {
+        return measurements(new Owner(wound.id(), wound.patientId(), null, wound.key()));
     }
 
     /** The measurements sent with the wound's photos and those entered by hand, oldest first: the area curve. */
@@ -136,11 +151,16 @@ public class WoundStore {
     /** A photo's file: only one of this wound's photos. */
     public Optional<PhotoFileRef> photo(Owner wound, UUID photoId) {
         return db.sql().one("SELECT sha256, content_type, thumbnail_sha256 FROM photos WHERE id = ? AND patient_id = ? AND wound_id = ?",
-                rs -> new PhotoFileRef(rs.getString(1), rs.getString(2), rs.getString(3)), photoId, wound.patientId(), wound.key());
+                rs -> new PhotoFileRef(photoId, rs.getString(1), rs.getString(2), rs.getString(3)), photoId, wound.patientId(), wound.key());
     }
 
     /** Where a photo's file and thumbnail are in the blob store. */
-    public record PhotoFileRef(String sha256, String contentType, @Nullable String thumbnailSha256) {
+    public record PhotoFileRef(UUID photoId, String sha256, String contentType, @Nullable String thumbnailSha256) {
+
+        /** The file, or its thumbnail (a PDF has none: "not found"). */
+        public PhotoFile read(BlobStore blobs, boolean thumbnail) {
+            return PhotoFile.open(blobs, photoId, sha256, contentType, thumbnailSha256, thumbnail);
+        }
     }
 
     /** Wounds under follow-up whose next photo is due before {@code now}, and not yet reminded for that due moment. */

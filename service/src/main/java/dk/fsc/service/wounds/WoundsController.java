@@ -11,23 +11,25 @@ import dk.fsc.service.wounds.WoundViews.Consents;
 import dk.fsc.service.wounds.WoundViews.Record;
 import dk.fsc.service.wounds.WoundViews.Referral;
 import dk.fsc.service.wounds.WoundViews.Wound;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.Status;
+import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -46,9 +48,11 @@ class WoundsController {
     private final PatientAccess patients;
     private final AccessLog accessLog;
     private final BlobStore blobs;
+    private final WoundPhotos photos;
 
     WoundsController(WoundStore wounds, ConsentStore consents, ReferralStore referrals, WoundAccess access, PatientAccess patients,
-                     AccessLog accessLog, BlobStore blobs) {
+                     AccessLog accessLog, BlobStore blobs, WoundPhotos photos) {
+        this.photos = photos;
         this.wounds = wounds;
         this.consents = consents;
         this.referrals = referrals;
@@ -74,9 +78,8 @@ class WoundsController {
     Wound register(@PathVariable UUID patientId, @Valid @Body WoundRequests.NewWound body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         patients.requireCareAccess(user, patientId);
-        String key = body.key() != null ? body.key()
-                : (body.woundType() + "-" + body.bodySite().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")).replaceAll("-+$", "");
-        Wound wound = wounds.create(patientId, key.length() > 64 ? key.substring(0, 64) : key, body.woundType(), body.bodySite(), body.side(),
+        String key = body.key() != null ? body.key() : WoundStore.key(body.woundType(), body.bodySite());
+        Wound wound = wounds.create(patientId, key, body.woundType(), body.bodySite(), body.side(),
                 body.onset(), body.followUpDays(), user.username());
         accessLog.record(user, patientId, "register wound", "care", wound.key());
         return wound;
@@ -89,11 +92,7 @@ class WoundsController {
     Record one(@PathVariable UUID woundId, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         WoundStore.Owner owner = access.requireCareOrReferral(user, woundId);
-        // A specialist sees the referrals to their own clinic, not what another clinic was asked or answered.
-        boolean specialist = StaffUser.Role.WOUND_SPECIALIST.equals(user.role());
-        List<Referral> shown = referrals.forWound(woundId).stream()
-                .filter(r -> !specialist || r.clinicId().equals(user.organisationId())).toList();
-        Record record = new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), shown);
+        Record record = new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), access.visibleReferrals(user, woundId));
         accessLog.record(user, owner.patientId(), "read wound", purpose(user), owner.key());
         return record;
     }
@@ -126,6 +125,44 @@ class WoundsController {
         return new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), referrals.forWound(woundId));
     }
 
+    /**
+     * A photo taken by a member of staff (multipart: {@code file}, and optional {@code takenAt},
+     * {@code lengthCm}, {@code widthCm}, {@code depthCm}, {@code areaCm2}, {@code note}): checked,
+     * cleaned and stored as a device's photo is; answers the wound's record with it.
+     */
+    @Post(value = "/wounds/{woundId}/photos", consumes = MediaType.MULTIPART_FORM_DATA)
+    @Status(HttpStatus.CREATED)
+    @Transactional
+    Record upload(@PathVariable UUID woundId, @Part("file") CompletedFileUpload file, @Nullable @Part("takenAt") String takenAt,
+                  @Nullable @Part("lengthCm") String lengthCm, @Nullable @Part("widthCm") String widthCm,
+                  @Nullable @Part("depthCm") String depthCm, @Nullable @Part("areaCm2") String areaCm2,
+                  @Nullable @Part("note") String note, Authentication auth) throws java.io.IOException {
+        StaffUser user = StaffUser.of(auth);
+        WoundStore.Owner owner = access.requireCare(user, woundId);
+        Instant at;
+        try {
+            at = takenAt == null || takenAt.isBlank() ? null : Instant.parse(takenAt.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw Refusal.invalid("takenAt must be a moment such as 2026-12-03T09:30:00Z, not " + takenAt);
+        }
+        UUID photoId = photos.add(wounds.one(woundId), new WoundPhotos.Upload(file.getBytes(), at, size("lengthCm", lengthCm),
+                size("widthCm", widthCm), size("depthCm", depthCm), size("areaCm2", areaCm2),
+                note == null || note.isBlank() ? null : note.trim()), user.username());
+        accessLog.record(user, owner.patientId(), "upload wound photo", "care", owner.key() + ": " + photoId);
+        return new Record(wounds.one(woundId), wounds.measurements(owner), wounds.photos(owner), referrals.forWound(woundId));
+    }
+
+    private static Double size(String field, @Nullable String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(text.trim().replace(',', '.'));
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid(field + " must be a number in cm (cm² for the area), not " + text);
+        }
+    }
+
     @Get("/wounds/{woundId}/photos/{photoId}/image")
     @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.WOUND_SPECIALIST})
     @Transactional
@@ -145,13 +182,9 @@ class WoundsController {
         WoundStore.Owner owner = access.requireCareOrReferral(user, woundId);
         WoundStore.PhotoFileRef ref = wounds.photo(owner, photoId)
                 .orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of wound " + woundId));
-        if (thumbnail && ref.thumbnailSha256() == null) {
-            throw Refusal.notFound("Photo " + photoId + " (" + ref.contentType() + ") has no thumbnail; only pictures have one.");
-        }
+        PhotoFile f = ref.read(blobs, thumbnail);
         accessLog.record(user, owner.patientId(), "view wound photo", purpose(user), photoId.toString());
-        PhotoFile f = thumbnail ? PhotoFile.read(blobs, ref.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId)
-                : PhotoFile.read(blobs, ref.sha256(), ref.contentType(), photoId);
-        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
+        return f.response();
     }
 
     @Get("/patients/{patientId}/wound-consent")
@@ -214,6 +247,6 @@ class WoundsController {
     }
 
     private static String purpose(StaffUser user) {
-        return StaffUser.Role.WOUND_SPECIALIST.equals(user.role()) ? "wound assessment" : "care";
+        return WoundAccess.isSpecialist(user) ? "wound assessment" : "care";
     }
 }

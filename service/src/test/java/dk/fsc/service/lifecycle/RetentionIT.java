@@ -148,6 +148,59 @@ class RetentionIT extends IntegrationTest {
     }
 
     @Test
+    void aWoundGoesWithItsPhotosOnceNothingOfItIsNewerAndAMeasuredPhotoCanGo() throws Exception {
+        Instant now = Instant.now();
+        Instant elevenYears = now.minus(Duration.ofDays(4020));
+        String org = fixtures.organisation();
+        String clinic = fixtures.organisation("hospital");
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        // An old wound: made, photographed, measured on its photo, referred and answered 11 years ago.
+        UUID old = wound(patient, "old-wound", elevenYears);
+        String oldPhoto = photo(patient, device, elevenYears, ("old wound " + UUID.randomUUID()).getBytes(), "old-wound");
+        fixtures.update("""
+                INSERT INTO wound_measurements (wound_id, measured_at, length_cm, area_cm2, area_method, photo_id, entered_by)
+                VALUES (?, ?, 2, 3, 'measured', (SELECT id FROM photos WHERE sha256 = ?), 'nurse')""", old, Timestamp.from(elevenYears), oldPhoto);
+        UUID referral = UUID.fromString(fixtures.text("""
+                INSERT INTO wound_referrals (wound_id, patient_id, referring_organisation_id, clinic_id, question, referred_by, referred_at,
+                                             answer_due, status, closed_at, close_reason)
+                VALUES (?, ?, ?, ?, 'q', 'nurse', ?, ?, 'closed', ?, 'healed') RETURNING id::text""",
+                old, patient, org, clinic, Timestamp.from(elevenYears), Timestamp.from(elevenYears.plusSeconds(86_400)),
+                Timestamp.from(elevenYears.plusSeconds(864_000))));
+        fixtures.update("""
+                INSERT INTO wound_assessments (referral_id, specialist, assessed_at, assessment, treatment_plan)
+                VALUES (?, 'specialist', ?, 'a', 'p')""", referral, Timestamp.from(elevenYears.plusSeconds(3600)));
+        // A wound as old, but photographed 30 days ago: it stays; its measurement on an 11-year-old photo stays, naming no photo.
+        UUID young = wound(patient, "young-wound", elevenYears);
+        String agedPhoto = photo(patient, device, elevenYears, ("aged " + UUID.randomUUID()).getBytes(), "young-wound");
+        fixtures.update("""
+                INSERT INTO wound_measurements (wound_id, measured_at, length_cm, area_cm2, area_method, photo_id, entered_by)
+                VALUES (?, ?, 4, 5, 'measured', (SELECT id FROM photos WHERE sha256 = ?), 'nurse')""", young, Timestamp.from(now), agedPhoto);
+        photo(patient, device, now.minus(Duration.ofDays(30)), ("young " + UUID.randomUUID()).getBytes(), "young-wound");
+
+        Api admin = new Api(http, fixtures.staff(fixtures.organisation(), "fsc_admin"));
+        assertTrue(steps(admin.get("/api/retention")).stream().anyMatch(s -> "wounds".equals(s.get("table"))
+                && ((Number) s.get("rows")).intValue() >= 1), "the dry run names the wounds");
+        assertEquals(2, fixtures.count("SELECT count(*) FROM wounds WHERE patient_id = ?", patient), "the dry run removes nothing");
+
+        retention.run(Instant.now());
+
+        assertEquals(List.of(young.toString()), fixtures.strings("SELECT id::text FROM wounds WHERE patient_id = ?", patient));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM wound_referrals WHERE wound_id = ?", old));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM wound_assessments WHERE referral_id = ?", referral));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM wound_measurements WHERE wound_id = ?", old));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM wound_measurements WHERE wound_id = ? AND photo_id IS NULL AND length_cm = 4", young),
+                "the measurement outlives its photo");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM photos WHERE patient_id = ?", patient), "only the young photo is left");
+    }
+
+    private UUID wound(UUID patient, String key, Instant at) {
+        return UUID.fromString(fixtures.text("""
+                INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, created_by, created_at, updated_at)
+                VALUES (?, ?, 'venous_leg_ulcer', 'leg', 'test', ?, ?) RETURNING id::text""", patient, key, Timestamp.from(at), Timestamp.from(at)));
+    }
+
+    @Test
     void aPolicyThatWouldLoseAGuaranteeIsRefusedWithItsSetting() {
         Duration tenYears = Duration.ofDays(3650);
         IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(tenYears, tenYears,
@@ -192,11 +245,15 @@ class RetentionIT extends IntegrationTest {
     }
 
     private String photo(UUID patient, String device, Instant at, byte[] bytes) throws Exception {
+        return photo(patient, device, at, bytes, "w1");
+    }
+
+    private String photo(UUID patient, String device, Instant at, byte[] bytes, String wound) throws Exception {
         String sha = blobs.put(bytes);
         fixtures.update("""
                 INSERT INTO photos (device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, content_type, sha256, size_bytes)
-                VALUES (?, ?, ?, ?, 'w1', 'other', 'leg', 'image/jpeg', ?, ?)""",
-                device, "photo-" + UUID.randomUUID(), patient, Timestamp.from(at), sha, bytes.length);
+                VALUES (?, ?, ?, ?, ?, 'other', 'leg', 'image/jpeg', ?, ?)""",
+                device, "photo-" + UUID.randomUUID(), patient, Timestamp.from(at), wound, sha, bytes.length);
         return sha;
     }
 

@@ -2,6 +2,7 @@ package dk.fsc.service.wounds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.gateway.photos.TestImages;
@@ -10,8 +11,13 @@ import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.multipart.MultipartBody;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -194,6 +200,89 @@ class WoundsIT extends IntegrationTest {
 
         Map<String, Object> healed = nurse.put("/api/wounds/" + wound.get("id"), Map.of("status", "healed", "followUpDays", 14));
         assertEquals(null, healed.get("nextPhotoDue"), "a healed wound is due no photo");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aNurseUploadsAPhotoSheTookWhichIsCleanedAndStoredLikeADevicesAndABadFileIsRefusedWithItsReason() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Fixtures.Login login = fixtures.nurse(org);
+        Api nurse = new Api(http, login);
+        Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds",
+                Map.of("woundType", "diabetic_foot_ulcer", "bodySite", "left heel", "side", "left", "followUpDays", 14));
+        String path = "/api/wounds/" + wound.get("id") + "/photos";
+        byte[] jpeg = TestImages.jpegWithExif(64, 48);
+
+        HttpResponse<Map> stored = http.toBlocking().exchange(HttpRequest.POST(path, MultipartBody.builder()
+                .addPart("file", "heel.jpg", MediaType.IMAGE_JPEG_TYPE, jpeg).addPart("lengthCm", "2,5").addPart("widthCm", "2")
+                .addPart("note", "After debridement").build()).contentType(MediaType.MULTIPART_FORM_DATA_TYPE).bearerAuth(nurse.token()), Map.class);
+        assertEquals(201, stored.getStatus().getCode());
+        Map<String, Object> record = stored.body();
+        List<Map<String, Object>> photos = (List<Map<String, Object>>) record.get("photos");
+        assertEquals(1, photos.size());
+        List<Map<String, Object>> measurements = (List<Map<String, Object>>) record.get("measurements");
+        assertEquals(2.5, ((Number) measurements.get(0).get("lengthCm")).doubleValue(), "the decimal comma is read");
+        assertEquals(3.93, ((Number) measurements.get(0).get("areaCm2")).doubleValue(), 0.01, "π/4 × 2.5 × 2");
+        byte[] served = nurse.getBytes((String) photos.get(0).get("imageUrl")).body();
+        assertTrue(served.length > 0 && !TestImages.contains(served, TestImages.SECRET), "the GPS and owner in its EXIF are removed");
+        assertEquals(login.username(), fixtures.text("SELECT taken_by FROM photos WHERE patient_id = ?", patient));
+        assertEquals("staff", fixtures.text("SELECT device_id FROM photos WHERE patient_id = ?", patient));
+        assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'upload wound photo'", patient) == 1);
+        Map<String, Object> after = nurse.get("/api/wounds/" + wound.get("id"));
+        assertEquals(1, ((Number) ((Map<String, Object>) after.get("wound")).get("photos")).intValue());
+        assertNotNull(((Map<String, Object>) after.get("wound")).get("lastPhotoAt"), "the photo counts for the 14-day rhythm");
+
+        // A file that is not a picture, a damaged JPEG, and a size out of range: 400 with the reason, nothing stored.
+        for (Object[] bad : new Object[][] {{"notes.txt", "hello".getBytes(), "2", "not a photo we take"},
+                {"broken.jpg", java.util.Arrays.copyOf(jpeg, 40), "2", "cannot be used"},
+                {"heel.jpg", jpeg, "250", "lengthCm must be between 0 and 100"}}) {
+            HttpClientResponseException refused = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                    HttpRequest.POST(path, MultipartBody.builder().addPart("file", (String) bad[0], MediaType.APPLICATION_OCTET_STREAM_TYPE,
+                            (byte[]) bad[1]).addPart("lengthCm", (String) bad[2]).build())
+                            .contentType(MediaType.MULTIPART_FORM_DATA_TYPE).bearerAuth(nurse.token()), String.class));
+            assertEquals(400, refused.getStatus().getCode(), bad[0].toString());
+            String body = refused.getResponse().getBody(String.class).orElse("");
+            assertTrue(body.contains((String) bad[3]), body);
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM photos WHERE patient_id = ?", patient));
+
+        // Another organisation's nurse cannot add a photo to this citizen's wound.
+        Api stranger = new Api(http, fixtures.nurse(fixtures.organisation()));
+        HttpClientResponseException notFound = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST(path, MultipartBody.builder().addPart("file", "heel.jpg", MediaType.IMAGE_JPEG_TYPE, jpeg).build())
+                        .contentType(MediaType.MULTIPART_FORM_DATA_TYPE).bearerAuth(stranger.token()), String.class));
+        assertEquals(404, notFound.getStatus().getCode());
+    }
+
+    @Test
+    void aPhotoMayBeLargerThanAJsonBodyButNoRouteElseTakesMore() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds", Map.of("woundType", "other", "bodySite", "back"));
+        // A 2 MB picture (noise does not compress) is taken on the upload route ...
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(1200, 900, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < 900; y++) {
+            for (int x = 0; x < 1200; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        byte[] big = TestImages.encode(noise, "png");
+        assertTrue(big.length > 1_100_000, "the picture is larger than the 1 MB of other routes: " + big.length);
+        HttpResponse<Map> stored = http.toBlocking().exchange(HttpRequest.POST("/api/wounds/" + wound.get("id") + "/photos",
+                MultipartBody.builder().addPart("file", "back.png", MediaType.IMAGE_PNG_TYPE, big).build())
+                .contentType(MediaType.MULTIPART_FORM_DATA_TYPE).bearerAuth(nurse.token()), Map.class);
+        assertEquals(201, stored.getStatus().getCode());
+        // ... and refused on any other, with 413 problem+json naming the limit.
+        HttpClientResponseException tooLarge = assertThrows(HttpClientResponseException.class, () -> http.toBlocking().exchange(
+                HttpRequest.POST("/api/wounds/" + wound.get("id") + "/measurements", new String(new char[big.length]).replace('\0', ' '))
+                        .contentType(MediaType.APPLICATION_JSON_TYPE).bearerAuth(nurse.token()), String.class));
+        assertEquals(413, tooLarge.getStatus().getCode());
+        assertTrue(tooLarge.getResponse().getContentType().map(MediaType::toString).orElse("").startsWith("application/problem+json"));
+        assertTrue(tooLarge.getResponse().getBody(String.class).orElse("").contains("at most 1048576"),
+                tooLarge.getResponse().getBody(String.class).orElse(""));
     }
 
     private static void photo(String device, String messageId) throws Exception {

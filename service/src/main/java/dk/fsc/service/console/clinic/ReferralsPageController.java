@@ -149,11 +149,9 @@ class ReferralsPageController {
         Referral referral = access.requireReferral(user, referralId);
         WoundStore.Owner wound = access.requireCareOrReferral(user, referral.woundId());
         WoundStore.PhotoFileRef ref = wounds.photo(wound, photoId).orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of this wound."));
-        boolean thumbnail = file.equals("thumbnail") && ref.thumbnailSha256() != null;
+        PhotoFile f = ref.read(blobs, file.equals("thumbnail") && ref.thumbnailSha256() != null); // a PDF shows as itself
         accessLog.record(user, referral.patientId(), "view wound photo", "wound assessment", photoId.toString());
-        PhotoFile f = thumbnail ? PhotoFile.read(blobs, ref.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId)
-                : PhotoFile.read(blobs, ref.sha256(), ref.contentType(), photoId);
-        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
+        return f.response();
     }
 
     /** What the referral page shows, read as the API's "read referral" and "read wound". */

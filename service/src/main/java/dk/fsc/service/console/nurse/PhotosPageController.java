@@ -113,7 +113,7 @@ class PhotosPageController {
         access.requireCareAccess(user, patientId);
         PhotoStore.Stored photo = ofPatient(patientId, photoId);
         accessLog.record(user, patientId, "view photo", "care", photoId.toString());
-        return file(photo.view().sha256(), photo.view().contentType(), photoId);
+        return photo.read(blobs, false).response();
     }
 
     @Get(value = "/{photoId}/thumbnail", produces = MediaType.IMAGE_JPEG)
@@ -122,22 +122,14 @@ class PhotosPageController {
         StaffUser user = ConsoleSession.of(auth).user();
         access.requireCareAccess(user, patientId);
         PhotoStore.Stored photo = ofPatient(patientId, photoId);
-        if (photo.thumbnailSha256() == null) {
-            throw Refusal.notFound("Photo " + photoId + " (" + photo.view().contentType() + ") has no thumbnail; only pictures have one.");
-        }
+        PhotoFile file = photo.read(blobs, true);
         accessLog.record(user, patientId, "view photo thumbnail", "care", photoId.toString());
-        return file(photo.thumbnailSha256(), MediaType.IMAGE_JPEG, photoId);
+        return file.response();
     }
 
     /** The photo, when it is this patient's; any other is "not found" like another organisation's. */
     private PhotoStore.Stored ofPatient(UUID patientId, UUID photoId) {
         return photos.find(photoId).filter(p -> p.view().patientId().equals(patientId))
                 .orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of this citizen."));
-    }
-
-    /** As the API serves it (PhotoFile). */
-    private HttpResponse<byte[]> file(String sha256, String contentType, UUID photoId) {
-        PhotoFile f = PhotoFile.read(blobs, sha256, contentType, photoId);
-        return HttpResponse.ok(f.bytes()).contentType(f.contentType()).headers(h -> f.headers().forEach(h::add));
     }
 }

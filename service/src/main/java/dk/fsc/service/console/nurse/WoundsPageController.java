@@ -12,6 +12,7 @@ import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.ConsentStore;
 import dk.fsc.service.wounds.ReferralStore;
 import dk.fsc.service.wounds.WoundAccess;
+import dk.fsc.service.wounds.WoundPhotos;
 import dk.fsc.service.wounds.WoundStore;
 import dk.fsc.service.wounds.WoundViews.Clinic;
 import dk.fsc.service.wounds.WoundViews.Measurement;
@@ -23,9 +24,11 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -33,6 +36,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
 import java.net.URI;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,9 +61,11 @@ class WoundsPageController {
     private final ConsentStore consents;
     private final ReferralStore referrals;
     private final AccessLog accessLog;
+    private final WoundPhotos photos;
 
     WoundsPageController(Pages pages, PatientAccess access, WoundAccess woundAccess, WoundStore wounds, ConsentStore consents,
-                         ReferralStore referrals, AccessLog accessLog) {
+                         ReferralStore referrals, AccessLog accessLog, WoundPhotos photos) {
+        this.photos = photos;
         this.pages = pages;
         this.access = access;
         this.woundAccess = woundAccess;
@@ -79,7 +85,7 @@ class WoundsPageController {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
         Map<String, Object> model = model(user, patient);
-        model.put("saved", saved == null ? null : "wounds.saved." + (saved.matches("consent|withdrawn|referred|measured|changed|asked|closed") ? saved : "consent"));
+        model.put("saved", saved == null ? null : "wounds.saved." + (saved.matches("consent|withdrawn|referred|measured|changed|asked|closed|registered|photo") ? saved : "consent"));
         return pages.page(request, "nurse/wounds", model);
     }
 
@@ -147,19 +153,7 @@ class WoundsPageController {
         Patient patient = access.requireCareAccess(user, patientId);
         WoundStore.Owner owner = ownWound(user, patientId, woundId);
         FormErrors errors = new FormErrors();
-        Map<String, Double> sizes = new HashMap<>();
-        for (String[] f : new String[][] {{"lengthCm", "100"}, {"widthCm", "100"}, {"depthCm", "50"}, {"areaCm2", "10000"}}) {
-            String field = f[0] + "-" + woundId;
-            try {
-                Double v = FormInput.number(form.get(f[0]));
-                if (v != null && (v < 0 || v > Double.parseDouble(f[1]))) {
-                    errors.add(field, "wounds.field." + f[0], "wounds.error.range", f[1]);
-                }
-                sizes.put(f[0], v);
-            } catch (NumberFormatException e) {
-                errors.add(field, "wounds.field." + f[0], "wounds.error.number");
-            }
-        }
+        Map<String, Double> sizes = sizes(form, woundId, errors);
         if (errors.isEmpty() && sizes.values().stream().allMatch(v -> v == null)) {
             errors.add("lengthCm-" + woundId, "wounds.field.lengthCm", "wounds.error.noSize");
         }
@@ -198,11 +192,12 @@ class WoundsPageController {
                 errors.add("followUpDays-" + woundId, "wounds.field.followUpDays", "wounds.error.days");
             }
         }
+        String side = side(form, "side-" + woundId, errors);
+        LocalDate onset = onset(form, "onset-" + woundId, errors);
         if (!errors.isEmpty()) {
             return again(request, user, patient, woundId, errors, form);
         }
-        Wound now = wounds.one(woundId);
-        wounds.update(woundId, status, now.side(), now.onset(), days);
+        wounds.update(woundId, status, side, onset, days);
         accessLog.record(user, patientId, "change wound", "care", owner.key() + ": " + status);
         return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=changed#wound-" + woundId));
     }
@@ -240,6 +235,136 @@ class WoundsPageController {
                 + "#wound-" + woundId));
     }
 
+    /** A wound registered before its first photo: type, body site, side, onset and whether it is followed up (a photo every 14 days). */
+    @Post(value = "/new", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> register(HttpRequest<?> request, @PathVariable UUID patientId, @Body Map<String, String> form, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        FormErrors errors = new FormErrors();
+        String type = FormInput.text(form, "woundType");
+        if (!type.matches(WoundStore.TYPES)) {
+            errors.add("new-woundType", "wounds.field.woundType", "wounds.error.woundType");
+        }
+        String site = FormInput.text(form, "bodySite");
+        if (site.isEmpty() || site.length() > 100) {
+            errors.add("new-bodySite", "wounds.field.bodySite", "wounds.error.bodySite");
+        }
+        String side = side(form, "new-side", errors);
+        LocalDate onset = onset(form, "new-onset", errors);
+        if (errors.isEmpty() && wounds.forPatient(patientId).stream().anyMatch(w -> w.key().equals(WoundStore.key(type, site)))) {
+            errors.add("new-bodySite", "wounds.field.bodySite", "wounds.error.exists");
+        }
+        if (!errors.isEmpty()) {
+            Map<String, Object> model = model(user, patient);
+            model.put("newErrors", errors);
+            model.put("newTyped", form);
+            return pages.page(request, "nurse/wounds", model);
+        }
+        Wound wound = wounds.create(patientId, WoundStore.key(type, site), type, site, side, onset,
+                form.containsKey("followUp") ? 14 : null, user.username());
+        accessLog.record(user, patientId, "register wound", "care", wound.key());
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=registered#wound-" + wound.id()));
+    }
+
+    /**
+     * A photo the nurse took (multipart, the session's CSRF token in the address: see CsrfCheck),
+     * with the sizes measured on it: stored as the API's upload is (WoundPhotos).
+     */
+    @Post(value = "/{woundId}/photos", consumes = MediaType.MULTIPART_FORM_DATA)
+    @Transactional
+    HttpResponse<String> photo(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId,
+                               @Nullable @Part("file") CompletedFileUpload file, @Nullable @Part("takenAt") String takenAt,
+                               @Nullable @Part("lengthCm") String lengthCm, @Nullable @Part("widthCm") String widthCm,
+                               @Nullable @Part("depthCm") String depthCm, @Nullable @Part("note") String note,
+                               Authentication auth) throws java.io.IOException {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        WoundStore.Owner owner = ownWound(user, patientId, woundId);
+        Map<String, String> form = new HashMap<>();
+        form.put("lengthCm", lengthCm == null ? "" : lengthCm);
+        form.put("widthCm", widthCm == null ? "" : widthCm);
+        form.put("depthCm", depthCm == null ? "" : depthCm);
+        form.put("takenAt", takenAt == null ? "" : takenAt);
+        form.put("photoNote", note == null ? "" : note);
+        FormErrors errors = new FormErrors();
+        Map<String, Double> sizes = sizes(form, woundId, errors);
+        Instant at = null;
+        if (!form.get("takenAt").isBlank()) {
+            try {
+                at = FormInput.localTime(form.get("takenAt"));
+                if (at.isAfter(Instant.now().plusSeconds(300))) {
+                    errors.add("takenAt-" + woundId, "wounds.field.takenAt", "wounds.error.future");
+                }
+            } catch (RuntimeException e) {
+                errors.add("takenAt-" + woundId, "wounds.field.takenAt", "wounds.error.takenAt");
+            }
+        }
+        byte[] bytes = file == null ? new byte[0] : file.getBytes();
+        if (bytes.length == 0) {
+            errors.add("file-" + woundId, "wounds.field.file", "wounds.error.file");
+        }
+        if (errors.isEmpty()) {
+            try {
+                String text = form.get("photoNote").trim();
+                UUID photoId = photos.add(wounds.one(woundId), new WoundPhotos.Upload(bytes, at, sizes.get("lengthCm"), sizes.get("widthCm"),
+                        sizes.get("depthCm"), null, text.isEmpty() ? null : text), user.username());
+                accessLog.record(user, patientId, "upload wound photo", "care", owner.key() + ": " + photoId);
+                return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=photo#wound-" + woundId));
+            } catch (Refusal refused) {
+                if (refused.kind() != Refusal.Kind.INVALID && refused.kind() != Refusal.Kind.TOO_LARGE) {
+                    throw refused;
+                }
+                errors.add("file-" + woundId, "wounds.field.file", "wounds.error.photo", refused.getMessage());
+            }
+        }
+        return again(request, user, patient, woundId, errors, form);
+    }
+
+    /** Length, width, depth and area typed with a decimal comma or point, each in its range (WoundPhotos.SIZE_LIMITS). */
+    private static Map<String, Double> sizes(Map<String, String> form, UUID woundId, FormErrors errors) {
+        Map<String, Double> sizes = new HashMap<>();
+        WoundPhotos.SIZE_LIMITS.forEach((name, max) -> {
+            String field = name + "-" + woundId;
+            String limit = String.valueOf(max.longValue());
+            try {
+                Double v = FormInput.number(form.get(name));
+                if (v != null && (v < 0 || v > max)) {
+                    errors.add(field, "wounds.field." + name, "wounds.error.range", limit);
+                }
+                sizes.put(name, v);
+            } catch (NumberFormatException e) {
+                errors.add(field, "wounds.field." + name, "wounds.error.number");
+            }
+        });
+        return sizes;
+    }
+
+    private static String side(Map<String, String> form, String field, FormErrors errors) {
+        String side = FormInput.text(form, "side");
+        if (!side.isEmpty() && !side.matches("left|right|midline")) {
+            errors.add(field, "wounds.field.side", "wounds.error.side");
+        }
+        return side.isEmpty() ? null : side;
+    }
+
+    private static LocalDate onset(Map<String, String> form, String field, FormErrors errors) {
+        String text = FormInput.text(form, "onset");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            LocalDate onset = LocalDate.parse(text);
+            if (onset.isAfter(LocalDate.now(WoundStore.DANISH))) {
+                errors.add(field, "wounds.field.onset", "wounds.error.onsetFuture");
+            }
+            return onset;
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(field, "wounds.field.onset", "wounds.error.onset");
+            return null;
+        }
+    }
+
     private WoundStore.Owner ownWound(StaffUser user, UUID patientId, UUID woundId) {
         WoundStore.Owner owner = woundAccess.requireCare(user, woundId);
         if (!owner.patientId().equals(patientId)) {
@@ -261,7 +386,7 @@ class WoundsPageController {
     private Map<String, Object> model(StaffUser user, Patient patient) {
         List<Card> cards = new ArrayList<>();
         for (Wound w : wounds.forPatient(patient.id())) {
-            List<Measurement> measurements = wounds.measurements(new WoundStore.Owner(w.id(), patient.id(), patient.organisationId(), w.key()));
+            List<Measurement> measurements = wounds.measurements(w);
             accessLog.record(user, patient.id(), "read wound", "care", w.key());
             List<Measurement> areas = measurements.stream().filter(m -> m.areaCm2() != null).toList();
             cards.add(new Card(w, measurements, curve(areas), areas.isEmpty() ? null : areas.get(areas.size() - 1).areaCm2()));
@@ -278,6 +403,8 @@ class WoundsPageController {
         model.put("noErrors", new FormErrors());
         model.put("referErrors", Map.of());
         model.put("typed", Map.of());
+        model.put("newErrors", new FormErrors());
+        model.put("newTyped", Map.of());
         return model;
     }
 

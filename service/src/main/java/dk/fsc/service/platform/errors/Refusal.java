@@ -17,7 +17,9 @@ public final class Refusal extends RuntimeException {
         /** The caller holds too much of a bounded resource (429). */
         TOO_MANY,
         /** A system we depend on is down; the message says which (503). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The request's body is larger than its route takes (413). */
+        TOO_LARGE
     }
 
     private final Kind kind;
@@ -46,6 +48,10 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal unavailable(String detail) {
         return new Refusal(Kind.UNAVAILABLE, detail);
+    }
+
+    public static Refusal tooLarge(String detail) {
+        return new Refusal(Kind.TOO_LARGE, detail);
     }
 
     public Kind kind() {

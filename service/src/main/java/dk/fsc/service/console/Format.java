@@ -83,7 +83,7 @@ public final class Format {
     /**
      * A time left as a countdown reads it, by the message of its unit and its two numbers (the
      * second with two digits): {@code clock.left.hours} "1 t 05 min" from an hour up,
-     * {@code clock.left.minutes} "4 min 07 s" under it. public/js/tickets.js counts down with the
+     * {@code clock.left.minutes} "4 min 07 s" under it. public/js/clocks.js counts down with the
      * same two messages, which the page hands it.
      */
     public record Countdown(String key, String whole, String part) {

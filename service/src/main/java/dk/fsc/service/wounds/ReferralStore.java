@@ -13,6 +13,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,7 +24,7 @@ import java.util.UUID;
 @Singleton
 public class ReferralStore {
     /** How long before the answer is due its clock warns. */
-    static final Duration WARN_BEFORE = Duration.ofHours(2);
+    public static final Duration WARN_BEFORE = Duration.ofHours(2);
     private static final String SELECT = """
             SELECT r.*, o.name AS clinic_name FROM wound_referrals r JOIN organisations o ON o.id = r.clinic_id
             """;
@@ -33,28 +36,37 @@ public class ReferralStore {
 
     /** The wound's referrals, newest first, with their assessments. */
     public List<Referral> forWound(UUID woundId) {
-        return db.sql().list(SELECT + " WHERE r.wound_id = ? ORDER BY r.referred_at DESC", this::referral, woundId);
+        return list(" WHERE r.wound_id = ? ORDER BY r.referred_at DESC", woundId);
     }
 
     public Optional<Referral> find(UUID referralId) {
-        return db.sql().one(SELECT + " WHERE r.id = ?", this::referral, referralId);
+        return list(" WHERE r.id = ?", referralId).stream().findFirst();
     }
 
-    /** A clinic's referrals not closed: those waiting for an answer first, the one due soonest first. */
     /** The referral an assessment answered. */
     public Optional<UUID> ofAssessment(long assessmentId) {
         return db.sql().one("SELECT referral_id FROM wound_assessments WHERE id = ?", rs -> rs.getObject(1, UUID.class), assessmentId);
     }
 
+    /** A clinic's referrals not closed: those waiting for an answer first, the one due soonest first. */
     public List<Referral> forClinic(String clinicId) {
-        return db.sql().list(SELECT + " WHERE r.clinic_id = ? AND r.status <> 'closed' ORDER BY r.status <> 'open', r.answer_due",
-                this::referral, clinicId);
+        return list(" WHERE r.clinic_id = ? AND r.status <> 'closed' ORDER BY r.status <> 'open', r.answer_due", clinicId);
+    }
+
+    /** The referral not closed of each of these wounds that has one (at most one each), by wound. */
+    Map<UUID, Referral> openOf(List<UUID> woundIds) {
+        if (woundIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Referral> open = new HashMap<>();
+        list(" WHERE r.wound_id = ANY(?) AND r.status <> 'closed'", db.sql().array("uuid", woundIds.toArray()))
+                .forEach(r -> open.put(r.woundId(), r));
+        return open;
     }
 
     /** An organisation's referrals not closed (what its nurses sent). */
     public List<Referral> fromOrganisation(String organisationId) {
-        return db.sql().list(SELECT + " WHERE r.referring_organisation_id = ? AND r.status <> 'closed' ORDER BY r.referred_at DESC",
-                this::referral, organisationId);
+        return list(" WHERE r.referring_organisation_id = ? AND r.status <> 'closed' ORDER BY r.referred_at DESC", organisationId);
     }
 
     /** Hospitals with at least one active wound specialist: where a wound can be referred. */
@@ -112,6 +124,14 @@ public class ReferralStore {
                  WHERE patient_id = ? AND status <> 'closed'""", by, reason, patientId);
     }
 
+    /** Referrals waiting for an answer, by their clock: how many are {@code warning} and how many {@code breached} now. */
+    long[] waitingLate(Instant now) {
+        return db.sql().one("""
+                SELECT count(*) FILTER (WHERE answer_due > ? AND answer_due <= ?), count(*) FILTER (WHERE answer_due <= ?)
+                  FROM wound_referrals WHERE status = 'open'""", rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                now, now.plus(WARN_BEFORE), now).orElseThrow();
+    }
+
     /** Open referrals whose answer is due within {@link #WARN_BEFORE} and not yet warned: marked warned, and returned. */
     List<Referral> warnDue(Instant now) {
         List<UUID> ids = db.sql().list("""
@@ -128,17 +148,38 @@ public class ReferralStore {
         return ids.stream().map(id -> find(id).orElseThrow()).toList();
     }
 
-    private Referral referral(ResultSet rs) throws SQLException {
-        UUID id = rs.getObject("id", UUID.class);
-        List<Assessment> assessments = db.sql().list("SELECT * FROM wound_assessments WHERE referral_id = ? ORDER BY assessed_at DESC",
-                ReferralStore::assessment, id);
-        String status = rs.getString("status");
-        Instant due = Sql.instant(rs, "answer_due");
-        Instant lastAnswer = assessments.isEmpty() ? null : assessments.get(0).assessedAt();
-        return new Referral(id, rs.getObject("wound_id", UUID.class), rs.getObject("patient_id", UUID.class), rs.getString("clinic_id"),
-                rs.getString("clinic_name"), rs.getString("referring_organisation_id"), rs.getString("question"), rs.getString("referred_by"),
-                Sql.instant(rs, "referred_at"), due, status, clock(status, due, lastAnswer, Instant.now()),
-                rs.getObject("closed_at") == null ? null : Sql.instant(rs, "closed_at"), rs.getString("close_reason"), assessments);
+    /** The referrals a condition picks, in its order, each with its assessments (newest first): two queries however many. */
+    private List<Referral> list(String condition, Object... params) {
+        List<Row> rows = db.sql().list(SELECT + condition, ReferralStore::row, params);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, List<Assessment>> assessments = new HashMap<>();
+        db.sql().list("SELECT * FROM wound_assessments WHERE referral_id = ANY(?) ORDER BY assessed_at DESC", rs -> {
+            assessments.computeIfAbsent(rs.getObject("referral_id", UUID.class), k -> new ArrayList<>()).add(assessment(rs));
+            return null;
+        }, db.sql().array("uuid", rows.stream().map(Row::id).toArray()));
+        Instant now = Instant.now();
+        return rows.stream().map(r -> r.referral(assessments.getOrDefault(r.id(), List.of()), now)).toList();
+    }
+
+    /** A referral's row, before its assessments are read. */
+    private record Row(UUID id, UUID woundId, UUID patientId, String clinicId, String clinicName, String referringOrganisationId,
+                       String question, String referredBy, Instant referredAt, Instant due, String status, @Nullable Instant closedAt,
+                       @Nullable String closeReason) {
+
+        Referral referral(List<Assessment> assessments, Instant now) {
+            Instant lastAnswer = assessments.isEmpty() ? null : assessments.get(0).assessedAt();
+            return new Referral(id, woundId, patientId, clinicId, clinicName, referringOrganisationId, question, referredBy, referredAt, due,
+                    status, clock(status, due, lastAnswer, now), closedAt, closeReason, assessments);
+        }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getObject("id", UUID.class), rs.getObject("wound_id", UUID.class), rs.getObject("patient_id", UUID.class),
+                rs.getString("clinic_id"), rs.getString("clinic_name"), rs.getString("referring_organisation_id"), rs.getString("question"),
+                rs.getString("referred_by"), Sql.instant(rs, "referred_at"), Sql.instant(rs, "answer_due"), rs.getString("status"),
+                rs.getObject("closed_at") == null ? null : Sql.instant(rs, "closed_at"), rs.getString("close_reason"));
     }
 
     /** The answer's clock (docs/wounds.md): running, warning, breached while waiting; met or late once answered. */

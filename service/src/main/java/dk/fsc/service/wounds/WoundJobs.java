@@ -7,8 +7,11 @@ import dk.fsc.service.wounds.WoundViews.Referral;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.Transactional;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,16 @@ class WoundJobs {
     private final ReferralStore referrals;
     private final WoundStore wounds;
     private final AlertStore alerts;
+    private final AtomicLong warning = new AtomicLong();
+    private final AtomicLong breached = new AtomicLong();
 
-    WoundJobs(ReferralStore referrals, WoundStore wounds, AlertStore alerts) {
+    WoundJobs(ReferralStore referrals, WoundStore wounds, AlertStore alerts, MeterRegistry registry) {
         this.referrals = referrals;
         this.wounds = wounds;
         this.alerts = alerts;
+        // For the operators' alert rules: referrals waiting for an answer whose clock warns, and those past it (docs/wounds.md).
+        registry.gauge("fsc.wound.referrals.waiting", Tags.of("clock", "warning"), warning);
+        registry.gauge("fsc.wound.referrals.waiting", Tags.of("clock", "breached"), breached);
     }
 
     @Scheduled(fixedDelay = "${fsc.wounds.check:1m}", initialDelay = "30s")
@@ -50,6 +58,9 @@ class WoundJobs {
             LOG.warn("Wound referral {} to {}: the answer was due {} and is late", r.id(), r.clinicId(), r.answerDue());
             raised++;
         }
+        long[] late = referrals.waitingLate(now);
+        warning.set(late[0]);
+        breached.set(late[1]);
         for (WoundStore.Due due : wounds.photosDue(now)) {
             if (wounds.claimReminder(due.wound().id(), due.wound().nextPhotoDue())) {
                 alerts.raise(new Finding(due.wound().patientId(), due.organisationId(), "missing_photo", Severity.BLUE,

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -54,18 +55,37 @@ public class WoundPhotos {
                          @Nullable Double depthCm, @Nullable Double areaCm2, @Nullable String note) {
     }
 
+    /** What is wrong with a file before it is opened: nothing in it, too large, or none of the formats a photo comes in. */
+    public enum FileProblem { EMPTY, TOO_LARGE, NOT_A_PHOTO }
+
+    public static Optional<FileProblem> fileProblem(byte[] file) {
+        if (file.length == 0) {
+            return Optional.of(FileProblem.EMPTY);
+        }
+        if (file.length > PhotoDecoder.MAX_IMAGE_BYTES) {
+            return Optional.of(FileProblem.TOO_LARGE);
+        }
+        return format(file).isEmpty() ? Optional.of(FileProblem.NOT_A_PHOTO) : Optional.empty();
+    }
+
+    /** The format the file's own first bytes say (never the name or the type the browser guessed). */
+    private static Optional<ImageFormat> format(byte[] file) {
+        return Arrays.stream(ImageFormat.values()).filter(f -> f.matches(file)).findFirst();
+    }
+
     /** Stores the photo with the wound; its id. Refused (400, 413) with what to change when the file or a field will not do. */
     public UUID add(Wound wound, Upload upload, String takenBy) {
         byte[] file = upload.file();
-        if (file.length == 0) {
-            throw Refusal.invalid("The file is empty: choose the photo to upload.");
+        Optional<FileProblem> problem = fileProblem(file);
+        if (problem.isPresent()) {
+            throw switch (problem.get()) {
+                case EMPTY -> Refusal.invalid("The file is empty: choose the photo to upload.");
+                case TOO_LARGE -> Refusal.tooLarge("The photo is " + file.length + " bytes; at most " + PhotoDecoder.MAX_IMAGE_BYTES
+                        + " (10 MiB) are taken, as from a device.");
+                case NOT_A_PHOTO -> Refusal.invalid("The file is not a photo we take; send one of " + ImageFormat.accepted());
+            };
         }
-        if (file.length > PhotoDecoder.MAX_IMAGE_BYTES) {
-            throw Refusal.tooLarge("The photo is " + file.length + " bytes; at most " + PhotoDecoder.MAX_IMAGE_BYTES
-                    + " (10 MiB) are taken, as from a device.");
-        }
-        ImageFormat format = Arrays.stream(ImageFormat.values()).filter(f -> f.matches(file)).findFirst()
-                .orElseThrow(() -> Refusal.invalid("The file is not a photo we take; send one of " + ImageFormat.accepted()));
+        ImageFormat format = format(file).orElseThrow();
         Instant takenAt = upload.takenAt() == null ? Instant.now() : upload.takenAt();
         if (takenAt.isAfter(Instant.now().plusSeconds(300))) {
             throw Refusal.invalid("takenAt " + takenAt + " is in the future");

@@ -20,6 +20,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -63,12 +64,12 @@ public class WoundStore {
 
     /** The patient's wounds: open and healing first, then healed; each with its referral not closed. */
     public List<Wound> forPatient(UUID patientId) {
-        return db.sql().list(SELECT + " WHERE w.patient_id = ? ORDER BY w.status = 'healed', w.created_at, w.wound_key",
-                this::wound, patientId);
+        return withReferrals(db.sql().list(SELECT + " WHERE w.patient_id = ? ORDER BY w.status = 'healed', w.created_at, w.wound_key",
+                WoundStore::wound, patientId));
     }
 
     public Wound one(UUID woundId) {
-        return db.sql().one(SELECT + " WHERE w.id = ?", this::wound, woundId)
+        return withReferrals(db.sql().one(SELECT + " WHERE w.id = ?", WoundStore::wound, woundId).stream().toList()).stream().findFirst()
                 .orElseThrow(() -> Refusal.notFound("No wound " + woundId));
     }
 
@@ -181,7 +182,8 @@ public class WoundStore {
                 UPDATE wounds SET photo_reminded_for = ? WHERE id = ? AND photo_reminded_for IS DISTINCT FROM ?""", due, woundId, due) == 1;
     }
 
-    private Wound wound(ResultSet rs) throws SQLException {
+    /** A wound's row; its open referral is added by {@link #withReferrals} (photosDue needs none). */
+    private static Wound wound(ResultSet rs) throws SQLException {
         UUID id = rs.getObject("id", UUID.class);
         Integer followUpDays = (Integer) rs.getObject("follow_up_days");
         Instant lastPhoto = rs.getObject("last_photo_at") == null ? null : Sql.instant(rs, "last_photo_at");
@@ -189,10 +191,17 @@ public class WoundStore {
         LocalDate assessedDue = rs.getObject("assessed_due", LocalDate.class);
         String status = rs.getString("status");
         Instant next = nextPhotoDue(followUpDays, status, lastPhoto, since, assessedDue);
-        Referral referral = referrals.forWound(id).stream().filter(r -> !r.status().equals("closed")).findFirst().orElse(null);
         return new Wound(id, rs.getObject("patient_id", UUID.class), rs.getString("wound_key"), rs.getString("wound_type"),
                 rs.getString("body_site"), rs.getString("side"), rs.getObject("onset", LocalDate.class), status, followUpDays, next,
-                lastPhoto, rs.getInt("photos"), referral, rs.getString("created_by"), Sql.instant(rs, "created_at"));
+                lastPhoto, rs.getInt("photos"), null, rs.getString("created_by"), Sql.instant(rs, "created_at"));
+    }
+
+    /** The wounds with their referral not closed, read in one go. */
+    private List<Wound> withReferrals(List<Wound> found) {
+        Map<UUID, Referral> open = referrals.openOf(found.stream().map(Wound::id).toList());
+        return found.stream().map(w -> !open.containsKey(w.id()) ? w : new Wound(w.id(), w.patientId(), w.key(), w.woundType(), w.bodySite(),
+                w.side(), w.onset(), w.status(), w.followUpDays(), w.nextPhotoDue(), w.lastPhotoAt(), w.photos(), open.get(w.id()),
+                w.createdBy(), w.createdAt())).toList();
     }
 
     /**

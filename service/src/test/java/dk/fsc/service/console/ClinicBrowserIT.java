@@ -91,6 +91,57 @@ class ClinicBrowserIT extends BrowserTest {
     }
 
     @Test
+    void aNurseRegistersAWoundSetsItsSideAndOnsetAndUploadsAPhotoSheTook() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Browser b = browser().signIn(fixtures.nurse(org)).open("/patients/" + patient + "/wounds");
+        assertNotNull(b.find("#no-wounds"));
+
+        // Registering: a missing site is named, then the wound is made with its side and onset.
+        new org.openqa.selenium.support.ui.Select(b.find("#new-woundType")).selectByValue("diabetic_foot_ulcer");
+        b.find("#new-wound-save").click();
+        b.waitFor(WAIT, d -> !b.all("#new-problems").isEmpty());
+        assertTrue(b.find("#new-problems").getText().contains("Placering på kroppen"), b.find("#new-problems").getText());
+        b.find("#new-bodySite").sendKeys("hæl");
+        new org.openqa.selenium.support.ui.Select(b.find("#new-side")).selectByValue("left");
+        b.script("document.getElementById('new-onset').value = arguments[0]", LocalDate.now().minusDays(20).toString());
+        b.find("#new-wound-save").click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        String wound = fixtures.text("SELECT id::text FROM wounds WHERE patient_id = ?", patient);
+        assertEquals("left", fixtures.text("SELECT side FROM wounds WHERE id = ?::uuid", wound));
+        assertEquals(14L, fixtures.longValue("SELECT follow_up_days FROM wounds WHERE id = ?::uuid", wound), "followed up by default");
+        assertTrue(b.find("#wound-heading-" + wound).getText().contains("venstre"), b.find("#wound-heading-" + wound).getText());
+        b.assertAccessible();
+
+        // The side changed on the wound's form.
+        b.find("#wound-" + wound + " .wound-forms summary").click();
+        new org.openqa.selenium.support.ui.Select(b.find("#side-" + wound)).selectByValue("right");
+        b.find("#record-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty() && b.find("#wound-heading-" + wound).getText().contains("højre"));
+        assertEquals("right", fixtures.text("SELECT side FROM wounds WHERE id = ?::uuid", wound));
+
+        // A photo: a file that is no picture is refused with the reason, a JPEG is stored without its GPS.
+        java.nio.file.Path notes = java.nio.file.Files.createTempFile("notes", ".txt");
+        java.nio.file.Files.writeString(notes, "not a picture");
+        java.nio.file.Path jpeg = java.nio.file.Files.createTempFile("wound", ".jpg");
+        java.nio.file.Files.write(jpeg, TestImages.jpegWithExif(64, 48));
+        b.find("#wound-" + wound + " .wound-forms:nth-of-type(2) summary").click();
+        b.find("#file-" + wound).sendKeys(notes.toString());
+        b.find("#photo-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#wound-problems-" + wound).isEmpty());
+        assertTrue(b.find("#wound-problems-" + wound).getText().contains("filen er ikke et billede"), b.find("#wound-problems-" + wound).getText());
+        b.find("#file-" + wound).sendKeys(jpeg.toString());
+        b.find("#photo-lengthCm-" + wound).sendKeys("2,2");
+        b.find("#photo-widthCm-" + wound).sendKeys("1,5");
+        b.find("#photo-save-" + wound).click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM photos WHERE patient_id = ? AND device_id = 'staff' AND length_cm = 2.2", patient));
+        assertTrue(b.find("#wound-" + wound).getText().contains("1 billeder"), b.find("#wound-" + wound).getText());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'upload wound photo'", patient));
+        b.assertAccessible();
+    }
+
+    @Test
     void aSpecialistAnswersAReferralFromTheQueueAndTheNursesGetIt() throws Exception {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
@@ -113,7 +164,16 @@ class ClinicBrowserIT extends BrowserTest {
         Browser b = browser().signIn(specialist).open("/");
         b.waitFor(WAIT, d -> b.path().equals("/referrals"));
         String row = b.find("#referral-" + referral.get("id")).getText();
-        assertTrue(row.contains("Grethe Sår") && row.contains("venøst bensår") && row.contains("svartid løber"), row);
+        assertTrue(row.contains("Grethe Sår") && row.contains("venøst bensår") && row.contains("Svartid tilbage"), row);
+        assertTrue(b.all("#due-soon").isEmpty(), "nothing is due soon yet");
+        b.assertAccessible();
+
+        // Under two hours left: the queue warns at the top and marks the clock (the server's count, the page's clock).
+        fixtures.update("UPDATE wound_referrals SET answer_due = now() + interval '90 minutes' WHERE id = ?::uuid", referral.get("id"));
+        b.open("/referrals");
+        assertTrue(b.find("#due-soon").getText().contains("1 henvisning(er) skal besvares inden for to timer"), b.find("#due-soon").getText());
+        b.waitFor(WAIT, d -> b.find("#referral-" + referral.get("id") + " .clock").getAttribute("class").contains("clock-warning"));
+        assertTrue(b.find("#referral-" + referral.get("id")).getText().contains("1 t 2"), b.find("#referral-" + referral.get("id")).getText());
         b.assertAccessible();
 
         b.find("#referral-" + referral.get("id") + " a").click();

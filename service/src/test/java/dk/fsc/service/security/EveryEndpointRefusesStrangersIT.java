@@ -114,6 +114,12 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         b.put("POST /api/patients/{patientId}/wounds", Map.of("woundType", "other", "bodySite", "left heel"));
         b.put("PUT /api/wounds/{woundId}", Map.of("status", "healing"));
         b.put("POST /api/wounds/{woundId}/measurements", Map.of("lengthCm", 2.5));
+        try { // the one multipart route: a real photo, so only the caller decides the answer
+            b.put("POST /api/wounds/{woundId}/photos", io.micronaut.http.client.multipart.MultipartBody.builder()
+                    .addPart("file", "w.jpg", MediaType.IMAGE_JPEG_TYPE, dk.fsc.gateway.photos.TestImages.jpegWithExif(16, 12)).build());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         b.put("POST /api/patients/{patientId}/wound-consent", Map.of("how", "oral"));
         b.put("POST /api/wounds/{woundId}/referrals", Map.of("clinicId", "no-such-clinic", "question", "please assess"));
         b.put("POST /api/referrals/{referralId}/assessments", Map.of("assessment", "a", "treatmentPlan", "p"));
@@ -178,6 +184,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         UUID referral = UUID.fromString(fixtures.text("""
                 INSERT INTO wound_referrals (wound_id, patient_id, referring_organisation_id, clinic_id, question, referred_by, answer_due)
                 VALUES (?, ?, ?, ?, 'q', 'test', now() + interval '1 day') RETURNING id::text""", wound, patient, orgA, clinic));
+        long assessment = fixtures.longValue("""
+                INSERT INTO wound_assessments (referral_id, specialist, assessment, treatment_plan) VALUES (?, 'test', 'a', 'p') RETURNING id""",
+                referral);
         UUID loan = UUID.fromString(fixtures.text("SELECT id::text FROM loans WHERE device_id = ?", device));
         long ticket = fixtures.longValue("""
                 INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
@@ -199,7 +208,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             }
             walked++;
             HttpMethod method = route.getHttpMethod();
-            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response, wound, referral);
+            Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response, wound, referral,
+                    assessment);
             Object body = bodies.get(method + " " + template);
             if (takesBody(route)) {
                 withBody++;
@@ -258,12 +268,12 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
 
     /** The path with A's records, and the same path with records that do not exist. */
     private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket,
-                               String observation, String response, UUID wound, UUID referral) {
+                               String observation, String response, UUID wound, UUID referral, long assessment) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
         if (template.equals("/fhir/Observation") || template.equals("/fhir/Media") || template.equals("/fhir/DetectedIssue")
-                || template.equals("/fhir/QuestionnaireResponse")) {
+                || template.equals("/fhir/QuestionnaireResponse") || template.equals("/fhir/ClinicalImpression")) {
             existing += "?patient=" + patient; // a search names its patient in the query
             missing += "?patient=" + other;
         } else if (template.startsWith("/fhir/Patient/")) {
@@ -278,6 +288,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         } else if (template.startsWith("/fhir/Media/")) {
             existing = existing.replace("{id}", photo.toString());
             missing = missing.replace("{id}", other);
+        } else if (template.startsWith("/fhir/ClinicalImpression/")) {
+            existing = existing.replace("{id}", "wa-" + assessment);
+            missing = missing.replace("{id}", "wa-987654321");
         } else if (template.startsWith("/fhir/DetectedIssue/")) {
             existing = existing.replace("{id}", String.valueOf(alert));
             missing = missing.replace("{id}", "987654321");
@@ -326,7 +339,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
     /** The record id in a path (the segment that is a UUID, a number or a device id), for comparing messages. */
     private static String idIn(String path) {
         for (String segment : path.split("[/?=&]")) {
-            if (segment.matches("[0-9a-f-]{36}|[0-9]+|NO-SUCH-DEVICE|TEST-[A-Z0-9]+|[0-9a-f]{32}-[0-9a-f]+-[0-9a-f]{8}")) {
+            if (segment.matches("[0-9a-f-]{36}|[0-9]+|wa-[0-9]+|NO-SUCH-DEVICE|TEST-[A-Z0-9]+|[0-9a-f]{32}-[0-9a-f]+-[0-9a-f]{8}")) {
                 return segment;
             }
         }
@@ -338,7 +351,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
 
     private Answer call(HttpMethod method, String path, String token, Object sent) {
         MutableHttpRequest<Object> request = HttpRequest.create(method, path);
-        if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+        if (sent instanceof io.micronaut.http.client.multipart.MultipartBody multipart) {
+            request.body(multipart).contentType(MediaType.MULTIPART_FORM_DATA_TYPE);
+        } else if (method == HttpMethod.POST || method == HttpMethod.PUT) {
             request.body(sent == null ? Map.of() : sent).contentType(MediaType.APPLICATION_JSON_TYPE);
         }
         if (token != null) {

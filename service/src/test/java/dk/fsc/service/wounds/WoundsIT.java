@@ -43,6 +43,9 @@ class WoundsIT extends IntegrationTest {
     @Inject
     WoundJobs jobs;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private final Fixtures fixtures = new Fixtures();
 
     @Test
@@ -172,11 +175,13 @@ class WoundsIT extends IntegrationTest {
         jobs.check(Instant.now());
         assertEquals("warning", specialist.get("/api/referrals/" + id).get("clock"), "due within two hours");
         assertNotNull(fixtures.text("SELECT warned_at::text FROM wound_referrals WHERE id = ?::uuid", id));
+        assertTrue(registry.get("fsc.wound.referrals.waiting").tag("clock", "warning").gauge().value() >= 1, "the operators' gauge warns too");
 
         fixtures.update("UPDATE wound_referrals SET answer_due = now() - interval '1 minute' WHERE id = ?::uuid", id);
         jobs.check(Instant.now());
         assertEquals("breached", specialist.get("/api/referrals/" + id).get("clock"));
         assertNotNull(fixtures.text("SELECT breached_at::text FROM wound_referrals WHERE id = ?::uuid", id));
+        assertTrue(registry.get("fsc.wound.referrals.waiting").tag("clock", "breached").gauge().value() >= 1);
         specialist.post("/api/referrals/" + id + "/assessments", Map.of("assessment", "a", "treatmentPlan", "p"));
         assertEquals("late", nurse.get("/api/referrals/" + id).get("clock"), "answered after it was due");
     }

@@ -34,6 +34,7 @@ import io.micronaut.transaction.annotation.Transactional;
 import java.net.URI;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,10 @@ class ReferralsPageController {
 
     /** One row of the queue: the referral and the citizen's name (the specialist must know whose wound it is). */
     public record Row(Referral referral, String patientName, String woundKey, String woundType, String bodySite) {
+        /** When the answer's clock starts to warn. */
+        public Instant warnAt() {
+            return referral.answerDue().minus(ReferralStore.WARN_BEFORE);
+        }
     }
 
     @Get
@@ -88,6 +93,8 @@ class ReferralsPageController {
         }).toList();
         Map<String, Object> model = new HashMap<>();
         model.put("rows", rows);
+        model.put("late", found.stream().filter(r -> r.clock().equals("breached")).count());
+        model.put("soon", found.stream().filter(r -> r.clock().equals("warning")).count());
         return pages.page(request, "clinic/referrals", model);
     }
 

@@ -301,9 +301,11 @@ class WoundsPageController {
             }
         }
         byte[] bytes = file == null ? new byte[0] : file.getBytes();
-        if (bytes.length == 0) {
-            errors.add("file-" + woundId, "wounds.field.file", "wounds.error.file");
-        }
+        WoundPhotos.fileProblem(bytes).ifPresent(p -> errors.add("file-" + woundId, "wounds.field.file", switch (p) {
+            case EMPTY -> "wounds.error.file";
+            case TOO_LARGE -> "wounds.error.fileSize";
+            case NOT_A_PHOTO -> "wounds.error.fileType";
+        }));
         if (errors.isEmpty()) {
             try {
                 String text = form.get("photoNote").trim();
@@ -315,7 +317,7 @@ class WoundsPageController {
                 if (refused.kind() != Refusal.Kind.INVALID && refused.kind() != Refusal.Kind.TOO_LARGE) {
                     throw refused;
                 }
-                errors.add("file-" + woundId, "wounds.field.file", "wounds.error.photo", refused.getMessage());
+                errors.add("file-" + woundId, "wounds.field.file", "wounds.error.unreadable");
             }
         }
         return again(request, user, patient, woundId, errors, form);

@@ -1,6 +1,8 @@
-// The SLA clocks count down on the page: each running clock carries its due moment (data-due),
-// and the time left is written again every second, as Format.countdown writes it on the server.
-// At zero the clock says it is breached; the server records the breach (TicketStore's SLA job).
+// The clocks count down on the page (the support desk's SLA clocks, the wound clinic's answer
+// clocks): each running clock carries its due moment (data-due), and the time left is written
+// again every second, as Format.countdown writes it on the server. From its warning moment
+// (data-warn, when given) it is marked as a warning; at zero it says it is breached. The server
+// records both (TicketStore's SLA job, WoundJobs).
 // The words come from the page (data-t-hours, data-t-minutes: the message bundles' clock.left.*).
 const main = document.getElementById('main');
 const two = (n) => String(n).padStart(2, '0');
@@ -17,6 +19,9 @@ function tick() {
   document.querySelectorAll('.clock[data-due]').forEach((clock) => {
     const left = (Date.parse(clock.dataset.due) - now) / 1000;
     const value = clock.querySelector('.clock-value');
+    if (clock.dataset.warn && Date.parse(clock.dataset.warn) <= now) {
+      clock.classList.add('clock-warning');
+    }
     if (left <= 0) {
       value.textContent = main.dataset.tBreached;
       clock.classList.add('clock-breached');

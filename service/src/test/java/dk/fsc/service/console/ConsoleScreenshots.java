@@ -137,6 +137,35 @@ class ConsoleScreenshots extends BrowserTest {
         organisationScreens(demo);
         // the citizen's screen
         citizenScreen();
+        // the wound workflow: the nurses' wound page and the clinic's queue and referral
+        woundScreens(demo);
+    }
+
+    /** Karen's wound page as the Aarhus nurse sees it, and the wound clinic's queue and the open referral as its specialist sees them. */
+    private void woundScreens(JsonNode demo) throws Exception {
+        JsonNode nurse = null;
+        JsonNode specialist = null;
+        for (JsonNode u : demo.get("users")) {
+            if ("nurse.aarhus".equals(u.get("username").asText())) {
+                nurse = u;
+            }
+            if ("wound_specialist".equals(u.get("role").asText())) {
+                specialist = u;
+            }
+        }
+        String karen = fixtures.text("SELECT patient_id::text FROM wounds ORDER BY created_at LIMIT 1");
+        if (nurse == null || specialist == null || karen == null) {
+            System.out.println("[screenshots] the demo has no wound, nurse or specialist: no wound screens taken");
+            return;
+        }
+        Browser browser = browser().signIn(new Fixtures.Login(nurse.get("username").asText(), nurse.get("password").asText(), "aarhus"));
+        shoot(browser.open("/patients/" + karen + "/wounds"), "wounds");
+        Browser clinic = browser().signIn(new Fixtures.Login(specialist.get("username").asText(), specialist.get("password").asText(), "clinic"));
+        shoot(clinic.open("/referrals"), "referrals");
+        String referral = fixtures.text("SELECT id::text FROM wound_referrals WHERE status <> 'closed' ORDER BY referred_at LIMIT 1");
+        if (referral != null) {
+            shoot(clinic.open("/referrals/" + referral), "referral");
+        }
     }
 
     /** FSC support's screens, signed in as the demo's support user: the devices and the first device's page. */

@@ -22,6 +22,11 @@ public final class FolderBlobStore implements BlobStore {
         this.root = Files.createDirectories(root);
     }
 
+    /** The folder the files are in (its disk is watched: disk_free_bytes). */
+    public Path root() {
+        return root;
+    }
+
     @Override
     public String put(byte[] bytes) throws IOException {
         String sha = BlobStore.sha256(bytes);

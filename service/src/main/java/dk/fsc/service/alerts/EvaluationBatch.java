@@ -47,8 +47,8 @@ class EvaluationBatch {
         }
     }
 
-    /** A claimed patient and the version of the request that was claimed. */
-    record Claim(UUID patientId, long version) {
+    /** A claimed patient, the version of the request that was claimed and since when it waited (its reading's commit). */
+    record Claim(UUID patientId, long version, Instant requestedAt) {
     }
 
     /** Takes the longest-waiting patients on a lease; empty when nobody is waiting. */
@@ -56,16 +56,24 @@ class EvaluationBatch {
         return queue.claim(PATIENTS_PER_TRANSACTION, LEASE);
     }
 
-    /** Evaluates the claimed patients in one transaction, each under its own savepoint. */
+    /**
+     * Evaluates the claimed patients in one transaction, each under its own savepoint; answers the
+     * claims whose evaluation raised or updated an alert (their latency is measured after the commit).
+     */
     @Transactional
-    void evaluate(List<Claim> claims) {
+    List<Claim> evaluate(List<Claim> claims) {
         List<Claim> evaluated = new ArrayList<>(claims.size());
+        List<Claim> raised = new ArrayList<>();
         for (Claim claim : claims) {
             queue.beforeEvaluation();
             try {
                 Instant now = Instant.now();
-                for (Finding finding : evaluator.evaluate(claim.patientId(), now)) {
+                List<Finding> findings = evaluator.evaluate(claim.patientId(), now);
+                for (Finding finding : findings) {
                     alerts.raise(finding, now);
+                }
+                if (!findings.isEmpty()) {
+                    raised.add(claim);
                 }
                 queue.evaluationSucceeded();
                 evaluated.add(claim);
@@ -81,6 +89,7 @@ class EvaluationBatch {
         // it stays urgent only if a reading at a red limit came during this evaluation.
         evaluated.sort(Comparator.comparing(Claim::patientId));
         evaluated.forEach(queue::done);
+        return raised;
     }
 
     /** Gives claims back at once after a failed evaluation transaction, instead of when the lease runs out. */

@@ -38,7 +38,8 @@ class EvaluationQueue {
                      ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
                 UPDATE evaluation_requests r SET claimed_until = now() + ?::interval
                   FROM picked WHERE r.patient_id = picked.patient_id
-                RETURNING r.patient_id, r.version""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2)), limit, lease));
+                RETURNING r.patient_id, r.version, r.requested_at""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2),
+                Sql.instant(rs, "requested_at")), limit, lease));
     }
 
     /** Gives the claims back at once. */

@@ -28,12 +28,18 @@ class EvaluationWorkers {
     private volatile boolean running = true;
 
     private final Timer evaluations;
+    private final Timer alertLatency;
 
     EvaluationWorkers(EvaluationBatch batch, PgNotifications notifications, AlertsConfig config, MeterRegistry registry,
                       AlertFeed feed) {
         this.batch = batch;
         this.evaluations = Timer.builder("fsc.evaluation").description("Patient evaluations (claim, score, raise alerts, commit)")
                 .register(registry);
+        // From a reading's commit (its evaluation request) to the commit of the alert it raised or
+        // updated: what a nurse waits beyond the device. A histogram, so p50/p99 can be read across instances.
+        this.alertLatency = Timer.builder("fsc.alert.latency").description("From a reading's commit to its alert's commit")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(5))
+                .maximumExpectedValue(java.time.Duration.ofMinutes(5)).register(registry);
         registry.gauge("fsc.evaluation.waiting", batch, EvaluationBatch::waiting);
         registry.gauge("fsc.alerts.streams.open", feed, AlertFeed::openStreams);
         notifications.listen("fsc_evaluate", () -> wake.release(config.getWorkers()));
@@ -52,7 +58,11 @@ class EvaluationWorkers {
                 List<EvaluationBatch.Claim> claimed = batch.claim();
                 if (!claimed.isEmpty()) {
                     try {
-                        batch.evaluate(claimed);
+                        List<EvaluationBatch.Claim> raisedAlerts = batch.evaluate(claimed);
+                        java.time.Instant committed = java.time.Instant.now();
+                        for (EvaluationBatch.Claim raised : raisedAlerts) {
+                            alertLatency.record(java.time.Duration.between(raised.requestedAt(), committed).abs());
+                        }
                     } catch (Exception e) {
                         try {
                             batch.release(claimed);

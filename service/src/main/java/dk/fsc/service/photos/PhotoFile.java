@@ -3,7 +3,6 @@ package dk.fsc.service.photos;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpResponse;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -18,11 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public record PhotoFile(byte[] bytes, String contentType, Map<String, String> headers) {
     private static final Logger LOG = LoggerFactory.getLogger(PhotoFile.class);
-
-    /** The file as the answer to a GET. */
-    public HttpResponse<byte[]> response() {
-        return HttpResponse.ok(bytes).contentType(contentType).headers(h -> headers.forEach(h::add));
-    }
 
     /** A photo's file, or its JPEG thumbnail (a PDF has none: "not found"). */
     public static PhotoFile open(BlobStore blobs, UUID photoId, String sha256, String contentType, @Nullable String thumbnailSha256,

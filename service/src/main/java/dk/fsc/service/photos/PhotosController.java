@@ -1,5 +1,6 @@
 package dk.fsc.service.photos;
 
+import dk.fsc.service.platform.web.Downloads;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
@@ -61,7 +62,8 @@ class PhotosController {
         StaffUser user = StaffUser.of(auth);
         Stored photo = find(user, photoId);
         accessLog.record(user, photo.view().patientId(), "view photo", "care", photoId.toString());
-        return photo.read(blobs, false).response();
+        PhotoFile file = photo.read(blobs, false);
+        return Downloads.inline(file.bytes(), file.contentType(), file.headers());
     }
 
     @Get("/photos/{photoId}/thumbnail")
@@ -71,7 +73,7 @@ class PhotosController {
         Stored photo = find(user, photoId);
         PhotoFile file = photo.read(blobs, true);
         accessLog.record(user, photo.view().patientId(), "view photo thumbnail", "care", photoId.toString());
-        return file.response();
+        return Downloads.inline(file.bytes(), file.contentType(), file.headers());
     }
 
     private Stored find(StaffUser user, UUID photoId) {

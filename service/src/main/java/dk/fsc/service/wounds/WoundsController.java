@@ -1,5 +1,6 @@
 package dk.fsc.service.wounds;
 
+import dk.fsc.service.platform.web.Downloads;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
@@ -184,7 +185,7 @@ class WoundsController {
                 .orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of wound " + woundId));
         PhotoFile f = ref.read(blobs, thumbnail);
         accessLog.record(user, owner.patientId(), "view wound photo", purpose(user), photoId.toString());
-        return f.response();
+        return Downloads.inline(f.bytes(), f.contentType(), f.headers());
     }
 
     @Get("/patients/{patientId}/wound-consent")

@@ -55,6 +55,8 @@ final class PlainWords {
             new Word("withdraw wound consent", "consent"),
             new Word("read wound", "wounds"),
             new Word("view wound photo", "photos"),
+            new Word("list wound photos", "photos"),
+            new Word("upload wound photo", "woundPhoto"),
             new Word("register wound", "woundChange"),
             new Word("change wound", "woundChange"),
             new Word("record wound measurement", "woundChange"),

@@ -1,5 +1,6 @@
 package dk.fsc.service.console.clinic;
 
+import dk.fsc.service.platform.web.Downloads;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
@@ -158,7 +159,7 @@ class ReferralsPageController {
         WoundStore.PhotoFileRef ref = wounds.photo(wound, photoId).orElseThrow(() -> Refusal.notFound("No photo " + photoId + " of this wound."));
         PhotoFile f = ref.read(blobs, file.equals("thumbnail") && ref.thumbnailSha256() != null); // a PDF shows as itself
         accessLog.record(user, referral.patientId(), "view wound photo", "wound assessment", photoId.toString());
-        return f.response();
+        return Downloads.inline(f.bytes(), f.contentType(), f.headers());
     }
 
     /** What the referral page shows, read as the API's "read referral" and "read wound". */

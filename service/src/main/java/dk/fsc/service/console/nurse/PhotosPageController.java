@@ -1,5 +1,6 @@
 package dk.fsc.service.console.nurse;
 
+import dk.fsc.service.platform.web.Downloads;
 import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
@@ -113,7 +114,8 @@ class PhotosPageController {
         access.requireCareAccess(user, patientId);
         PhotoStore.Stored photo = ofPatient(patientId, photoId);
         accessLog.record(user, patientId, "view photo", "care", photoId.toString());
-        return photo.read(blobs, false).response();
+        PhotoFile file = photo.read(blobs, false);
+        return Downloads.inline(file.bytes(), file.contentType(), file.headers());
     }
 
     @Get(value = "/{photoId}/thumbnail", produces = MediaType.IMAGE_JPEG)
@@ -124,7 +126,7 @@ class PhotosPageController {
         PhotoStore.Stored photo = ofPatient(patientId, photoId);
         PhotoFile file = photo.read(blobs, true);
         accessLog.record(user, patientId, "view photo thumbnail", "care", photoId.toString());
-        return file.response();
+        return Downloads.inline(file.bytes(), file.contentType(), file.headers());
     }
 
     /** The photo, when it is this patient's; any other is "not found" like another organisation's. */

@@ -50,7 +50,9 @@ class GatewayMetrics {
             otherKinds.put(kind, byStatus);
         }
         batchSize = DistributionSummary.builder("fsc.gateway.batch.size").description("MQTT messages per committed batch").register(registry);
-        commit = Timer.builder("fsc.gateway.batch.commit").description("Time to write and commit a batch").register(registry);
+        // A histogram, so dashboards and rules can read p99 across gateways (ops/grafana, ops/prometheus).
+        commit = Timer.builder("fsc.gateway.batch.commit").description("Time to write and commit a batch").publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(registry);
     }
 
     void queueDepth(Collection<?> queue) {

@@ -4,7 +4,7 @@ import dk.fsc.service.platform.database.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * still not acknowledged. Read from the database every 30 s, so every instance reports the same
  * (rules take the max across instances). A gauge is -1 while the database cannot be asked.
  */
-@Singleton
+@Context // made at start, so the gauges exist from the first scrape
 class AlertGauges {
     private static final Logger LOG = LoggerFactory.getLogger(AlertGauges.class);
     private final Database db;

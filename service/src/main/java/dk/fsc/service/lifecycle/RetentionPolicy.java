@@ -52,6 +52,10 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
                 throw new IllegalArgumentException(r.setting() + " must be a positive duration, not " + r.keep());
             }
         }
+        if (accessLog.compareTo(Duration.ofDays(366)) < 0) {
+            throw new IllegalArgumentException("fsc.retention.access-log (" + accessLog.toDays() + " days) must be at least a year: "
+                    + "citizens and auditors look back on it, and the database refuses to drop a younger month of it (V28)");
+        }
         Duration least = backlogWindow.plusDays(1);
         if (deviceMessages.compareTo(least) < 0) {
             throw new IllegalArgumentException("fsc.retention.device-messages (" + deviceMessages.toDays() + " days) must be at least "

@@ -3,7 +3,7 @@ package dk.fsc.service.tickets;
 import dk.fsc.service.platform.database.Database;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * time left and a breach when it has run out, once each per ticket and clock (the database
  * refuses a second), so FSC sees them coming and can report them.
  */
-@Singleton
+@Context // made at start, so its gauge exists from the first scrape
 class SlaJob {
     private static final Logger LOG = LoggerFactory.getLogger(SlaJob.class);
     private final Database db;

@@ -9,7 +9,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.Transactional;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * under telemedical follow-up whose next photo is overdue raises a blue "missing photo" reminder
  * to the citizen's nurses, once per due moment (also across instances).
  */
-@Singleton
+@Context // made at start, so its gauges exist from the first scrape
 @Requires(property = "fsc.alerts.evaluation-enabled", notEquals = "false")
 class WoundJobs {
     private static final Logger LOG = LoggerFactory.getLogger(WoundJobs.class);

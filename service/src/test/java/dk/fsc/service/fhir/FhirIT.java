@@ -284,7 +284,8 @@ class FhirIT extends IntegrationTest {
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         Set<String> types = new HashSet<>();
         cs.getRestFirstRep().getResource().forEach(r -> types.add(r.getType()));
-        assertEquals(Set.of("Patient", "Observation", "Media", "DetectedIssue", "Device", "Questionnaire", "QuestionnaireResponse"), types);
+        assertEquals(Set.of("Patient", "Observation", "Media", "DetectedIssue", "Device", "Questionnaire", "QuestionnaireResponse",
+                "ClinicalImpression"), types);
         assertEquals(Set.of("transaction", "batch"), cs.getRestFirstRep().getInteraction().stream().map(i -> i.getCode().toCode())
                 .collect(java.util.stream.Collectors.toSet()), "POST /fhir");
         assertFalse(cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Observation")).findFirst().orElseThrow()

@@ -13,7 +13,21 @@ import java.util.UUID;
 /** Small builders for test data, written straight to the test database with unique ids. */
 public final class Fixtures {
     private static final CprCipher CIPHER = new CprCipher(TestInfrastructure.cprKey(), "");
-    private final TestInfrastructure.Database db = TestInfrastructure.database();
+    private final TestInfrastructure.Database db;
+
+    /** On the test run's database. */
+    public Fixtures() {
+        this(TestInfrastructure.database());
+    }
+
+    /** On another database of the test server (as another role), for a test that makes its own. */
+    public Fixtures(String url, String user, String password) {
+        this(new TestInfrastructure.Database(url, user, password, "own"));
+    }
+
+    private Fixtures(TestInfrastructure.Database db) {
+        this.db = db;
+    }
 
     /** A staff login made by {@link #nurse}. */
     public record Login(String username, String password, String organisation) {

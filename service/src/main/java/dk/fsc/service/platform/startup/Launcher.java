@@ -59,6 +59,13 @@ public final class Launcher implements AutoCloseable {
         p.put("datasources.default.url", dbUrl);
         p.put("datasources.default.username", s.dbUser() == null ? "" : s.dbUser());
         p.put("datasources.default.password", s.dbPassword() == null ? "" : s.dbPassword());
+        // Least privilege (ops/postgres/roles.sql): the migrations as the schema's owner, the rest as FSC_DB_USER.
+        String migrationUser = System.getenv("FSC_DB_MIGRATION_USER");
+        if (migrationUser != null && !migrationUser.isBlank()) {
+            p.put("flyway.datasources.default.url", dbUrl);
+            p.put("flyway.datasources.default.user", migrationUser.strip());
+            p.put("flyway.datasources.default.password", java.util.Objects.requireNonNullElse(System.getenv("FSC_DB_MIGRATION_PASSWORD"), ""));
+        }
 
         String brokerUrl = s.mqttUrl();
         String gatewayUser = s.mqttUsername();

@@ -52,17 +52,27 @@ final class BatchWriter {
         thread.start();
     }
 
+    /** How long a stop waits for the messages received to be committed. */
+    static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(10);
+    private volatile long drainUntil;
+
+    /**
+     * Stops after committing (and acknowledging) what was received, for at most {@link #DRAIN}:
+     * a stop loses nothing and leaves as little as it can to redelivery. What is left (the
+     * database away) stays unacknowledged, and the broker gives it to the next gateway.
+     */
     void stop() {
+        drainUntil = System.nanoTime() + DRAIN.toNanos();
         running = false;
         try {
-            thread.join(10_000);
+            thread.join(DRAIN.toMillis() + 2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private void run() {
-        while (running) {
+        while (running || !queue.isEmpty() && System.nanoTime() < drainUntil) {
             try {
                 List<Incoming> batch = nextBatch(queue, batchSize);
                 if (!batch.isEmpty()) {

@@ -206,6 +206,10 @@ public class MqttIngest implements MqttCallback {
             notFromADevice(topic, message);
             return;
         }
+        if (!running) { // stopping: what is in hand is committed, this one the broker gives again
+            leftForRedelivery(message);
+            return;
+        }
         long arrivedOn = epoch.get();
         int size = message.getPayload().length;
         while (!inFlight.tryAcquire(size, WAIT_STEP_MS, TimeUnit.MILLISECONDS)) {
@@ -328,10 +332,16 @@ public class MqttIngest implements MqttCallback {
     public void authPacketArrived(int reasonCode, MqttProperties properties) {
     }
 
+    /**
+     * A stop drains: no new message is taken (the broker keeps them for this session or the other
+     * gateways), the messages in hand are committed and acknowledged (BatchWriter.stop, at most
+     * 10 s), then the connection closes. Nothing is lost either way; draining spares redelivery.
+     */
     @PreDestroy
     void stop() {
         running = false;
         connector.interrupt();
+        writer.stop();
         try {
             if (client.isConnected()) {
                 client.disconnect(5_000).waitForCompletion(6_000);
@@ -340,7 +350,6 @@ public class MqttIngest implements MqttCallback {
             LOG.debug("Disconnect: {}", e.getMessage());
         }
         epoch.incrementAndGet();
-        writer.stop();
         replies.close();
         try {
             client.close(true);

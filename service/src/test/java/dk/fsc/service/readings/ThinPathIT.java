@@ -133,6 +133,12 @@ class ThinPathIT extends IntegrationTest {
         String health = http.toBlocking().retrieve(HttpRequest.GET("/health").bearerAuth(token(fixtures.nurse(fixtures.organisation()))));
         assertTrue(health.contains("\"status\":\"UP\""), health);
         assertFalse(health.contains("jdbc:"), "health must not show the database URL, even to staff: " + health);
+        // Readiness: database, migrations and (with a gateway) the broker; liveness: the process. Status only.
+        for (String probe : new String[] {"/health/readiness", "/health/liveness"}) {
+            String answer = http.toBlocking().retrieve(probe);
+            assertTrue(answer.contains("\"status\":\"UP\""), probe + ": " + answer);
+            assertFalse(answer.contains("details"), probe + " shows no details to anyone: " + answer);
+        }
         String metrics = http.toBlocking().retrieve("/prometheus");
         assertTrue(metrics.contains("fsc_gateway_readings_received_total"), "received");
         assertTrue(metrics.contains("fsc_gateway_readings_stored_total"), "stored");

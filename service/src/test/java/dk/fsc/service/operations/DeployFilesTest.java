@@ -1,0 +1,193 @@
+package dk.fsc.service.operations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The deploy files (ops/compose, ops/k8s, ops/images) as far as this machine can check them
+ * without a container engine or a cluster: they parse; every FSC_* variable they set is one the
+ * code reads; no secret is written in them; ports, probes and images agree with the code and with
+ * each other; every workload has probes, resources and a PodDisruptionBudget; every file a compose
+ * service mounts exists.
+ */
+class DeployFilesTest {
+    private static final Path OPS = OpsFiles.OPS;
+    private static final Pattern SECRETISH = Pattern.compile(".*(PASSWORD|SECRET|_KEY).*");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeRunsTheWholeSystemWithSecretsFromItsEnvFileOnly() throws IOException {
+        Map<String, Object> compose = yaml(OPS.resolve("compose/compose.yaml")).get(0);
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertTrue(services.keySet().containsAll(List.of("postgres", "broker", "service-1", "service-2", "gateway-1", "gateway-2",
+                "prometheus", "grafana")), services.keySet().toString());
+        Set<String> known = variablesTheCodeReads();
+        Set<String> clientIds = new HashSet<>();
+        for (var entry : services.entrySet()) {
+            Map<String, Object> s = entry.getValue();
+            Map<String, Object> env = (Map<String, Object>) s.getOrDefault("environment", Map.of());
+            for (var e : env.entrySet()) {
+                assertFalse(SECRETISH.matcher(e.getKey()).matches() && !e.getKey().endsWith("_USER"),
+                        entry.getKey() + " writes the secret " + e.getKey() + " in compose.yaml: it belongs in secrets.env");
+                if (e.getKey().startsWith("FSC_") && !entry.getKey().equals("grafana")) {
+                    assertTrue(known.contains(e.getKey()), entry.getKey() + ": " + e.getKey() + " is read by no code");
+                }
+            }
+            if (env.containsKey("FSC_GATEWAY_CLIENT_ID")) {
+                assertTrue(clientIds.add(env.get("FSC_GATEWAY_CLIENT_ID").toString()), "two gateways share a client id (session)");
+            }
+            for (Object volume : (List<Object>) s.getOrDefault("volumes", List.of())) {
+                String source = volume.toString().split(":")[0];
+                if (source.startsWith(".")) {
+                    assertTrue(Files.exists(OPS.resolve("compose").resolve(source)), entry.getKey() + " mounts " + source + ", which is missing");
+                }
+            }
+        }
+        assertEquals(2, clientIds.size());
+        // Prometheus inside compose scrapes the services and gateways on the ports they serve.
+        String prometheus = Files.readString(OPS.resolve("compose/prometheus.yml"));
+        assertTrue(prometheus.contains("service-1:" + env(services, "service-1", "FSC_HTTP_PORT")), prometheus);
+        assertTrue(prometheus.contains("gateway-1:" + env(services, "gateway-1", "FSC_GATEWAY_HTTP_PORT")), prometheus);
+        assertTrue(Files.readString(OPS.resolve("../.gitignore")).contains("ops/compose/secrets.env"), "secrets.env must never be committed");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesWorkloadsHaveProbesResourcesDisruptionBudgetsAndSecretsByReference() throws IOException {
+        List<Map<String, Object>> all = new ArrayList<>();
+        try (var files = Files.list(OPS.resolve("k8s"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                all.addAll(yaml(f));
+            }
+        }
+        Set<String> known = variablesTheCodeReads();
+        List<Map<String, Object>> workloads = all.stream().filter(d -> Set.of("Deployment", "StatefulSet").contains(d.get("kind"))).toList();
+        assertEquals(2, workloads.size(), "the service and the gateways");
+        for (Map<String, Object> w : workloads) {
+            String name = (String) ((Map<String, Object>) w.get("metadata")).get("name");
+            Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) w.get("spec")).get("template");
+            Map<String, Object> podLabels = (Map<String, Object>) ((Map<String, Object>) template.get("metadata")).get("labels");
+            Map<String, Object> pod = (Map<String, Object>) template.get("spec");
+            Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+            List<Map<String, Object>> ports = (List<Map<String, Object>>) container.get("ports");
+            int port = ((Number) ports.get(0).get("containerPort")).intValue();
+            String image = (String) container.get("image");
+            assertTrue(image.startsWith("fsc/service:") || image.startsWith("fsc/device-gateway:"), name + ": " + image);
+            assertEquals("/health/readiness", probePath(container, "readinessProbe"), name);
+            assertEquals("/health/liveness", probePath(container, "livenessProbe"), name);
+            Map<String, Object> resources = (Map<String, Object>) container.get("resources");
+            for (String side : List.of("requests", "limits")) {
+                Map<String, Object> r = (Map<String, Object>) resources.get(side);
+                assertTrue(r != null && r.containsKey("cpu") && r.containsKey("memory"), name + " has no " + side);
+            }
+            boolean portSet = false;
+            for (Map<String, Object> e : (List<Map<String, Object>>) container.get("env")) {
+                String var = (String) e.get("name");
+                assertTrue(known.contains(var), name + ": " + var + " is read by no code");
+                if (SECRETISH.matcher(var).matches()) {
+                    assertTrue(e.containsKey("valueFrom") && e.get("valueFrom").toString().contains("secretKeyRef"),
+                            name + ": " + var + " must come from a Secret by reference");
+                }
+                if (var.equals("FSC_HTTP_PORT") || var.equals("FSC_GATEWAY_HTTP_PORT")) {
+                    assertEquals(String.valueOf(port), e.get("value"), name + ": the port it listens on is the container's");
+                    portSet = true;
+                }
+            }
+            assertTrue(portSet, name + " sets no HTTP port");
+            assertTrue(all.stream().anyMatch(d -> "PodDisruptionBudget".equals(d.get("kind")) && selects(d, podLabels)), name + " has no PDB");
+            assertTrue(all.stream().anyMatch(d -> "Service".equals(d.get("kind")) && selects(d, podLabels) && targets(d, port)),
+                    name + " has no Service to port " + port);
+        }
+        for (Map<String, Object> d : all) {
+            if ("Secret".equals(d.get("kind"))) {
+                throw new AssertionError("a Secret is written in ops/k8s; secrets come from the region's secret store");
+            }
+        }
+    }
+
+    @Test
+    void theImagesExposeThePortsAndCopyTheJarsTheBuildMakes() throws IOException {
+        String pom = Files.readString(OPS.resolve("../pom.xml"));
+        Matcher version = Pattern.compile("<version>([^<]+)</version>").matcher(pom.substring(pom.indexOf("</parent>")));
+        assertTrue(version.find());
+        String service = Files.readString(OPS.resolve("images/Dockerfile.service"));
+        String gateway = Files.readString(OPS.resolve("images/Dockerfile.gateway"));
+        assertTrue(service.contains("COPY service/target/fsc-service.jar") && service.contains("EXPOSE 8080"), service);
+        assertTrue(gateway.contains("COPY device-gateway/target/device-gateway-" + version.group(1) + "-all.jar") && gateway.contains("EXPOSE 8081"),
+                "the gateway image copies device-gateway-" + version.group(1) + "-all.jar:\n" + gateway);
+        assertTrue(service.contains("USER 10001") && gateway.contains("USER 10001"), "not as root");
+    }
+
+    /** Every FSC_* the service and the gateway read: their configuration files and the run command's own. */
+    static Set<String> variablesTheCodeReads() throws IOException {
+        StringBuilder code = new StringBuilder();
+        for (String f : List.of("service/src/main/resources/application.yml", "device-gateway/src/main/resources/application-gateway.yml",
+                "service/src/main/java/dk/fsc/service/platform/startup/Settings.java",
+                "service/src/main/java/dk/fsc/service/platform/startup/Launcher.java")) {
+            code.append(Files.readString(OPS.resolve("..").resolve(f)));
+        }
+        Set<String> names = new HashSet<>();
+        Matcher m = Pattern.compile("FSC_[A-Z0-9_]+").matcher(code);
+        while (m.find()) {
+            names.add(m.group());
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String probePath(Map<String, Object> container, String probe) {
+        Map<String, Object> p = (Map<String, Object>) container.get(probe);
+        assertNotNull(p, probe);
+        return (String) ((Map<String, Object>) p.get("httpGet")).get("path");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean selects(Map<String, Object> doc, Map<String, Object> podLabels) {
+        Map<String, Object> spec = (Map<String, Object>) doc.get("spec");
+        Object selector = spec.get("selector");
+        Map<String, Object> labels = selector instanceof Map<?, ?> s && s.containsKey("matchLabels")
+                ? (Map<String, Object>) s.get("matchLabels") : (Map<String, Object>) selector;
+        return labels != null && podLabels.entrySet().containsAll(labels.entrySet());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean targets(Map<String, Object> service, int port) {
+        List<Map<String, Object>> ports = (List<Map<String, Object>>) ((Map<String, Object>) service.get("spec")).get("ports");
+        return ports.stream().anyMatch(p -> String.valueOf(port).equals(String.valueOf(p.get("targetPort"))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String env(Map<String, Map<String, Object>> services, String service, String name) {
+        return String.valueOf(((Map<String, Object>) services.get(service).get("environment")).get(name));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> yaml(Path file) throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(file)) {
+            for (Object doc : new Yaml().loadAll(r)) {
+                if (doc != null) {
+                    docs.add((Map<String, Object>) doc);
+                }
+            }
+        }
+        assertFalse(docs.isEmpty(), file + " is empty");
+        return docs;
+    }
+}

@@ -40,7 +40,9 @@ END $$;
 -- V21's make_monthly_partition, run as the owner; wrapped so that a new month of the access log is
 -- insert-only for the runtime roles too.
 ALTER FUNCTION make_monthly_partition(regclass, date) RENAME TO make_monthly_partition_v21;
-ALTER FUNCTION make_monthly_partition_v21(regclass, date) SECURITY DEFINER SET search_path = public, pg_temp;
+-- Only through the wrapper (which runs as the owner): called directly, a month of the access log
+-- would keep the runtime's default UPDATE and DELETE until the next maintenance.
+REVOKE EXECUTE ON FUNCTION make_monthly_partition_v21(regclass, date) FROM PUBLIC;
 CREATE FUNCTION make_monthly_partition(parent regclass, month date) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE

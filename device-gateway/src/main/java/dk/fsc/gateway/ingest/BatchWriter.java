@@ -44,7 +44,8 @@ final class BatchWriter {
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
         this.chain = MessageChain.live(config);
-        this.storage = new StoreRetries(store, () -> running, Thread::sleep);
+        // Retries go on while running, and while a stop drains (else the drain would give up at once).
+        this.storage = new StoreRetries(store, this::writing, Thread::sleep);
         this.thread = new Thread(this::run, "gateway-batch-writer");
     }
 
@@ -59,7 +60,8 @@ final class BatchWriter {
     /**
      * Stops after committing (and acknowledging) what was received, for at most {@link #DRAIN}:
      * a stop loses nothing and leaves as little as it can to redelivery. What is left (the
-     * database away) stays unacknowledged, and the broker gives it to the next gateway.
+     * database away) stays unacknowledged, and the broker sends it again: to this gateway's
+     * session when it comes back, or, as the broker does with a shared subscription, to another.
      */
     void stop() {
         drainUntil = System.nanoTime() + DRAIN.toNanos();
@@ -69,6 +71,10 @@ final class BatchWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean writing() {
+        return running || System.nanoTime() < drainUntil;
     }
 
     private void run() {

@@ -333,9 +333,9 @@ public class MqttIngest implements MqttCallback {
     }
 
     /**
-     * A stop drains: no new message is taken (the broker keeps them for this session or the other
-     * gateways), the messages in hand are committed and acknowledged (BatchWriter.stop, at most
-     * 10 s), then the connection closes. Nothing is lost either way; draining spares redelivery.
+     * A stop drains: no new message is taken (left unacknowledged, the broker sends it again), the
+     * messages in hand are committed and acknowledged (BatchWriter.stop, at most 10 s), then the
+     * connection closes. Nothing is lost either way; draining spares redelivery.
      */
     @PreDestroy
     void stop() {

@@ -25,13 +25,15 @@ import reactor.core.publisher.Mono;
  * {@value #FIELD} field, a script in the {@value #HEADER} header. Without it, or with another
  * session's, the answer is 403 and nothing is changed. Sign-in has no session yet: its form
  * carries the token of a short-lived cookie instead (double submit, {@link SignInController}). A
- * file upload (multipart) carries it in the form's address ({@code ?_csrf=}), since its body is not
- * read before the route; the console's pages send no referrer to other sites, so it stays ours.
+ * file upload (multipart) carries it in a {@value #FIELD} part, which its route checks with
+ * {@link #tokenMatches} before anything else, since the body is not read before the route.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-class CsrfCheck implements Ordered {
+public class CsrfCheck implements Ordered {
     static final String FIELD = "_csrf";
     static final String HEADER = "X-CSRF-Token";
+    /** The console's one multipart route: a nurse's wound photo (WoundsPageController.photo). */
+    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile("/patients/[0-9a-fA-F-]{36}/wounds/[0-9a-fA-F-]{36}/photos");
     private final FilterBodyParser bodies;
 
     CsrfCheck(FilterBodyParser bodies) {
@@ -58,9 +60,9 @@ class CsrfCheck implements Ordered {
             return matches(header, expected) ? next.proceed() : refused();
         }
         if (request.getContentType().map(t -> t.matches(MediaType.MULTIPART_FORM_DATA_TYPE)).orElse(false)) {
-            // A file upload's body is not read before the route; its form names the token in its address instead.
-            String token = request.getParameters().get(FIELD);
-            return token != null && matches(token, expected) ? next.proceed() : refused();
+            // A file upload's body is not read before the route: the one route that takes one checks
+            // its _csrf part itself (tokenMatches) before it does anything. Any other is refused.
+            return UPLOAD.matcher(request.getPath()).matches() ? next.proceed() : refused();
         }
         if (!request.getContentType().map(t -> t.matches(MediaType.APPLICATION_FORM_URLENCODED_TYPE)).orElse(false)) {
             return refused();
@@ -69,6 +71,12 @@ class CsrfCheck implements Ordered {
                 .map(form -> Optional.ofNullable(form.get(FIELD)).map(Object::toString).orElse(""))
                 .defaultIfEmpty("")
                 .flatMapMany(token -> matches(token, expected) ? next.proceed() : refused());
+    }
+
+    /** Whether a token sent in a multipart form's {@value #FIELD} part is the session's (the upload route asks). */
+    public static boolean tokenMatches(Authentication auth, @io.micronaut.core.annotation.Nullable String given) {
+        Object expected = auth.getAttributes().get(ConsoleSession.CSRF_ATTRIBUTE);
+        return given != null && expected instanceof String e && matches(given, e);
     }
 
     private static String expectedToken(HttpRequest<?> request) {

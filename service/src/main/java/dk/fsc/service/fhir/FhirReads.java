@@ -300,10 +300,13 @@ public class FhirReads {
         Refusal notFound = Refusal.notFound("No ClinicalImpression " + id + " among your organisation's citizens' wounds or your clinic's referrals.");
         long assessmentId = WoundResources.assessmentOf(id).orElseThrow(() -> notFound);
         UUID referralId = referrals.ofAssessment(assessmentId).orElseThrow(() -> notFound);
-        WoundViews.Referral referral;
-        try {
-            referral = woundAccess.requireReferral(user, referralId);
+        WoundViews.Referral referral = referrals.find(referralId).orElseThrow(() -> notFound);
+        try { // the search's rule: the citizen's care staff, or a specialist of a clinic the wound is referred to (its own referrals)
+            woundAccess.requireCareOrReferral(user, referral.woundId());
         } catch (Refusal refused) {
+            throw notFound;
+        }
+        if (woundAccess.visibleReferrals(user, referral.woundId()).stream().noneMatch(r -> r.id().equals(referralId))) {
             throw notFound;
         }
         WoundViews.Wound wound = wounds.one(referral.woundId());

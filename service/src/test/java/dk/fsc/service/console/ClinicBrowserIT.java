@@ -139,6 +139,28 @@ class ClinicBrowserIT extends BrowserTest {
         assertTrue(b.find("#wound-" + wound).getText().contains("1 billeder"), b.find("#wound-" + wound).getText());
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'upload wound photo'", patient));
         b.assertAccessible();
+
+        // Another site posting the form in her browser (her cookie, no token) changes nothing; nor does a multipart post elsewhere.
+        String cookie = "fsc_session=" + b.driver().manage().getCookieNamed("fsc_session").getValue();
+        String boundary = "x" + UUID.randomUUID();
+        String forged = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nwrong\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"w.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
+        byte[] body = java.io.ByteArrayOutputStream.class.cast(new java.io.ByteArrayOutputStream() {{
+            writeBytes(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            writeBytes(java.nio.file.Files.readAllBytes(jpeg));
+            writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }}).toByteArray();
+        for (String[] post : new String[][] {{"/patients/" + patient + "/wounds/" + wound + "/photos", "text/html"},
+                {"/patients/" + patient + "/wounds/" + wound + "/photos", "*/*"}, {"/patients/" + patient + "/wounds/consent", "text/html"}}) {
+            String path = post[0];
+            String accept = post[1];
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(b.driver().getCurrentUrl()).resolve(path)).header("Cookie", cookie).header("Accept", accept)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, answer.statusCode(), path + " " + accept + ": " + answer.body());
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM photos WHERE patient_id = ?", patient), "nothing stored by the forged post");
     }
 
     @Test

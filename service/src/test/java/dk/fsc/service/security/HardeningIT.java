@@ -187,6 +187,20 @@ class HardeningIT extends IntegrationTest {
     }
 
     @Test
+    void aBodyOfUnknownLengthIsRefusedWith411OutsideThePhotoUpload() throws Exception {
+        String token = login(fixtures.nurse(fixtures.organisation()), address());
+        java.net.http.HttpRequest chunked = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/api/patients"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        "{\"displayName\": \"A\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build();
+        HttpResponse<String> answer = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(chunked, HttpResponse.BodyHandlers.ofString());
+        assertEquals(411, answer.statusCode(), answer.body());
+        assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"), answer.headers().toString());
+        assertTrue(answer.body().contains("Content-Length"), answer.body());
+    }
+
+    @Test
     void oneAccountCannotHoldMoreThanItsShareOfEventStreams() throws Exception {
         String address = address();
         String token = login(fixtures.nurse(fixtures.organisation()), address);

@@ -2,6 +2,7 @@ package dk.fsc.service.console.nurse;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
+import dk.fsc.service.console.CsrfCheck;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.FormInput;
 import dk.fsc.service.console.Pages;
@@ -268,16 +269,22 @@ class WoundsPageController {
     }
 
     /**
-     * A photo the nurse took (multipart, the session's CSRF token in the address: see CsrfCheck),
+     * A photo the nurse took (multipart, the session's CSRF token in its {@code _csrf} part: see CsrfCheck),
      * with the sizes measured on it: stored as the API's upload is (WoundPhotos).
      */
     @Post(value = "/{woundId}/photos", consumes = MediaType.MULTIPART_FORM_DATA)
     @Transactional
-    HttpResponse<String> photo(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId,
-                               @Nullable @Part("file") CompletedFileUpload file, @Nullable @Part("takenAt") String takenAt,
-                               @Nullable @Part("lengthCm") String lengthCm, @Nullable @Part("widthCm") String widthCm,
-                               @Nullable @Part("depthCm") String depthCm, @Nullable @Part("note") String note,
-                               Authentication auth) throws java.io.IOException {
+    HttpResponse<?> photo(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable UUID woundId,
+                          @Nullable @Part("_csrf") String csrf,
+                          @Nullable @Part("file") CompletedFileUpload file, @Nullable @Part("takenAt") String takenAt,
+                          @Nullable @Part("lengthCm") String lengthCm, @Nullable @Part("widthCm") String widthCm,
+                          @Nullable @Part("depthCm") String depthCm, @Nullable @Part("note") String note,
+                          Authentication auth) throws java.io.IOException {
+        if (!CsrfCheck.tokenMatches(auth, csrf)) { // before anything: the filter leaves a multipart body to this route
+            // As CsrfCheck answers: a browser gets the console's "page too old" page (ConsoleResponses), anything else this JSON.
+            return HttpResponse.status(io.micronaut.http.HttpStatus.FORBIDDEN).body(Map.of("reason", "csrf"))
+                    .contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
         WoundStore.Owner owner = ownWound(user, patientId, woundId);

@@ -19,7 +19,9 @@ public final class Refusal extends RuntimeException {
         /** A system we depend on is down; the message says which (503). */
         UNAVAILABLE,
         /** The request's body is larger than its route takes (413). */
-        TOO_LARGE
+        TOO_LARGE,
+        /** The request's body came without its length where one is needed (411). */
+        LENGTH_REQUIRED
     }
 
     private final Kind kind;
@@ -52,6 +54,10 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal tooLarge(String detail) {
         return new Refusal(Kind.TOO_LARGE, detail);
+    }
+
+    public static Refusal lengthRequired(String detail) {
+        return new Refusal(Kind.LENGTH_REQUIRED, detail);
     }
 
     public Kind kind() {

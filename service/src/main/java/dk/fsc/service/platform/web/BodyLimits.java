@@ -4,6 +4,7 @@ import dk.fsc.service.platform.errors.Refusal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.util.StringUtils;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * The size of a request body, per route: a photo upload may be as large as a camera's photo
  * ({@code micronaut.server.max-request-size}, which Netty enforces on every body however it is
  * sent), every other route takes {@code fsc.http.max-body} (JSON and forms, 1 MB). A body declared
- * larger is refused with 413 before a byte of it is read; the answer names the limit.
+ * larger is refused with 413 before a byte of it is read, one without a declared length (chunked)
+ * with 411; the answer names the limit.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class BodyLimits implements Ordered {
@@ -35,10 +37,18 @@ class BodyLimits implements Ordered {
 
     @RequestFilter
     void limit(HttpRequest<?> request) {
+        if (UPLOADS.matcher(request.getPath()).matches()) {
+            return;
+        }
         long length = request.getContentLength();
-        if (length > maxBody && !UPLOADS.matcher(request.getPath()).matches()) {
+        if (length > maxBody) {
             throw Refusal.tooLarge("The request body is " + length + " bytes; this address takes at most " + maxBody
                     + " (photos are uploaded to /api/wounds/{id}/photos).");
+        }
+        // A body of unknown length (chunked) would be read up to the upload's limit before anything could refuse it.
+        if (length < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            throw Refusal.lengthRequired("Send the body with a Content-Length: this address takes at most " + maxBody
+                    + " bytes, and a body of unknown length is taken only by a photo upload.");
         }
     }
 

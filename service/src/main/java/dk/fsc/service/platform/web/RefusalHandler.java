@@ -26,6 +26,7 @@ class RefusalHandler implements ExceptionHandler<Refusal, HttpResponse<?>> {
             case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case TOO_LARGE -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
+            case LENGTH_REQUIRED -> HttpStatus.LENGTH_REQUIRED;
         };
     }
 

@@ -241,22 +241,15 @@ public class FhirReads {
     /** A patient's wound measurements (Observation 72287-6) within the search's dates, in its order; all of them (a wound has tens). */
     private List<Observation> woundMeasurements(StaffUser user, ObservationQuery query, String purpose) {
         List<WoundViews.Wound> visible = woundAccess.visibleWounds(user, query.patientId());
-        List<Observation> found = new ArrayList<>();
-        List<java.time.Instant> times = new ArrayList<>();
+        List<Dated<Observation>> found = new ArrayList<>();
         for (WoundViews.Wound wound : visible) {
             for (WoundViews.Measurement m : wounds.measurements(wound)) {
                 if (!m.at().isBefore(query.from()) && m.at().isBefore(query.to())) {
-                    found.add(WoundResources.measurement(wound, m));
-                    times.add(m.at());
+                    found.add(new Dated<>(m.at(), WoundResources.measurement(wound, m)));
                 }
             }
         }
-        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
-        order.sort(java.util.Comparator.comparing(times::get));
-        if (query.newestFirst()) {
-            java.util.Collections.reverse(order);
-        }
-        List<Observation> sorted = order.stream().map(found::get).toList();
+        List<Observation> sorted = Dated.sorted(found, query.newestFirst());
         accessLog.record(user, query.patientId(), "read wound measurements (FHIR)", purposeOf(user, purpose),
                 sorted.size() + " measurement(s) of " + visible.size() + " wound(s)");
         return sorted;
@@ -280,20 +273,24 @@ public class FhirReads {
 
     /** A patient's wound assessments as ClinicalImpressions, newest first: for a specialist, their own clinic's. */
     public List<ClinicalImpression> assessments(StaffUser user, UUID patientId, String purpose) {
-        List<ClinicalImpression> found = new ArrayList<>();
-        List<java.time.Instant> times = new ArrayList<>();
+        List<Dated<ClinicalImpression>> found = new ArrayList<>();
         for (WoundViews.Wound wound : woundAccess.visibleWounds(user, patientId)) {
             for (WoundViews.Referral referral : woundAccess.visibleReferrals(user, wound.id())) {
                 for (WoundViews.Assessment a : referral.assessments()) {
-                    found.add(WoundResources.assessment(wound, referral, a));
-                    times.add(a.assessedAt());
+                    found.add(new Dated<>(a.assessedAt(), WoundResources.assessment(wound, referral, a)));
                 }
             }
         }
-        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, found.size()).boxed().toList());
-        order.sort(java.util.Comparator.comparing(times::get).reversed());
         accessLog.record(user, patientId, "read wound assessments (FHIR)", purposeOf(user, purpose), found.size() + " assessment(s)");
-        return order.stream().map(found::get).toList();
+        return Dated.sorted(found, true);
+    }
+
+    /** A resource and the moment it is sorted by (wound resources come from several wounds and referrals). */
+    private record Dated<T>(java.time.Instant at, T resource) {
+        static <T> List<T> sorted(List<Dated<T>> all, boolean newestFirst) {
+            java.util.Comparator<Dated<T>> byTime = java.util.Comparator.comparing(Dated::at);
+            return all.stream().sorted(newestFirst ? byTime.reversed() : byTime).map(Dated::resource).toList();
+        }
     }
 
     public ClinicalImpression assessment(StaffUser user, String id, String purpose) {

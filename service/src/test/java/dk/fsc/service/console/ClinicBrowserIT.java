@@ -145,11 +145,11 @@ class ClinicBrowserIT extends BrowserTest {
         String boundary = "x" + UUID.randomUUID();
         String forged = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nwrong\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"w.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
-        byte[] body = java.io.ByteArrayOutputStream.class.cast(new java.io.ByteArrayOutputStream() {{
-            writeBytes(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            writeBytes(java.nio.file.Files.readAllBytes(jpeg));
-            writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }}).toByteArray();
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        form.writeBytes(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        form.writeBytes(java.nio.file.Files.readAllBytes(jpeg));
+        form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] body = form.toByteArray();
         for (String[] post : new String[][] {{"/patients/" + patient + "/wounds/" + wound + "/photos", "text/html"},
                 {"/patients/" + patient + "/wounds/" + wound + "/photos", "*/*"}, {"/patients/" + patient + "/wounds/consent", "text/html"}}) {
             String path = post[0];

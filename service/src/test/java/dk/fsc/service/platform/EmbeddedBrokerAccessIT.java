@@ -1,5 +1,6 @@
 package dk.fsc.service.platform;
 
+import dk.fsc.service.platform.mqtt.BrokerRules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 class EmbeddedBrokerAccessIT {
     private static final String GATEWAY_ID = "fsc-gateway-access-it";
     private final Fixtures fixtures = new Fixtures();
-    private final BrokerAccess.Account gateway = new BrokerAccess.Account("fsc-gateway", "gw-" + System.nanoTime());
-    private final BrokerAccess.Account tool = new BrokerAccess.Account("fsc-simulator", "sim-" + System.nanoTime());
+    private final BrokerRules.Account gateway = new BrokerRules.Account("fsc-gateway", "gw-" + System.nanoTime());
+    private final BrokerRules.Account tool = new BrokerRules.Account("fsc-simulator", "sim-" + System.nanoTime());
     private EmbeddedBroker broker;
 
     @BeforeAll
@@ -96,7 +97,7 @@ class EmbeddedBrokerAccessIT {
 
     @Test
     void theSimulatorsAccountUsesItsOwnPrefixOnly() throws Exception {
-        MqttClient sim = connect(BrokerAccess.TOOL_CLIENT_PREFIX + "test-1", tool.username(), tool.password());
+        MqttClient sim = connect(BrokerRules.TOOL_CLIENT_PREFIX + "test-1", tool.username(), tool.password());
         sim.disconnect();
         sim.close();
         assertThrows(MqttException.class, () -> connect(GATEWAY_ID, tool.username(), tool.password()));

@@ -85,6 +85,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         b.put("PUT /api/patients/{patientId}/monitoring", Map.of("spo2Target88To92", false, "schedule", "weekly"));
         b.put("POST /api/patients/{patientId}/monitoring/pauses", Map.of("from", now.toString(),
                 "to", now.plusSeconds(86400).toString(), "reason", "admitted"));
+        // Not staff's: an anonymous caller without the broker's token gets 401 like everywhere else.
+        b.put("POST /api/broker/login", Map.of("username", device, "password", "pw-" + device, "clientid", device));
         b.put("POST /api/alerts/{id}/acknowledge", Map.of("note", "seen"));
         b.put("POST /api/alerts/{id}/resolve", Map.of("outcome", "called the citizen"));
         b.put("POST /api/alerts/{id}/assign", Map.of("assignee", "someone"));

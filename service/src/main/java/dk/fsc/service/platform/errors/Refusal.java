@@ -21,7 +21,9 @@ public final class Refusal extends RuntimeException {
         /** The request's body is larger than its route takes (413). */
         TOO_LARGE,
         /** The request's body came without its length where one is needed (411). */
-        LENGTH_REQUIRED
+        LENGTH_REQUIRED,
+        /** The caller did not prove who it is, by a means other than staff sign-in (401). */
+        UNAUTHENTICATED
     }
 
     private final Kind kind;
@@ -58,6 +60,10 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal lengthRequired(String detail) {
         return new Refusal(Kind.LENGTH_REQUIRED, detail);
+    }
+
+    public static Refusal unauthenticated(String detail) {
+        return new Refusal(Kind.UNAUTHENTICATED, detail);
     }
 
     public Kind kind() {

@@ -1,5 +1,6 @@
 package dk.fsc.service.platform.startup;
 
+import dk.fsc.service.platform.mqtt.BrokerRules;
 import dk.fsc.service.Application;
 import dk.fsc.service.platform.embedded.BrokerAccess;
 import dk.fsc.service.platform.embedded.EmbeddedBroker;
@@ -75,10 +76,10 @@ public final class Launcher implements AutoCloseable {
         if (s.embeddedBroker()) {
             gatewayUser = "fsc-gateway";
             gatewayPassword = PasswordHasher.randomSecret(24);
-            BrokerAccess.Account tool = simulatorAccount(s, p);
+            BrokerRules.Account tool = simulatorAccount(s, p);
             LOG.info("No FSC_MQTT_URL: starting the embedded MQTT 5 broker on {}:{}", s.bindAddress(), s.mqttPort());
             EmbeddedBroker broker = EmbeddedBroker.start(s.dataDir().resolve("mqtt"), s.bindAddress(), s.mqttPort(),
-                    new BrokerAccess(new BrokerAccess.Account(gatewayUser, gatewayPassword), s.gatewayClientId(), tool,
+                    new BrokerAccess(new BrokerRules.Account(gatewayUser, gatewayPassword), s.gatewayClientId(), tool,
                             dbUrl, s.dbUser(), s.dbPassword()));
             started.add(broker);
             brokerUrl = broker.url();
@@ -139,16 +140,16 @@ public final class Launcher implements AutoCloseable {
      * The account the device simulator publishes with on the embedded broker: the one given in
      * FSC_SIMULATOR_MQTT_USERNAME / _PASSWORD, else a random one when the simulator runs.
      */
-    private static BrokerAccess.Account simulatorAccount(Settings s, Map<String, Object> p) {
+    private static BrokerRules.Account simulatorAccount(Settings s, Map<String, Object> p) {
         if (s.simulatorUsername() != null && s.simulatorPassword() != null) {
             LOG.warn("The embedded broker lets {} publish as any device (FSC_SIMULATOR_MQTT_USERNAME): development only",
                     s.simulatorUsername());
-            return new BrokerAccess.Account(s.simulatorUsername(), s.simulatorPassword());
+            return new BrokerRules.Account(s.simulatorUsername(), s.simulatorPassword());
         }
         if (!s.simulatorRuns()) {
             return null;
         }
-        BrokerAccess.Account generated = new BrokerAccess.Account("fsc-simulator", PasswordHasher.randomSecret(24));
+        BrokerRules.Account generated = new BrokerRules.Account("fsc-simulator", PasswordHasher.randomSecret(24));
         p.put("fsc.simulator.username", generated.username());
         p.put("fsc.simulator.password", generated.password());
         return generated;

@@ -49,6 +49,8 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Object> 
             detail = "An internal error occurred; quote reference " + reference + " to support.";
         } else if (status == 401 && path.equals("/login")) {
             detail = "Wrong username or password, or the account is disabled.";
+        } else if (status == 401 && cause instanceof Refusal problem) {
+            detail = problem.getMessage(); // proof other than a staff token was missing (the broker's login check)
         } else if (status == 401) {
             detail = "Authentication required: send 'Authorization: Bearer <token>' with a token from POST /login.";
         } else if (status == 403) {

@@ -27,6 +27,7 @@ class RefusalHandler implements ExceptionHandler<Refusal, HttpResponse<?>> {
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case TOO_LARGE -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
             case LENGTH_REQUIRED -> HttpStatus.LENGTH_REQUIRED;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
         };
     }
 

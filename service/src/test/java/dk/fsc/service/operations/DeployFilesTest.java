@@ -134,6 +134,43 @@ class DeployFilesTest {
         assertTrue(service.contains("USER 10001") && gateway.contains("USER 10001"), "not as root");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEmqxClusterAsksTheServiceAtTheRouteWithTheHeaderAndFieldsItServes() throws IOException {
+        String conf = Files.readString(OPS.resolve("emqx/emqx.conf"));
+        String controller = Files.readString(OPS.resolve("../service/src/main/java/dk/fsc/service/devices/BrokerLoginController.java"));
+        String logins = Files.readString(OPS.resolve("../service/src/main/java/dk/fsc/service/devices/BrokerLogins.java"));
+        assertTrue(controller.contains("@Controller(\"/api/broker\")") && controller.contains("@Post(\"/login\")"), "the route moved");
+        assertTrue(conf.contains("url = \"http://fsc-service:8080/api/broker/login\""), "emqx.conf asks another route");
+        Matcher header = Pattern.compile("TOKEN_HEADER = \"([^\"]+)\"").matcher(logins);
+        assertTrue(header.find());
+        assertTrue(conf.contains("\"" + header.group(1) + "\" = ${FSC_BROKER_LOGIN_TOKEN}"),
+                "emqx.conf sends the token in " + header.group(1) + ", from the environment (unquoted), never written in the file");
+        Matcher fields = Pattern.compile("record Request\\(([^)]*)\\)").matcher(controller);
+        assertTrue(fields.find());
+        for (String field : fields.group(1).replace("@Nullable", "").replace("String", "").split(",")) {
+            assertTrue(conf.contains(field.strip() + " = \"${" + field.strip() + "}\""), "emqx.conf sends no " + field.strip());
+        }
+        assertTrue(conf.contains("no_match = deny"), "what the login's ACL does not allow is denied");
+        assertTrue(variablesTheCodeReads().contains("FSC_BROKER_LOGIN_TOKEN"));
+        Map<String, Object> compose = yaml(OPS.resolve("emqx/compose.yaml")).get(0);
+        Map<String, Map<String, Object>> nodes = (Map<String, Map<String, Object>>) compose.get("services");
+        assertEquals(3, nodes.size(), "three nodes");
+        for (var node : nodes.entrySet()) {
+            String name = ((Map<String, Object>) node.getValue().get("environment")).get("EMQX_NODE__NAME").toString();
+            assertTrue(conf.contains("\"" + name + "\""), node.getKey() + " (" + name + ") is not among the cluster's seeds");
+            for (Object volume : (List<Object>) node.getValue().get("volumes")) {
+                String source = volume.toString().split(":")[0];
+                if (source.startsWith(".")) {
+                    assertTrue(Files.exists(OPS.resolve("emqx").resolve(source)), node.getKey() + " mounts " + source + ", which is missing");
+                }
+            }
+        }
+        String secrets = Files.readString(OPS.resolve("compose/make-secrets"));
+        assertTrue(secrets.contains("FSC_BROKER_LOGIN_TOKEN=") && secrets.contains("EMQX_NODE__COOKIE="), "make-secrets writes the cluster's secrets");
+        assertFalse(Pattern.compile("(?i)(cookie|password|token)\\s*=\\s*\"[^$]").matcher(conf).find(), "a secret is written in emqx.conf");
+    }
+
     /** Every FSC_* the service and the gateway read: their configuration files and the run command's own. */
     static Set<String> variablesTheCodeReads() throws IOException {
         StringBuilder code = new StringBuilder();

@@ -1,12 +1,12 @@
 package dk.fsc.service.platform;
 
-import dk.fsc.service.platform.mqtt.BrokerRules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.platform.embedded.BrokerAccess;
 import dk.fsc.service.platform.embedded.EmbeddedBroker;
+import dk.fsc.service.platform.mqtt.BrokerRules;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;

@@ -1,10 +1,10 @@
 package dk.fsc.service.platform.startup;
 
-import dk.fsc.service.platform.mqtt.BrokerRules;
 import dk.fsc.service.Application;
 import dk.fsc.service.platform.embedded.BrokerAccess;
 import dk.fsc.service.platform.embedded.EmbeddedBroker;
 import dk.fsc.service.platform.embedded.EmbeddedDatabase;
+import dk.fsc.service.platform.mqtt.BrokerRules;
 import dk.fsc.service.platform.security.PasswordHasher;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The deploy files (ops/compose, ops/k8s, ops/images) as far as this machine can check them
+ * The deploy files (ops/compose, ops/k8s, ops/emqx, the images the poms build) as far as this machine can check them
  * without a container engine or a cluster: they parse; every FSC_* variable they set is one the
  * code reads; no secret is written in them; ports, probes and images agree with the code and with
  * each other; every workload has probes, resources and a PodDisruptionBudget; every file a compose
@@ -122,16 +122,36 @@ class DeployFilesTest {
     }
 
     @Test
-    void theImagesExposeThePortsAndCopyTheJarsTheBuildMakes() throws IOException {
-        String pom = Files.readString(OPS.resolve("../pom.xml"));
-        Matcher version = Pattern.compile("<version>([^<]+)</version>").matcher(pom.substring(pom.indexOf("</parent>")));
+    @SuppressWarnings("unchecked")
+    void composeAndKubernetesRunTheImagesMavenBuildsWithThePortsTheyExpose() throws IOException {
+        String parent = Files.readString(OPS.resolve("../pom.xml"));
+        Matcher version = Pattern.compile("<version>([^<]+)</version>").matcher(parent.substring(parent.indexOf("</parent>")));
         assertTrue(version.find());
-        String service = Files.readString(OPS.resolve("images/Dockerfile.service"));
-        String gateway = Files.readString(OPS.resolve("images/Dockerfile.gateway"));
-        assertTrue(service.contains("COPY service/target/fsc-service.jar") && service.contains("EXPOSE 8080"), service);
-        assertTrue(gateway.contains("COPY device-gateway/target/device-gateway-" + version.group(1) + "-all.jar") && gateway.contains("EXPOSE 8081"),
-                "the gateway image copies device-gateway-" + version.group(1) + "-all.jar:\n" + gateway);
-        assertTrue(service.contains("USER 10001") && gateway.contains("USER 10001"), "not as root");
+        Map<String, String> images = Map.of("service", "fsc/service", "device-gateway", "fsc/device-gateway");
+        Map<String, String> ports = Map.of("service", "8080", "device-gateway", "8081");
+        for (String module : images.keySet()) {
+            String pom = Files.readString(OPS.resolve("../" + module + "/pom.xml"));
+            assertTrue(pom.contains("<image>" + images.get(module) + ":${project.version}</image>"), module + " builds another image");
+            assertTrue(pom.contains("<port>" + ports.get(module) + "</port>"), module + "'s image exposes another port");
+        }
+        assertTrue(parent.contains("<user>10001</user>"), "the images run as user 10001, not root");
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) yaml(OPS.resolve("compose/compose.yaml")).get(0).get("services");
+        List<String> used = new ArrayList<>();
+        services.values().forEach(s -> used.add(s.get("image").toString()));
+        for (String file : List.of("k8s/service.yaml", "k8s/gateway.yaml")) {
+            Matcher m = Pattern.compile("image: (\\S+)").matcher(Files.readString(OPS.resolve(file)));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        for (String image : used) {
+            if (image.startsWith("fsc/")) {
+                String expected = image.startsWith("fsc/service") ? "fsc/service" : "fsc/device-gateway";
+                assertTrue(image.equals(expected + ":" + version.group(1)) || image.equals(expected + ":${FSC_VERSION:-" + version.group(1) + "}"),
+                        image + " is not the image the build makes (" + expected + ":" + version.group(1) + ")");
+            }
+        }
+        assertTrue(Files.isExecutable(OPS.resolve("images/make-base-image")), "the images' base is made by ops/images/make-base-image");
     }
 
     @Test

@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,11 +21,31 @@ public final class PhotoDecoder {
     /** Base64 of the largest image plus room for the metadata; larger payloads are not parsed. */
     public static final int MAX_PAYLOAD_BYTES = 24 * 1024 * 1024;
     public static final Set<String> WOUND_TYPES = Set.of("venous_leg_ulcer", "diabetic_foot_ulcer", "pressure_ulcer", "other");
+    /**
+     * The largest wound sizes a photo or measurement may carry, wherever it comes from (a device
+     * here; the API's and the console's forms read these too). Strings, so bean-validation
+     * annotations ({@code @DecimalMax}) can name them.
+     */
+    public static final String MAX_LENGTH_CM = "100";
+    public static final String MAX_WIDTH_CM = "100";
+    public static final String MAX_DEPTH_CM = "50";
+    public static final String MAX_AREA_CM2 = "10000";
+    /** The same, by field name, in the order forms show them. */
+    public static final Map<String, Double> SIZE_LIMITS = sizeLimits();
 
     private final JsonFields.TimeWindow window;
 
     public PhotoDecoder(Clock clock, Duration futureTolerance, Duration backlogWindow) {
         this.window = new JsonFields.TimeWindow(clock, futureTolerance, backlogWindow);
+    }
+
+    private static Map<String, Double> sizeLimits() {
+        Map<String, Double> limits = new LinkedHashMap<>();
+        limits.put("lengthCm", Double.valueOf(MAX_LENGTH_CM));
+        limits.put("widthCm", Double.valueOf(MAX_WIDTH_CM));
+        limits.put("depthCm", Double.valueOf(MAX_DEPTH_CM));
+        limits.put("areaCm2", Double.valueOf(MAX_AREA_CM2));
+        return Collections.unmodifiableMap(limits);
     }
 
     public Decoded decode(byte[] payload) {
@@ -47,10 +70,10 @@ public final class PhotoDecoder {
         if (bodySite.length() > 100) {
             throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD, "bodySite must be at most 100 characters");
         }
-        Double length = JsonFields.optionalNumber(node, "lengthCm", 0, 100);
-        Double width = JsonFields.optionalNumber(node, "widthCm", 0, 100);
-        Double depth = JsonFields.optionalNumber(node, "depthCm", 0, 50);
-        Double area = JsonFields.optionalNumber(node, "areaCm2", 0, 10_000);
+        Double length = JsonFields.optionalNumber(node, "lengthCm", 0, SIZE_LIMITS.get("lengthCm"));
+        Double width = JsonFields.optionalNumber(node, "widthCm", 0, SIZE_LIMITS.get("widthCm"));
+        Double depth = JsonFields.optionalNumber(node, "depthCm", 0, SIZE_LIMITS.get("depthCm"));
+        Double area = JsonFields.optionalNumber(node, "areaCm2", 0, SIZE_LIMITS.get("areaCm2"));
         String note = JsonFields.optionalText(node, "note", 2000);
         String contentType = JsonFields.text(node, "contentType", null);
         ImageFormat format = ImageFormat.ofContentType(contentType).orElseThrow(() -> new RejectedMessage(

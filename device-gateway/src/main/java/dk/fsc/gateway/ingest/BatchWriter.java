@@ -56,6 +56,10 @@ final class BatchWriter {
     /** How long a stop waits for the messages received to be committed. */
     static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(10);
     private volatile long drainUntil;
+    /** The size of the batch being written, 0 between batches. */
+    private volatile int inHand;
+    private final java.util.concurrent.atomic.AtomicInteger acknowledgedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger notAcknowledgedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Stops after committing (and acknowledging) what was received, for at most {@link #DRAIN}:
@@ -63,7 +67,7 @@ final class BatchWriter {
      * database away) stays unacknowledged, and the broker sends it again: to this gateway's
      * session when it comes back, or, as the broker does with a shared subscription, to another.
      */
-    void stop() {
+    Drained stop() {
         drainUntil = System.nanoTime() + DRAIN.toNanos();
         running = false;
         try {
@@ -71,6 +75,11 @@ final class BatchWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return new Drained(acknowledgedWhileStopping.get(), queue.size() + inHand + notAcknowledgedWhileStopping.get());
+    }
+
+    /** What a stop did with the messages in hand: committed and acknowledged, or left unacknowledged for redelivery. */
+    record Drained(int committed, int left) {
     }
 
     private boolean writing() {
@@ -122,10 +131,12 @@ final class BatchWriter {
 
     private void process(List<Incoming> batch) throws InterruptedException {
         batchSince = batch.get(0).arrivedNanos();
+        inHand = batch.size();
         try {
             writeAndAcknowledge(batch);
         } finally {
             batchSince = 0;
+            inHand = 0;
             for (Incoming message : batch) {
                 inFlight.release(message.payload().length);
             }
@@ -139,11 +150,15 @@ final class BatchWriter {
             return storage.store(checked);
         });
         if (outcomes == null) {
+            notAcknowledgedWhileStopping.addAndGet(batch.size());
             return; // stopping: not acknowledged, so the broker keeps them for the next run
         }
         metrics.batch(batch.size(), System.nanoTime() - started[0]);
         for (Incoming message : batch) {
             mqtt.acknowledge(message);
+        }
+        if (!running) {
+            acknowledgedWhileStopping.addAndGet(batch.size());
         }
         for (Outcome outcome : outcomes) {
             metrics.outcome(outcome);

@@ -341,7 +341,7 @@ public class MqttIngest implements MqttCallback {
     void stop() {
         running = false;
         connector.interrupt();
-        writer.stop();
+        BatchWriter.Drained drained = writer.stop();
         try {
             if (client.isConnected()) {
                 client.disconnect(5_000).waitForCompletion(6_000);
@@ -356,7 +356,8 @@ public class MqttIngest implements MqttCallback {
         } catch (MqttException e) {
             LOG.debug("Close: {}", e.getMessage());
         }
-        LOG.info("Gateway stopped");
+        LOG.info("Gateway stopped: drained {} messages in hand (committed and acknowledged), {} left unacknowledged for redelivery",
+                drained.committed(), drained.left());
     }
 
     private static void sleep(long ms) {

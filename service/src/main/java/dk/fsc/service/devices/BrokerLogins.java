@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Logins of an external broker that asks us (EMQX's HTTP authentication, ops/emqx): the
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class BrokerLogins {
     public static final String TOKEN_HEADER = "X-FSC-Broker-Token";
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerLogins.class);
     private final @Nullable String token;
     private final Duration recheck;
     private final BrokerRules rules;
@@ -67,9 +64,6 @@ public class BrokerLogins {
         } else if (decision instanceof BrokerRules.Refused refused) {
             if (refused.reason() == BrokerRules.Reason.REGISTRY_UNAVAILABLE) {
                 throw Refusal.unavailable(refused.message()); // the broker counts it as "ignore": the client is not let in
-            }
-            if (refused.reason() == BrokerRules.Reason.CLIENT_ID_NOT_ALLOWED) {
-                LOG.warn("Refused MQTT login of {} with client id {}: an account may use only its own client ids", username, clientId);
             }
             answer.put("result", "deny");
         }

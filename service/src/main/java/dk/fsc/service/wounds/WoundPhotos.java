@@ -17,8 +17,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,8 +28,6 @@ import java.util.UUID;
  */
 @Singleton
 public class WoundPhotos {
-    /** Each size a photo or measurement may carry, and its largest value (the device contract's, docs/mqtt.md). */
-    public static final Map<String, Double> SIZE_LIMITS = sizeLimits();
     private final Database db;
     private final BlobStore blobs;
     private final PhotoProcessor processor = new PhotoProcessor();
@@ -39,15 +35,6 @@ public class WoundPhotos {
     WoundPhotos(Database db, BlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
-    }
-
-    private static Map<String, Double> sizeLimits() {
-        Map<String, Double> limits = new LinkedHashMap<>();
-        limits.put("lengthCm", 100.0);
-        limits.put("widthCm", 100.0);
-        limits.put("depthCm", 50.0);
-        limits.put("areaCm2", 10_000.0);
-        return java.util.Collections.unmodifiableMap(limits);
     }
 
     /** What was uploaded with the file: when it was taken (now when absent), the sizes measured on it and a note. */
@@ -120,7 +107,7 @@ public class WoundPhotos {
     }
 
     private static void check(String field, @Nullable Double value) {
-        double max = SIZE_LIMITS.get(field);
+        double max = PhotoDecoder.SIZE_LIMITS.get(field);
         if (value != null && (value < 0 || value > max || value.isNaN())) {
             throw Refusal.invalid(field + " must be between 0 and " + (long) max);
         }

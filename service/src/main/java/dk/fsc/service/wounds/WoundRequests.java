@@ -1,5 +1,6 @@
 package dk.fsc.service.wounds;
 
+import dk.fsc.gateway.contract.PhotoDecoder;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.validation.constraints.DecimalMax;
@@ -35,9 +36,10 @@ final class WoundRequests {
 
     /** A measurement by hand: at least one size; an area not given is calculated from length and width. */
     @Serdeable
-    record NewMeasurement(@Nullable Instant measuredAt, @Nullable @DecimalMin("0") @DecimalMax("100") Double lengthCm,
-                          @Nullable @DecimalMin("0") @DecimalMax("100") Double widthCm, @Nullable @DecimalMin("0") @DecimalMax("50") Double depthCm,
-                          @Nullable @DecimalMin("0") @DecimalMax("10000") Double areaCm2, @Nullable @Size(max = 2000) String note) {
+    record NewMeasurement(@Nullable Instant measuredAt, @Nullable @DecimalMin("0") @DecimalMax(PhotoDecoder.MAX_LENGTH_CM) Double lengthCm,
+                          @Nullable @DecimalMin("0") @DecimalMax(PhotoDecoder.MAX_WIDTH_CM) Double widthCm,
+                          @Nullable @DecimalMin("0") @DecimalMax(PhotoDecoder.MAX_DEPTH_CM) Double depthCm,
+                          @Nullable @DecimalMin("0") @DecimalMax(PhotoDecoder.MAX_AREA_CM2) Double areaCm2, @Nullable @Size(max = 2000) String note) {
     }
 
     /** @param how {@code oral} or {@code written} */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * ops/prometheus/rules and ops/grafana/dashboards must be among the scraped ones. A rename in the
  * code that would leave a rule silent or a panel empty fails here. Only the metrics of the
  * exporters named in ops/prometheus/prometheus.yml (Prometheus' own {@code up}, the blackbox
- * exporter's {@code probe_*}, node_exporter's {@code node_*}) come from elsewhere.
+ * exporter's {@code probe_*}, node_exporter's {@code node_*}, EMQX's {@code emqx_*}) come from elsewhere.
  */
 @MicronautTest(transactional = false)
 class MetricsNamedByOpsExistIT extends IntegrationTest {
@@ -69,7 +69,8 @@ class MetricsNamedByOpsExistIT extends IntegrationTest {
         assertTrue(named.size() >= 20, "only " + named.size() + " metric names found in the rules and dashboards: " + named.keySet());
         List<String> missing = new ArrayList<>();
         named.forEach((name, where) -> {
-            boolean elsewhere = OTHER_EXPORTERS.contains(name) || name.startsWith("probe_") || name.startsWith("node_");
+            boolean elsewhere = OTHER_EXPORTERS.contains(name) || name.startsWith("probe_") || name.startsWith("node_")
+                    || name.startsWith("emqx_");
             if (!elsewhere && !exposed.contains(name)) {
                 missing.add(name + " (" + where.get(0) + ")");
             }

@@ -62,6 +62,14 @@ final class GatewayProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as an orchestrator stops it: the gateway drains what it holds, then exits; waits for that. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the gateway did not stop within 30 s of SIGTERM; see " + log);
+        }
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

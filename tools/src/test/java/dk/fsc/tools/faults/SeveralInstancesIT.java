@@ -55,9 +55,10 @@ import org.junit.jupiter.api.Timeout;
  * gateway processes</b> over one database and one broker, as a site runs them behind a load
  * balancer and a clustered broker. The gateways share one subscription; one is killed with
  * SIGKILL in the middle of the stream and started again under its client id (as the StatefulSet
- * in ops/k8s does). Both services evaluate readings and run every timer, each timer fast
- * (escalation, missing measurements and SLA clocks every second), and both start while
- * CPR numbers sealed with a retired key wait to be re-encrypted.
+ * in ops/k8s does); another is stopped with SIGTERM, commits what it holds before it exits
+ * (the drain) and is started again. Both services evaluate readings and run every timer, each
+ * timer fast (escalation, missing measurements and SLA clocks every second), and both start
+ * while CPR numbers sealed with a retired key wait to be re-encrypted.
  *
  * <p>Afterwards: every device message stored exactly once and one TOBS alert per deteriorating
  * patient (the simulator's log reconciled with the database); a nurse's event stream on either
@@ -67,7 +68,7 @@ import org.junit.jupiter.api.Timeout;
  * re-encrypted, once, and readable with the new key.
  */
 class SeveralInstancesIT {
-    private static final int MESSAGES = Integer.getInteger("fsc.cluster.messages", 6_000);
+    private static final int MESSAGES = Integer.getInteger("fsc.cluster.messages", 8_000);
     private static final int RATE = Integer.getInteger("fsc.cluster.rate", 400);
     private static final int DEVICES = 60;
     private static final String ORG = "cluster-org";
@@ -180,9 +181,40 @@ class SeveralInstancesIT {
                     // The other two go on taking the stream while the third is away.
                     StoredMessages.awaitAtLeast(database, atKill + MESSAGES / 10, Duration.ofMinutes(3));
                     say("the other two stored " + (StoredMessages.count(database) - atKill) + " while gateway 2 was away");
+                    // While gateway 2 is away, gateway 3 is stopped as an orchestrator stops it (SIGTERM) while
+                    // it holds messages: the writers are held up by a lock for 2 s so messages wait in the
+                    // gateways' hands, the stop comes, the lock goes 2 s later, and the stopping gateway must
+                    // commit what it held before it exits.
+                    GatewayProcess third = gateways.get(2);
+                    try (Connection lock = DriverManager.getConnection(url)) {
+                        lock.setAutoCommit(false);
+                        try (Statement s = lock.createStatement()) {
+                            s.execute("LOCK TABLE device_messages IN SHARE MODE");
+                        }
+                        Thread.sleep(2_000);
+                        Thread release = new Thread(() -> {
+                            try {
+                                Thread.sleep(2_000);
+                                lock.rollback();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        release.start();
+                        third.stop();
+                        release.join();
+                    }
+                    String stopped = Files.readAllLines(third.log()).stream().filter(l -> l.contains("Gateway stopped: drained"))
+                            .reduce((x, y) -> y).orElseThrow(() -> new AssertionError("gateway 3 logged no drain; see " + third.log()));
+                    say("gateway 3 stopped with SIGTERM: " + stopped.replaceAll(".*Gateway stopped: ", ""));
+                    assertTrue(stopped.contains(", 0 left unacknowledged") && !stopped.contains("drained 0 "),
+                            "a stop commits what the gateway holds: " + stopped);
+                    // Both come back under their client ids (as the StatefulSet's pods do).
                     second.start();
+                    third.start();
                     second.awaitSubscribed(Duration.ofMinutes(2));
-                    say("gateway 2 back under its client id");
+                    third.awaitSubscribed(Duration.ofMinutes(2));
+                    say("gateways 2 and 3 back under their client ids");
 
                     // The nurse's stream moves from A to B, resuming after the last event A gave her.
                     List<Long> seenOnA = onA.closeAndList();

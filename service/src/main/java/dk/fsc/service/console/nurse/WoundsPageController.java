@@ -1,5 +1,6 @@
 package dk.fsc.service.console.nurse;
 
+import dk.fsc.gateway.contract.PhotoDecoder;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.console.ConsoleSession;
 import dk.fsc.service.console.CsrfCheck;
@@ -330,10 +331,10 @@ class WoundsPageController {
         return again(request, user, patient, woundId, errors, form);
     }
 
-    /** Length, width, depth and area typed with a decimal comma or point, each in its range (WoundPhotos.SIZE_LIMITS). */
+    /** Length, width, depth and area typed with a decimal comma or point, each in its range (PhotoDecoder.SIZE_LIMITS, the device contract's). */
     private static Map<String, Double> sizes(Map<String, String> form, UUID woundId, FormErrors errors) {
         Map<String, Double> sizes = new HashMap<>();
-        WoundPhotos.SIZE_LIMITS.forEach((name, max) -> {
+        PhotoDecoder.SIZE_LIMITS.forEach((name, max) -> {
             String field = name + "-" + woundId;
             String limit = String.valueOf(max.longValue());
             try {

@@ -19,8 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded broker's logins, decided by {@link BrokerRules} (the same rules an external broker
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * under their device ids with rights on their own topics only, the optional tool account.
  */
 public final class BrokerAccess implements SimpleAuthenticator {
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerAccess.class);
     private final BrokerRules rules;
     private final String jdbcUrl;
     private final String dbUser;
@@ -56,14 +53,14 @@ public final class BrokerAccess implements SimpleAuthenticator {
         var async = output.async(Duration.ofSeconds(10));
         Services.extensionExecutorService().submit(() -> {
             try {
-                apply(rules.login(username, password, clientId), username, clientId, output);
+                apply(rules.login(username, password, clientId), output);
             } finally {
                 async.resume();
             }
         });
     }
 
-    private static void apply(BrokerRules.Decision decision, String username, String clientId, SimpleAuthOutput output) {
+    private static void apply(BrokerRules.Decision decision, SimpleAuthOutput output) {
         if (decision instanceof BrokerRules.Allowed allowed) {
             ModifiableDefaultPermissions permissions = output.getDefaultPermissions();
             for (BrokerRules.TopicRule rule : allowed.rules()) {
@@ -76,11 +73,7 @@ public final class BrokerAccess implements SimpleAuthenticator {
             output.authenticateSuccessfully();
         } else if (decision instanceof BrokerRules.Refused refused) {
             switch (refused.reason()) {
-                case CLIENT_ID_NOT_ALLOWED -> {
-                    // Logged: a known account trying another's client id is how a session takeover starts.
-                    LOG.warn("Refused MQTT login of {} with client id {}: an account may use only its own client ids", username, clientId);
-                    output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, refused.message());
-                }
+                case CLIENT_ID_NOT_ALLOWED -> output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, refused.message());
                 case REGISTRY_UNAVAILABLE -> output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, refused.message());
                 case BAD_CREDENTIALS -> output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, refused.message());
             }

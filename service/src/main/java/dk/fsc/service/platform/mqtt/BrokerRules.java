@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may use a broker that asks us, under which client id, with which topic rights: the one set
@@ -30,6 +32,7 @@ import java.util.function.Predicate;
 public final class BrokerRules {
     /** Client ids of the tool account (DeviceSimulator names its connections so). */
     public static final String TOOL_CLIENT_PREFIX = "fsc-sim-";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerRules.class);
     private static final String DEVICES = "fsc/v1/devices/";
     private static final List<String> DEVICE_SENDS = List.of("readings", "photos", "status");
 
@@ -90,10 +93,10 @@ public final class BrokerRules {
         }
         String id = clientId == null ? "" : clientId;
         if (username.equals(gateway.username())) {
-            return service(gateway, password, gatewayClientIds.test(id), Action.SUBSCRIBE, Action.PUBLISH);
+            return service(gateway, password, gatewayClientIds.test(id), id, Action.SUBSCRIBE, Action.PUBLISH);
         }
         if (tool != null && username.equals(tool.username())) {
-            return service(tool, password, id.startsWith(TOOL_CLIENT_PREFIX), Action.PUBLISH, Action.SUBSCRIBE);
+            return service(tool, password, id.startsWith(TOOL_CLIENT_PREFIX), id, Action.PUBLISH, Action.SUBSCRIBE);
         }
         String deviceId;
         try {
@@ -105,22 +108,25 @@ public final class BrokerRules {
             return new Refused(Reason.BAD_CREDENTIALS, "bad username or password, or device retired");
         }
         if (!deviceId.equals(id)) {
-            return clientIdRefused();
+            return clientIdRefused(username, id);
         }
         return new Allowed("device " + deviceId, rules(deviceId, Action.PUBLISH, Action.SUBSCRIBE));
     }
 
-    private static Decision service(Account account, byte[] password, boolean clientIdAllowed, Action onDeviceSends, Action onReplies) {
+    private static Decision service(Account account, byte[] password, boolean clientIdAllowed, String clientId, Action onDeviceSends,
+                                    Action onReplies) {
         if (!account.passwordIs(password)) {
             return new Refused(Reason.BAD_CREDENTIALS, "bad username or password");
         }
         if (!clientIdAllowed) {
-            return clientIdRefused();
+            return clientIdRefused(account.username(), clientId);
         }
         return new Allowed(account.username(), rules("+", onDeviceSends, onReplies));
     }
 
-    private static Refused clientIdRefused() {
+    /** Logged: a known account trying another's client id is how a session takeover starts. */
+    private static Refused clientIdRefused(String username, String clientId) {
+        LOG.warn("Refused MQTT login of {} with client id {}: an account may use only its own client ids", username, clientId);
         return new Refused(Reason.CLIENT_ID_NOT_ALLOWED, "this account may not use this client id (a device connects with its device id)");
     }
 

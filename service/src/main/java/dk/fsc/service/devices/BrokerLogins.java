@@ -41,8 +41,13 @@ public class BrokerLogins {
         BrokerRules.Account gateways = gateway.getUsername() == null || gateway.getUsername().isBlank()
                 ? new BrokerRules.Account("", PasswordHasher.randomSecret(24))
                 : new BrokerRules.Account(gateway.getUsername(), gateway.getPassword() == null ? "" : gateway.getPassword());
-        this.rules = new BrokerRules(gateways, id -> id.startsWith(gatewayClientPrefix), null,
-                (username, password) -> devices.deviceWithCredentials(username, password).orElse(null));
+        this.rules = new BrokerRules(gateways, id -> id.startsWith(gatewayClientPrefix), null, (username, password) -> {
+            try {
+                return devices.deviceWithCredentials(username, password).orElse(null);
+            } catch (RuntimeException e) { // the database away: the broker is told to try again (503), not "wrong password"
+                throw new java.sql.SQLException("device registry unavailable", e);
+            }
+        });
     }
 
     /** The broker's login request (its token, then the client's credentials) answered in EMQX's format. */

@@ -90,7 +90,7 @@ class CareActionsBrowserIT extends BrowserTest {
 
         type(b, "#redLow", "90");
         type(b, "#yellowLow", "88");
-        b.find("#limits-save").click();
+        b.submit("#limits-save");
         b.waitFor(PAGE, d -> !b.all("#limits-problems").isEmpty());
         assertTrue(b.find("#limits-problems").getText().contains("rækkefølge"), b.find("#limits-problems").getText());
     }

@@ -100,7 +100,7 @@ class CatalogueBrowserIT extends BrowserTest {
         new Select(b.find("#model-type")).selectByValue(code);
         b.find("#model-manufacturer").sendKeys("Other");
         b.find("#model-name").sendKeys("Other");
-        b.find("#model-save").click();
+        b.submit("#model-save");
         b.waitFor(WAIT, d -> !b.all("#model-problems").isEmpty());
         assertTrue(b.find("#model-id-problem").getText().contains("findes allerede"), b.find("#model-id-problem").getText());
         assertEquals("Clement Clarke", fixtures.text("SELECT manufacturer FROM device_models WHERE id = ?", model));

@@ -77,7 +77,7 @@ class ClinicBrowserIT extends BrowserTest {
         b.find("#lengthCm-" + wound).clear();
         b.find("#lengthCm-" + wound).sendKeys("3,1");
         b.find("#widthCm-" + wound).sendKeys("1,9");
-        b.find("#measure-save-" + wound).click();
+        b.submit("#measure-save-" + wound);
         b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
         assertEquals(2, b.all("#measurements-" + wound + " tbody tr").size(), "the photo's and the nurse's");
         assertNotNull(b.find("#wound-" + wound + " .area-curve polyline").getAttribute("points"), "two areas make a curve");
@@ -133,7 +133,7 @@ class ClinicBrowserIT extends BrowserTest {
         b.find("#file-" + wound).sendKeys(jpeg.toString());
         b.find("#photo-lengthCm-" + wound).sendKeys("2,2");
         b.find("#photo-widthCm-" + wound).sendKeys("1,5");
-        b.find("#photo-save-" + wound).click();
+        b.submit("#photo-save-" + wound);
         b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
         assertEquals(1, fixtures.count("SELECT count(*) FROM photos WHERE patient_id = ? AND device_id = 'staff' AND length_cm = 2.2", patient));
         assertTrue(b.find("#wound-" + wound).getText().contains("1 billeder"), b.find("#wound-" + wound).getText());

@@ -96,6 +96,18 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
+    /**
+     * Clicks a form's button and waits until the page it was on has been replaced by the answer.
+     * Waiting only for an element the answer has would return at once when the page before had
+     * it too (a second try at a form that had problems), and the test would read the old page.
+     */
+    public void submit(String buttonCss) {
+        WebElement before = driver.findElement(By.tagName("html"));
+        find(buttonCss).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
+    }
+
     public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

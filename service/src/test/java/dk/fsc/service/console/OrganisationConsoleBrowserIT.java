@@ -165,7 +165,7 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         assertEquals("Borger-id: skriv borgerens id.", b.find("#patient-problem").getText());
 
         type(b, "#patient", patient.toString());
-        b.find("#access-log-show").click();
+        b.submit("#access-log-show");
         b.waitFor(WAIT, d -> !b.all("#access-log-table").isEmpty());
         assertEquals(List.of("acknowledge alert 17", "read alert 17", "read readings"), actions(b), "newest first, only this patient");
         assertEquals("Adgangslog for Test Patient", b.find("#result-heading").getText());
@@ -176,13 +176,13 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         b.assertAccessible();
 
         type(b, "#person", anna.username());
-        b.find("#access-log-show").click();
+        b.submit("#access-log-show");
         b.waitFor(WAIT, d -> b.driver().getCurrentUrl().contains("person="));
         assertEquals(List.of("acknowledge alert 17", "read readings"), actions(b));
 
         b.find("#person").clear();
         type(b, "#action", "read alert");
-        b.find("#access-log-show").click();
+        b.submit("#access-log-show");
         b.waitFor(WAIT, d -> !b.driver().getCurrentUrl().contains("person=" + anna.username()) && b.driver().getCurrentUrl().contains("action="));
         assertEquals(List.of("read alert 17"), actions(b));
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +59,8 @@ final class BatchWriter {
     private volatile long drainUntil;
     /** The size of the batch being written, 0 between batches. */
     private volatile int inHand;
-    private final java.util.concurrent.atomic.AtomicInteger acknowledgedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger notAcknowledgedWhileStopping = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger acknowledgedWhileStopping = new AtomicInteger();
+    private final AtomicInteger notAcknowledgedWhileStopping = new AtomicInteger();
 
     /**
      * Stops after committing (and acknowledging) what was received, for at most {@link #DRAIN}:

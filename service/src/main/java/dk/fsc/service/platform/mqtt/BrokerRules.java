@@ -66,7 +66,7 @@ public final class BrokerRules {
     }
 
     /** Let in, with exactly these rights (everything else is denied). */
-    public record Allowed(String who, List<TopicRule> rules) implements Decision {
+    public record Allowed(List<TopicRule> rules) implements Decision {
     }
 
     /** Kept out, and why (the message is safe to give the client). */
@@ -110,7 +110,7 @@ public final class BrokerRules {
         if (!deviceId.equals(id)) {
             return clientIdRefused(username, id);
         }
-        return new Allowed("device " + deviceId, rules(deviceId, Action.PUBLISH, Action.SUBSCRIBE));
+        return new Allowed(rules(deviceId, Action.PUBLISH, Action.SUBSCRIBE));
     }
 
     private static Decision service(Account account, byte[] password, boolean clientIdAllowed, String clientId, Action onDeviceSends,
@@ -121,7 +121,7 @@ public final class BrokerRules {
         if (!clientIdAllowed) {
             return clientIdRefused(account.username(), clientId);
         }
-        return new Allowed(account.username(), rules("+", onDeviceSends, onReplies));
+        return new Allowed(rules("+", onDeviceSends, onReplies));
     }
 
     /** Logged: a known account trying another's client id is how a session takeover starts. */

@@ -75,29 +75,40 @@ public class ReadingStore {
     /**
      * A patient's history of one type in [from, to) in at most {@code maxPoints} points: the
      * readings if they fit, else hourly buckets, else daily ones, else groups of days
-     * ({@link Resolution#choose}). Decided on the daily rollups (how many readings and days) and,
-     * only when the readings do not fit, the hourly ones (how many hours): index reads of a few
-     * hundred rows however long the range. Hours only for a range within the time hourly rollups
-     * are kept ({@code fsc.retention.hourly-rollups}, 400 days). Buckets are whole hours (UTC) or days (Danish) that
-     * begin before {@code to} and end after {@code from}.
+     * ({@link Resolution#choose}). Decided on the range's daily rollups alone: each counts its
+     * readings and the hours that have readings (V29), so a year is one index read of 365 rows,
+     * which are also the answer when it is days. A range holding a day whose hours are not yet
+     * counted ({@link RollupHoursFill} after an upgrade) counts its hourly rollups instead, up to
+     * {@code maxPoints} + 1. Hours only for a range within the time hourly rollups are kept
+     * ({@code fsc.retention.hourly-rollups}, 400 days). Buckets are whole hours (UTC) or days
+     * (Danish) that begin before {@code to} and end after {@code from}.
      */
     public Series auto(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
         Sql sql = db.sql();
-        long[] days = sql.one("""
-                SELECT coalesce(sum(count), 0), count(*) FROM reading_rollups_daily
-                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?""",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, patientId, type, from, to).orElseThrow();
+        record Day(ReadingBucket bucket, @Nullable Integer hours) {
+        }
+        List<Day> days = sql.list("""
+                SELECT type, bucket, count, min, max, sum, first_value, first_at, last_value, last_at, staff_count, hours
+                  FROM reading_rollups_daily
+                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?
+                 ORDER BY bucket""",
+                rs -> {
+                    Instant start = Sql.instant(rs, "bucket");
+                    int counted = rs.getInt("hours");
+                    Integer hours = rs.wasNull() ? null : counted;
+                    return new Day(bucket(rs, start, start.atZone(DANISH_DAYS).toLocalDate().plusDays(1).atStartOfDay(DANISH_DAYS).toInstant()),
+                            hours);
+                }, patientId, type, from, to);
+        long readings = days.stream().mapToLong(d -> d.bucket().count()).sum();
         // Hours only where hourly rollups are still kept (a range reaching further back is given in days).
-        // Counted only when it can matter: no day has more than 25 hours, so few enough days decide it;
-        // else counted up to maxPoints + 1 (whether they fit is all that is asked), not all of them.
         boolean hoursKept = !from.isBefore(Instant.now().minus(hourlyKept));
         long hours;
-        if (days[0] <= maxPoints) {
+        if (readings <= maxPoints) {
             hours = 0; // the readings fit
         } else if (!hoursKept) {
             hours = Long.MAX_VALUE;
-        } else if (days[1] * 25 <= maxPoints) {
-            hours = days[1] * 25;
+        } else if (days.stream().allMatch(d -> d.hours() != null)) {
+            hours = days.stream().mapToLong(Day::hours).sum();
         } else {
             hours = sql.one("""
                     SELECT count(*) FROM (SELECT 1 FROM reading_rollups_hourly
@@ -105,7 +116,10 @@ public class ReadingStore {
                      LIMIT ?) h""",
                     rs -> rs.getLong(1), patientId, type, from, to, maxPoints + 1).orElseThrow();
         }
-        Resolution.Choice choice = Resolution.choose(days[0], hours, days[1], Resolution.daysTouched(from, to), maxPoints);
+        Resolution.Choice choice = Resolution.choose(readings, hours, days.size(), Resolution.daysTouched(from, to), maxPoints);
+        if (choice.resolution() == Resolution.DAY && choice.daysPerPoint() == 1) {
+            return buckets(Resolution.DAY, 1, days.stream().map(Day::bucket).toList(), maxPoints); // what was read is the answer
+        }
         return series(patientId, type, from, to, choice.resolution(), choice.daysPerPoint(), maxPoints);
     }
 

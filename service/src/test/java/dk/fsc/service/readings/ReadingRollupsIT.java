@@ -32,6 +32,9 @@ class ReadingRollupsIT extends IntegrationTest {
     @Client("/")
     HttpClient http;
 
+    @Inject
+    RollupHoursFill hoursFill;
+
     private final Fixtures fixtures = new Fixtures();
 
     /** A day of SpO2 every 10 minutes (144 readings, 90–96 %), two days ago. */
@@ -48,6 +51,7 @@ class ReadingRollupsIT extends IntegrationTest {
                 INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
                 SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'
                   FROM generate_series(0, 143) i""", device, java.sql.Timestamp.from(day), patient);
+        assertDailyRowsCountTheirHours(patient);
         return new Seeded(org, patient, device, day, new Api(http, fixtures.nurse(org)));
     }
 
@@ -76,6 +80,7 @@ class ReadingRollupsIT extends IntegrationTest {
         assertEquals(71.0, number(sixth, "min"));
         assertEquals(number(hours.get(5), "max"), number(sixth, "max"));
         assertBucketsMatchTheReadings(s.patient(), after, "hour");
+        assertDailyRowsCountTheirHours(s.patient());
 
         Map<String, Object> days = s.nurse().get(history(s) + "?type=spo2&resolution=day&from=" + s.day().minus(Duration.ofDays(1))
                 + "&to=" + s.day().plus(Duration.ofDays(2)));
@@ -97,6 +102,7 @@ class ReadingRollupsIT extends IntegrationTest {
         assertEquals(1.0, number(pulse.get(0), "staffCount"));
         assertEquals(88.0, number(pulse.get(0), "mean"));
         assertEquals(at.toString(), pulse.get(0).get("firstAt"));
+        assertDailyRowsCountTheirHours(s.patient());
     }
 
     @Test
@@ -155,6 +161,36 @@ class ReadingRollupsIT extends IntegrationTest {
         String range = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
         assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "hour");
         assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=day" + range)), "day");
+        assertDailyRowsCountTheirHours(s.patient());
+    }
+
+    @Test
+    void daysStoredBeforeTheirHoursWereCountedAreCountedInTheBackgroundAndAutoIsRightMeanwhile() throws Exception {
+        Seeded s = seed();
+        // As a store upgraded to V29 has them: days without their hours.
+        fixtures.update("UPDATE reading_rollups_daily SET hours = NULL WHERE patient_id = ?", s.patient());
+        String day = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
+        assertEquals("hour", s.nurse().get(history(s) + "?type=spo2&maxPoints=24" + day).get("resolution"),
+                "24 hours fit: counted from the hourly rollups while the days do not know");
+        assertEquals("day", s.nurse().get(history(s) + "?type=spo2&maxPoints=23" + day).get("resolution"));
+
+        // A late reading into an uncounted day leaves it uncounted (NULL + 1), for the fill to count.
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES (?, 'late-new-hour', 0, CAST(? AS timestamptz) - interval '30 minutes', ?, 'spo2', 93, '%')""",
+                s.device(), java.sql.Timestamp.from(s.day()), s.patient());
+        fixtures.update("UPDATE reading_rollups_hours_fill SET next_day = CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,"
+                + " until_day = CAST(now() AT TIME ZONE 'Europe/Copenhagen' AS date)", java.sql.Timestamp.from(s.day()));
+        long days = hoursFill.run();
+        assertTrue(days >= 3, "the two seeded days and the day before at least: " + days);
+        assertDailyRowsCountTheirHours(s.patient());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollups_hours_fill WHERE next_day <= until_day"), "the fill is done");
+        assertEquals(0, hoursFill.run(), "and a second run has nothing to do");
+        // Now decided on the days: whole days, so the late reading's hour (before the range, on its first day) counts too.
+        Map<String, Object> hourly = s.nurse().get(history(s) + "?type=spo2&maxPoints=25" + day);
+        assertEquals("hour", hourly.get("resolution"));
+        assertEquals(24, buckets(hourly).size());
+        assertEquals("day", s.nurse().get(history(s) + "?type=spo2&maxPoints=24" + day).get("resolution"));
     }
 
     @Test
@@ -165,6 +201,18 @@ class ReadingRollupsIT extends IntegrationTest {
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&resolution=hour&maxPoints=10")));
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=0")));
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=10&limit=5")));
+    }
+
+    /** Every daily row of the patient says how many hourly rows its Danish day has (V29). */
+    private void assertDailyRowsCountTheirHours(UUID patient) {
+        assertTrue(fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient) > 0);
+        assertEquals(0, fixtures.count("""
+                SELECT count(*) FROM reading_rollups_daily d
+                 WHERE d.patient_id = ? AND d.hours IS DISTINCT FROM (
+                       SELECT count(*) FROM reading_rollups_hourly h
+                        WHERE h.patient_id = d.patient_id AND h.type = d.type AND h.bucket >= d.bucket
+                          AND h.bucket < ((d.bucket AT TIME ZONE 'Europe/Copenhagen') + interval '1 day') AT TIME ZONE 'Europe/Copenhagen')""",
+                patient), "daily rows whose hours differ from their hourly rows");
     }
 
     /** Each bucket against the readings themselves, summed up here by PostgreSQL from the raw rows. */

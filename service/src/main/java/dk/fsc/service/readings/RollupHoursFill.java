@@ -1,0 +1,143 @@
+package dk.fsc.service.readings;
+
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts the hours of the daily rollups stored before V29 (their {@code hours} is NULL), so
+ * {@link ReadingStore#auto} can decide on the days alone: a day per transaction, from the oldest
+ * day hourly rollups are kept for to the day of the upgrade, where {@code reading_rollups_hours_fill}
+ * says it got to. Runs at start-up in the background, logging its progress; safe to interrupt (it
+ * goes on from that day at the next start) and with several instances (one fills, the others see
+ * the marker locked and leave it to that one).
+ *
+ * <p>Each day's rows are locked before its hours are counted, so a late reading stored meanwhile
+ * is either counted here (it committed first) or adds its hour to the count written here (its
+ * trigger waited for the lock): never lost, never twice.
+ */
+@Singleton
+public class RollupHoursFill {
+    private static final Logger LOG = LoggerFactory.getLogger(RollupHoursFill.class);
+    private final Database db;
+    private final Duration hourlyKept;
+    private volatile Thread thread;
+
+    RollupHoursFill(Database db, @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyKept) {
+        this.db = db;
+        this.hourlyKept = hourlyKept;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        thread = new Thread(() -> {
+            try {
+                run();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Counting the hours of the daily rollups stopped ({}); it goes on at the next start. Until it is done "
+                        + "resolution=auto counts hourly rollups for older ranges, as before V29", e.getMessage());
+            }
+        }, "rollup-hours-fill");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** What is left: the days [from, until] (none when from is after until). */
+    private record Left(LocalDate from, LocalDate until) {
+        long days() {
+            return Math.max(0, ChronoUnit.DAYS.between(from, until) + 1);
+        }
+    }
+
+    /** Fills day after day until none is left; answers how many days it did (0 when done before or another instance fills). */
+    public long run() throws SQLException {
+        long done = 0;
+        long total = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            Optional<Left> left = fillNextDay();
+            if (left.isEmpty()) {
+                LOG.debug("Daily rollups' hours: another instance is counting them");
+                return done;
+            }
+            if (left.get().days() == 0) {
+                if (done > 0) {
+                    LOG.info("Counted the hours of the daily rollups of {} days; resolution=auto decides on the days alone", done);
+                }
+                return done;
+            }
+            if (done == 0) {
+                total = left.get().days();
+                LOG.info("Counting the hours of the daily rollups stored before V29: {} days, {} to {}", total, left.get().from(),
+                        left.get().until());
+            }
+            done++;
+            if (done % 30 == 0) {
+                LOG.info("Counting the hours of the daily rollups: {} of {} days done", done, total);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Counts the next day's hours in a transaction of its own and moves the marker on; answers
+     * what was left before this day (so {@code days() == 0}: nothing was left), or empty when
+     * another instance holds the marker.
+     */
+    private Optional<Left> fillNextDay() throws SQLException {
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Sql sql = Sql.on(c);
+                LocalDate oldestKept = LocalDate.ofInstant(Instant.now().minus(hourlyKept), ReadingStore.DANISH_DAYS);
+                Optional<Left> marker = sql.one("SELECT next_day, until_day FROM reading_rollups_hours_fill FOR UPDATE SKIP LOCKED",
+                        rs -> {
+                            LocalDate next = rs.getObject(1, LocalDate.class);
+                            return new Left(next == null || next.isBefore(oldestKept) ? oldestKept : next, rs.getObject(2, LocalDate.class));
+                        });
+                if (marker.isEmpty() || marker.get().days() == 0) {
+                    c.rollback();
+                    return marker;
+                }
+                LocalDate day = marker.get().from();
+                Instant start = day.atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
+                Instant end = day.plusDays(1).atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
+                // First the day's uncounted rows are locked, then (a statement later, seeing what committed meanwhile) counted.
+                sql.one("SELECT count(*) FROM (SELECT 1 FROM reading_rollups_daily WHERE bucket = ? AND hours IS NULL FOR UPDATE) l",
+                        rs -> rs.getLong(1), start);
+                sql.update("""
+                        UPDATE reading_rollups_daily d SET hours = h.hours
+                          FROM (SELECT patient_id, type, count(*) AS hours FROM reading_rollups_hourly
+                                 WHERE bucket >= ? AND bucket < ? GROUP BY patient_id, type) h
+                         WHERE d.bucket = ? AND d.hours IS NULL AND d.patient_id = h.patient_id AND d.type = h.type""",
+                        start, end, start);
+                sql.update("UPDATE reading_rollups_hours_fill SET next_day = ?", day.plusDays(1));
+                c.commit();
+                return marker;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+}

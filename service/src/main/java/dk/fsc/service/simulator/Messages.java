@@ -20,13 +20,14 @@ import javax.imageio.ImageIO;
  * What one simulated device sends: readings with values that follow the patient's baseline and a
  * daily rhythm (pulse and temperature higher in the afternoon), red values once the patient
  * deteriorates, malformed or refused payloads, wound photos and status reports. Each message comes
- * with the line the simulator's log keeps for it.
+ * with the line the simulator's log keeps for it. Public for the benchmark's fleet phase, which
+ * sends the same messages over a connection per device.
  */
-final class Messages {
+public final class Messages {
     private static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
 
     /** One message to publish and what the system should make of it. */
-    record Message(String topic, byte[] payload, String device, String messageId, String kind, String expect, String code,
+    public record Message(String topic, byte[] payload, String device, String messageId, String kind, String expect, String code,
                    int observations, boolean red, java.util.UUID patient) {
 
         String logLine() {
@@ -36,10 +37,10 @@ final class Messages {
     }
 
     /** A patient's own normal values, drawn once. */
-    record Baseline(double pulse, double spo2, double systolic, double diastolic, double temperature, double weight,
+    public record Baseline(double pulse, double spo2, double systolic, double diastolic, double temperature, double weight,
                     double fev1, double cat, double respiration) {
 
-        static Baseline draw(Random r) {
+        public static Baseline draw(Random r) {
             return new Baseline(62 + r.nextDouble() * 20, 94.5 + r.nextDouble() * 2.5, 118 + r.nextDouble() * 25,
                     70 + r.nextDouble() * 12, 36.5 + r.nextDouble() * 0.4, 55 + r.nextDouble() * 40,
                     0.8 + r.nextDouble() * 1.2, 10 + r.nextDouble() * 14, 14 + r.nextDouble() * 4);
@@ -59,7 +60,7 @@ final class Messages {
     }
 
     /** A reading of the device's type at {@code at}; red values when the patient has deteriorated. */
-    static Message reading(SimulatedFleet.Device d, String messageId, Instant at, Baseline b, boolean deteriorated, Random r) {
+    public static Message reading(SimulatedFleet.Device d, String messageId, Instant at, Baseline b, boolean deteriorated, Random r) {
         double hour = at.atZone(DANISH).getHour() + at.atZone(DANISH).getMinute() / 60.0;
         double afternoon = Math.sin(2 * Math.PI * (hour - 10) / 24); // peaks about 16:00, lowest about 04:00
         StringBuilder obs = new StringBuilder();
@@ -167,7 +168,7 @@ final class Messages {
                 + "\",\"value\":" + value + ",\"unit\":\"" + unit + "\"}]}";
     }
 
-    static Message photo(SimulatedFleet.Device d, String messageId, Instant at, Random r) {
+    public static Message photo(SimulatedFleet.Device d, String messageId, Instant at, Random r) {
         String json = "{\"messageId\":\"" + messageId + "\",\"takenAt\":\"" + at + "\",\"woundId\":\"w-left-shin-1\","
                 + "\"woundType\":\"venous_leg_ulcer\",\"bodySite\":\"left lower leg, medial\",\"lengthCm\":"
                 + number(round1(3 + r.nextDouble())) + ",\"widthCm\":" + number(round1(2 + r.nextDouble()))
@@ -176,7 +177,7 @@ final class Messages {
                 "accepted", "-", 0, false, d.patientId());
     }
 
-    static Message status(SimulatedFleet.Device d, String messageId, Instant at, Random r) {
+    public static Message status(SimulatedFleet.Device d, String messageId, Instant at, Random r) {
         String json = "{\"messageId\":\"" + messageId + "\",\"reportedAt\":\"" + at + "\",\"batteryPercent\":" + (20 + r.nextInt(80))
                 + ",\"firmware\":\"2.4.1\",\"signalDbm\":" + (-60 - r.nextInt(40)) + ",\"faults\":[]}";
         return new Message(topic(d.id(), "status"), json.getBytes(StandardCharsets.UTF_8), d.id(), messageId, "status",

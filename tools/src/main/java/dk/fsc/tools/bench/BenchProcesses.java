@@ -26,29 +26,51 @@ public final class BenchProcesses {
     /**
      * Mosquitto from the machine's binary, on a free loopback port, with the production settings
      * that matter for throughput and no loss (ops/mosquitto/mosquitto.conf: a large queue per
-     * session, 2000 in flight), anonymous and in memory (a benchmark, not a deployment).
+     * session, 2000 in flight): anonymous and in memory (a benchmark, not a deployment), or, for
+     * the fleet, with accounts (a password file and ops/mosquitto/fsc-acl) and persistence, and
+     * restartable on the same port.
      */
     static final class Broker implements AutoCloseable {
-        final Process process;
+        private final Path binary;
+        private final Path folder;
         final int port;
+        volatile Process process;
 
         Broker(Path folder) throws IOException, InterruptedException {
-            Path binary = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"))
+            this(folder, null, null);
+        }
+
+        /** With accounts: {@code passwords} a Mosquitto password file, {@code acl} its ACL file; persistent. */
+        Broker(Path folder, Path passwords, Path acl) throws IOException, InterruptedException {
+            binary = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"))
                     .stream().filter(Files::isExecutable).findFirst()
                     .orElseThrow(() -> new IOException("no mosquitto binary (apt-get install mosquitto): the benchmark runs a broker of its own"));
+            this.folder = folder;
             port = freePort();
             Files.createDirectories(folder);
-            Files.writeString(folder.resolve("mosquitto.conf"), String.join("\n",
+            List<String> conf = new ArrayList<>(List.of(
                     "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
-                    "persistence false",
                     "max_queued_messages 3000000",
                     "max_inflight_messages 2000",
+                    "max_connections -1",
                     "user " + System.getProperty("user.name"),
-                    "log_dest file " + folder.resolve("mosquitto.log"),
-                    ""));
+                    "log_dest file " + folder.resolve("mosquitto.log")));
+            if (passwords == null) {
+                conf.addAll(List.of("allow_anonymous true", "persistence false"));
+            } else {
+                Files.createDirectories(folder.resolve("data"));
+                conf.addAll(List.of("allow_anonymous false", "password_file " + passwords, "acl_file " + acl, "persistence true",
+                        "persistence_location " + folder.resolve("data") + "/", "autosave_interval 5"));
+            }
+            conf.add("");
+            Files.writeString(folder.resolve("mosquitto.conf"), String.join("\n", conf));
+            start();
+        }
+
+        /** Starts it (again, after {@link #close}) on its port. */
+        void start() throws IOException, InterruptedException {
             process = new ProcessBuilder(binary.toString(), "-c", folder.resolve("mosquitto.conf").toString())
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("mosquitto.out").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("mosquitto.out").toFile())).start();
             awaitPort(port, process, Duration.ofSeconds(15));
         }
 

@@ -38,16 +38,20 @@ import java.util.function.LongSupplier;
  * alerts, and a patient's chart of one type over a year on the history phase's table;</li>
  * <li>support: FSC support's console over HTTP, signed in through its form: the device list filtered
  * over 50 000 devices and the ticket board over 10 000 open tickets (loaded once, kept);</li>
- * <li>storage: bytes per reading, table plus indexes.</li>
+ * <li>storage: bytes per reading, table plus indexes;</li>
+ * <li>fleet: {@code --fleet-sizes} devices (1 000, 5 000 and 10 000), each with its own MQTT connection and account, sending
+ * kits on their own rhythm for {@code --fleet-seconds} each, a day lasting {@code --fleet-day-seconds}; then the largest
+ * again with the broker restarted a third into it (the reconnect storm). See {@link FleetPhase}.</li>
  * </ol>
  * Prints each phase's figures as it goes, then all of them as a table, as Markdown rows for
  * docs/benchmarks.md and as JSON.
  */
 public final class Benchmark {
     private static final Set<String> PHASES = Set.of("ceiling", "ingest", "drain", "alerts", "history", "console", "support",
-            "storage");
+            "storage", "fleet");
     private static final Set<String> OPTIONS = Set.of("db", "only", "devices", "connections", "ingest-messages", "drain-messages",
-            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "support-queries", "profile", "json");
+            "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "support-queries", "profile", "json",
+            "fleet-sizes", "fleet-seconds", "fleet-day-seconds");
 
     private final Map<String, String> args;
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -135,6 +139,9 @@ public final class Benchmark {
             }
             if (phases.contains("storage")) {
                 storage();
+            }
+            if (phases.contains("fleet")) {
+                fleet();
             }
         } finally {
             if (system != null) {
@@ -250,6 +257,33 @@ public final class Benchmark {
         long done = awaitCount(stored::count, messages, Duration.ofMinutes(30), () -> null);
         putRate("drain", "drain (readings/s)", messages / ((done - subscribed) / 1e9), stats.end());
         stored.close();
+    }
+
+    /**
+     * The fleet phase on a broker of its own, with accounts: the system is started again with its
+     * gateway on that broker (the other phases' broker is anonymous).
+     */
+    private void fleet() throws Exception {
+        List<Integer> sizes = java.util.Arrays.stream(args.getOrDefault("fleet-sizes", "1000,5000,10000").split(","))
+                .map(String::strip).map(Integer::parseInt).toList();
+        int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int seconds = intArg("fleet-seconds", 60);
+        double daySeconds = Double.parseDouble(args.getOrDefault("fleet-day-seconds", "10"));
+        say("Fleet: registering " + largest + " devices with broker accounts ...");
+        try (FleetPhase fleet = new FleetPhase(jdbc, folder.resolve("fleet"), largest)) {
+            stats.watch("fleet broker", () -> fleet.brokerPid() < 0 ? List.of() : List.of(fleet.brokerPid()));
+            system.stop();
+            Map<String, String> env = systemEnvironment();
+            env.putAll(fleet.systemEnvironment());
+            env.put("FSC_DEVICE_RATE", "10"); // a real device's limit: each sends a few messages a (compressed) day
+            system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.serviceJar(), env, jvmOptions(),
+                    folder.resolve("system-fleet.log"), "Gateway subscribed");
+            system.start();
+            for (int size : sizes) {
+                results.putAll(fleet.run(size, seconds, daySeconds, false, stats));
+            }
+            results.putAll(fleet.run(largest, seconds, daySeconds, true, stats));
+        }
     }
 
     private void storage() throws SQLException {

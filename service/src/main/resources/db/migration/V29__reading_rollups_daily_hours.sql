@@ -25,8 +25,10 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM reading_rollups_daily) THEN NULL ELSE tod
 -- hourly row is new when its count after the upsert is the statement's own (a row that was there
 -- already had at least one reading more). Two writers into the same new hour: the second waits
 -- for the first's row and finds it, so the hour is counted once; if the first rolls back, the
--- second inserts it and counts it.
-CREATE OR REPLACE FUNCTION reading_rollups_add() RETURNS trigger LANGUAGE plpgsql AS $$
+-- second inserts it and counts it. The join of the statement's hours with the upserted rows has
+-- no statistics (both are CTEs): left to itself the planner loops, 3 s for a 4 000-reading
+-- statement instead of 0.2 (measured), hence no nested loops in this function.
+CREATE OR REPLACE FUNCTION reading_rollups_add() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $$
 BEGIN
     WITH hours AS (
         SELECT patient_id, type, date_trunc('hour', measured_at, 'UTC') AS bucket, count(*) AS count, min(value) AS min,

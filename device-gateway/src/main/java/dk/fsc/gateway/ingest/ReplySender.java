@@ -88,7 +88,10 @@ final class ReplySender implements AutoCloseable {
 
     /**
      * Connects in the background, retrying until it stands (Paho's automatic reconnect only covers
-     * a connection that was once up); replies sent before then are counted as lost.
+     * a connection that was once up); replies sent before then are counted as lost. Then watches
+     * it: Paho does not reconnect after a DISCONNECT the broker sent (a broker restart), so a
+     * connection down longer than {@link MqttIngest#RECONNECT_AFTER_NANOS} is started again from
+     * here, as the ingest connection is.
      */
     void start() {
         Thread connector = new Thread(() -> {
@@ -98,17 +101,37 @@ final class ReplySender implements AutoCloseable {
                     client.connect(options).waitForCompletion(15_000);
                 } catch (MqttException e) {
                     LOG.debug("Reply connection to {} not up yet: {}", client.getServerURI(), e.getMessage());
-                    try {
-                        Thread.sleep(delay);
-                    } catch (InterruptedException interrupted) {
+                    if (!pause(delay)) {
                         return;
                     }
                     delay = Math.min(delay * 2, 10_000);
                 }
             }
+            long lastTry = System.nanoTime();
+            while (!closed && pause(1_000)) {
+                long now = System.nanoTime();
+                if (!closed && !client.isConnected() && now - downSince > MqttIngest.RECONNECT_AFTER_NANOS
+                        && now - lastTry > MqttIngest.RECONNECT_AFTER_NANOS) {
+                    lastTry = now;
+                    try {
+                        client.reconnect();
+                    } catch (MqttException e) {
+                        LOG.debug("Reply connection: reconnect: {}", e.getMessage()); // already connecting: Paho is at it
+                    }
+                }
+            }
         }, "mqtt-reply-connect");
         connector.setDaemon(true);
         connector.start();
+    }
+
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException interrupted) {
+            return false;
+        }
     }
 
     /** Publishes a reply: null when the broker took it, else why it is lost (for the log: no payload in it). */

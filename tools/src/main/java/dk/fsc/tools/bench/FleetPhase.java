@@ -56,8 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * with back-off and sends what it kept; the time until all are connected again and until all that
  * was kept is answered.
  */
-final class FleetPhase implements AutoCloseable {
+public final class FleetPhase implements AutoCloseable {
     static final Duration RESEND_AFTER = Duration.ofSeconds(20);
+    /** The figure (after the run's name) that counts what went wrong: rejected, unanswered, missing or extra in the database. */
+    public static final String ERRORS = ": errors (rejected, unanswered, missing or extra in the database)";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GATEWAY_ACCOUNT = "fsc-gateway";
 
@@ -75,7 +77,7 @@ final class FleetPhase implements AutoCloseable {
     private volatile Tally tally = new Tally();
 
     /** Registers (or finds) {@code maxDevices} devices and starts the fleet's broker with an account for each. */
-    FleetPhase(String jdbc, Path folder, int maxDevices) throws Exception {
+    public FleetPhase(String jdbc, Path folder, int maxDevices) throws Exception {
         this.jdbc = jdbc;
         this.folder = folder;
         Files.createDirectories(folder);
@@ -109,13 +111,15 @@ final class FleetPhase implements AutoCloseable {
         return HexFormat.of().formatHex(b);
     }
 
-    /** The production ACL, from the repository (the benchmark runs from its root). */
+    /** The production ACL, from the repository (the benchmark runs from its root, the tools' tests from tools/). */
     private static Path acl() throws IOException {
-        Path acl = Path.of("ops", "mosquitto", "fsc-acl").toAbsolutePath();
-        if (!Files.isRegularFile(acl)) {
-            throw new IOException("no " + acl + ": run the benchmark from the repository's root (bin/benchmark)");
+        for (Path root : List.of(Path.of(""), Path.of(".."))) {
+            Path acl = root.resolve("ops/mosquitto/fsc-acl").toAbsolutePath().normalize();
+            if (Files.isRegularFile(acl)) {
+                return acl;
+            }
         }
-        return acl;
+        throw new IOException("no ops/mosquitto/fsc-acl here or one folder up: run the benchmark from the repository's root (bin/benchmark)");
     }
 
     String brokerUrl() {
@@ -127,8 +131,8 @@ final class FleetPhase implements AutoCloseable {
         return p == null || !p.isAlive() ? -1 : p.pid();
     }
 
-    /** What the system needs to reach the fleet's broker: its gateway's account. */
-    Map<String, String> systemEnvironment() {
+    /** What the system (or a gateway) needs to reach the fleet's broker: its gateway's account. */
+    public Map<String, String> systemEnvironment() {
         return Map.of("FSC_MQTT_URL", broker.url(), "FSC_MQTT_USERNAME", GATEWAY_ACCOUNT, "FSC_MQTT_PASSWORD", gatewayPassword);
     }
 
@@ -178,7 +182,8 @@ final class FleetPhase implements AutoCloseable {
                     .buildAsync();
             client = c;
             c.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL, this::reply);
-            return c.connectWith().cleanStart(true).keepAlive(60).send()
+            // A session the broker keeps (and persists) for an hour: replies sent while the device reconnects wait for it.
+            return c.connectWith().cleanStart(false).sessionExpiryInterval(3600).keepAlive(60).send()
                     .thenCompose(ack -> c.subscribeWith().topicFilter("fsc/v1/devices/" + d.id() + "/replies").qos(MqttQos.AT_LEAST_ONCE).send());
         }
 
@@ -301,6 +306,13 @@ final class FleetPhase implements AutoCloseable {
      * {@code seconds} (restarting the broker half-way with {@code storm}), wait for every reply,
      * reconcile. Figures are named with the size.
      */
+    public Map<String, Object> run(int size, int seconds, double daySeconds, boolean storm) throws Exception {
+        try (ProcessStats stats = new ProcessStats()) {
+            stats.watch("fleet broker", () -> brokerPid() < 0 ? List.of() : List.of(brokerPid()));
+            return run(size, seconds, daySeconds, storm, stats);
+        }
+    }
+
     Map<String, Object> run(int size, int seconds, double daySeconds, boolean storm, ProcessStats stats) throws Exception {
         List<Device> fleet = devices.subList(0, size);
         runTag = runId + "-" + ++runs;
@@ -332,6 +344,7 @@ final class FleetPhase implements AutoCloseable {
         }
         long stormAt = storm ? start + (end - start) / 3 : Long.MAX_VALUE; // a third into the sending
         Long brokerBack = null;
+        CompletableFuture<Long> restart = null;
         long outageStart = 0;
         double allConnectedAfter = Double.NaN;
         double keptAnsweredAfter = Double.NaN;
@@ -348,13 +361,23 @@ final class FleetPhase implements AutoCloseable {
                 schedule.add(next);
             }
             if (now >= stormAt) {
+                // Restarted beside the sending: devices go on measuring while it is down and keep what they cannot send.
                 stormAt = Long.MAX_VALUE;
                 outageStart = now;
-                Benchmark.say("  storm: restarting the broker (every device and the gateway lose their connection) ...");
-                broker.close();
-                Thread.sleep(5000);
-                broker.start();
-                brokerBack = System.nanoTime();
+                restart = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        Benchmark.say("  storm: restarting the broker (every device and the gateway lose their connection) ...");
+                        broker.close();
+                        Thread.sleep(5000);
+                        broker.start();
+                        return System.nanoTime();
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException("the broker did not start again", e);
+                    }
+                });
+            }
+            if (restart != null && brokerBack == null && restart.isDone()) {
+                brokerBack = restart.join();
                 Benchmark.say(String.format(Locale.ROOT, "  storm: broker back after %.1f s; devices reconnecting with back-off",
                         (brokerBack - outageStart) / 1e9));
             }
@@ -381,6 +404,9 @@ final class FleetPhase implements AutoCloseable {
             }
             Thread.sleep(2);
         }
+        if (restart != null && brokerBack == null) {
+            brokerBack = restart.get(1, TimeUnit.MINUTES);
+        }
         Map<String, ProcessStats.Usage> usage = stats.end();
         double window = (System.nanoTime() - start) / 1e9;
         long answeredInWindow = steady.answered.get();
@@ -389,7 +415,7 @@ final class FleetPhase implements AutoCloseable {
         // Every message answered (a device sends again what got no reply), then the database reconciled.
         long settleStart = System.nanoTime();
         long deadline = settleStart + Duration.ofMinutes(5).toNanos();
-        while (fleet.stream().anyMatch(d -> !d.pending.isEmpty()) && System.nanoTime() < deadline) {
+        while ((fleet.stream().anyMatch(d -> !d.pending.isEmpty()) || connected.get() < size) && System.nanoTime() < deadline) {
             long now = System.nanoTime();
             for (Device d : fleet) {
                 d.resendOverdue(now);
@@ -397,13 +423,13 @@ final class FleetPhase implements AutoCloseable {
             if (brokerBack != null && Double.isNaN(keptAnsweredAfter) && !keptSince(fleet, brokerBack)) {
                 keptAnsweredAfter = (now - brokerBack) / 1e9;
             }
-            Thread.sleep(500);
+            if (brokerBack != null && Double.isNaN(allConnectedAfter) && connected.get() == size) {
+                allConnectedAfter = (now - brokerBack) / 1e9;
+            }
+            Thread.sleep(100);
         }
         long unanswered = fleet.stream().mapToLong(d -> d.pending.size()).sum();
         double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
-        if (storm && Double.isNaN(allConnectedAfter) && connected.get() == size) {
-            allConnectedAfter = (System.nanoTime() - brokerBack) / 1e9;
-        }
 
         results.put(name + ": messages answered per second", Math.round(answeredInWindow / window));
         results.put(name + ": observations stored per second", Math.round(observationsInWindow / window));
@@ -422,7 +448,7 @@ final class FleetPhase implements AutoCloseable {
         results.put(name + ": after the sending, until every message was answered (s)", round1(settleSeconds));
         results.put(name + ": messages sent again (no reply in " + RESEND_AFTER.toSeconds() + " s)", steady.resent.get());
         Reconciled r = reconcile(fleet, steady);
-        results.put(name + ": errors (rejected, unanswered, missing or extra in the database)",
+        results.put(name + ERRORS,
                 steady.errors.get() + unanswered + r.missing() + r.extra());
         Benchmark.say(String.format(Locale.ROOT,
                 "  %s: %,.0f messages/s, %,.0f observations/s answered; ack p50 %.0f ms, p99 %.0f ms; %,d messages sent, %,d sent again, "

@@ -303,7 +303,7 @@ public final class FleetPhase implements AutoCloseable {
 
     /**
      * One run at {@code size} devices (the first of those registered): connect, send for
-     * {@code seconds} (restarting the broker half-way with {@code storm}), wait for every reply,
+     * {@code seconds} (restarting the broker a third into it with {@code storm}), wait for every reply,
      * reconcile. Figures are named with the size.
      */
     public Map<String, Object> run(int size, int seconds, double daySeconds, boolean storm) throws Exception {
@@ -321,7 +321,7 @@ public final class FleetPhase implements AutoCloseable {
         Benchmark.say(String.format(Locale.ROOT, "Fleet: %,d devices, each with its own connection and account; a day lasts %.0f s ...",
                 size, daySeconds));
         long t0 = System.nanoTime();
-        Semaphore connecting = new Semaphore(500); // as many connects at once as a broker's accept queue takes without a refusal
+        Semaphore connecting = new Semaphore(500); // at most 500 connections being set up at once, as devices switched on over minutes
         List<CompletableFuture<?>> connects = new ArrayList<>();
         for (Device d : fleet) {
             connecting.acquire();
@@ -431,6 +431,7 @@ public final class FleetPhase implements AutoCloseable {
         long unanswered = fleet.stream().mapToLong(d -> d.pending.size()).sum();
         double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
 
+        results.put(name + ": messages sent per second", Math.round(steady.sent.get() / window));
         results.put(name + ": messages answered per second", Math.round(answeredInWindow / window));
         results.put(name + ": observations stored per second", Math.round(observationsInWindow / window));
         results.put(name + ": acknowledgement latency p50 (ms)", round1(steady.percentileMs(0.50)));

@@ -48,6 +48,10 @@ public class MqttIngest implements MqttCallback {
      * One client reconnecting every few seconds costs a broker nothing; alerts wait for it.
      */
     static final long RECONNECT_AFTER_NANOS = 2_000_000_000L;
+    /** After another client took the session: not sooner, so two clients with one id do not take it back and forth every 2 s. */
+    private static final long RECONNECT_AFTER_TAKEOVER_NANOS = 15_000_000_000L;
+    /** The last disconnect was a takeover of the session (0x8E). */
+    private volatile boolean takenOver;
 
     private final GatewayConfig config;
     private final BlockingQueue<Incoming> queue;
@@ -100,12 +104,14 @@ public class MqttIngest implements MqttCallback {
             long since = disconnectedSince;
             if (since == 0) {
                 lostAt = 0;
-            } else if (running && !client.isConnected() && System.nanoTime() - since > RECONNECT_AFTER_NANOS) {
+            } else if (running && !client.isConnected()
+                    && System.nanoTime() - since > (takenOver ? RECONNECT_AFTER_TAKEOVER_NANOS : RECONNECT_AFTER_NANOS)) {
                 long now = System.nanoTime();
                 lostAt = lostAt == 0 ? since : lostAt;
                 if (lastWarning == 0 || now - lastWarning > 60_000_000_000L || lastWarning < lostAt) {
                     LOG.warn("Gateway still disconnected from {} after {} s; reconnecting (every {} s until it stands)",
-                            config.getBrokerUrl(), (now - lostAt) / 1_000_000_000L, RECONNECT_AFTER_NANOS / 1_000_000_000L);
+                            config.getBrokerUrl(), (now - lostAt) / 1_000_000_000L,
+                            (takenOver ? RECONNECT_AFTER_TAKEOVER_NANOS : RECONNECT_AFTER_NANOS) / 1_000_000_000L);
                     lastWarning = now;
                 }
                 try {
@@ -297,7 +303,8 @@ public class MqttIngest implements MqttCallback {
     public void disconnected(MqttDisconnectResponse response) {
         epoch.incrementAndGet();
         disconnectedSince = System.nanoTime();
-        if (response.getReturnCode() == SESSION_TAKEN_OVER) {
+        takenOver = response.getReturnCode() == SESSION_TAKEN_OVER;
+        if (takenOver) {
             LOG.error("Another client connected to the broker with the gateway's client id {} and took over its session: "
                     + "reconnecting. If this repeats, a client is using the gateway's id; bind client ids to accounts "
                     + "(ops/mosquitto/README.md).", config.getClientId());

@@ -75,18 +75,17 @@ public class ReadingStore {
     /**
      * A patient's history of one type in [from, to) in at most {@code maxPoints} points: the
      * readings if they fit, else hourly buckets, else daily ones, else groups of days
-     * ({@link Resolution#choose}). Decided on the range's daily rollups alone: each counts its
-     * readings and the hours that have readings (V29), so a year is one index read of 365 rows,
-     * which are also the answer when it is days. A range holding a day whose hours are not yet
-     * counted ({@link RollupHoursFill} after an upgrade) counts its hourly rollups instead, up to
-     * {@code maxPoints} + 1. Hours only for a range within the time hourly rollups are kept
+     * ({@link Resolution#choose}). Decided on the range's daily rollups: each counts its readings
+     * and the hours that have readings (V29), so a year is one index read of 365 rows, which are
+     * also the answer when it is days. The range's hourly rollups are counted instead, up to
+     * {@code maxPoints} + 1, only when the days at its ends leave it open (see
+     * {@link #decidedByWholeDays}) or a day's hours are not counted yet ({@link RollupHoursFill}
+     * after an upgrade). Hours only for a range within the time hourly rollups are kept
      * ({@code fsc.retention.hourly-rollups}, 400 days). Buckets are whole hours (UTC) or days
      * (Danish) that begin before {@code to} and end after {@code from}.
      */
     public Series auto(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
         Sql sql = db.sql();
-        record Day(ReadingBucket bucket, @Nullable Integer hours) {
-        }
         List<Day> days = sql.list("""
                 SELECT type, bucket, count, min, max, sum, first_value, first_at, last_value, last_at, staff_count, hours
                   FROM reading_rollups_daily
@@ -107,7 +106,7 @@ public class ReadingStore {
             hours = 0; // the readings fit
         } else if (!hoursKept) {
             hours = Long.MAX_VALUE;
-        } else if (days.stream().allMatch(d -> d.hours() != null)) {
+        } else if (days.stream().allMatch(d -> d.hours() != null) && decidedByWholeDays(days, from, to, maxPoints)) {
             hours = days.stream().mapToLong(Day::hours).sum();
         } else {
             hours = sql.one("""
@@ -121,6 +120,28 @@ public class ReadingStore {
             return buckets(Resolution.DAY, 1, days.stream().map(Day::bucket).toList(), maxPoints); // what was read is the answer
         }
         return series(patientId, type, from, to, choice.resolution(), choice.daysPerPoint(), maxPoints);
+    }
+
+    /** A daily rollup with the hours of its day that have readings (null: not counted yet, V29). */
+    private record Day(ReadingBucket bucket, @Nullable Integer hours) {
+    }
+
+    /**
+     * Whether the days' hours decide whether the range's hours fit in {@code maxPoints}: the days
+     * at the ends may begin before {@code from} or end after {@code to}, so their hours are an
+     * upper bound. They decide when all of them fit, or when the days inside the range alone do
+     * not; else (near the limit) the range's hourly rollups are counted.
+     */
+    private static boolean decidedByWholeDays(List<Day> days, Instant from, Instant to, int maxPoints) {
+        long whole = days.stream().mapToLong(Day::hours).sum();
+        long edges = 0;
+        for (int i = 0; i < days.size(); i++) {
+            ReadingBucket b = days.get(i).bucket();
+            if (b.start().isBefore(from) || b.end().isAfter(to)) {
+                edges += days.get(i).hours();
+            }
+        }
+        return whole <= maxPoints || whole - edges > maxPoints;
     }
 
     /**

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class RollupHoursFill {
     private static final Logger LOG = LoggerFactory.getLogger(RollupHoursFill.class);
+    /** SQL states that mean "try the transaction again": deadlock, serialization failure, lock not available. */
+    private static final java.util.Set<String> RETRY = java.util.Set.of("40P01", "40001", "55P03");
     private final Database db;
     private final Duration hourlyKept;
     private volatile Thread thread;
@@ -66,8 +68,20 @@ public class RollupHoursFill {
     public long run() throws SQLException {
         long done = 0;
         long total = 0;
+        int retries = 0;
         while (!Thread.currentThread().isInterrupted()) {
-            Optional<Left> left = fillNextDay();
+            Optional<Left> left;
+            try {
+                left = fillNextDay();
+                retries = 0;
+            } catch (Sql.DataError e) {
+                // A deadlock, serialization failure or lock timeout is PostgreSQL's way to say "again": the day is tried again.
+                if (!(e.getCause() instanceof SQLException cause) || !RETRY.contains(cause.getSQLState()) || ++retries > 10) {
+                    throw e;
+                }
+                LOG.debug("Counting the hours of a day: {}; trying it again", cause.getMessage());
+                continue;
+            }
             if (left.isEmpty()) {
                 LOG.debug("Daily rollups' hours: another instance is counting them");
                 return done;
@@ -114,8 +128,14 @@ public class RollupHoursFill {
                 LocalDate day = marker.get().from();
                 Instant start = day.atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
                 Instant end = day.plusDays(1).atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
-                // First the day's uncounted rows are locked, then (a statement later, seeing what committed meanwhile) counted.
-                sql.one("SELECT count(*) FROM (SELECT 1 FROM reading_rollups_daily WHERE bucket = ? AND hours IS NULL FOR UPDATE) l",
+                // The table lock a rebuild_reading_rollups waits for (else it could take its own between our row locks and
+                // our UPDATE: a deadlock); then the day's uncounted rows, in the order the readings' trigger locks rows
+                // (patient, type, day), so the two never wait for each other in a circle; then, a statement later and
+                // seeing what committed meanwhile, their hours counted.
+                sql.update("LOCK TABLE reading_rollups_daily IN ROW EXCLUSIVE MODE");
+                sql.one("""
+                        SELECT count(*) FROM (SELECT 1 FROM reading_rollups_daily WHERE bucket = ? AND hours IS NULL
+                                               ORDER BY patient_id, type FOR UPDATE) l""",
                         rs -> rs.getLong(1), start);
                 sql.update("""
                         UPDATE reading_rollups_daily d SET hours = h.hours

@@ -186,11 +186,13 @@ class ReadingRollupsIT extends IntegrationTest {
         assertDailyRowsCountTheirHours(s.patient());
         assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollups_hours_fill WHERE next_day <= until_day"), "the fill is done");
         assertEquals(0, hoursFill.run(), "and a second run has nothing to do");
-        // Now decided on the days: whole days, so the late reading's hour (before the range, on its first day) counts too.
+        // Decided on the days where they decide: their 25 hours (the late reading's too, on the first day before the
+        // range) fit in 25; in 24 only the range's own hours do, which are counted then.
         Map<String, Object> hourly = s.nurse().get(history(s) + "?type=spo2&maxPoints=25" + day);
         assertEquals("hour", hourly.get("resolution"));
         assertEquals(24, buckets(hourly).size());
-        assertEquals("day", s.nurse().get(history(s) + "?type=spo2&maxPoints=24" + day).get("resolution"));
+        assertEquals("hour", s.nurse().get(history(s) + "?type=spo2&maxPoints=24" + day).get("resolution"));
+        assertEquals("day", s.nurse().get(history(s) + "?type=spo2&maxPoints=23" + day).get("resolution"));
     }
 
     @Test

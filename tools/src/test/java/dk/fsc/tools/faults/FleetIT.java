@@ -50,7 +50,7 @@ class FleetIT {
 
                     Map<String, Object> steady = fleet.run(DEVICES, 8, 2, false);
                     assertEquals(0L, steady.get("fleet 42" + FleetPhase.ERRORS), steady.toString());
-                    assertTrue(((Number) steady.get("fleet 42: observations stored per second")).longValue() > 0, steady.toString());
+                    assertTrue(((Number) steady.get("fleet 42: observations answered per second")).longValue() > 0, steady.toString());
 
                     Map<String, Object> storm = fleet.run(DEVICES, 12, 2, true);
                     String name = "fleet 42 with a broker restart";

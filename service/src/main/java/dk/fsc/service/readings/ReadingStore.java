@@ -1,9 +1,9 @@
 package dk.fsc.service.readings;
 
 import dk.fsc.gateway.contract.ObservationType;
+import dk.fsc.service.lifecycle.Retention;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -21,12 +21,15 @@ import java.util.UUID;
 @Singleton
 public class ReadingStore {
     private final Database db;
-    /** How long hourly rollups are kept (retention, docs/operations.md): before that, auto gives days, not hours. */
+    /**
+     * How long hourly rollups are kept (retention, docs/operations.md: their own setting, never
+     * longer than the readings'): before that, auto gives days, not hours.
+     */
     private final Duration hourlyKept;
 
-    ReadingStore(Database db, @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyKept) {
+    ReadingStore(Database db, Retention retention) {
         this.db = db;
-        this.hourlyKept = hourlyKept;
+        this.hourlyKept = retention.policy().hourlyRollupsKept();
     }
 
     /** A patient's readings of one type (all types when null) in [from, to), oldest first, at most {@code limit}. */

@@ -1,8 +1,8 @@
 package dk.fsc.service.readings;
 
+import dk.fsc.service.lifecycle.Retention;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -38,9 +38,9 @@ public class RollupHoursFill {
     private final Duration hourlyKept;
     private volatile Thread thread;
 
-    RollupHoursFill(Database db, @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyKept) {
+    RollupHoursFill(Database db, Retention retention) {
         this.db = db;
-        this.hourlyKept = hourlyKept;
+        this.hourlyKept = retention.policy().hourlyRollupsKept();
     }
 
     @EventListener

@@ -343,11 +343,9 @@ public final class FleetPhase implements AutoCloseable {
             schedule.add(new long[] {start + (long) (d.random.nextDouble() * daySeconds / d.perDay() * 1e9), i});
         }
         long stormAt = storm ? start + (end - start) / 3 : Long.MAX_VALUE; // a third into the sending
-        Long brokerBack = null;
         CompletableFuture<Long> restart = null;
+        StormClock clock = null;
         long outageStart = 0;
-        double allConnectedAfter = Double.NaN;
-        double keptAnsweredAfter = Double.NaN;
         long lastResendCheck = start;
         long lastReport = start;
         while (System.nanoTime() < end) {
@@ -376,25 +374,18 @@ public final class FleetPhase implements AutoCloseable {
                     }
                 });
             }
-            if (restart != null && brokerBack == null && restart.isDone()) {
-                brokerBack = restart.join();
+            if (restart != null && clock == null && restart.isDone()) {
+                clock = new StormClock(restart.join(), size);
                 Benchmark.say(String.format(Locale.ROOT, "  storm: broker back after %.1f s; devices reconnecting with back-off",
-                        (brokerBack - outageStart) / 1e9));
-            }
-            if (brokerBack != null && Double.isNaN(allConnectedAfter) && connected.get() == size) {
-                allConnectedAfter = (System.nanoTime() - brokerBack) / 1e9;
-                Benchmark.say(String.format(Locale.ROOT, "  storm: all %,d devices connected again %.1f s after the broker came back",
-                        size, allConnectedAfter));
+                        (clock.back - outageStart) / 1e9));
             }
             if (now - lastResendCheck > 1_000_000_000L) {
                 for (Device d : fleet) {
                     d.resendOverdue(now);
                 }
                 lastResendCheck = now;
-                if (brokerBack != null && Double.isNaN(keptAnsweredAfter) && !keptSince(fleet, brokerBack)) {
-                    keptAnsweredAfter = (now - brokerBack) / 1e9;
-                    Benchmark.say(String.format(Locale.ROOT, "  storm: everything the devices kept through the restart answered %.1f s "
-                            + "after the broker came back", keptAnsweredAfter));
+                if (clock != null) {
+                    clock.check(fleet, now);
                 }
             }
             if (now - lastReport > 10_000_000_000L) {
@@ -404,8 +395,8 @@ public final class FleetPhase implements AutoCloseable {
             }
             Thread.sleep(2);
         }
-        if (restart != null && brokerBack == null) {
-            brokerBack = restart.get(1, TimeUnit.MINUTES);
+        if (restart != null && clock == null) {
+            clock = new StormClock(restart.get(1, TimeUnit.MINUTES), size);
         }
         Map<String, ProcessStats.Usage> usage = stats.end();
         double window = (System.nanoTime() - start) / 1e9;
@@ -420,13 +411,13 @@ public final class FleetPhase implements AutoCloseable {
             for (Device d : fleet) {
                 d.resendOverdue(now);
             }
-            if (brokerBack != null && Double.isNaN(keptAnsweredAfter) && !keptSince(fleet, brokerBack)) {
-                keptAnsweredAfter = (now - brokerBack) / 1e9;
-            }
-            if (brokerBack != null && Double.isNaN(allConnectedAfter) && connected.get() == size) {
-                allConnectedAfter = (now - brokerBack) / 1e9;
+            if (clock != null) {
+                clock.check(fleet, now);
             }
             Thread.sleep(100);
+        }
+        if (clock != null) {
+            clock.check(fleet, System.nanoTime()); // the loop may have ended on the very reply or connection it waited for
         }
         // What is still unanswered counts as an error of this run and is forgotten (the next run starts clean).
         java.util.Set<String> unansweredIds = new java.util.HashSet<>();
@@ -447,10 +438,10 @@ public final class FleetPhase implements AutoCloseable {
             results.put(name + ": peak memory " + process + " (MB)", Math.round(u.peakMemoryMb()));
         });
         if (storm) {
-            results.put(name + ": storm: all devices connected again after the broker came back (s)", round1(allConnectedAfter));
-            results.put(name + ": storm: broker down (s)", round1((brokerBack - outageStart) / 1e9));
+            results.put(name + ": storm: all devices connected again after the broker came back (s)", round1(clock.allConnected));
+            results.put(name + ": storm: broker down (s)", round1((clock.back - outageStart) / 1e9));
             results.put(name + ": storm: every message kept through the restart answered after the broker came back (s)",
-                    round1(keptAnsweredAfter));
+                    round1(clock.keptAnswered));
         }
         results.put(name + ": after the sending, until every message was answered (s)", round1(settleSeconds));
         results.put(name + ": messages sent again (no reply in " + RESEND_AFTER.toSeconds() + " s)", steady.resent.get());
@@ -468,6 +459,32 @@ public final class FleetPhase implements AutoCloseable {
             d.disconnect();
         }
         return results;
+    }
+
+    /** After a broker restart: when every device was connected again, and everything kept through it answered (s after it was back). */
+    private final class StormClock {
+        final long back;
+        final int size;
+        double allConnected = Double.NaN;
+        double keptAnswered = Double.NaN;
+
+        StormClock(long back, int size) {
+            this.back = back;
+            this.size = size;
+        }
+
+        void check(List<Device> fleet, long now) {
+            if (Double.isNaN(allConnected) && connected.get() == size) {
+                allConnected = (now - back) / 1e9;
+                Benchmark.say(String.format(Locale.ROOT, "  storm: all %,d devices connected again %.1f s after the broker came back",
+                        size, allConnected));
+            }
+            if (Double.isNaN(keptAnswered) && !keptSince(fleet, back)) {
+                keptAnswered = (now - back) / 1e9;
+                Benchmark.say(String.format(Locale.ROOT, "  storm: everything the devices kept through the restart answered %.1f s "
+                        + "after the broker came back", keptAnswered));
+            }
+        }
     }
 
     /** Whether a device still keeps a message it first sent before {@code since} (System.nanoTime). */

@@ -100,12 +100,26 @@ public final class Browser implements AutoCloseable {
      * Clicks a form's button and waits until the page it was on has been replaced by the answer.
      * Waiting only for an element the answer has would return at once when the page before had
      * it too (a second try at a form that had problems), and the test would read the old page.
+     * Chrome tells a replaced page either as a stale element or, when asked while the old document
+     * is being taken down, as "Node with given id does not belong to the document" (a fresh-clone
+     * run failed on that): both mean it is gone.
      */
     public void submit(String buttonCss) {
         WebElement before = driver.findElement(By.tagName("html"));
         find(buttonCss).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
+        new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50)).until(d -> {
+            try {
+                before.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException gone) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     public Object script(String js, Object... args) {

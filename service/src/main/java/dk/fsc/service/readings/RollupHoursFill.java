@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public class RollupHoursFill {
     private static final Logger LOG = LoggerFactory.getLogger(RollupHoursFill.class);
     /** SQL states that mean "try the transaction again": deadlock, serialization failure, lock not available. */
-    private static final java.util.Set<String> RETRY = java.util.Set.of("40P01", "40001", "55P03");
+    private static final Set<String> RETRY = Set.of("40P01", "40001", "55P03");
     private final Database db;
     private final Duration hourlyKept;
     private volatile Thread thread;

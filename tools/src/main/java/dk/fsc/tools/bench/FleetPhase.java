@@ -3,6 +3,7 @@ package dk.fsc.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -22,7 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -64,7 +66,6 @@ public final class FleetPhase implements AutoCloseable {
     private static final String GATEWAY_ACCOUNT = "fsc-gateway";
 
     private final String jdbc;
-    private final Path folder;
     private final List<Device> devices = new ArrayList<>();
     private final BenchProcesses.Broker broker;
     private final String gatewayPassword;
@@ -79,7 +80,6 @@ public final class FleetPhase implements AutoCloseable {
     /** Registers (or finds) {@code maxDevices} devices and starts the fleet's broker with an account for each. */
     public FleetPhase(String jdbc, Path folder, int maxDevices) throws Exception {
         this.jdbc = jdbc;
-        this.folder = folder;
         Files.createDirectories(folder);
         long started = System.nanoTime();
         SimulatedFleet fleet = SimulatedFleet.create(jdbc, null, null, "bench-fleet", Kit.named("copd", true), maxDevices, null);
@@ -120,10 +120,6 @@ public final class FleetPhase implements AutoCloseable {
             }
         }
         throw new IOException("no ops/mosquitto/fsc-acl here or one folder up: run the benchmark from the repository's root (bin/benchmark)");
-    }
-
-    String brokerUrl() {
-        return broker.url();
     }
 
     long brokerPid() {
@@ -181,7 +177,7 @@ public final class FleetPhase implements AutoCloseable {
                     })
                     .buildAsync();
             client = c;
-            c.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL, this::reply);
+            c.publishes(MqttGlobalPublishFilter.ALL, this::reply);
             // A session the broker keeps (and persists) for an hour: replies sent while the device reconnects wait for it.
             return c.connectWith().cleanStart(false).sessionExpiryInterval(3600).keepAlive(60).send()
                     .thenCompose(ack -> c.subscribeWith().topicFilter("fsc/v1/devices/" + d.id() + "/replies").qos(MqttQos.AT_LEAST_ONCE).send());
@@ -205,12 +201,8 @@ public final class FleetPhase implements AutoCloseable {
         }
 
         void publish(Pending p) {
-            client.publishWith().topic(p.message().topic()).qos(MqttQos.AT_LEAST_ONCE).payload(p.message().payload()).send()
-                    .whenComplete((result, error) -> {
-                        if (error != null || result.getError().isPresent()) {
-                            tally.publishFailures.incrementAndGet(); // kept in pending: sent again
-                        }
-                    });
+            // Not waited for: a message not taken stays in pending and is sent again when no reply comes.
+            client.publishWith().topic(p.message().topic()).qos(MqttQos.AT_LEAST_ONCE).payload(p.message().payload()).send();
         }
 
         void reply(Mqtt5Publish publish) {
@@ -272,7 +264,6 @@ public final class FleetPhase implements AutoCloseable {
         final AtomicLong observations = new AtomicLong();
         final AtomicLong readingMessages = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
-        final AtomicLong publishFailures = new AtomicLong();
         final AtomicLong resent = new AtomicLong();
         final List<Long> latencies = new ArrayList<>();
         final Map<String, Integer> observationsByReading = new ConcurrentHashMap<>();
@@ -420,7 +411,7 @@ public final class FleetPhase implements AutoCloseable {
             clock.check(fleet, System.nanoTime()); // the loop may have ended on the very reply or connection it waited for
         }
         // What is still unanswered counts as an error of this run and is forgotten (the next run starts clean).
-        java.util.Set<String> unansweredIds = new java.util.HashSet<>();
+        Set<String> unansweredIds = new HashSet<>();
         for (Device d : fleet) {
             unansweredIds.addAll(d.pending.keySet());
             d.pending.clear();
@@ -501,7 +492,7 @@ public final class FleetPhase implements AutoCloseable {
      * the observation's place); any other message of this run there is extra, but for those still
      * unanswered (counted as such).
      */
-    private Reconciled reconcile(List<Device> fleet, Tally t, java.util.Set<String> unanswered) throws SQLException {
+    private Reconciled reconcile(List<Device> fleet, Tally t, Set<String> unanswered) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc);
              PreparedStatement s = c.prepareStatement("""
                      SELECT r.message_id, count(*) FROM readings r

@@ -37,4 +37,21 @@ final class BenchDatabase {
         }
         Flyway.configure().dataSource(jdbc, null, null).load().migrate();
     }
+
+    /**
+     * The server's settings that ops/postgres/postgresql.conf changes and that bear on the figures,
+     * as one line ("shared_buffers=8GB, …"), so each run says whether it ran on Debian's defaults or
+     * with production's settings (ops/postgres/apply).
+     */
+    static String settings(String jdbc) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+                       FROM unnest(ARRAY['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression',
+                                         'random_page_cost', 'jit', 'autovacuum', 'synchronous_commit']) AS name""")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
 }

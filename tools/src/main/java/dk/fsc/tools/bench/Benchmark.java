@@ -103,7 +103,10 @@ public final class Benchmark {
         say("Benchmark on " + Runtime.getRuntime().availableProcessors() + " cores; database " + jdbc.replaceAll("password=[^&]*", "password=…")
                 + "; working folder " + folder);
         BenchDatabase.ensure(jdbc);
+        String settings = BenchDatabase.settings(jdbc);
+        say("Database settings: " + settings);
         results.put("date", LocalDate.now().toString());
+        results.put("database settings", settings);
         results.put("cores", Runtime.getRuntime().availableProcessors());
         broker = new BenchProcesses.Broker(folder.resolve("mosquitto"));
         long self = ProcessHandle.current().pid();

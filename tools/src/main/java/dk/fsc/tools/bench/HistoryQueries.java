@@ -175,8 +175,7 @@ final class HistoryQueries {
                                     (ARRAY['spo2','pulse','temperature','systolic_bp','diastolic_bp'])[1 + i % 5],
                                     (ARRAY[95, 72, 36.8, 130, 80])[1 + i % 5] + (i % 7) - 3,
                                     (ARRAY['%','/min','Cel','mm[Hg]','mm[Hg]'])[1 + i % 5], now() - i * interval '105 minutes'
-                               FROM p, generate_series(0, ? - 1) i
-                             ON CONFLICT DO NOTHING)
+                               FROM p, generate_series(0, ? - 1) i)
                 UPDATE bench_history b SET rows = ? FROM p WHERE b.n = p.n""")) {
             for (int from = 0; from < PATIENTS; from += CHUNK) {
                 chunk.setInt(1, perPatient);

@@ -1,0 +1,16 @@
+-- The readings lose their primary key (device_id, message_id, seq, measured_at) (issues #18, #19).
+--
+-- It guarded nothing another key does not: a device message is stored once because its key in
+-- device_messages (device_id, message_id, measured_at) is claimed in the same transaction as its
+-- observations, and a message older than the backlog window is refused before its id is looked
+-- at (docs/architecture.md, "never stored twice"); staff entries get a fresh random id each.
+-- No query looks a reading up by that key: the history, the FHIR Observation read (patient and
+-- time) and the evaluation use (patient_id, type, measured_at).
+--
+-- What it cost: an index entry of about 90 bytes per observation that every batch had to write in
+-- random key order (device and message ids), a third of a reading's bytes and of the index pages
+-- the ingest dirties (docs/benchmarks.md).
+--
+-- Region-safe: dropping an index takes the table's strongest lock only for the catalog change
+-- (no rewrite, no scan), and the partitions' indexes go with it.
+ALTER TABLE readings DROP CONSTRAINT readings_pkey;

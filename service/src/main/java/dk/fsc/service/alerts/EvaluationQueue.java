@@ -27,15 +27,22 @@ class EvaluationQueue {
         return autocommit(sql -> sql.one("SELECT count(*) FROM evaluation_requests", rs -> rs.getLong(1)).orElse(0L));
     }
 
+    /**
+     * The claim's pick: the first {@code ?} waiting patients, urgent first, then the longest
+     * waiting. Its ORDER BY is the order of evaluation_requests_queue_idx (V31), so a claim reads
+     * the first few index entries instead of sorting the whole queue; keep the two alike
+     * ({@code EvaluationQueueIT} checks the plan).
+     */
+    static final String PICK = """
+            SELECT patient_id FROM evaluation_requests
+             WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
+             ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED""";
+
     /** Takes up to {@code limit} waiting patients on a lease of {@code lease} (an interval), urgent first, then the longest waiting. */
     List<Claim> claim(int limit, String lease) {
         // The pick is materialised: as an IN (subquery) the planner may run it again per row,
         // and with SKIP LOCKED each run can pick others (11 claimed of 10 was seen).
-        return autocommit(sql -> sql.list("""
-                WITH picked AS MATERIALIZED (
-                    SELECT patient_id FROM evaluation_requests
-                     WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                     ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED)
+        return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK + ")\n" + """
                 UPDATE evaluation_requests r SET claimed_until = now() + ?::interval
                   FROM picked WHERE r.patient_id = picked.patient_id
                 RETURNING r.patient_id, r.version, r.requested_at""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2),

@@ -77,6 +77,28 @@ class EvaluationQueueIT extends IntegrationTest {
     }
 
     @Test
+    void aClaimReadsTheQueueInTheOrderOfItsIndexWithoutSortingIt() throws Exception {
+        // With sorting priced out, a plan that still sorts means the claim's ORDER BY and
+        // evaluation_requests_queue_idx (V31) went apart: every claim would sort the whole queue.
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = TestInfrastructure.database().connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL enable_sort = off");
+                try (var rs = s.executeQuery("EXPLAIN " + EvaluationQueue.PICK.replace("LIMIT ?", "LIMIT 10"))) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+        assertTrue(plan.toString().contains("using evaluation_requests_queue_idx") && !plan.toString().contains("Sort"),
+                "the claim reads the queue's index in order:\n" + plan);
+    }
+
+    @Test
     void aFailedEvaluationGivesItsClaimsBackAtOnce() throws Exception {
         UUID patient = fixtures.patient(fixtures.organisation());
         waitingSince(patient, "2000-01-01 00:00Z");

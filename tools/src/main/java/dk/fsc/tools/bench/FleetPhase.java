@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * questionnaire tablet; wound camera) and measures as often a simulated day as such a device does,
  * with a day compressed to {@code daySeconds}; each device also sends a status report about once a
  * day. Like firmware, a device keeps each message until its reply comes and publishes it again
- * (same messageId) when none came in {@link #RESEND_AFTER}.
+ * (same messageId) when none came in {@link #RESEND_AFTER}, waiting twice as long after each time it
+ * sent again, up to {@link #RESEND_AT_MOST} (so a backlog the system is working through is not
+ * offered again and again; docs/mqtt.md asks firmware to back off likewise).
  *
  * <p>Per fleet size: the time to connect every device; then {@code seconds} of steady sending:
  * messages and observations per second answered, and the acknowledgement latency (publish to the
@@ -60,6 +62,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetPhase implements AutoCloseable {
     static final Duration RESEND_AFTER = Duration.ofSeconds(20);
+    static final Duration RESEND_AT_MOST = Duration.ofSeconds(160);
     /** The figure (after the run's name) that counts what went wrong: rejected, unanswered, missing or extra in the database. */
     public static final String ERRORS = ": errors (rejected, unanswered, missing or extra in the database)";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -194,7 +197,7 @@ public final class FleetPhase implements AutoCloseable {
             } else {
                 m = Messages.reading(d, id, at, baseline, false, random);
             }
-            Pending p = new Pending(m, now, now);
+            Pending p = new Pending(m, now, now, RESEND_AFTER.toNanos());
             pending.put(id, p);
             tally.sent.incrementAndGet();
             publish(p);
@@ -236,8 +239,8 @@ public final class FleetPhase implements AutoCloseable {
             }
             for (Map.Entry<String, Pending> e : pending.entrySet()) {
                 Pending p = e.getValue();
-                if (now - p.lastSent() > RESEND_AFTER.toNanos()) {
-                    Pending again = new Pending(p.message(), p.firstSent(), now);
+                if (now - p.lastSent() > p.waitNanos()) {
+                    Pending again = new Pending(p.message(), p.firstSent(), now, Math.min(2 * p.waitNanos(), RESEND_AT_MOST.toNanos()));
                     if (pending.replace(e.getKey(), p, again)) {
                         tally.resent.incrementAndGet();
                         publish(again);
@@ -254,7 +257,8 @@ public final class FleetPhase implements AutoCloseable {
         }
     }
 
-    private record Pending(Messages.Message message, long firstSent, long lastSent) {
+    /** A message waiting for its reply; sent again when none came {@code waitNanos} after it was last sent. */
+    private record Pending(Messages.Message message, long firstSent, long lastSent, long waitNanos) {
     }
 
     /** What one stretch of the phase counted. */
@@ -435,7 +439,7 @@ public final class FleetPhase implements AutoCloseable {
                     round1(clock.keptAnswered));
         }
         results.put(name + ": after the sending, until every message was answered (s)", round1(settleSeconds));
-        results.put(name + ": messages sent again (no reply in " + RESEND_AFTER.toSeconds() + " s)", steady.resent.get());
+        results.put(name + ": messages sent again (no reply in " + RESEND_AFTER.toSeconds() + " s, then twice as long each time)", steady.resent.get());
         Reconciled r = reconcile(fleet, steady, unansweredIds);
         results.put(name + ERRORS,
                 steady.errors.get() + unanswered + r.missing() + r.extra());

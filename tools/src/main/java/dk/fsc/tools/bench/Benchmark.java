@@ -177,7 +177,8 @@ public final class Benchmark {
     }
 
     private List<String> jvmOptions() {
-        List<String> o = new ArrayList<>(List.of("-Xmx2g"));
+        // The collector's pauses, to set beside a phase's tail latency (cheap: a line per collection).
+        List<String> o = new ArrayList<>(List.of("-Xmx2g", "-Xlog:gc:file=" + folder.resolve("system-gc.log") + ":uptime"));
         if (args.containsKey("profile")) {
             // Written when the system stops (after the drain phase, or at the end).
             o.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + folder.resolve("system.jfr"));
@@ -350,7 +351,7 @@ public final class Benchmark {
                 say(String.format(Locale.ROOT, "    %,d of %,d stored", now, target));
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(100);
+            Thread.sleep(250); // a poll of the system reads its /prometheus (about 40 KB): four a second are plenty
         }
     }
 
@@ -373,17 +374,35 @@ public final class Benchmark {
         }
 
         private long raw() {
-            try {
-                String text = HTTP.send(java.net.http.HttpRequest.newBuilder(metrics).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                for (String line : text.split("\n")) {
-                    if (line.startsWith("fsc_gateway_readings_stored_total")) {
-                        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            // The gateway subscribes before the HTTP server listens: right after a start, wait for it.
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    String text = HTTP.send(java.net.http.HttpRequest.newBuilder(metrics).GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    for (String line : text.split("\n")) {
+                        if (line.startsWith("fsc_gateway_readings_stored_total")) {
+                            return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                        }
                     }
+                    return 0; // no reading stored by this process yet: the counter appears with the first
+                } catch (java.net.ConnectException e) {
+                    if (System.nanoTime() > giveUp) {
+                        throw new IllegalStateException("the system's metrics at " + metrics + " did not answer in 60 s", e);
+                    }
+                    pause();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("the system's metrics at " + metrics + " cannot be read: " + e, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
-                return 0; // no reading stored by this process yet: the counter appears with the first
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("the system's metrics at " + metrics + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,12 +72,12 @@ class PostgresSettingsIT {
                             continue;
                         }
                         if (settable.contains(rs.getString("context"))) {
-                            java.sql.Savepoint before = c.setSavepoint();
+                            Savepoint before = c.setSavepoint();
                             set.setString(1, name);
                             set.setString(2, value);
                             try {
                                 set.executeQuery().close();
-                            } catch (java.sql.SQLException refused) {
+                            } catch (SQLException refused) {
                                 c.rollback(before);
                                 wrong.add(name + " = " + value + ": " + refused.getMessage());
                             }

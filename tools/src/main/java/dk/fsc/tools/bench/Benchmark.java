@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dk.fsc.service.simulator.DeviceSimulator;
 import dk.fsc.service.simulator.Kit;
 import dk.fsc.service.simulator.SimulatedFleet;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -364,12 +370,12 @@ public final class Benchmark {
      * once at the end instead ({@link StoredInDatabase}).
      */
     private static final class StoredCounter {
-        private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
-        private final java.net.URI metrics;
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+        private final URI metrics;
         private final long before;
 
         StoredCounter(int httpPort, boolean fromProcessStart) {
-            metrics = java.net.URI.create("http://127.0.0.1:" + httpPort + "/prometheus");
+            metrics = URI.create("http://127.0.0.1:" + httpPort + "/prometheus");
             before = fromProcessStart ? 0 : raw();
         }
 
@@ -378,20 +384,21 @@ public final class Benchmark {
             long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (true) {
                 try {
-                    String text = HTTP.send(java.net.http.HttpRequest.newBuilder(metrics).GET().build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    String text = HTTP.send(HttpRequest.newBuilder(metrics).GET().build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
                     for (String line : text.split("\n")) {
                         if (line.startsWith("fsc_gateway_readings_stored_total")) {
                             return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                         }
                     }
-                    return 0; // no reading stored by this process yet: the counter appears with the first
-                } catch (java.net.ConnectException e) {
+                    // Registered when the gateway starts: missing means the name changed, not "none yet".
+                    throw new IllegalStateException("the system's metrics at " + metrics + " have no fsc_gateway_readings_stored_total");
+                } catch (ConnectException e) {
                     if (System.nanoTime() > giveUp) {
                         throw new IllegalStateException("the system's metrics at " + metrics + " did not answer in 60 s", e);
                     }
                     pause();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException("the system's metrics at " + metrics + " cannot be read: " + e, e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

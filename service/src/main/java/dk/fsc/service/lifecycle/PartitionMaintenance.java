@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code fsc.partitions.check}. One instance at a time: a run takes the advisory lock
  * {@link MonthlyPartitions#MAINTENANCE_LOCK} for its transaction, and skips when another instance
  * holds it. Rows that sat in a default partition for a month that gets its partition move into it
- * in the same transaction. Each run then refreshes {@link PartitionMetrics}.
+ * in the same transaction. Each run then refreshes {@link PartitionMetrics}. On TimescaleDB
+ * ({@link Timescale}) the readings and their hourly rollups are in chunks, which TimescaleDB makes
+ * as rows come: only the idempotency keys and the access log get monthly partitions, and the
+ * metrics show the chunks as partitions.
  */
 @Singleton
 class PartitionMaintenance {
@@ -35,6 +38,7 @@ class PartitionMaintenance {
     private final Database db;
     private final RetentionPolicy policy;
     private final PartitionMetrics metrics;
+    private final Timescale timescale;
     private final int monthsAhead;
     private final int monthsBack;
     private final String interval;
@@ -47,7 +51,7 @@ class PartitionMaintenance {
     record Outcome(boolean skipped, List<Made> made) {
     }
 
-    PartitionMaintenance(Database db, Retention retention, PartitionMetrics metrics,
+    PartitionMaintenance(Database db, Retention retention, PartitionMetrics metrics, Timescale timescale,
                          @Value("${fsc.partitions.months-ahead:3}") int monthsAhead,
                          @Value("${fsc.partitions.months-back:12}") int monthsBack,
                          @Value("${fsc.partitions.check:6h}") String interval) {
@@ -58,6 +62,7 @@ class PartitionMaintenance {
         this.db = db;
         this.policy = retention.policy();
         this.metrics = metrics;
+        this.timescale = timescale;
         this.monthsAhead = monthsAhead;
         this.monthsBack = monthsBack;
         this.interval = interval;
@@ -108,6 +113,9 @@ class PartitionMaintenance {
                 MonthlyPartitions.lockTimeout(sql, LOCK_TIMEOUT);
                 List<Made> made = new ArrayList<>();
                 for (String table : MonthlyPartitions.TABLES) {
+                    if (timescale.chunked(table)) {
+                        continue; // TimescaleDB makes a chunk when its first row comes
+                    }
                     for (YearMonth m = current.minusMonths(monthsBack(table)); !m.isAfter(current.plusMonths(monthsAhead)); m = m.plusMonths(1)) {
                         Long moved = MonthlyPartitions.make(sql, table, m);
                         if (moved != null) {
@@ -161,6 +169,10 @@ class PartitionMaintenance {
             long inDefault = db.withConnection(sql -> {
                 long total = 0;
                 for (String table : MonthlyPartitions.TABLES) {
+                    if (timescale.chunked(table)) { // its chunks, in the same metrics; there is no default chunk
+                        metrics.refresh(table, timescale.chunks(table), 0);
+                        continue;
+                    }
                     long rows = MonthlyPartitions.defaultRows(sql, table);
                     metrics.refresh(table, MonthlyPartitions.of(sql, table), rows);
                     total += rows;

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * quarantined messages in batches of {@link RetentionStore#BATCH} rows. {@link #plan} is the dry
  * run: what would go now, removing nothing. With {@code fsc.retention.dry-run} the daily job only
  * logs its plan. Partitions go under the partition maintenance lock, so only one instance drops
- * while another makes new ones.
+ * while another makes new ones. On TimescaleDB ({@link Timescale}) readings and their rollups go
+ * by whole chunks ({@code drop_chunks}) instead, by the same cutoffs.
  */
 @Singleton
 public class Retention {
@@ -41,8 +42,9 @@ public class Retention {
     private final boolean dryRun;
     private final AtomicLong lastRun = new AtomicLong();
     private final MeterRegistry registry;
+    private final Timescale timescale;
 
-    Retention(Database db, BlobStore blobs, MeterRegistry registry,
+    Retention(Database db, BlobStore blobs, MeterRegistry registry, Timescale timescale,
               @Value("${fsc.retention.readings:3650d}") Duration readings,
               @Value("${fsc.retention.hourly-rollups:400d}") Duration hourlyRollups,
               @Value("${fsc.retention.alerts:3650d}") Duration alerts,
@@ -55,6 +57,7 @@ public class Retention {
         this.db = db;
         this.blobs = blobs;
         this.registry = registry;
+        this.timescale = timescale;
         this.policy = new RetentionPolicy(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog, backlogWindow);
         this.dryRun = dryRun;
         registry.gauge("fsc.retention.last.run", lastRun);
@@ -105,10 +108,16 @@ public class Retention {
                 }
                 if (r.kind() == RetentionPolicy.Kind.READINGS) {
                     Instant daysBefore = dailyCutoff(sql, cutoff);
-                    long daily = sql.one("SELECT count(*) FROM reading_rollups_daily WHERE bucket < ?", rs -> rs.getLong(1),
-                            daysBefore).orElse(0L);
-                    if (daily > 0) {
-                        steps.add(new Step(kind, "reading_rollups_daily", null, daysBefore, daily, null));
+                    if (timescale.chunked("reading_rollups_daily")) {
+                        for (MonthlyPartitions.Partition p : expired(sql, "reading_rollups_daily", daysBefore)) {
+                            steps.add(new Step(kind, p.table(), p.name(), daysBefore, p.rows(), p.bytes()));
+                        }
+                    } else {
+                        long daily = sql.one("SELECT count(*) FROM reading_rollups_daily WHERE bucket < ?", rs -> rs.getLong(1),
+                                daysBefore).orElse(0L);
+                        if (daily > 0) {
+                            steps.add(new Step(kind, "reading_rollups_daily", null, daysBefore, daily, null));
+                        }
                     }
                     long answers = sql.one("SELECT count(*) FROM questionnaire_answers WHERE answered_at < ?", rs -> rs.getLong(1),
                             cutoff).orElse(0L);
@@ -132,20 +141,24 @@ public class Retention {
         return steps;
     }
 
-    /** The monthly partitions whose every row is older than the cutoff (they end at or before it). */
-    private static List<MonthlyPartitions.Partition> expired(Sql sql, String table, Instant cutoff) {
-        return MonthlyPartitions.of(sql, table).stream()
+    /** The monthly partitions (on TimescaleDB: chunks) whose every row is older than the cutoff (they end at or before it). */
+    private List<MonthlyPartitions.Partition> expired(Sql sql, String table, Instant cutoff) {
+        return partitions(sql, table).stream()
                 .filter(p -> !p.isDefault() && !p.end().isAfter(cutoff))
                 .toList();
     }
 
+    private List<MonthlyPartitions.Partition> partitions(Sql sql, String table) {
+        return timescale.chunked(table) ? timescale.chunks(table) : MonthlyPartitions.of(sql, table);
+    }
+
     /**
      * Daily rollups go with the readings of their day: those of days that began a day or more
-     * before the oldest readings partition kept (a Danish day straddles two UTC months at its
-     * first hour: a day whose readings are partly kept keeps its rollup).
+     * before the oldest readings partition (or chunk) kept (a Danish day straddles two UTC months
+     * at its first hour: a day whose readings are partly kept keeps its rollup).
      */
-    private static Instant dailyCutoff(Sql sql, Instant cutoff) {
-        return MonthlyPartitions.of(sql, "readings").stream()
+    private Instant dailyCutoff(Sql sql, Instant cutoff) {
+        return partitions(sql, "readings").stream()
                 .filter(p -> !p.isDefault() && p.end().isAfter(cutoff))
                 .map(MonthlyPartitions.Partition::start)
                 .findFirst().orElse(cutoff).minus(Duration.ofDays(1));
@@ -191,6 +204,10 @@ public class Retention {
     }
 
     private boolean dropPartition(Step step) throws SQLException {
+        if (timescale.chunked(step.table())) { // drop_chunks: this chunk and any older one left (TimescaleDB takes its locks)
+            timescale.dropChunks(step.table(), step.olderThan());
+            return true;
+        }
         try (Connection c = db.ownConnection()) {
             c.setAutoCommit(false);
             Sql sql = Sql.on(c);

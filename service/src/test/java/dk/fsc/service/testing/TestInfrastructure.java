@@ -49,6 +49,14 @@ public final class TestInfrastructure {
         return database;
     }
 
+    /** Another migrated database of this run on the same server (dropped when the JVM ends), for a test that changes its schema. */
+    public static Database anotherDatabase() {
+        Database run = database();
+        Database other = freshDatabaseOn(withDatabase(run.url(), "postgres"), run.user(), run.password());
+        Flyway.configure().dataSource(other.url(), other.user(), other.password()).load().migrate();
+        return other;
+    }
+
     private static String cprKey;
 
     /** One CPR key per test run (random, test only), so every test context can read the fixtures' patients. */

@@ -1,0 +1,100 @@
+package dk.fsc.service.lifecycle;
+
+import dk.fsc.service.platform.database.Sql;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What TimescaleDB's own job scheduler would do, done by the service (its background jobs fail on
+ * PostgreSQL 15.20, ops/timescaledb/README.md): every {@code fsc.timescaledb.refresh} the rollups'
+ * continuous aggregates are refreshed where readings changed (late backlog readings and staff
+ * entries included: TimescaleDB logs what each insert invalidated, and a refresh recomputes only
+ * those buckets), hours before days; and the readings' chunks that ended more than
+ * {@code fsc.timescaledb.compress-after} ago (the backlog window: later readings are refused) are
+ * compressed. Until a refresh, real-time aggregation answers the newest hours from the readings;
+ * a late reading in an older hour shows in its bucket after the next refresh. One instance at a
+ * time (advisory lock); the others skip. Nothing here runs on plain PostgreSQL.
+ */
+@Singleton
+public class TimescaleMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(TimescaleMaintenance.class);
+    /** Session advisory lock of these jobs: 0x46534354, "FSCT". */
+    static final long LOCK = 0x46534354L;
+    private final Timescale timescale;
+    private final Duration compressAfter;
+    private final AtomicLong lastRefresh = new AtomicLong();
+    private final AtomicLong compressed = new AtomicLong();
+
+    TimescaleMaintenance(Timescale timescale, MeterRegistry registry,
+                         @Value("${fsc.timescaledb.compress-after:30d}") Duration compressAfter) {
+        this.timescale = timescale;
+        this.compressAfter = compressAfter;
+        if (timescale.on()) {
+            Gauge.builder("fsc.timescaledb.rollups.refreshed.time", lastRefresh, AtomicLong::get).baseUnit("seconds")
+                    .description("When this instance last refreshed the rollups' continuous aggregates (epoch seconds)").register(registry);
+            Gauge.builder("fsc.timescaledb.compressed.chunks", compressed, AtomicLong::get)
+                    .description("Chunks of readings this instance has compressed since it started").register(registry);
+        }
+    }
+
+    @Scheduled(fixedDelay = "${fsc.timescaledb.refresh:30s}", initialDelay = "${fsc.timescaledb.first-refresh:5s}")
+    void scheduled() {
+        if (!timescale.on()) {
+            return;
+        }
+        try {
+            run(Instant.now());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("TimescaleDB maintenance failed ({}); next try at the next interval", e.getMessage());
+        }
+    }
+
+    /**
+     * Refreshes the rollups, then compresses what is old enough, as at {@code now}; answers the
+     * chunks compressed, or -1 when another instance holds the lock (nothing done).
+     */
+    public int run(Instant now) throws SQLException {
+        if (!timescale.on()) {
+            return 0;
+        }
+        try (Connection c = timescale.ownerConnection()) {
+            Sql sql = Sql.on(c);
+            if (!sql.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), LOCK).orElse(false)) {
+                return -1;
+            }
+            try {
+                refresh(c);
+                lastRefresh.set(now.getEpochSecond());
+                int n = TimescaleStore.compressReadings(sql, now.minus(compressAfter));
+                if (n > 0) {
+                    compressed.addAndGet(n);
+                    LOG.info("TimescaleDB: compressed {} chunks of readings older than {}", n, compressAfter);
+                }
+                return n;
+            } finally {
+                sql.one("SELECT pg_advisory_unlock(?)", rs -> true, LOCK);
+            }
+        }
+    }
+
+    /** Each aggregate where its data changed, up to now (a refresh cannot run inside a transaction: autocommit). */
+    private static void refresh(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            for (String rollup : TimescaleStore.ROLLUPS) {
+                s.execute("CALL refresh_continuous_aggregate('" + rollup + "', NULL, NULL)");
+            }
+        }
+    }
+}

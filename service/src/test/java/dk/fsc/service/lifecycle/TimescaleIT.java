@@ -1,0 +1,156 @@
+package dk.fsc.service.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Fixtures;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store on TimescaleDB (issue #18 item 5): only in the TimescaleDB suite (the service module's
+ * {@code timescaledb} profile, which .ci/run turns on with the tsdb cluster of ops/timescaledb);
+ * the other time-series tests run there too, and on plain PostgreSQL. Detected at start: readings
+ * a hypertable in week chunks compressed by patient and type, the rollups continuous aggregates;
+ * monthly partitions only for keys and access log; old chunks compressed and still read and
+ * written; and a store of plain partitions converted with every reading and the same rollups.
+ */
+@MicronautTest(transactional = false)
+class TimescaleIT extends IntegrationTest {
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    Timescale timescale;
+
+    @Inject
+    TimescaleMaintenance jobs;
+
+    @Inject
+    PartitionMaintenance partitions;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Fixtures fixtures = new Fixtures();
+
+    @Test
+    void atStartTheReadingsBecameAHypertableAndTheirRollupsContinuousAggregates() throws Exception {
+        assertTrue(timescale.on(), "this suite runs on a server with TimescaleDB");
+        assertEquals(1.0, registry.get("fsc.timescaledb.enabled").gauge().value());
+        assertEquals("7 days", fixtures.text("""
+                SELECT CAST(time_interval AS text) FROM timescaledb_information.dimensions
+                 WHERE hypertable_name = 'readings' AND column_name = 'measured_at'"""));
+        assertEquals(List.of("patient_id", "type"), fixtures.strings("""
+                SELECT attname FROM timescaledb_information.compression_settings
+                 WHERE hypertable_name = 'readings' AND segmentby_column_index IS NOT NULL ORDER BY segmentby_column_index"""));
+        assertEquals(List.of("reading_rollups_daily", "reading_rollups_hourly"), fixtures.strings("""
+                SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1"""));
+        assertEquals(List.of("readings_patient_type_time_idx"), fixtures.strings(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'readings' ORDER BY 1"), "the history's index, and no other");
+
+        // Monthly partitions are made for the keys and the access log only; the readings' metrics show their chunks.
+        partitions.maintain(Instant.now());
+        assertEquals(0, fixtures.count("""
+                SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'readings'::regclass AND c.relname ~ '^readings_\\d{4}_\\d{2}$'"""));
+        assertTrue(fixtures.count("""
+                SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'device_messages'::regclass AND c.relname ~ '^device_messages_\\d{4}_\\d{2}$'""") >= 4);
+    }
+
+    @Test
+    void chunksPastTheBacklogWindowAreCompressedAndStayReadableAndWritable() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Instant old = Instant.now().minus(Duration.ofDays(60)).truncatedTo(ChronoUnit.HOURS);
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                SELECT ?, 'old-' || i, 0, CAST(? AS timestamptz) + i * interval '1 minute', ?, 'spo2', 90 + i % 5, '%'
+                  FROM generate_series(0, 19) i""", device, Timestamp.from(old), patient);
+
+        assertTrue(jobs.run(Instant.now()) >= 1, "at least the chunk of 60 days ago compressed");
+        assertTrue(fixtures.count("""
+                SELECT count(*) FROM timescaledb_information.chunks
+                 WHERE hypertable_name = 'readings' AND is_compressed AND range_start <= ? AND range_end > ?""",
+                Timestamp.from(old), Timestamp.from(old)) == 1, "the chunk holding them is compressed");
+        assertFalse(fixtures.count("""
+                SELECT count(*) FROM timescaledb_information.chunks
+                 WHERE hypertable_name = 'readings' AND is_compressed AND range_end > now() - interval '30 days'""") > 0,
+                "nothing within the backlog window is compressed");
+
+        Api nurse = new Api(http, fixtures.nurse(org));
+        String range = "&from=" + old.minus(Duration.ofHours(1)) + "&to=" + old.plus(Duration.ofHours(1));
+        Map<String, Object> raw = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=raw" + range);
+        assertEquals(20, ((List<?>) raw.get("readings")).size(), raw.toString());
+
+        // A staff correction into the compressed chunk is stored and lands in its hour once the rollups are refreshed.
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
+                VALUES (?, 'late-into-compressed', 0, CAST(? AS timestamptz) + interval '30 minutes', ?, 'spo2', 70, '%', 'staff')""",
+                device, Timestamp.from(old), patient);
+        jobs.run(Instant.now());
+        Map<String, Object> hours = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=hour" + range);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> buckets = (List<Map<String, Object>>) hours.get("buckets");
+        assertEquals(21.0, buckets.stream().mapToDouble(b -> ((Number) b.get("count")).doubleValue()).sum(), buckets.toString());
+        assertEquals(70.0, buckets.stream().mapToDouble(b -> ((Number) b.get("min")).doubleValue()).min().orElseThrow());
+        assertEquals(1.0, buckets.stream().mapToDouble(b -> ((Number) b.get("staffCount")).doubleValue()).sum());
+    }
+
+    @Test
+    void aStoreOfPlainPartitionsIsConvertedWithEveryReadingAndTheSameRollups() throws Exception {
+        TestInfrastructure.Database plain = TestInfrastructure.anotherDatabase();
+        Fixtures there = new Fixtures(plain.url(), plain.user(), plain.password());
+        UUID patient = there.patient(there.organisation());
+        // Three weeks of readings every 37 minutes, some entered by staff, across Danish days and a month boundary.
+        there.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
+                SELECT 'dev-1', 'm-' || i, 0, now() - interval '40 days' + i * interval '37 minutes', ?, 'spo2', 88 + i % 11, '%',
+                       CASE WHEN i % 13 = 0 THEN 'staff' ELSE 'device' END
+                  FROM generate_series(0, 800) i""", patient);
+        String rollups = """
+                SELECT string_agg(concat_ws(' ', patient_id, type, bucket, count, min, max, sum, first_at, first_value, last_at, last_value,
+                                            staff_count %s), E'\\n' ORDER BY patient_id, type, bucket) FROM %s""";
+        String hourlyBefore = there.text(rollups.formatted("", "reading_rollups_hourly"));
+        String dailyBefore = there.text(rollups.formatted(", hours", "reading_rollups_daily"));
+        long readings = there.count("SELECT count(*) FROM readings");
+
+        try (Connection c = plain.connect()) {
+            c.setAutoCommit(false);
+            assertEquals(readings, TimescaleStore.convert(Sql.on(c), Duration.ofDays(7)));
+            c.commit();
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("CALL refresh_continuous_aggregate('reading_rollups_hourly', NULL, NULL)");
+                s.execute("CALL refresh_continuous_aggregate('reading_rollups_daily', NULL, NULL)");
+            }
+            assertTrue(TimescaleStore.converted(Sql.on(c)));
+        }
+        assertEquals(readings, there.count("SELECT count(*) FROM readings"));
+        assertEquals(0, there.count("SELECT count(*) FROM pg_class WHERE relname ~ '^readings_(default|monthly|\\d{4}_\\d{2})$'"),
+                "the monthly partitions are gone");
+        assertEquals(hourlyBefore, there.text(rollups.formatted("", "reading_rollups_hourly")), "the same hourly rollups");
+        assertEquals(dailyBefore, there.text(rollups.formatted(", hours", "reading_rollups_daily")), "the same daily rollups");
+    }
+}

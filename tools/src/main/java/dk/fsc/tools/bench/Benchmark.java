@@ -303,6 +303,10 @@ public final class Benchmark {
 
     private void storage() throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
+            if (HistoryQueries.timescale(c)) {
+                timescaleStorage(s);
+                return;
+            }
             s.execute("ANALYZE readings, device_messages, reading_rollups_hourly, reading_rollups_daily");
             // Partitioned tables hold no bytes themselves: each sums its partitions (pg_partition_tree).
             try (ResultSet rs = s.executeQuery("""
@@ -313,18 +317,60 @@ public final class Benchmark {
                            (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('reading_rollups_hourly'))
                              + pg_total_relation_size('reading_rollups_daily')""")) {
                 rs.next();
-                double perObservation = rs.getDouble(1) / Math.max(1, rs.getLong(2));
-                double perMessage = rs.getDouble(3) / Math.max(1, rs.getLong(4));
-                double rollups = rs.getDouble(5) / Math.max(1, rs.getLong(2));
-                results.put("readings in the database", rs.getLong(2));
-                results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
-                results.put("bytes per message row (device_messages, with indexes)", Math.round(perMessage));
-                results.put("bytes per reading", Math.round(perObservation + perMessage));
-                results.put("rollup bytes per reading (hourly and daily, with indexes; not in bytes per reading)", Math.round(rollups));
-                say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), "
-                        + "plus %,.0f in rollups, over %,d rows", perObservation + perMessage, perObservation, perMessage, rollups, rs.getLong(2)));
+                storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
             }
         }
+    }
+
+    /**
+     * On TimescaleDB: the hypertable's bytes (compressed chunks and the newest, not compressed
+     * ones) and, apart, what a reading costs in the compressed chunks, where all but the last
+     * month of ten years are; rollups are the continuous aggregates' materializations.
+     */
+    private void timescaleStorage(Statement s) throws SQLException {
+        s.execute("ANALYZE readings, device_messages");
+        try (ResultSet rs = s.executeQuery("""
+                SELECT hypertable_size('readings'), (SELECT count(*) FROM readings),
+                       (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('device_messages')),
+                       (SELECT count(*) FROM device_messages),
+                       (SELECT sum(hypertable_size(CAST(format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)
+                                                        AS regclass)))
+                          FROM timescaledb_information.continuous_aggregates)""")) {
+            rs.next();
+            storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
+        }
+        try (ResultSet rs = s.executeQuery("""
+                WITH z AS (SELECT max(range_end) AS until FROM timescaledb_information.chunks
+                            WHERE hypertable_name = 'readings' AND is_compressed)
+                SELECT (SELECT sum(after_compression_total_bytes) FROM chunk_compression_stats('readings')),
+                       (SELECT sum(before_compression_total_bytes) FROM chunk_compression_stats('readings')),
+                       (SELECT count(*) FROM readings, z WHERE measured_at < z.until),
+                       (SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND is_compressed),
+                       (SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings')""")) {
+            rs.next();
+            long compressedRows = rs.getLong(3);
+            double after = rs.getDouble(1) / Math.max(1, compressedRows);
+            double before = rs.getDouble(2) / Math.max(1, compressedRows);
+            results.put("TimescaleDB: chunks compressed / all", rs.getLong(4) + " / " + rs.getLong(5));
+            results.put("TimescaleDB: readings in compressed chunks", compressedRows);
+            results.put("TimescaleDB: bytes per observation row in compressed chunks (before compression)",
+                    Math.round(after) + " (" + Math.round(before) + ")");
+            say(String.format(Locale.ROOT, "Storage (TimescaleDB): %,.0f bytes per reading in the %d compressed chunks (%,.0f before "
+                    + "compression), %,d readings in them", after, rs.getLong(4), before, compressedRows));
+        }
+    }
+
+    private void storageFigures(double readingBytes, long readings, double messageBytes, long messages, double rollupBytes) {
+        double perObservation = readingBytes / Math.max(1, readings);
+        double perMessage = messageBytes / Math.max(1, messages);
+        double rollups = rollupBytes / Math.max(1, readings);
+        results.put("readings in the database", readings);
+        results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
+        results.put("bytes per message row (device_messages, with indexes)", messages == 0 ? "no message rows" : Math.round(perMessage));
+        results.put("bytes per reading", Math.round(perObservation + perMessage));
+        results.put("rollup bytes per reading (hourly and daily, with indexes; not in bytes per reading)", Math.round(rollups));
+        say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), "
+                + "plus %,.0f in rollups, over %,d rows", perObservation + perMessage, perObservation, perMessage, rollups, readings));
     }
 
     private void putRate(String phase, String name, double rate, Map<String, ProcessStats.Usage> usage) {

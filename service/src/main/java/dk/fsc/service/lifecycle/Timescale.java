@@ -84,7 +84,7 @@ public class Timescale {
                 return false;
             }
             LOG.info("TimescaleDB found on the server: converting the readings into a hypertable (chunks of {}) and their rollups "
-                    + "into continuous aggregates, once; every reading is copied, so on a large store this takes a while", chunkInterval);
+                    + "into continuous aggregates, once; every reading is copied, so on a large store this takes a while", readable(chunkInterval));
             long started = System.nanoTime();
             c.setAutoCommit(false);
             long copied;
@@ -102,6 +102,11 @@ public class Timescale {
         } catch (SQLException e) {
             throw new Sql.DataError(e);
         }
+    }
+
+    /** "7 days", "12 hours": a duration as the log says it. */
+    static String readable(Duration d) {
+        return d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toDays() > 0 ? d.toDays() + " days" : d.toHours() + " hours";
     }
 
     /** Whether the readings are a hypertable and their rollups continuous aggregates. */

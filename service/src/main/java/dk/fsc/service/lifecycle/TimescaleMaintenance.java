@@ -54,23 +54,30 @@ public class TimescaleMaintenance {
             return;
         }
         try {
-            run(Instant.now());
+            run(Instant.now(), false);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("TimescaleDB maintenance failed ({}); next try at the next interval", e.getMessage());
         }
     }
 
     /**
-     * Refreshes the rollups, then compresses what is old enough, as at {@code now}; answers the
-     * chunks compressed, or -1 when another instance holds the lock (nothing done).
+     * Refreshes the rollups, then compresses what is old enough, as at {@code now}, after another
+     * instance's run if one is under way (a command, a test); answers the chunks compressed.
      */
     public int run(Instant now) throws SQLException {
+        return run(now, true);
+    }
+
+    /** As {@link #run(Instant)}; without {@code wait}, -1 at once (nothing done) when another instance holds the lock. */
+    private int run(Instant now, boolean wait) throws SQLException {
         if (!timescale.on()) {
             return 0;
         }
         try (Connection c = timescale.ownerConnection()) {
             Sql sql = Sql.on(c);
-            if (!sql.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), LOCK).orElse(false)) {
+            if (wait) {
+                sql.one("SELECT pg_advisory_lock(?)", rs -> true, LOCK);
+            } else if (!sql.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), LOCK).orElse(false)) {
                 return -1;
             }
             try {
@@ -79,7 +86,7 @@ public class TimescaleMaintenance {
                 int n = TimescaleStore.compressReadings(sql, now.minus(compressAfter));
                 if (n > 0) {
                     compressed.addAndGet(n);
-                    LOG.info("TimescaleDB: compressed {} chunks of readings older than {}", n, compressAfter);
+                    LOG.info("TimescaleDB: compressed {} chunks of readings that ended more than {} ago", n, Timescale.readable(compressAfter));
                 }
                 return n;
             } finally {

@@ -22,7 +22,12 @@ final class TimescaleStore {
     private TimescaleStore() {
     }
 
-    /** What the server offers: the extension's version in this database (null: not created), the version it could create, and whether it is preloaded. */
+    /**
+     * What the server offers: the extension's version in this database (null: not created), the
+     * version it could create, and whether it is preloaded. Preloaded is read from a setting
+     * TimescaleDB's loader defines ({@code shared_preload_libraries} itself only a superuser may
+     * read); creating the extension where it is not preloaded ends the connection (FATAL).
+     */
     record Offer(@Nullable String installed, @Nullable String available, boolean preloaded) {
         boolean usable() {
             return installed != null || (available != null && preloaded);
@@ -33,7 +38,7 @@ final class TimescaleStore {
         return sql.one("""
                 SELECT (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'),
                        (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'),
-                       current_setting('shared_preload_libraries') ~ '(^|[ ,])timescaledb($|[ ,])'""",
+                       current_setting('timescaledb.disable_load', true) IS NOT NULL""",
                 rs -> new Offer(rs.getString(1), rs.getString(2), rs.getBoolean(3))).orElseThrow();
     }
 
@@ -180,12 +185,19 @@ final class TimescaleStore {
                 rs -> rs.getInt(1), relation, olderThan).orElse(0);
     }
 
-    /** Compresses the readings' chunks that end before the cutoff and are not compressed yet; answers how many it compressed. */
+    /**
+     * Compresses the readings' chunks that end before the cutoff and are not compressed yet, or
+     * only partly: rows written into a compressed chunk (a staff entry, a load) stay uncompressed
+     * beside it (status bit 8, which only TimescaleDB's internal chunk_status tells) until
+     * compress_chunk compresses them too. Answers how many chunks it compressed.
+     */
     static int compressReadings(Sql sql, Instant olderThan) {
         return sql.one("""
-                SELECT count(compress_chunk(format('%I.%I', chunk_schema, chunk_name), if_not_compressed => true))
-                  FROM timescaledb_information.chunks
-                 WHERE hypertable_schema = current_schema() AND hypertable_name = 'readings' AND NOT is_compressed AND range_end <= ?""",
+                SELECT count(compress_chunk(c, if_not_compressed => true))
+                  FROM (SELECT CAST(format('%I.%I', chunk_schema, chunk_name) AS regclass) AS c, is_compressed
+                          FROM timescaledb_information.chunks
+                         WHERE hypertable_schema = current_schema() AND hypertable_name = 'readings' AND range_end <= ?) ch
+                 WHERE NOT is_compressed OR _timescaledb_functions.chunk_status(c) & 8 = 8""",
                 rs -> rs.getInt(1), olderThan).orElse(0);
     }
 }

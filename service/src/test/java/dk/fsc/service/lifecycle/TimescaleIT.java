@@ -89,7 +89,7 @@ class TimescaleIT extends IntegrationTest {
                 SELECT ?, 'old-' || i, 0, CAST(? AS timestamptz) + i * interval '1 minute', ?, 'spo2', 90 + i % 5, '%'
                   FROM generate_series(0, 19) i""", device, Timestamp.from(old), patient);
 
-        assertTrue(jobs.run(Instant.now()) >= 1, "at least the chunk of 60 days ago compressed");
+        jobs.run(Instant.now()); // (or the scheduled run did it first)
         assertTrue(fixtures.count("""
                 SELECT count(*) FROM timescaledb_information.chunks
                  WHERE hypertable_name = 'readings' AND is_compressed AND range_start <= ? AND range_end > ?""",

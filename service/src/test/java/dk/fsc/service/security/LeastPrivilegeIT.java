@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dk.fsc.service.lifecycle.Retention;
+import dk.fsc.service.lifecycle.Timescale;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
@@ -53,6 +54,9 @@ class LeastPrivilegeIT extends IntegrationTest {
 
     @Inject
     Retention retention;
+
+    @Inject
+    Timescale timescale;
 
     private String url;
 
@@ -118,15 +122,24 @@ class LeastPrivilegeIT extends IntegrationTest {
         assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient) >= 1, "the read is in the access log");
 
         try (Connection runtime = DriverManager.getConnection(url, SERVICE, PASSWORD)) {
-            // Partitions: a new month made, an old one dropped by retention, both through the owner's functions.
+            // Partitions: a new month made, an old one dropped by retention, both through the owner's functions (on
+            // TimescaleDB, where readings are in chunks, a month of the idempotency keys).
+            String table = timescale.on() ? "device_messages" : "readings";
             LocalDate ahead = LocalDate.now(ZoneOffset.UTC).plusMonths(20).withDayOfMonth(1);
-            query(runtime, "SELECT make_monthly_partition('readings', '" + ahead + "')");
+            query(runtime, "SELECT make_monthly_partition('" + table + "', '" + ahead + "')");
             LocalDate old = LocalDate.now(ZoneOffset.UTC).minusYears(12).withDayOfMonth(1);
-            query(runtime, "SELECT make_monthly_partition('readings', '" + old + "')");
-            String oldName = "readings_%04d_%02d".formatted(old.getYear(), old.getMonthValue());
+            query(runtime, "SELECT make_monthly_partition('" + table + "', '" + old + "')");
+            String oldName = "%s_%04d_%02d".formatted(table, old.getYear(), old.getMonthValue());
+            if (timescale.on()) { // and a chunk of readings 12 years old, which retention drops as the schema's owner
+                fixtures.update("""
+                        INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                        VALUES (?, 'lp-old', 0, CAST(? AS timestamptz), ?, 'spo2', 95, '%')""",
+                        device, java.sql.Timestamp.from(old.atStartOfDay(ZoneOffset.UTC).toInstant()), patient);
+            }
             retention.run(Instant.now());
             assertEquals(0, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", oldName), "retention dropped it as the runtime role");
-
+            assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE measured_at < now() - interval '11 years'"),
+                    "no reading older than retention keeps");
             // The schema is the owner's.
             refused(runtime, "CREATE TABLE sneaky (x int)");
             refused(runtime, "ALTER TABLE readings ADD COLUMN sneaky int");

@@ -3,6 +3,8 @@ package dk.fsc.service.lifecycle;
 import dk.fsc.service.platform.database.Sql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -35,11 +37,16 @@ public class TimescaleMaintenance {
     private final Duration compressAfter;
     private final AtomicLong lastRefresh = new AtomicLong();
     private final AtomicLong compressed = new AtomicLong();
+    private final Timer refreshTime;
 
     TimescaleMaintenance(Timescale timescale, MeterRegistry registry,
                          @Value("${fsc.timescaledb.compress-after:30d}") Duration compressAfter) {
         this.timescale = timescale;
         this.compressAfter = compressAfter;
+        // (Registered on TimescaleDB only, like the gauges below: on plain PostgreSQL nothing here runs.)
+        this.refreshTime = Timer.builder("fsc.timescaledb.rollups.refresh")
+                .description("How long a refresh of both rollup aggregates took (work in proportion to the readings changed since the last)")
+                .register(timescale.on() ? registry : new SimpleMeterRegistry());
         if (timescale.on()) {
             Gauge.builder("fsc.timescaledb.rollups.refreshed.time", lastRefresh, AtomicLong::get).baseUnit("seconds")
                     .description("When this instance last refreshed the rollups' continuous aggregates (epoch seconds)").register(registry);
@@ -81,7 +88,13 @@ public class TimescaleMaintenance {
                 return -1;
             }
             try {
+                long started = System.nanoTime();
                 refresh(c);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                refreshTime.record(took);
+                if (took.toSeconds() >= 10) {
+                    LOG.info("TimescaleDB: refreshed the rollups in {} s (many readings changed since the last refresh)", took.toSeconds());
+                }
                 lastRefresh.set(now.getEpochSecond());
                 int n = TimescaleStore.compressReadings(sql, now.minus(compressAfter));
                 if (n > 0) {

@@ -90,6 +90,8 @@ class TimescaleIT extends IntegrationTest {
                   FROM generate_series(0, 19) i""", device, Timestamp.from(old), patient);
 
         jobs.run(Instant.now()); // (or the scheduled run did it first)
+        assertTrue(registry.get("fsc.timescaledb.rollups.refresh").timer().count() >= 1, "each refresh is timed");
+        assertTrue(registry.get("fsc.timescaledb.rollups.refreshed.time").gauge().value() > Instant.now().minusSeconds(60).getEpochSecond());
         assertTrue(fixtures.count("""
                 SELECT count(*) FROM timescaledb_information.chunks
                  WHERE hypertable_name = 'readings' AND is_compressed AND range_start <= ? AND range_end > ?""",

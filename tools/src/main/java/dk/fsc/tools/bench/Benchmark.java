@@ -362,7 +362,8 @@ public final class Benchmark {
 
     private void storageFigures(double readingBytes, long readings, double messageBytes, long messages, double rollupBytes) {
         double perObservation = readingBytes / Math.max(1, readings);
-        double perMessage = messageBytes / Math.max(1, messages);
+        // Without message rows (a database loaded only with history) the keys' empty partitions are no figure per message.
+        double perMessage = messages == 0 ? 0 : messageBytes / messages;
         double rollups = rollupBytes / Math.max(1, readings);
         results.put("readings in the database", readings);
         results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));

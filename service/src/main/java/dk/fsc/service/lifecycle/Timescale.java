@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 @Context
 public class Timescale {
     private static final Logger LOG = LoggerFactory.getLogger(Timescale.class);
+    /** Transaction advisory lock of the start-up decision and conversion: 0x46534356, "FSCV". */
+    static final long CONVERSION_LOCK = 0x46534356L;
     private final boolean on;
     private final String url;
     private final String ownerUser;
@@ -59,49 +61,62 @@ public class Timescale {
 
     private boolean decide(String mode, Duration chunkInterval) {
         try (Connection c = ownerConnection()) {
-            Sql sql = Sql.on(c);
-            boolean converted = TimescaleStore.converted(sql);
-            if (mode.equals("off")) {
-                if (converted) {
-                    throw new IllegalStateException("fsc.timescaledb.mode is off, but this database's readings are a TimescaleDB "
-                            + "hypertable already (converted by an earlier start): set it to auto or on");
-                }
-                return false;
-            }
-            if (converted) {
-                LOG.info("TimescaleDB {}: readings are a hypertable, their rollups continuous aggregates", TimescaleStore.version(sql));
-                return true;
-            }
-            TimescaleStore.Offer offer = TimescaleStore.offer(sql);
-            if (!offer.usable()) {
-                if (mode.equals("on")) {
-                    throw new IllegalStateException("fsc.timescaledb.mode is on, but the database server cannot give TimescaleDB: "
-                            + (offer.available() == null ? "the extension is not installed on it (ops/timescaledb/README.md)"
-                            : "it is installed but not in shared_preload_libraries (add it and restart the server)"));
-                }
-                LOG.info("Readings in monthly partitions of plain PostgreSQL ({})", offer.available() == null
-                        ? "TimescaleDB is not installed on the server" : "TimescaleDB is installed but not preloaded");
-                return false;
-            }
-            LOG.info("TimescaleDB found on the server: converting the readings into a hypertable (chunks of {}) and their rollups "
-                    + "into continuous aggregates, once; every reading is copied, so on a large store this takes a while", readable(chunkInterval));
-            long started = System.nanoTime();
             c.setAutoCommit(false);
-            long copied;
             try {
-                copied = TimescaleStore.convert(sql, chunkInterval);
+                boolean on = decide(Sql.on(c), mode, chunkInterval);
                 c.commit();
+                return on;
             } catch (RuntimeException e) {
                 c.rollback();
-                throw new IllegalStateException("Could not convert the store to TimescaleDB (nothing was changed): " + e.getMessage()
-                        + ". Run as the schema's owner (FSC_DB_MIGRATION_USER), or set FSC_TIMESCALEDB=off", e);
+                throw e;
             }
-            LOG.info("TimescaleDB {}: converted; {} readings copied in {} s. Rollups are materialized in the background",
-                    TimescaleStore.version(sql), copied, (System.nanoTime() - started) / 1_000_000_000);
-            return true;
         } catch (SQLException e) {
             throw new Sql.DataError(e);
         }
+    }
+
+    /**
+     * In one transaction, under a lock that makes instances starting together take turns: the
+     * first converts, the others wait for it and find the store converted.
+     */
+    private boolean decide(Sql sql, String mode, Duration chunkInterval) {
+        sql.one("SELECT pg_advisory_xact_lock(?)", rs -> true, CONVERSION_LOCK);
+        boolean converted = TimescaleStore.converted(sql);
+        if (mode.equals("off")) {
+            if (converted) {
+                throw new IllegalStateException("fsc.timescaledb.mode is off, but this database's readings are a TimescaleDB "
+                        + "hypertable already (converted by an earlier start): set it to auto or on");
+            }
+            return false;
+        }
+        if (converted) {
+            LOG.info("TimescaleDB {}: readings are a hypertable, their rollups continuous aggregates", TimescaleStore.version(sql));
+            return true;
+        }
+        TimescaleStore.Offer offer = TimescaleStore.offer(sql);
+        if (!offer.usable()) {
+            if (mode.equals("on")) {
+                throw new IllegalStateException("fsc.timescaledb.mode is on, but the database server cannot give TimescaleDB: "
+                        + (offer.available() == null ? "the extension is not installed on it (ops/timescaledb/README.md)"
+                        : "it is installed but not in shared_preload_libraries (add it and restart the server)"));
+            }
+            LOG.info("Readings in monthly partitions of plain PostgreSQL ({})", offer.available() == null
+                    ? "TimescaleDB is not installed on the server" : "TimescaleDB is installed but not preloaded");
+            return false;
+        }
+        LOG.info("TimescaleDB found on the server: converting the readings into a hypertable (chunks of {}) and their rollups "
+                + "into continuous aggregates, once; every reading is copied, so on a large store this takes a while", readable(chunkInterval));
+        long started = System.nanoTime();
+        long copied;
+        try {
+            copied = TimescaleStore.convert(sql, chunkInterval, step -> LOG.info("TimescaleDB conversion: {}", step));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Could not convert the store to TimescaleDB (nothing was changed): " + e.getMessage()
+                    + ". Run as the schema's owner (FSC_DB_MIGRATION_USER), or set FSC_TIMESCALEDB=off", e);
+        }
+        LOG.info("TimescaleDB {}: converted; {} readings copied in {} s. Rollups are materialized in the background",
+                TimescaleStore.version(sql), copied, (System.nanoTime() - started) / 1_000_000_000);
+        return true;
     }
 
     /** "7 days", "12 hours": a duration as the log says it. */

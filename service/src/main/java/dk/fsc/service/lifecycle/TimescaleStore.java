@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The SQL of the store on TimescaleDB (docs/decisions/0009-timescaledb.md): whether the server
@@ -63,9 +64,10 @@ final class TimescaleStore {
      * the partitions and V19's statement trigger go with the old table), compressed segmented by
      * patient and type; V19's rollup tables become continuous aggregates of the same names and
      * columns, created empty (real-time aggregation answers from the readings until
-     * {@link TimescaleMaintenance} has materialized them). Answers how many readings were copied.
+     * {@link TimescaleMaintenance} has materialized them). Tells {@code progress} after each monthly
+     * partition copied; answers how many readings were copied.
      */
-    static long convert(Sql sql, Duration chunkInterval) {
+    static long convert(Sql sql, Duration chunkInterval, Consumer<String> progress) {
         sql.update("CREATE EXTENSION IF NOT EXISTS timescaledb");
         sql.update("LOCK TABLE readings IN ACCESS EXCLUSIVE MODE");
         sql.update("ALTER TABLE readings RENAME TO readings_monthly");
@@ -75,7 +77,15 @@ final class TimescaleStore {
                 rs -> 1, chunkInterval.toSeconds() + " seconds");
         sql.update("CREATE INDEX readings_patient_type_time_idx ON readings (patient_id, type, measured_at)");
         copyGrants(sql, "readings_monthly", "readings");
-        long copied = sql.update("INSERT INTO readings SELECT * FROM readings_monthly");
+        // A partition at a time, saying how far it is: on a region's store the copy takes minutes.
+        List<String> parts = sql.list("""
+                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = CAST('readings_monthly' AS regclass) ORDER BY c.relname""", rs -> rs.getString(1));
+        long copied = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            copied += sql.update("INSERT INTO readings SELECT * FROM " + parts.get(i));
+            progress.accept("copied " + parts.get(i) + " (" + (i + 1) + " of " + parts.size() + " partitions, " + copied + " readings so far)");
+        }
         sql.update("DROP TABLE readings_monthly");
         // Segments of one patient's one type, in time order: what every history query and the evaluation read.
         sql.update("""

@@ -140,7 +140,9 @@ class TimescaleIT extends IntegrationTest {
 
         try (Connection c = plain.connect()) {
             c.setAutoCommit(false);
-            assertEquals(readings, TimescaleStore.convert(Sql.on(c), Duration.ofDays(7)));
+            List<String> steps = new java.util.ArrayList<>();
+            assertEquals(readings, TimescaleStore.convert(Sql.on(c), Duration.ofDays(7), steps::add));
+            assertTrue(steps.size() >= 2 && steps.get(steps.size() - 1).endsWith(readings + " readings so far)"), steps.toString());
             c.commit();
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {

@@ -90,6 +90,9 @@ public class Timescale {
             return false;
         }
         if (converted) {
+            if (TimescaleStore.compressRollupsBySegment(sql)) {
+                LOG.info("TimescaleDB: the rollups' aggregates are compressed from now on, by patient and type");
+            }
             LOG.info("TimescaleDB {}: readings are a hypertable, their rollups continuous aggregates", TimescaleStore.version(sql));
             return true;
         }

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL 15.20, ops/timescaledb/README.md): every {@code fsc.timescaledb.refresh} the rollups'
  * continuous aggregates are refreshed where readings changed (late backlog readings and staff
  * entries included: TimescaleDB logs what each insert invalidated, and a refresh recomputes only
- * those buckets), hours before days; and the readings' chunks that ended more than
- * {@code fsc.timescaledb.compress-after} ago (the backlog window: later readings are refused) are
- * compressed. Until a refresh, real-time aggregation answers the newest hours from the readings;
+ * those buckets), hours before days; and the chunks of the readings and of both aggregates that
+ * ended more than {@code fsc.timescaledb.compress-after} ago (the backlog window: later readings
+ * are refused) are compressed. Until a refresh, real-time aggregation answers the newest hours from the readings;
  * a late reading in an older hour shows in its bucket after the next refresh. One instance at a
  * time (advisory lock); the others skip. Nothing here runs on plain PostgreSQL.
  */
@@ -51,7 +51,7 @@ public class TimescaleMaintenance {
             Gauge.builder("fsc.timescaledb.rollups.refreshed.time", lastRefresh, AtomicLong::get).baseUnit("seconds")
                     .description("When this instance last refreshed the rollups' continuous aggregates (epoch seconds)").register(registry);
             Gauge.builder("fsc.timescaledb.compressed.chunks", compressed, AtomicLong::get)
-                    .description("Chunks of readings this instance has compressed since it started").register(registry);
+                    .description("Chunks of readings and their rollups this instance has compressed since it started").register(registry);
         }
     }
 
@@ -96,11 +96,16 @@ public class TimescaleMaintenance {
                     LOG.info("TimescaleDB: refreshed the rollups in {} s (many readings changed since the last refresh)", took.toSeconds());
                 }
                 lastRefresh.set(now.getEpochSecond());
-                int n = TimescaleStore.compressReadings(sql, now.minus(compressAfter));
-                if (n > 0) {
-                    compressed.addAndGet(n);
-                    LOG.info("TimescaleDB: compressed {} chunks of readings that ended more than {} ago", n, Timescale.readable(compressAfter));
+                int n = 0;
+                for (String table : TimescaleStore.CHUNKED) {
+                    int chunks = TimescaleStore.compress(sql, table, now.minus(compressAfter));
+                    if (chunks > 0) {
+                        LOG.info("TimescaleDB: compressed {} chunks of {} that ended more than {} ago", chunks, table,
+                                Timescale.readable(compressAfter));
+                    }
+                    n += chunks;
                 }
+                compressed.addAndGet(n);
                 return n;
             } finally {
                 sql.one("SELECT pg_advisory_unlock(?)", rs -> true, LOCK);

@@ -65,6 +65,11 @@ class TimescaleIT extends IntegrationTest {
                  WHERE hypertable_name = 'readings' AND segmentby_column_index IS NOT NULL ORDER BY segmentby_column_index"""));
         assertEquals(List.of("reading_rollups_daily", "reading_rollups_hourly"), fixtures.strings("""
                 SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1"""));
+        assertEquals(List.of("reading_rollups_daily patient_id", "reading_rollups_daily type", "reading_rollups_hourly patient_id",
+                "reading_rollups_hourly type"), fixtures.strings("""
+                SELECT a.view_name || ' ' || s.attname FROM timescaledb_information.continuous_aggregates a
+                  JOIN timescaledb_information.compression_settings s ON s.hypertable_name = a.materialization_hypertable_name
+                 WHERE s.segmentby_column_index IS NOT NULL ORDER BY 1"""), "the aggregates compress by patient and type too");
         assertEquals(List.of("readings_patient_type_time_idx"), fixtures.strings(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'readings' ORDER BY 1"), "the history's index, and no other");
 
@@ -79,6 +84,7 @@ class TimescaleIT extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void chunksPastTheBacklogWindowAreCompressedAndStayReadableAndWritable() throws Exception {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
@@ -101,7 +107,24 @@ class TimescaleIT extends IntegrationTest {
                  WHERE hypertable_name = 'readings' AND is_compressed AND range_end > now() - interval '30 days'""") > 0,
                 "nothing within the backlog window is compressed");
 
+        // Five months back, the aggregates' chunks (70 days each) have ended too: their hours and days are compressed as well.
+        Instant older = old.minus(Duration.ofDays(90));
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES (?, 'older', 0, ?, ?, 'spo2', 77, '%')""", device, Timestamp.from(older), patient);
+        jobs.run(Instant.now());
+        for (String rollup : List.of("reading_rollups_hourly", "reading_rollups_daily")) {
+            assertEquals(1, fixtures.count("""
+                    SELECT count(*) FROM timescaledb_information.chunks ch
+                      JOIN timescaledb_information.continuous_aggregates a ON ch.hypertable_name = a.materialization_hypertable_name
+                     WHERE a.view_name = ? AND ch.is_compressed AND ch.range_start <= ? AND ch.range_end > ?""",
+                    rollup, Timestamp.from(older), Timestamp.from(older)), rollup + ": the chunk with the reading of five months ago");
+        }
         Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> olderHour = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=hour&from="
+                + older.minus(Duration.ofHours(1)) + "&to=" + older.plus(Duration.ofHours(1)));
+        assertEquals(77.0, ((Number) ((List<Map<String, Object>>) olderHour.get("buckets")).get(0).get("min")).doubleValue(),
+                "read back from a compressed chunk of the hourly aggregate");
         String range = "&from=" + old.minus(Duration.ofHours(1)) + "&to=" + old.plus(Duration.ofHours(1));
         Map<String, Object> raw = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=raw" + range);
         assertEquals(20, ((List<?>) raw.get("readings")).size(), raw.toString());
@@ -113,7 +136,6 @@ class TimescaleIT extends IntegrationTest {
                 device, Timestamp.from(old), patient);
         jobs.run(Instant.now());
         Map<String, Object> hours = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=hour" + range);
-        @SuppressWarnings("unchecked")
         List<Map<String, Object>> buckets = (List<Map<String, Object>>) hours.get("buckets");
         assertEquals(21.0, buckets.stream().mapToDouble(b -> ((Number) b.get("count")).doubleValue()).sum(), buckets.toString());
         assertEquals(70.0, buckets.stream().mapToDouble(b -> ((Number) b.get("min")).doubleValue()).min().orElseThrow());

@@ -195,20 +195,19 @@ final class TimescaleStore {
      * partitions: name, range, estimated rows (statistics; 0 for a compressed chunk) and bytes.
      */
     static List<MonthlyPartitions.Partition> chunks(Sql sql, String relation) {
+        // The sizes of all the hypertable's chunks read once (not once per chunk: ten years are 520 of them).
         return sql.list("""
                 WITH h AS (
                     SELECT coalesce((SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)
                                        FROM timescaledb_information.continuous_aggregates
-                                      WHERE view_schema = current_schema() AND view_name = ?), ?) AS name)
+                                      WHERE view_schema = current_schema() AND view_name = ?),
+                                    format('%I.%I', current_schema(), ?)) AS name),
+                     sizes AS (SELECT d.chunk_schema, d.chunk_name, d.total_bytes FROM h, chunks_detailed_size(CAST(h.name AS regclass)) d)
                 SELECT c.chunk_schema, c.chunk_name, c.range_start, c.range_end,
                        greatest(coalesce(p.reltuples, 0), 0)::bigint AS estimated_rows, coalesce(s.total_bytes, 0) AS bytes
-                  FROM h CROSS JOIN LATERAL (
-                       SELECT * FROM timescaledb_information.chunks ch
-                        WHERE format('%I.%I', ch.hypertable_schema, ch.hypertable_name) = h.name
-                           OR (ch.hypertable_schema = current_schema() AND ch.hypertable_name = h.name)) c
+                  FROM h JOIN timescaledb_information.chunks c ON format('%I.%I', c.hypertable_schema, c.hypertable_name) = h.name
                   LEFT JOIN pg_class p ON p.oid = to_regclass(format('%I.%I', c.chunk_schema, c.chunk_name))
-                  LEFT JOIN LATERAL (SELECT total_bytes FROM chunks_detailed_size(CAST(h.name AS regclass)) d
-                                      WHERE d.chunk_schema = c.chunk_schema AND d.chunk_name = c.chunk_name) s ON true
+                  LEFT JOIN sizes s ON s.chunk_schema = c.chunk_schema AND s.chunk_name = c.chunk_name
                  ORDER BY c.range_start""",
                 rs -> new MonthlyPartitions.Partition(relation, rs.getString("chunk_name"), Sql.instant(rs, "range_start"),
                         Sql.instant(rs, "range_end"), rs.getLong("estimated_rows"), rs.getLong("bytes")),

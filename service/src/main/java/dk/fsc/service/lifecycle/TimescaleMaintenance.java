@@ -4,8 +4,8 @@ import dk.fsc.service.platform.database.Sql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -32,21 +32,21 @@ import org.slf4j.LoggerFactory;
 public class TimescaleMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(TimescaleMaintenance.class);
     /** Session advisory lock of these jobs: 0x46534354, "FSCT". */
-    static final long LOCK = 0x46534354L;
+    public static final long LOCK = 0x46534354L;
     private final Timescale timescale;
     private final Duration compressAfter;
     private final AtomicLong lastRefresh = new AtomicLong();
     private final AtomicLong compressed = new AtomicLong();
-    private final Timer refreshTime;
+    @Nullable
+    private final Timer refreshTime; // (only on TimescaleDB, like the gauges: on plain PostgreSQL nothing here runs)
 
     TimescaleMaintenance(Timescale timescale, MeterRegistry registry,
                          @Value("${fsc.timescaledb.compress-after:30d}") Duration compressAfter) {
         this.timescale = timescale;
         this.compressAfter = compressAfter;
-        // (Registered on TimescaleDB only, like the gauges below: on plain PostgreSQL nothing here runs.)
-        this.refreshTime = Timer.builder("fsc.timescaledb.rollups.refresh")
+        this.refreshTime = !timescale.on() ? null : Timer.builder("fsc.timescaledb.rollups.refresh")
                 .description("How long a refresh of both rollup aggregates took (work in proportion to the readings changed since the last)")
-                .register(timescale.on() ? registry : new SimpleMeterRegistry());
+                .register(registry);
         if (timescale.on()) {
             Gauge.builder("fsc.timescaledb.rollups.refreshed.time", lastRefresh, AtomicLong::get).baseUnit("seconds")
                     .description("When this instance last refreshed the rollups' continuous aggregates (epoch seconds)").register(registry);
@@ -91,7 +91,7 @@ public class TimescaleMaintenance {
                 long started = System.nanoTime();
                 refresh(c);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
-                refreshTime.record(took);
+                java.util.Objects.requireNonNull(refreshTime).record(took);
                 if (took.toSeconds() >= 10) {
                     LOG.info("TimescaleDB: refreshed the rollups in {} s (many readings changed since the last refresh)", took.toSeconds());
                 }

@@ -4,6 +4,7 @@ import dk.fsc.service.platform.database.Sql;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -76,7 +77,7 @@ final class TimescaleStore {
         sql.one("SELECT create_hypertable('readings', by_range('measured_at', CAST(? AS interval)), create_default_indexes => false)",
                 rs -> 1, chunkInterval.toSeconds() + " seconds");
         sql.update("CREATE INDEX readings_patient_type_time_idx ON readings (patient_id, type, measured_at)");
-        copyGrants(sql, "readings_monthly", "readings");
+        grants(sql, "readings_monthly", "readings").forEach(sql::update);
         // A partition at a time, saying how far it is: on a region's store the copy takes minutes.
         List<String> parts = sql.list("""
                 SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -94,8 +95,8 @@ final class TimescaleStore {
 
         // The rollups: what the tables held is computed again from the readings (the hourly ones are kept
         // shorter than the readings, so all of them can be).
-        String hourlyGrants = grantsOf(sql, "reading_rollups_hourly");
-        String dailyGrants = grantsOf(sql, "reading_rollups_daily");
+        List<String> rollupGrants = new ArrayList<>(grants(sql, "reading_rollups_hourly", "reading_rollups_hourly"));
+        rollupGrants.addAll(grants(sql, "reading_rollups_daily", "reading_rollups_daily"));
         sql.update("DROP TABLE reading_rollups_hourly, reading_rollups_daily");
         sql.update("""
                 CREATE MATERIALIZED VIEW reading_rollups_hourly
@@ -123,8 +124,7 @@ final class TimescaleStore {
                 WITH NO DATA""");
         sql.update("CREATE INDEX reading_rollups_daily_patient_type_bucket_idx ON reading_rollups_daily (patient_id, type, bucket)");
         compressRollupsBySegment(sql);
-        grant(sql, hourlyGrants, "reading_rollups_hourly");
-        grant(sql, dailyGrants, "reading_rollups_daily");
+        rollupGrants.forEach(sql::update);
         // V29's background count of the days' hours has nothing to do: the daily aggregate counts them.
         sql.update("UPDATE reading_rollups_hours_fill SET next_day = DATE '1970-01-02', until_day = DATE '1970-01-01'");
         // V19's rebuild wrote into the rollup tables; an aggregate is refreshed instead, and this says how.
@@ -165,29 +165,15 @@ final class TimescaleStore {
         return changed;
     }
 
-    /** The table's grants to roles other than its owner, as "privileges TO role" clauses joined by ';'. */
-    private static String grantsOf(Sql sql, String table) {
-        return sql.one("""
-                SELECT coalesce(string_agg(privs || ' TO ' || who, ';'), '') FROM (
-                    SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS who,
-                           string_agg(DISTINCT a.privilege_type, ', ') AS privs
-                      FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-                     WHERE c.oid = CAST(? AS regclass) AND a.grantee <> c.relowner
-                     GROUP BY 1) g""",
-                rs -> rs.getString(1), table).orElse("");
-    }
-
-    private static void grant(Sql sql, String grants, String table) {
-        for (String g : grants.split(";")) {
-            if (!g.isBlank()) {
-                int to = g.indexOf(" TO ");
-                sql.update("GRANT " + g.substring(0, to) + " ON " + table + g.substring(to));
-            }
-        }
-    }
-
-    private static void copyGrants(Sql sql, String from, String to) {
-        grant(sql, grantsOf(sql, from), to);
+    /** The GRANT statements that give {@code target} the grants {@code table} has to roles other than its owner. */
+    private static List<String> grants(Sql sql, String table, String target) {
+        return sql.list("""
+                SELECT format('GRANT %s ON %s TO %s', string_agg(DISTINCT a.privilege_type, ', '), CAST(? AS text),
+                              CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)
+                  FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+                 WHERE c.oid = CAST(? AS regclass) AND a.grantee <> c.relowner
+                 GROUP BY a.grantee""",
+                rs -> rs.getString(1), target, table);
     }
 
     /**

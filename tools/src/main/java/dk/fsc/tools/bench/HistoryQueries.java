@@ -1,5 +1,6 @@
 package dk.fsc.tools.bench;
 
+import dk.fsc.service.lifecycle.TimescaleMaintenance;
 import dk.fsc.service.platform.security.PasswordHasher;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -224,14 +225,14 @@ final class HistoryQueries {
      * On TimescaleDB, before the queries: what the service's job does within a minute of new
      * readings and over the following month, done at once, so the queries meet the store as it
      * settles: the continuous aggregates materialized, and the chunks older than the backlog
-     * window (30 days) compressed. Under the service's job lock (TimescaleMaintenance.LOCK,
-     * "FSCT"), after its run if one is under way: two refreshes of one aggregate at once fail.
+     * window (30 days) compressed. Under the service's job lock ({@link TimescaleMaintenance#LOCK}),
+     * after its run if one is under way: two refreshes of one aggregate at once fail.
      * Timed apart; quick when there is nothing to do.
      */
     private static void settle(Connection c, Map<String, Object> r) throws SQLException {
         try (Statement s = c.createStatement()) {
             long waited = System.nanoTime();
-            s.execute("SELECT pg_advisory_lock(1179861844)"); // 0x46534354
+            s.execute("SELECT pg_advisory_lock(" + TimescaleMaintenance.LOCK + ")");
             long t0 = System.nanoTime();
             s.execute("CALL refresh_continuous_aggregate('reading_rollups_hourly', NULL, NULL)");
             s.execute("CALL refresh_continuous_aggregate('reading_rollups_daily', NULL, NULL)");
@@ -246,7 +247,7 @@ final class HistoryQueries {
                 r.put("TimescaleDB settle: waited for the service's run, refresh, compression (s)", String.format(Locale.ROOT,
                         "%.0f, %.0f, %.0f", (t0 - waited) / 1e9, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9));
             } finally {
-                s.execute("SELECT pg_advisory_unlock(1179861844)");
+                s.execute("SELECT pg_advisory_unlock(" + TimescaleMaintenance.LOCK + ")");
             }
             s.execute("ANALYZE readings");
         }

@@ -4,10 +4,10 @@ import dk.fsc.service.platform.database.Sql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * ended more than {@code fsc.timescaledb.compress-after} ago (the backlog window: later readings
  * are refused) are compressed. Until a refresh, real-time aggregation answers the newest hours from the readings;
  * a late reading in an older hour shows in its bucket after the next refresh. One instance at a
- * time (advisory lock); the others skip. Nothing here runs on plain PostgreSQL.
+ * time (advisory lock); the others skip. Nothing here runs on plain PostgreSQL. Made at start
+ * ({@code @Context}), so its metrics, which an alert rule reads, exist before the first run.
  */
-@Singleton
+@Context
 public class TimescaleMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(TimescaleMaintenance.class);
     /** Session advisory lock of these jobs: 0x46534354, "FSCT". */

@@ -57,7 +57,7 @@ public final class Benchmark {
             "storage", "fleet");
     private static final Set<String> OPTIONS = Set.of("db", "only", "devices", "connections", "ingest-messages", "drain-messages",
             "alert-rate", "alert-seconds", "probes", "history-rows", "history-queries", "console-queries", "support-queries", "profile", "json",
-            "fleet-sizes", "fleet-seconds", "fleet-day-seconds");
+            "fleet-sizes", "fleet-seconds", "fleet-day-seconds", "system-java");
 
     private final Map<String, String> args;
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -185,6 +185,9 @@ public final class Benchmark {
     private List<String> jvmOptions() {
         // The collector's pauses, to set beside a phase's tail latency (cheap: a line per collection).
         List<String> o = new ArrayList<>(List.of("-Xmx2g", "-Xlog:gc:file=" + folder.resolve("system-gc.log") + ":uptime"));
+        if (args.containsKey("system-java")) {
+            o.addAll(List.of(args.get("system-java").trim().split("\\s+"))); // to compare the collector's settings
+        }
         if (args.containsKey("profile")) {
             // Written when the system stops (after the drain phase, or at the end).
             o.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + folder.resolve("system.jfr"));

@@ -115,7 +115,11 @@ final class HistoryQueries {
         Random random = new Random(1);
         List<Long> micros = new ArrayList<>();
         long pointsSeen = 0;
+        double[] serverBefore = null;
         for (int i = 0; i < queries + 100; i++) {
+            if (i == 100) {
+                serverBefore = serverTime(http);
+            }
             UUID patient = patients.get(random.nextInt(patients.size()));
             Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             String url = "http://127.0.0.1:" + httpPort + question.path(patient, types[random.nextInt(types.length)], to);
@@ -132,14 +136,47 @@ final class HistoryQueries {
                 pointsSeen += response.body().split("\"measuredAt\"|\"start\"|\"effectiveDateTime\"", -1).length - 1;
             }
         }
+        double[] serverAfter = serverTime(http);
+        double clientMean = micros.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
+        double serverMean = (serverAfter[0] - serverBefore[0]) * 1000.0 / Math.max(1, serverAfter[1] - serverBefore[1]);
         micros.sort(Long::compare);
         double p50 = AlertLatency.percentile(micros, 50) / 1000.0;
         double p99 = AlertLatency.percentile(micros, 99) / 1000.0;
         long points = pointsSeen / Math.max(1, micros.size());
         r.put(label + " p50 (ms)", p50);
         r.put(label + " p99 (ms)", p99);
+        r.put(label + " mean (ms)", clientMean);
+        r.put(label + " mean in the system (ms)", serverMean);
         r.put(label + " points per answer (mean)", points);
-        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms, %d points per answer", p50, p99, points));
+        Benchmark.say(String.format(Locale.ROOT, "  p50 %.1f ms, p99 %.1f ms, mean %.1f ms of which %.1f ms in the system, %d points per answer",
+                p50, p99, clientMean, serverMean, points));
+    }
+
+    /**
+     * The system's own time for the requests it answered with 200 so far ({@code http_server_requests_seconds},
+     * the HTTP server's timer from the request's arrival to its response, its metrics and log-in not counted):
+     * seconds in all, and how many. Between two readings only this phase's questions are asked, so the
+     * difference splits a request's time into the system's part and the rest (client, network, scheduling).
+     */
+    private double[] serverTime(HttpClient http) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        double count = 0;
+        for (String line : text.split("\n")) {
+            boolean isSum = line.startsWith("http_server_requests_seconds_sum{");
+            boolean isCount = line.startsWith("http_server_requests_seconds_count{");
+            if ((isSum || isCount) && line.contains("status=\"200\"") && !line.contains("uri=\"/prometheus\"")
+                    && !line.contains("uri=\"/login\"")) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (isSum) {
+                    sum += value;
+                } else {
+                    count += value;
+                }
+            }
+        }
+        return new double[] {sum, count};
     }
 
     private long loadedNow;

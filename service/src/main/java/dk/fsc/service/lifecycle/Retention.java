@@ -103,13 +103,14 @@ public class Retention {
             Instant cutoff = now.minus(r.keep());
             String kind = r.kind().wireName();
             if (r.kind().partitioned()) {
-                for (MonthlyPartitions.Partition p : expired(sql, r.kind().table(), cutoff)) {
+                List<MonthlyPartitions.Partition> partitions = partitions(sql, r.kind().table()); // read once per plan
+                for (MonthlyPartitions.Partition p : expired(partitions, cutoff)) {
                     steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
                 }
                 if (r.kind() == RetentionPolicy.Kind.READINGS) {
-                    Instant daysBefore = dailyCutoff(sql, cutoff);
+                    Instant daysBefore = dailyCutoff(partitions, cutoff);
                     if (timescale.chunked("reading_rollups_daily")) {
-                        for (MonthlyPartitions.Partition p : expired(sql, "reading_rollups_daily", daysBefore)) {
+                        for (MonthlyPartitions.Partition p : expired(partitions(sql, "reading_rollups_daily"), daysBefore)) {
                             steps.add(new Step(kind, p.table(), p.name(), daysBefore, p.rows(), p.bytes()));
                         }
                     } else {
@@ -142,8 +143,8 @@ public class Retention {
     }
 
     /** The monthly partitions (on TimescaleDB: chunks) whose every row is older than the cutoff (they end at or before it). */
-    private List<MonthlyPartitions.Partition> expired(Sql sql, String table, Instant cutoff) {
-        return partitions(sql, table).stream()
+    private static List<MonthlyPartitions.Partition> expired(List<MonthlyPartitions.Partition> partitions, Instant cutoff) {
+        return partitions.stream()
                 .filter(p -> !p.isDefault() && !p.end().isAfter(cutoff))
                 .toList();
     }
@@ -157,8 +158,8 @@ public class Retention {
      * before the oldest readings partition (or chunk) kept (a Danish day straddles two UTC months
      * at its first hour: a day whose readings are partly kept keeps its rollup).
      */
-    private Instant dailyCutoff(Sql sql, Instant cutoff) {
-        return partitions(sql, "readings").stream()
+    private static Instant dailyCutoff(List<MonthlyPartitions.Partition> readings, Instant cutoff) {
+        return readings.stream()
                 .filter(p -> !p.isDefault() && p.end().isAfter(cutoff))
                 .map(MonthlyPartitions.Partition::start)
                 .findFirst().orElse(cutoff).minus(Duration.ofDays(1));

@@ -75,6 +75,13 @@ class RetentionIT extends IntegrationTest {
                     VALUES (?, ?, 0, ?, ?, 'copd_diary', '1', 'fever', 'no', 0, 'green')""",
                     device, "diary-" + UUID.randomUUID(), Timestamp.from(at), patient);
         }
+        // A store in use has today's readings too: another patient's, so that on TimescaleDB the rollups are
+        // materialized up to now, as in any running store. (With nothing newer materialized than the buckets
+        // retention drops, TimescaleDB's real-time aggregation computes them again from the readings kept.)
+        UUID other = fixtures.patient(org);
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES (?, ?, 0, ?, ?, 'spo2', 96, '%')""", device, "today-" + UUID.randomUUID(), Timestamp.from(now.minusSeconds(60)), other);
         timescaleJobs.run(now); // on TimescaleDB: the rollups of these readings materialized, as the job would have
         // Idempotency keys (62 days): one measured 120 days ago goes with its month; one of 20 days ago stays.
         Instant oldKey = now.minus(Duration.ofDays(120));

@@ -25,7 +25,8 @@ class ArchitectureTest {
     private static final Pattern SQL = Pattern.compile(
             "\\b(SELECT\\s[\\s\\S]{1,400}?\\bFROM\\b|INSERT INTO|UPDATE\\s+\\w+\\s+SET\\b|DELETE FROM)");
 
-    private final JavaClasses classes = new ClassFileImporter()
+    /** Imported once for all the rules (an instance field imported them again for each: 52 s of the build). */
+    private static final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dk.fsc");
 

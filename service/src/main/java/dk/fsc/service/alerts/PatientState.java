@@ -65,7 +65,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
         });
         boolean catInWindow = measurements.stream().anyMatch(m -> m.type().equals(ObservationType.CAT_SCORE.wireName()));
         return new PatientState(patientId, context.organisation(), measurements, defaults.with(overrides), context.policy(),
-                symptoms(sql, patientId, now.minus(window)), catInWindow ? catBaseline(sql, patientId) : null);
+                symptoms(sql, patientId, now.minus(window)), catInWindow ? catBaseline(sql, patientId, context.monitoringStarted()) : null);
     }
 
     /** The answers of the newest symptom diary answered since {@code from} (none: empty). */
@@ -81,28 +81,51 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                 patientId, Questionnaire.COPD_DIARY.wireName(), patientId, Questionnaire.COPD_DIARY.wireName(), from);
     }
 
+    /** Where the CAT baseline is looked for first: the month after monitoring started, when a programme takes its first CAT. */
+    static final Duration CAT_BASELINE_FIRST_LOOK = Duration.ofDays(31);
+
     /**
      * The patient's CAT baseline: the first CAT total since monitoring started (the patient's
-     * state when monitoring began; docs/early-warning.md), or the first of all without monitoring settings.
+     * state when monitoring began; docs/early-warning.md), or the first of all without monitoring
+     * settings. The start is passed as a value, not read in a subquery, so PostgreSQL leaves out
+     * the months before it when it plans (a subquery's value prunes only while running, after
+     * every month's index has been opened and probed: a region keeps 120 of them); and the month
+     * after the start is searched first, so a patient monitored for years costs the probe of a
+     * month or two, not of every month since.
      */
-    private static Double catBaseline(Sql sql, UUID patientId) {
-        return sql.one("""
-                SELECT value FROM readings
-                 WHERE patient_id = ? AND type = ?
-                   AND measured_at >= coalesce((SELECT started_at FROM patient_monitoring WHERE patient_id = ?), '-infinity')
-                 ORDER BY measured_at, received_at, seq LIMIT 1""",
-                rs -> rs.getDouble(1), patientId, ObservationType.CAT_SCORE.wireName(), patientId).orElse(null);
+    private static Double catBaseline(Sql sql, UUID patientId, Instant monitoringStarted) {
+        if (monitoringStarted == null) {
+            return firstCat(sql, patientId, "");
+        }
+        Instant firstLookEnds = monitoringStarted.plus(CAT_BASELINE_FIRST_LOOK);
+        Double first = firstCat(sql, patientId, "AND measured_at >= ? AND measured_at < ?", monitoringStarted, firstLookEnds);
+        return first != null ? first : firstCat(sql, patientId, "AND measured_at >= ?", firstLookEnds);
     }
 
-    /** The patient's organisation, SpO2 scale, that organisation's policy and the newest threshold change per type (null: cleared). */
-    private record Context(String organisation, boolean scale2, ResponsePolicy policy, Map<String, Limits> changes) {
+    /** The first CAT total of the patient within the bounds (SQL with their parameters), by time, then as received. */
+    private static Double firstCat(Sql sql, UUID patientId, String bounds, Object... boundValues) {
+        Object[] params = new Object[2 + boundValues.length];
+        params[0] = patientId;
+        params[1] = ObservationType.CAT_SCORE.wireName();
+        System.arraycopy(boundValues, 0, params, 2, boundValues.length);
+        return sql.one("SELECT value FROM readings WHERE patient_id = ? AND type = ? " + bounds
+                        + " ORDER BY measured_at, received_at, seq LIMIT 1",
+                rs -> rs.getDouble(1), params).orElse(null);
+    }
+
+    /**
+     * The patient's organisation, SpO2 scale, that organisation's policy, the newest threshold
+     * change per type (null: cleared) and when monitoring started (null: no monitoring settings).
+     */
+    private record Context(String organisation, boolean scale2, ResponsePolicy policy, Map<String, Limits> changes,
+                           Instant monitoringStarted) {
     }
 
     /** One query (one row per threshold change, or one without): evaluation runs for every new reading. */
     private static Context context(Sql sql, UUID patientId) {
         Map<String, Limits> changes = new HashMap<>();
         List<Context> rows = sql.list("""
-                SELECT p.organisation_id, coalesce(m.spo2_target_88_92, false) AS scale2,
+                SELECT p.organisation_id, coalesce(m.spo2_target_88_92, false) AS scale2, m.started_at,
                        rp.name, rp.yellow_from_total, rp.red_from_total, rp.red_on_single_three,
                        c.type, c.red_high, c.yellow_high, c.yellow_low, c.red_low, c.cleared
                   FROM patients p
@@ -119,7 +142,8 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                     ResponsePolicy policy = rs.getString("name") == null ? ResponsePolicy.DEFAULT
                             : new ResponsePolicy(rs.getString("name"), rs.getInt("yellow_from_total"), rs.getInt("red_from_total"),
                             rs.getBoolean("red_on_single_three"));
-                    return new Context(rs.getString("organisation_id"), rs.getBoolean("scale2"), policy, changes);
+                    return new Context(rs.getString("organisation_id"), rs.getBoolean("scale2"), policy, changes,
+                            Sql.instant(rs, "started_at"));
                 }, patientId);
         if (rows.isEmpty()) {
             throw new IllegalStateException("no patient " + patientId);

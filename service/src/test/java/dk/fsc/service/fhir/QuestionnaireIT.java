@@ -120,6 +120,48 @@ class QuestionnaireIT extends IntegrationTest {
         assertTrue(set.toString().contains("cat_change"), set.toString());
     }
 
+    /**
+     * With monitoring settings the baseline is the first CAT since monitoring started, not one
+     * taken before: found in the month after the start (where it is looked for first) and, for a
+     * patient whose first CAT came later, in the months after that.
+     */
+    @Test
+    void theBaselineIsTheFirstCatSinceMonitoringStartedWhetherInItsFirstMonthOrLater() throws Exception {
+        String org = fixtures.organisation();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // Monitoring began 10 days ago; its first CAT 5 days ago (8), one before the start (24) does not count.
+        UUID early = monitoredPatientWithCats(org, now.minus(10, ChronoUnit.DAYS),
+                Map.of(now.minus(12, ChronoUnit.DAYS), 24, now.minus(5, ChronoUnit.DAYS), 8, now.minus(3, ChronoUnit.DAYS), 30));
+        // Monitoring began 80 days ago, the first CAT since came 20 days ago (8): after the first month looked at.
+        UUID late = monitoredPatientWithCats(org, now.minus(80, ChronoUnit.DAYS),
+                Map.of(now.minus(90, ChronoUnit.DAYS), 24, now.minus(20, ChronoUnit.DAYS), 8, now.minus(10, ChronoUnit.DAYS), 30));
+        for (UUID patient : List.of(early, late)) {
+            String device = fixtures.deviceOnLoanTo(patient, org);
+            try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+                d.publishReading(cat("cat-now-" + patient, now.minus(1, ChronoUnit.HOURS), 2));
+                assertTrue(d.nextReply(WAIT).contains("\"accepted\""));
+            }
+        }
+        for (UUID patient : List.of(early, late)) {
+            // 16 - 8 = +8: red. Measured from the CAT before the start (24) it would be -8, from the first of all, no alert.
+            Eventually.await("a CAT 8 points above the first since monitoring started raises a red alert", WAIT,
+                    () -> fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'threshold' AND severity = 'red'", patient) == 1);
+            String details = fixtures.text("SELECT details::text FROM alerts WHERE patient_id = ? AND kind = 'threshold'", patient);
+            assertTrue(details.contains("\"type\": \"cat_change\"") && details.contains("\"value\": 8"), details);
+        }
+    }
+
+    /** A patient in monitoring since {@code started}, with CAT totals stored at the given times (as a device's earlier readings). */
+    private UUID monitoredPatientWithCats(String org, Instant started, Map<Instant, Integer> totals) {
+        UUID patient = fixtures.patient(org);
+        fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) VALUES (?, 'copd_standard', ?, 'test')",
+                patient, java.sql.Timestamp.from(started));
+        totals.forEach((at, total) -> fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                VALUES ('CAT-SEED', ?, 0, ?, ?, 'cat_score', ?, '{score}')""", "cat-" + at + "-" + patient, java.sql.Timestamp.from(at), patient, total));
+        return patient;
+    }
+
     @Test
     void aNurseEntersADiaryGivenOverThePhoneAsADeviceWouldSendIt() throws Exception {
         String org = fixtures.organisation();

@@ -21,7 +21,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -147,6 +146,8 @@ class ReadingStore implements StoreRetries.Store {
         private final Map<String, PreparedStatement> statements = new HashMap<>();
         /** Valid readings waiting for the batch's one claim of message ids, in arrival order. */
         private final List<PendingReading> pendingReadings = new ArrayList<>();
+        /** Status reports of registered devices waiting for the batch's one insert, in arrival order. */
+        private final List<PendingStatus> pendingStatus = new ArrayList<>();
         private final QuarantineRows quarantine;
         private final long keyWindowSeconds;
 
@@ -154,6 +155,12 @@ class ReadingStore implements StoreRetries.Store {
         private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
             String key() {
                 return parsed.deviceId() + '\u0000' + item.reading().messageId();
+            }
+        }
+
+        private record PendingStatus(int slot, Parsed parsed, Decoded.Status item) {
+            String key() {
+                return parsed.deviceId() + '\u0000' + item.status().messageId();
             }
         }
 
@@ -186,7 +193,8 @@ class ReadingStore implements StoreRetries.Store {
         /**
          * Set-based, as few round trips as possible: the batch's devices and loans are read in one
          * query, its readings' message ids claimed in one statement and their observations
-         * inserted in one more; photos and status reports go one by one (they are rare).
+         * inserted in one more, its status reports inserted in one, and the devices' last-seen
+         * rows with their newest reports written in one; photos go one by one (they are rare).
          */
         List<Outcome> write(List<Parsed> batch) throws SQLException {
             readDevicesAndLoans(batch);
@@ -205,6 +213,7 @@ class ReadingStore implements StoreRetries.Store {
                 }
             }
             claimAndInsertReadings(outcomes);
+            insertStatusReports(outcomes);
             for (int slot : quarantine.store()) {
                 outcomes.set(slot, outcomes.get(slot).notKept());
             }
@@ -213,7 +222,7 @@ class ReadingStore implements StoreRetries.Store {
             return outcomes;
         }
 
-        /** The item's outcome, or null for a valid reading: that one is decided with the batch's claim. */
+        /** The item's outcome, or null for a valid reading or status report: those are decided with the batch's statements. */
         private Outcome write(Parsed p, Decoded item, int slot) throws SQLException {
             String deviceId = p.deviceId();
             Outcome outcome;
@@ -225,7 +234,10 @@ class ReadingStore implements StoreRetries.Store {
             } else if (item instanceof Decoded.Photo photo) {
                 outcome = store(deviceId, photo.photo(), p.photo());
             } else if (item instanceof Decoded.Status status) {
-                outcome = store(deviceId, status.status());
+                outcome = admit(p, status, slot);
+                if (outcome == null) {
+                    return null;
+                }
             } else {
                 outcome = rejectedAsDecoded((Decoded.Invalid) item, deviceId);
             }
@@ -376,31 +388,85 @@ class ReadingStore implements StoreRetries.Store {
             return Outcome.accepted(deviceId, messageId, 0);
         }
 
-        private Outcome store(String deviceId, StatusReport status) throws SQLException {
-            String messageId = status.messageId();
-            Attribution attribution = attribute(deviceId, messageId, null);
+        /** Refused now (device unknown or retired), or queued for the batch's insert of status reports (null). */
+        private Outcome admit(Parsed p, Decoded.Status item, int slot) {
+            Attribution attribution = attribute(p.deviceId(), item.status().messageId(), null);
             if (attribution.refused() != null) {
                 return attribution.refused();
             }
+            pendingStatus.add(new PendingStatus(slot, p, item));
+            return null;
+        }
+
+        /**
+         * The pending status reports in one statement, in key order (no deadlocks); one not
+         * inserted (stored before, or twice in this batch) is a duplicate when its time matches
+         * the stored one's and a reused id otherwise. The newest accepted report of each device
+         * goes to its status row ({@link #recordDevicesSeen}).
+         */
+        private void insertStatusReports(List<Outcome> outcomes) throws SQLException {
+            if (pendingStatus.isEmpty()) {
+                return;
+            }
+            TreeMap<String, PendingStatus> first = new TreeMap<>();
+            for (PendingStatus r : pendingStatus) {
+                first.putIfAbsent(r.key(), r);
+            }
+            int n = first.size();
+            String[] devices = new String[n];
+            String[] ids = new String[n];
+            String[] times = new String[n];
+            Integer[] battery = new Integer[n];
+            String[] firmware = new String[n];
+            Integer[] signal = new Integer[n];
+            String[] faults = new String[n];
+            int i = 0;
+            for (PendingStatus r : first.values()) {
+                StatusReport status = r.item().status();
+                devices[i] = r.parsed().deviceId();
+                ids[i] = status.messageId();
+                times[i] = status.reportedAt().toString();
+                battery[i] = status.batteryPercent();
+                firmware[i] = status.firmware();
+                signal[i] = status.signalDbm();
+                faults[i++] = String.join(" ", status.faults()); // codes have no spaces (StatusDecoder)
+            }
             PreparedStatement s = prepared("""
                     INSERT INTO device_status_reports (device_id, message_id, reported_at, battery_percent, firmware, signal_dbm, faults)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
-            s.setString(1, deviceId);
-            s.setString(2, messageId);
-            s.setObject(3, utc(status.reportedAt()));
-            s.setObject(4, status.batteryPercent(), Types.SMALLINT);
-            s.setString(5, status.firmware());
-            s.setObject(6, status.signalDbm(), Types.SMALLINT);
-            s.setArray(7, c.createArrayOf("text", status.faults().toArray()));
-            if (s.executeUpdate() == 0) {
-                return sameStored("SELECT reported_at = ? FROM device_status_reports WHERE device_id = ? AND message_id = ?",
-                        utc(status.reportedAt()), deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
+                    SELECT d, m, t::timestamptz, b, f, g, string_to_array(j, ' ')
+                      FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[]) AS x(d, m, t, b, f, g, j)
+                    ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
+            s.setArray(1, c.createArrayOf("text", devices));
+            s.setArray(2, c.createArrayOf("text", ids));
+            s.setArray(3, c.createArrayOf("text", times));
+            s.setArray(4, c.createArrayOf("int4", battery));
+            s.setArray(5, c.createArrayOf("text", firmware));
+            s.setArray(6, c.createArrayOf("int4", signal));
+            s.setArray(7, c.createArrayOf("text", faults));
+            Set<String> inserted = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                }
             }
-            StatusReport newest = devicesSeen.get(deviceId);
-            if (newest == null || !status.reportedAt().isBefore(newest.reportedAt())) {
-                devicesSeen.put(deviceId, status);
+            for (PendingStatus r : pendingStatus) {
+                String deviceId = r.parsed().deviceId();
+                StatusReport status = r.item().status();
+                Outcome outcome;
+                if (inserted.remove(r.key())) {
+                    StatusReport newest = devicesSeen.get(deviceId);
+                    if (newest == null || !status.reportedAt().isBefore(newest.reportedAt())) {
+                        devicesSeen.put(deviceId, status);
+                    }
+                    outcome = Outcome.accepted(deviceId, status.messageId(), 0);
+                } else {
+                    outcome = sameStored("SELECT reported_at = ? FROM device_status_reports WHERE device_id = ? AND message_id = ?",
+                            utc(status.reportedAt()), deviceId, status.messageId())
+                            ? Outcome.duplicate(deviceId, status.messageId()) : Resend.reused(deviceId, status.messageId());
+                }
+                outcomes.set(r.slot(), settle(r.parsed(), r.item(), outcome, r.slot()));
             }
-            return Outcome.accepted(deviceId, messageId, 0);
+            pendingStatus.clear();
         }
 
         private boolean sameStored(String sql, Object value, String deviceId, String messageId) throws SQLException {
@@ -414,37 +480,63 @@ class ReadingStore implements StoreRetries.Store {
         }
 
         /**
-         * Last seen for every device heard from (to within 10 s: a busy device's row is not rewritten
-         * for every batch), and the newest status report where one came; in device order, so two
-         * gateways cannot deadlock on these rows.
+         * In one statement, for every device heard from, in device order (two gateways cannot
+         * deadlock on these rows): last seen, to within 10 s (a busy device's row is not rewritten
+         * for every batch), and its newest status report where one came that is not older than the
+         * one stored.
          */
         private void recordDevicesSeen() throws SQLException {
             if (devicesSeen.isEmpty()) {
                 return;
             }
-            PreparedStatement seen = prepared("""
-                    INSERT INTO device_status (device_id, last_seen_at) SELECT unnest(?::text[]), now()
-                    ON CONFLICT (device_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
-                     WHERE device_status.last_seen_at < EXCLUDED.last_seen_at - interval '10 seconds'""");
-            PreparedStatement report = prepared("""
-                    UPDATE device_status SET reported_at = ?, battery_percent = ?, firmware = ?, signal_dbm = ?, faults = ?
-                     WHERE device_id = ? AND (reported_at IS NULL OR reported_at <= ?)""");
-            seen.setArray(1, c.createArrayOf("text", devicesSeen.keySet().toArray())); // one statement: runs for every batch
-            seen.executeUpdate();
+            int n = devicesSeen.size();
+            String[] devices = new String[n];
+            String[] times = new String[n];
+            Integer[] battery = new Integer[n];
+            String[] firmware = new String[n];
+            Integer[] signal = new Integer[n];
+            String[] faults = new String[n];
+            int i = 0;
             for (Map.Entry<String, StatusReport> device : devicesSeen.entrySet()) {
                 StatusReport status = device.getValue();
+                devices[i] = device.getKey();
                 if (status != null) {
-                    report.setObject(1, utc(status.reportedAt()));
-                    report.setObject(2, status.batteryPercent(), Types.SMALLINT);
-                    report.setString(3, status.firmware());
-                    report.setObject(4, status.signalDbm(), Types.SMALLINT);
-                    report.setArray(5, c.createArrayOf("text", status.faults().toArray()));
-                    report.setString(6, device.getKey());
-                    report.setObject(7, utc(status.reportedAt()));
-                    report.executeUpdate();
+                    times[i] = status.reportedAt().toString();
+                    battery[i] = status.batteryPercent();
+                    firmware[i] = status.firmware();
+                    signal[i] = status.signalDbm();
+                    faults[i] = String.join(" ", status.faults());
                 }
+                i++;
             }
+            PreparedStatement s = prepared(DEVICES_SEEN);
+            s.setArray(1, c.createArrayOf("text", devices));
+            s.setArray(2, c.createArrayOf("text", times));
+            s.setArray(3, c.createArrayOf("int4", battery));
+            s.setArray(4, c.createArrayOf("text", firmware));
+            s.setArray(5, c.createArrayOf("int4", signal));
+            s.setArray(6, c.createArrayOf("text", faults));
+            s.executeUpdate();
         }
+
+        /**
+         * Last seen and newest report of each device ({@link #recordDevicesSeen}); the report's
+         * columns change only when the batch has one for the device at least as new as the one
+         * stored.
+         */
+        private static final String DEVICES_SEEN = """
+                INSERT INTO device_status AS s (device_id, last_seen_at, reported_at, battery_percent, firmware, signal_dbm, faults)
+                SELECT d, now(), t::timestamptz, b, f, g, coalesce(string_to_array(j, ' '), '{}')
+                  FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[]) AS x(d, t, b, f, g, j)
+                ON CONFLICT (device_id) DO UPDATE SET
+                    last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
+                    reported_at = CASE WHEN %1$s THEN EXCLUDED.reported_at ELSE s.reported_at END,
+                    battery_percent = CASE WHEN %1$s THEN EXCLUDED.battery_percent ELSE s.battery_percent END,
+                    firmware = CASE WHEN %1$s THEN EXCLUDED.firmware ELSE s.firmware END,
+                    signal_dbm = CASE WHEN %1$s THEN EXCLUDED.signal_dbm ELSE s.signal_dbm END,
+                    faults = CASE WHEN %1$s THEN EXCLUDED.faults ELSE s.faults END
+                 WHERE s.last_seen_at < EXCLUDED.last_seen_at - interval '10 seconds' OR %1$s"""
+                .formatted("(EXCLUDED.reported_at IS NOT NULL AND (s.reported_at IS NULL OR EXCLUDED.reported_at >= s.reported_at))");
 
         /** Reads the state and loans of every device the batch names, in one query. */
         private void readDevicesAndLoans(List<Parsed> batch) throws SQLException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.platform.security.PasswordHasher;
 import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
@@ -95,6 +96,47 @@ class DevicesIT extends IntegrationTest {
         assertEquals(400, support.statusOf(() -> support.get("/api/devices?limit=501")));
         Api nurse = new Api(http, fixtures.nurse(org));
         assertEquals(403, nurse.statusOf(() -> nurse.get("/api/devices?q=" + tag)));
+    }
+
+    /**
+     * Reports that arrive together are stored by one statement of their batch: each answered as
+     * if alone (a resend in the same batch a duplicate, an id reused in it refused), and the
+     * newest report is the device's state.
+     */
+    @Test
+    void statusReportsArrivingTogetherAreAnsweredAsIfEachCameAlone() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<String> replies = new java.util.ArrayList<>();
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device);
+             java.sql.Connection lock = TestInfrastructure.database().connect()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE device_status_reports IN ACCESS EXCLUSIVE MODE");
+            publishStatus(d, device, "b-0", now.minusSeconds(300), 70, "[]");
+            Eventually.await("the gateway's first batch waits on the lock", REPLY_TIMEOUT, () -> fixtures.count("""
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO device_status_reports%'""") > 0);
+            // These queue behind it and are written together when the lock goes.
+            publishStatus(d, device, "b-1", now.minusSeconds(60), 40, "[\"E1\", \"E2_X\"]");
+            publishStatus(d, device, "b-1", now.minusSeconds(60), 40, "[\"E1\", \"E2_X\"]"); // sent again
+            publishStatus(d, device, "b-2", now.minusSeconds(600), 95, "[]"); // older than b-1
+            publishStatus(d, device, "b-1", now.minusSeconds(59), 40, "[]"); // the id again, for another report
+            publishStatus(d, device, "b-0", now.minusSeconds(300), 70, "[]"); // the first batch's report again
+            Thread.sleep(1000); // time to arrive at the gateway, so that they make one batch
+            lock.rollback();
+            for (int i = 0; i < 6; i++) {
+                String reply = d.nextReply(REPLY_TIMEOUT);
+                assertNotNull(reply, "reply " + i);
+                replies.add(reply.replaceAll(".*\"messageId\":\"([^\"]+)\".*\"status\":\"([a-z]+)\".*", "$1 $2"));
+            }
+        }
+        assertEquals(List.of("b-0 accepted", "b-1 accepted", "b-1 duplicate", "b-2 accepted", "b-1 rejected", "b-0 duplicate"), replies);
+        assertEquals(3, fixtures.count("SELECT count(*) FROM device_status_reports WHERE device_id = ?", device));
+        Map<String, Object> view = new Api(http, fixtures.staff(org, "fsc_support")).get("/api/devices/" + device);
+        assertEquals(40, view.get("batteryPercent"), "the newest report (b-1) is the device's state");
+        assertEquals(List.of("E1", "E2_X"), view.get("faults"));
+        assertEquals(now.minusSeconds(60).toString(), fixtures.text(
+                "SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM device_status WHERE device_id = ?", device));
     }
 
     @SuppressWarnings("unchecked")

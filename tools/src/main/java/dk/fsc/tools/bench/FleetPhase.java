@@ -86,6 +86,7 @@ public final class FleetPhase implements AutoCloseable {
         Files.createDirectories(folder);
         long started = System.nanoTime();
         SimulatedFleet fleet = SimulatedFleet.create(jdbc, null, null, "bench-fleet", Kit.named("copd", true), maxDevices, null);
+        inTheProgramme(jdbc, fleet);
         SecureRandom random = new SecureRandom();
         StringBuilder passwords = new StringBuilder();
         gatewayPassword = secret(random);
@@ -106,6 +107,22 @@ public final class FleetPhase implements AutoCloseable {
         broker = new BenchProcesses.Broker(folder.resolve("mosquitto"), passwordFile, acl());
         Benchmark.say(String.format(Locale.ROOT, "  fleet: %,d devices registered with accounts in %.0f s", maxDevices,
                 (System.nanoTime() - started) / 1e9));
+    }
+
+    /**
+     * The kits' patients are in the COPD programme, as a region's are: monitoring settings since
+     * their loans began (which the evaluation reads, for one the CAT baseline's start), schedule
+     * {@code none} (missing measurements are not this phase's business).
+     */
+    private static void inTheProgramme(String jdbc, SimulatedFleet fleet) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc);
+             PreparedStatement s = c.prepareStatement("""
+                     INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by)
+                     SELECT patient_id, 'none', min(starts_at), 'benchmark' FROM loans WHERE organisation_id = ? GROUP BY patient_id
+                     ON CONFLICT (patient_id) DO NOTHING""")) {
+            s.setString(1, fleet.organisation());
+            s.executeUpdate();
+        }
     }
 
     private static String secret(SecureRandom random) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,15 +35,42 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
     private static final Path FAILURES = Path.of("target", "browser-failures");
-    private final WebDriver driver;
+    /**
+     * Browsers closed by a test, as new again (see {@link #close}), for the next: starting a
+     * Chromium takes about 2 s on two cores and the console's tests open some 60 of them.
+     */
+    private static final Deque<ChromeDriver> IDLE = new ArrayDeque<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Browser::quitIdle, "quit-idle-browsers"));
+    }
+
+    private final ChromeDriver driver;
     private final String base;
 
     public Browser(String baseUrl) {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.driver = start();
+        this.driver = take();
     }
 
-    private static WebDriver start() {
+    private static ChromeDriver take() {
+        synchronized (IDLE) {
+            ChromeDriver idle = IDLE.poll();
+            if (idle != null) {
+                return idle;
+            }
+        }
+        return start();
+    }
+
+    private static void quitIdle() {
+        synchronized (IDLE) {
+            IDLE.forEach(ChromeDriver::quit);
+            IDLE.clear();
+        }
+    }
+
+    private static ChromeDriver start() {
         String chromium = env("FSC_TEST_CHROMIUM", "/usr/bin/chromium");
         String chromedriver = env("FSC_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
         if (!Files.isExecutable(Path.of(chromium)) || !Files.isExecutable(Path.of(chromedriver))) {
@@ -189,8 +218,24 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves the page and forgets the person: every cookie, the service's storage of every kind
+     * and the HTTP cache, so the next test's browser is as a new one; then keeps it for that test.
+     * A browser that cannot be reset (a dialog left open, a crashed tab) is quit instead.
+     */
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.get("about:blank");
+            driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+            driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+            driver.executeCdpCommand("Storage.clearDataForOrigin", Map.of("origin", base, "storageTypes", "all"));
+        } catch (RuntimeException e) {
+            driver.quit();
+            return;
+        }
+        synchronized (IDLE) {
+            IDLE.push(driver);
+        }
     }
 }

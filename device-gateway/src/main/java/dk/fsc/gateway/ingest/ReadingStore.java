@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -308,10 +310,7 @@ class ReadingStore implements StoreRetries.Store {
 
         /** The keys of the readings whose message ids this batch claimed (the first of each id, in key order: no deadlocks). */
         private Set<String> claim() throws SQLException {
-            TreeMap<String, PendingReading> first = new TreeMap<>();
-            for (PendingReading r : pendingReadings) {
-                first.putIfAbsent(r.key(), r);
-            }
+            Collection<PendingReading> first = firstOfEachKey(pendingReadings, PendingReading::key);
             int n = first.size();
             String[] devices = new String[n];
             String[] ids = new String[n];
@@ -320,7 +319,7 @@ class ReadingStore implements StoreRetries.Store {
             Integer[] counts = new Integer[n];
             String[] contents = new String[n];
             int i = 0;
-            for (PendingReading r : first.values()) {
+            for (PendingReading r : first) {
                 devices[i] = r.parsed().deviceId();
                 ids[i] = r.item().reading().messageId();
                 times[i] = r.item().reading().measuredAt().toString();
@@ -408,41 +407,23 @@ class ReadingStore implements StoreRetries.Store {
             if (pendingStatus.isEmpty()) {
                 return;
             }
-            TreeMap<String, PendingStatus> first = new TreeMap<>();
-            for (PendingStatus r : pendingStatus) {
-                first.putIfAbsent(r.key(), r);
-            }
-            int n = first.size();
-            String[] devices = new String[n];
-            String[] ids = new String[n];
-            String[] times = new String[n];
-            Integer[] battery = new Integer[n];
-            String[] firmware = new String[n];
-            Integer[] signal = new Integer[n];
-            String[] faults = new String[n];
-            int i = 0;
-            for (PendingStatus r : first.values()) {
-                StatusReport status = r.item().status();
-                devices[i] = r.parsed().deviceId();
-                ids[i] = status.messageId();
-                times[i] = status.reportedAt().toString();
-                battery[i] = status.batteryPercent();
-                firmware[i] = status.firmware();
-                signal[i] = status.signalDbm();
-                faults[i++] = String.join(" ", status.faults()); // codes have no spaces (StatusDecoder)
+            Collection<PendingStatus> first = firstOfEachKey(pendingStatus, PendingStatus::key);
+            List<String> devices = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            List<StatusReport> reports = new ArrayList<>();
+            for (PendingStatus r : first) {
+                devices.add(r.parsed().deviceId());
+                ids.add(r.item().status().messageId());
+                reports.add(r.item().status());
             }
             PreparedStatement s = prepared("""
                     INSERT INTO device_status_reports (device_id, message_id, reported_at, battery_percent, firmware, signal_dbm, faults)
                     SELECT d, m, t::timestamptz, b, f, g, string_to_array(j, ' ')
                       FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[]) AS x(d, m, t, b, f, g, j)
                     ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
-            s.setArray(1, c.createArrayOf("text", devices));
-            s.setArray(2, c.createArrayOf("text", ids));
-            s.setArray(3, c.createArrayOf("text", times));
-            s.setArray(4, c.createArrayOf("int4", battery));
-            s.setArray(5, c.createArrayOf("text", firmware));
-            s.setArray(6, c.createArrayOf("int4", signal));
-            s.setArray(7, c.createArrayOf("text", faults));
+            s.setArray(1, c.createArrayOf("text", devices.toArray()));
+            s.setArray(2, c.createArrayOf("text", ids.toArray()));
+            setReports(s, 3, reports);
             Set<String> inserted = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -489,17 +470,26 @@ class ReadingStore implements StoreRetries.Store {
             if (devicesSeen.isEmpty()) {
                 return;
             }
-            int n = devicesSeen.size();
-            String[] devices = new String[n];
+            PreparedStatement s = prepared(DEVICES_SEEN);
+            s.setArray(1, c.createArrayOf("text", devicesSeen.keySet().toArray()));
+            setReports(s, 2, new ArrayList<>(devicesSeen.values()));
+            s.executeUpdate();
+        }
+
+        /**
+         * Sets five array parameters from {@code index} on: the reports' times, battery, firmware,
+         * signal and fault codes (joined by spaces: a code has none, StatusDecoder); a null report
+         * gives nulls.
+         */
+        private void setReports(PreparedStatement s, int index, List<StatusReport> reports) throws SQLException {
+            int n = reports.size();
             String[] times = new String[n];
             Integer[] battery = new Integer[n];
             String[] firmware = new String[n];
             Integer[] signal = new Integer[n];
             String[] faults = new String[n];
-            int i = 0;
-            for (Map.Entry<String, StatusReport> device : devicesSeen.entrySet()) {
-                StatusReport status = device.getValue();
-                devices[i] = device.getKey();
+            for (int i = 0; i < n; i++) {
+                StatusReport status = reports.get(i);
                 if (status != null) {
                     times[i] = status.reportedAt().toString();
                     battery[i] = status.batteryPercent();
@@ -507,16 +497,24 @@ class ReadingStore implements StoreRetries.Store {
                     signal[i] = status.signalDbm();
                     faults[i] = String.join(" ", status.faults());
                 }
-                i++;
             }
-            PreparedStatement s = prepared(DEVICES_SEEN);
-            s.setArray(1, c.createArrayOf("text", devices));
-            s.setArray(2, c.createArrayOf("text", times));
-            s.setArray(3, c.createArrayOf("int4", battery));
-            s.setArray(4, c.createArrayOf("text", firmware));
-            s.setArray(5, c.createArrayOf("int4", signal));
-            s.setArray(6, c.createArrayOf("text", faults));
-            s.executeUpdate();
+            s.setArray(index, c.createArrayOf("text", times));
+            s.setArray(index + 1, c.createArrayOf("int4", battery));
+            s.setArray(index + 2, c.createArrayOf("text", firmware));
+            s.setArray(index + 3, c.createArrayOf("int4", signal));
+            s.setArray(index + 4, c.createArrayOf("text", faults));
+        }
+
+        /**
+         * The first item of each key, in key order: the order in which a batch's statements take
+         * their row locks, so that two gateways cannot deadlock.
+         */
+        private static <T> Collection<T> firstOfEachKey(List<T> items, Function<T, String> key) {
+            TreeMap<String, T> first = new TreeMap<>();
+            for (T item : items) {
+                first.putIfAbsent(key.apply(item), item);
+            }
+            return first.values();
         }
 
         /**

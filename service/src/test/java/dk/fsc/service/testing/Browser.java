@@ -47,6 +47,8 @@ public final class Browser implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final String base;
+    /** Closed once only: a second close must not give the same browser to two later tests. */
+    private boolean closed;
 
     public Browser(String baseUrl) {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -225,6 +227,10 @@ public final class Browser implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             driver.get("about:blank");
             driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());

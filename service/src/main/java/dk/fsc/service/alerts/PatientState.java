@@ -82,7 +82,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
     }
 
     /** Where the CAT baseline is looked for first: the month after monitoring started, when a programme takes its first CAT. */
-    static final Duration CAT_BASELINE_FIRST_LOOK = Duration.ofDays(31);
+    private static final Duration CAT_BASELINE_FIRST_LOOK = Duration.ofDays(31);
 
     /**
      * The patient's CAT baseline: the first CAT total since monitoring started (the patient's

@@ -411,6 +411,16 @@ public final class Benchmark {
         }
     }
 
+    /** The lines of the system's metrics ({@code /prometheus}, Prometheus' text format). */
+    static List<String> systemMetrics(HttpClient http, URI metrics) throws IOException, InterruptedException {
+        return List.of(http.send(HttpRequest.newBuilder(metrics).GET().build(), HttpResponse.BodyHandlers.ofString()).body().split("\n"));
+    }
+
+    /** The value of a metric's line: what follows its last space. */
+    static double metricValue(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
     /**
      * Reading messages the system has committed since this counter was made, as its gateway counts
      * them after each commit ({@code fsc_gateway_readings_stored_total} on {@code /prometheus}). Not
@@ -434,11 +444,9 @@ public final class Benchmark {
             long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (true) {
                 try {
-                    String text = HTTP.send(HttpRequest.newBuilder(metrics).GET().build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    for (String line : text.split("\n")) {
+                    for (String line : systemMetrics(HTTP, metrics)) {
                         if (line.startsWith("fsc_gateway_readings_stored_total")) {
-                            return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                            return (long) metricValue(line);
                         }
                     }
                     // Registered when the gateway starts: missing means the name changed, not "none yet".

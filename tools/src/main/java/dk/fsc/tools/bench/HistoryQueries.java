@@ -137,6 +137,9 @@ final class HistoryQueries {
             }
         }
         double[] serverAfter = serverTime(http);
+        if (serverBefore == null) { // no questions after the warm-up
+            serverBefore = serverAfter;
+        }
         double clientMean = micros.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
         // The server records a request as its response completes, so one may land on either side of a reading.
         double answered = serverAfter[1] - serverBefore[1];
@@ -163,16 +166,14 @@ final class HistoryQueries {
      * difference splits a request's time into the system's part and the rest (client, network, scheduling).
      */
     private double[] serverTime(HttpClient http) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/prometheus")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         double count = 0;
-        for (String line : text.split("\n")) {
+        for (String line : Benchmark.systemMetrics(http, URI.create("http://127.0.0.1:" + httpPort + "/prometheus"))) {
             boolean isSum = line.startsWith("http_server_requests_seconds_sum{");
             boolean isCount = line.startsWith("http_server_requests_seconds_count{");
             if ((isSum || isCount) && line.contains("status=\"200\"") && !line.contains("uri=\"/prometheus\"")
                     && !line.contains("uri=\"/login\"")) {
-                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                double value = Benchmark.metricValue(line);
                 if (isSum) {
                     sum += value;
                 } else {

@@ -3,6 +3,8 @@ package dk.fsc.service.alerts;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -39,11 +41,16 @@ public class AlertStore {
     private final Database db;
     private final AlertsConfig config;
     private final JsonMapper json;
+    private final Timer eventLockWait;
 
-    AlertStore(Database db, AlertsConfig config, JsonMapper json) {
+    AlertStore(Database db, AlertsConfig config, JsonMapper json, MeterRegistry registry) {
         this.db = db;
         this.config = config;
         this.json = json;
+        // The lock is held to the commit, so a transaction that writes events waits for the one before it.
+        this.eventLockWait = Timer.builder("fsc.alert.event.lock.wait").description("Waiting for the alert events' order lock")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
     }
 
     /** The organisation's alerts in the given statuses: worst severity first, then the longest waiting. */
@@ -278,8 +285,10 @@ public class AlertStore {
         return now.plus(level(sql, organisation, 1).delay());
     }
 
-    private static void event(Sql sql, long alertId, String organisation, String type, String actor, Severity severity, String note) {
+    private void event(Sql sql, long alertId, String organisation, String type, String actor, Severity severity, String note) {
+        long asked = System.nanoTime();
         sql.one("SELECT pg_advisory_xact_lock(?)", rs -> 1, EVENT_ORDER_LOCK);
+        eventLockWait.record(System.nanoTime() - asked, java.util.concurrent.TimeUnit.NANOSECONDS);
         sql.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note) VALUES (?, ?, ?, ?, ?, ?)",
                 alertId, organisation, type, actor, severity.db(), note);
     }

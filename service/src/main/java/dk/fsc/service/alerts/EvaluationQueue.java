@@ -45,8 +45,9 @@ class EvaluationQueue {
         return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK + ")\n" + """
                 UPDATE evaluation_requests r SET claimed_until = now() + ?::interval
                   FROM picked WHERE r.patient_id = picked.patient_id
-                RETURNING r.patient_id, r.version, r.requested_at""", rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2),
-                Sql.instant(rs, "requested_at")), limit, lease));
+                RETURNING r.patient_id, r.version, r.requested_at, r.urgent_version IS NOT NULL AS urgent""",
+                rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), Sql.instant(rs, "requested_at"), rs.getBoolean("urgent")),
+                limit, lease));
     }
 
     /** Gives the claims back at once. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +21,14 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "fsc.alerts.evaluation-enabled", notEquals = "false")
 class EvaluationWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationWorkers.class);
-    private final EvaluationBatch batch;
+    private final EvaluationRound round;
     private final Semaphore wake = new Semaphore(0);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    private final Timer evaluations;
-    private final Timer alertLatency;
-
-    EvaluationWorkers(EvaluationBatch batch, PgNotifications notifications, AlertsConfig config, MeterRegistry registry,
-                      AlertFeed feed) {
-        this.batch = batch;
-        this.evaluations = Timer.builder("fsc.evaluation").description("Patient evaluations (claim, score, raise alerts, commit)")
-                .register(registry);
-        // From a reading's commit (its evaluation request) to the commit of the alert it raised or
-        // updated: what a nurse waits beyond the device. A histogram, so p50/p99 can be read across instances.
-        this.alertLatency = Timer.builder("fsc.alert.latency").description("From a reading's commit to its alert's commit")
-                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(5))
-                .maximumExpectedValue(java.time.Duration.ofMinutes(5)).register(registry);
+    EvaluationWorkers(EvaluationRound round, EvaluationBatch batch, PgNotifications notifications, AlertsConfig config,
+                      MeterRegistry registry, AlertFeed feed) {
+        this.round = round;
         registry.gauge("fsc.evaluation.waiting", batch, EvaluationBatch::waiting);
         registry.gauge("fsc.alerts.streams.open", feed, AlertFeed::openStreams);
         notifications.listen("fsc_evaluate", () -> wake.release(config.getWorkers()));
@@ -54,25 +43,7 @@ class EvaluationWorkers {
     private void run() {
         while (running) {
             try {
-                long started = System.nanoTime();
-                List<EvaluationBatch.Claim> claimed = batch.claim();
-                if (!claimed.isEmpty()) {
-                    try {
-                        List<EvaluationBatch.Claim> raisedAlerts = batch.evaluate(claimed);
-                        java.time.Instant committed = java.time.Instant.now();
-                        for (EvaluationBatch.Claim raised : raisedAlerts) {
-                            alertLatency.record(java.time.Duration.between(raised.requestedAt(), committed).abs());
-                        }
-                    } catch (Exception e) {
-                        try {
-                            batch.release(claimed);
-                        } catch (Exception notReleased) { // the database is away: the leases run out instead
-                            e.addSuppressed(notReleased);
-                        }
-                        throw e;
-                    }
-                    evaluations.record((System.nanoTime() - started) / claimed.size(), TimeUnit.NANOSECONDS);
-                } else {
+                if (!round.once()) {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();
                 }

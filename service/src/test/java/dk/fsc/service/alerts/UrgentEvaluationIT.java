@@ -1,20 +1,28 @@
 package dk.fsc.service.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.testing.Api;
+import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +35,9 @@ import org.junit.jupiter.api.Test;
 class UrgentEvaluationIT extends IntegrationTest {
     @Inject
     EvaluationBatch batch;
+
+    @Inject
+    EvaluationRound round;
 
     @Inject
     @Client("/")
@@ -81,6 +92,52 @@ class UrgentEvaluationIT extends IntegrationTest {
 
         List<UUID> waitingLong = waitingLong(org);
         assertClaimedFirst(patient, waitingLong, unchanged);
+    }
+
+    @Test
+    void anUrgentPatientsAlertCommitsWithoutWaitingForTheOthersOfItsClaim() throws Exception {
+        while (round.once()) {
+            // evaluates what other tests left waiting, so the next claim holds only this test's patients
+        }
+        String org = fixtures.organisation();
+        UUID red = fixtures.patient(org);
+        List<String> patients = new ArrayList<>(List.of(red.toString()));
+        List<String> pulses = new ArrayList<>(List.of("135"));
+        for (int i = 0; i < 5; i++) {
+            patients.add(fixtures.patient(org).toString());
+            pulses.add("115"); // TOBS 2: yellow, not urgent
+        }
+        String[] p = patients.toArray(String[]::new);
+        String[] v = pulses.toArray(String[]::new);
+        // The readings and their requests in one statement, so the next claim finds all six waiting.
+        fixtures.update("""
+                WITH stored AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                                SELECT 'urgent-test', gen_random_uuid()::text, 0, now() - interval '1 minute', p, 'pulse', v, '/min'
+                                  FROM unnest(?::uuid[], ?::float8[]) AS x(p, v))
+                INSERT INTO evaluation_requests (patient_id, urgent_version)
+                SELECT p, CASE WHEN v >= 130 THEN 0 END FROM unnest(?::uuid[], ?::float8[]) AS x(p, v)""", p, v, p, v);
+
+        CompletableFuture<Boolean> evaluated;
+        try (Connection holder = TestInfrastructure.database().connect()) {
+            holder.setAutoCommit(false);
+            // An unresolved TOBS alert of one of the five, not committed: raising theirs waits on it (alerts_one_unresolved).
+            try (PreparedStatement s = holder.prepareStatement(
+                    "INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary) VALUES (?::uuid, ?, 'tobs', 'yellow', 'held')")) {
+                s.setString(1, p[5]);
+                s.setString(2, org);
+                s.executeUpdate();
+            }
+            evaluated = CompletableFuture.supplyAsync(round::once);
+            Eventually.await("the red patient's TOBS alert committed while the others of its claim wait", Duration.ofSeconds(10),
+                    () -> fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'tobs' AND severity = 'red'", red) == 1);
+            assertFalse(evaluated.isDone(), "the five that are not urgent wait for the held alert, in a transaction of their own");
+            holder.rollback();
+        }
+        assertTrue(evaluated.get(20, TimeUnit.SECONDS), "the round went on once the held alert was gone");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[])", (Object) p),
+                "all six were evaluated in the one round");
+        assertEquals(6, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ANY(?::uuid[]) AND kind = 'tobs'", (Object) p),
+                "each has its TOBS alert");
     }
 
     /** The urgent patient is in the first claim, ahead of a full claim's worth of patients waiting longer. */

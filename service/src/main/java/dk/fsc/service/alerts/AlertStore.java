@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class AlertStore {
-    private static final long EVENT_ORDER_LOCK = 0x46534341L; // "FSCA"
+    static final long EVENT_ORDER_LOCK = 0x46534341L; // "FSCA"
     private static final String SELECT = """
             SELECT a.*, p.display_name, mp.paused_until FROM alerts a JOIN patients p ON p.id = a.patient_id
               LEFT JOIN LATERAL (SELECT max(ends_at) AS paused_until FROM monitoring_pauses

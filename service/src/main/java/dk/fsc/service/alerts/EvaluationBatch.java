@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +84,30 @@ class EvaluationBatch {
      */
     @Transactional
     List<Raised> evaluate(List<Claim> claims) {
+        return evaluate(claims, () -> false).raised();
+    }
+
+    /** What a transaction evaluated: the claims that raised or updated an alert, and those it left for later. */
+    record Evaluated(List<Raised> raised, List<Claim> left) {
+    }
+
+    /**
+     * As {@link #evaluate(List)}, but asks {@code yieldBeforeNext} before each patient after the
+     * first: when it says so, the transaction commits what it evaluated and leaves the rest of the
+     * claims (the caller gives them back), so an urgent patient that arrived meanwhile need not
+     * wait for them.
+     */
+    @Transactional
+    Evaluated evaluate(List<Claim> claims, BooleanSupplier yieldBeforeNext) {
         List<Claim> evaluated = new ArrayList<>(claims.size());
         List<Raised> raised = new ArrayList<>();
-        for (Claim claim : claims) {
+        List<Claim> left = List.of();
+        for (int i = 0; i < claims.size(); i++) {
+            Claim claim = claims.get(i);
+            if (i > 0 && yieldBeforeNext.getAsBoolean()) {
+                left = claims.subList(i, claims.size());
+                break;
+            }
             queue.beforeEvaluation();
             try {
                 long started = System.nanoTime();
@@ -111,7 +133,12 @@ class EvaluationBatch {
         // it stays urgent only if a reading at a red limit came during this evaluation.
         evaluated.sort(Comparator.comparing(Claim::patientId));
         evaluated.forEach(queue::done);
-        return raised;
+        return new Evaluated(raised, left);
+    }
+
+    /** Whether an urgent patient is waiting unclaimed (on the caller's transaction). */
+    boolean urgentWaiting() {
+        return queue.urgentWaiting();
     }
 
     /** Gives claims back at once after a failed evaluation transaction, instead of when the lease runs out. */

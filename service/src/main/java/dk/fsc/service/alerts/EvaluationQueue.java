@@ -50,6 +50,18 @@ class EvaluationQueue {
                 limit, lease));
     }
 
+    /**
+     * Whether an urgent patient is waiting unclaimed, as committed now (on the evaluation's
+     * transaction: each statement sees what has committed). The head of the claim's order, as
+     * V32's notification asks it.
+     */
+    boolean urgentWaiting() {
+        return db.sql().one("""
+                SELECT urgent_version IS NOT NULL FROM evaluation_requests
+                 WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                 ORDER BY urgent_version IS NULL, requested_at LIMIT 1""", rs -> rs.getBoolean(1)).orElse(false);
+    }
+
     /** Gives the claims back at once. */
     void release(List<Claim> claims) {
         autocommit(sql -> sql.update("UPDATE evaluation_requests SET claimed_until = NULL WHERE patient_id = ANY(?)",

@@ -2,6 +2,8 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.alerts.EvaluationBatch.Claim;
 import dk.fsc.service.alerts.EvaluationBatch.Raised;
+import dk.fsc.service.platform.database.PgNotifications;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
@@ -9,11 +11,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * One worker's round: claim waiting patients, evaluate them (the urgent ones in a transaction of
  * their own first, {@link EvaluationBatch#urgentFirst}), and time what each alert waited for. A
- * transaction that fails gives back its claims and those not yet evaluated.
+ * transaction that fails gives back its claims and those not yet evaluated. When the database says
+ * an urgent request is waiting ({@code fsc_evaluate_urgent}, V32) while the round evaluates
+ * patients that are not urgent, and it is still waiting unclaimed, the round commits what it has
+ * done and gives the rest back, so the urgent one is claimed next instead of after up to
+ * {@value EvaluationBatch#PATIENTS_PER_TRANSACTION} others.
  */
 @Singleton
 class EvaluationRound {
@@ -24,9 +32,14 @@ class EvaluationRound {
     private final Timer behind;
     private final Timer evaluating;
     private final Timer committing;
+    private final Counter yielded;
+    private final AtomicLong urgentArrivals = new AtomicLong();
 
-    EvaluationRound(EvaluationBatch batch, MeterRegistry registry) {
+    EvaluationRound(EvaluationBatch batch, MeterRegistry registry, PgNotifications notifications) {
         this.batch = batch;
+        notifications.listen("fsc_evaluate_urgent", urgentArrivals::incrementAndGet);
+        this.yielded = Counter.builder("fsc.evaluation.yielded")
+                .description("Rounds that gave claims back because an urgent patient was waiting").register(registry);
         this.evaluations = Timer.builder("fsc.evaluation").description("Patient evaluations (claim, score, raise alerts, commit)")
                 .register(registry);
         // From a reading's commit (its evaluation request) to the commit of the alert it raised or
@@ -47,9 +60,15 @@ class EvaluationRound {
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
     }
 
+    /** How many times the database said an urgent request is waiting (tests wait for it). */
+    long urgentArrivals() {
+        return urgentArrivals.get();
+    }
+
     /** Claims and evaluates one round; false when nobody was waiting. */
     boolean once() {
         long started = System.nanoTime();
+        long[] seen = {urgentArrivals.get()};
         List<Claim> claimed = batch.claim();
         if (claimed.isEmpty()) {
             return false;
@@ -58,16 +77,29 @@ class EvaluationRound {
         long claimedNanos = System.nanoTime();
         List<List<Claim>> transactions = EvaluationBatch.urgentFirst(claimed);
         for (int i = 0; i < transactions.size(); i++) {
+            List<Claim> part = transactions.get(i);
             try {
-                List<Raised> raised = batch.evaluate(transactions.get(i));
+                BooleanSupplier urgentWaiting = part.get(0).urgent() ? () -> false : () -> {
+                    long heard = urgentArrivals.get();
+                    if (heard == seen[0]) {
+                        return false;
+                    }
+                    seen[0] = heard; // asked once per notification; it may have been about a patient of this very claim
+                    return batch.urgentWaiting();
+                };
+                EvaluationBatch.Evaluated done = batch.evaluate(part, urgentWaiting);
                 Instant committed = Instant.now();
                 long committedNanos = System.nanoTime();
-                for (Raised r : raised) {
+                for (Raised r : done.raised()) {
                     alertLatency.record(Duration.between(r.claim().requestedAt(), committed).abs());
                     waiting.record(Duration.between(r.claim().requestedAt(), claimedAt).abs());
                     behind.record(r.startedNanos() - claimedNanos, TimeUnit.NANOSECONDS);
                     evaluating.record(r.finishedNanos() - r.startedNanos(), TimeUnit.NANOSECONDS);
                     committing.record(committedNanos - r.finishedNanos(), TimeUnit.NANOSECONDS);
+                }
+                if (!done.left().isEmpty()) { // only a part of patients not urgent yields, and that part is the last
+                    yielded.increment();
+                    batch.release(done.left());
                 }
             } catch (RuntimeException e) {
                 List<Claim> notDone = transactions.subList(i, transactions.size()).stream().flatMap(List::stream).toList();

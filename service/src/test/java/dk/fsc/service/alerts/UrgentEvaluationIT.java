@@ -108,14 +108,7 @@ class UrgentEvaluationIT extends IntegrationTest {
             pulses.add("115"); // TOBS 2: yellow, not urgent
         }
         String[] p = patients.toArray(String[]::new);
-        String[] v = pulses.toArray(String[]::new);
-        // The readings and their requests in one statement, so the next claim finds all six waiting.
-        fixtures.update("""
-                WITH stored AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                                SELECT 'urgent-test', gen_random_uuid()::text, 0, now() - interval '1 minute', p, 'pulse', v, '/min'
-                                  FROM unnest(?::uuid[], ?::float8[]) AS x(p, v))
-                INSERT INTO evaluation_requests (patient_id, urgent_version)
-                SELECT p, CASE WHEN v >= 130 THEN 0 END FROM unnest(?::uuid[], ?::float8[]) AS x(p, v)""", p, v, p, v);
+        pulses(p, pulses.toArray(String[]::new)); // in one statement, so the next claim finds all six waiting
 
         CompletableFuture<Boolean> evaluated;
         try (Connection holder = TestInfrastructure.database().connect()) {
@@ -138,6 +131,71 @@ class UrgentEvaluationIT extends IntegrationTest {
                 "all six were evaluated in the one round");
         assertEquals(6, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ANY(?::uuid[]) AND kind = 'tobs'", (Object) p),
                 "each has its TOBS alert");
+    }
+
+    @Test
+    void aRoundOfPatientsNotUrgentGivesTheRestBackWhenAnUrgentOneArrives() throws Exception {
+        while (round.once()) {
+            // evaluates what other tests left waiting, so the next claim holds only this test's patients
+        }
+        String org = fixtures.organisation();
+        String[] yellow = new String[EvaluationBatch.PATIENTS_PER_TRANSACTION];
+        for (int i = 0; i < yellow.length; i++) {
+            yellow[i] = fixtures.patient(org).toString();
+        }
+        pulses(yellow, java.util.Collections.nCopies(yellow.length, "115").toArray(String[]::new));
+        UUID red = fixtures.patient(org);
+
+        CompletableFuture<Boolean> evaluated;
+        try (Connection holder = TestInfrastructure.database().connect()) {
+            holder.setAutoCommit(false);
+            // The alert events' order lock: the round's first patient waits in its alert until the test lets go.
+            try (PreparedStatement s = holder.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                s.setLong(1, AlertStore.EVENT_ORDER_LOCK);
+                s.executeQuery().close();
+            }
+            awaitListening();
+            evaluated = CompletableFuture.supplyAsync(round::once);
+            Eventually.await("the ten claimed", Duration.ofSeconds(10), () -> fixtures.count(
+                    "SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[]) AND claimed_until > now()", (Object) yellow) == 10);
+            long before = round.urgentArrivals();
+            pulses(new String[] {red.toString()}, new String[] {"135"});
+            Eventually.await("the database said an urgent patient is waiting", Duration.ofSeconds(10), () -> round.urgentArrivals() > before);
+            holder.rollback();
+        }
+        assertTrue(evaluated.get(20, TimeUnit.SECONDS));
+        assertEquals(EvaluationBatch.PATIENTS_PER_TRANSACTION - 1, fixtures.count(
+                "SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[]) AND claimed_until IS NULL", (Object) yellow),
+                "the first was evaluated and committed, the other nine given back at once");
+        assertEquals(1, fixtures.count("SELECT count(DISTINCT patient_id) FROM alerts WHERE patient_id = ANY(?::uuid[])", (Object) yellow),
+                "only the first has its alerts");
+
+        assertTrue(round.once());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", red),
+                "the urgent one is in the next claim, ahead of the nine that waited longer");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'tobs' AND severity = 'red'", red));
+        while (round.once()) {
+            // the nine
+        }
+        assertEquals(10, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ANY(?::uuid[]) AND kind = 'tobs'", (Object) yellow));
+    }
+
+    /** Until the round hears the database's urgent notifications (it starts listening on the notification thread's next turn). */
+    private void awaitListening() throws InterruptedException {
+        long before = round.urgentArrivals();
+        Eventually.await("the round listens for urgent requests", Duration.ofSeconds(10),
+                () -> fixtures.count("SELECT count(*) FROM (SELECT pg_notify('fsc_evaluate_urgent', '')) n") == 1
+                        && round.urgentArrivals() > before);
+    }
+
+    /** Pulses measured a minute ago for the patients, and their evaluation requests (urgent at 130 and more), in one statement. */
+    private void pulses(String[] patients, String[] values) {
+        fixtures.update("""
+                WITH stored AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
+                                SELECT 'urgent-test', gen_random_uuid()::text, 0, now() - interval '1 minute', p, 'pulse', v, '/min'
+                                  FROM unnest(?::uuid[], ?::float8[]) AS x(p, v))
+                INSERT INTO evaluation_requests (patient_id, urgent_version)
+                SELECT p, CASE WHEN v >= 130 THEN 0 END FROM unnest(?::uuid[], ?::float8[]) AS x(p, v)""", patients, values, patients, values);
     }
 
     /** The urgent patient is in the first claim, ahead of a full claim's worth of patients waiting longer. */

@@ -78,24 +78,16 @@ class EvaluationBatch {
         return urgent.isEmpty() || rest.isEmpty() ? List.of(claims) : List.of(urgent, rest);
     }
 
-    /**
-     * Evaluates the claimed patients in one transaction, each under its own savepoint; answers the
-     * claims whose evaluation raised or updated an alert (their latency is measured after the commit).
-     */
-    @Transactional
-    List<Raised> evaluate(List<Claim> claims) {
-        return evaluate(claims, () -> false).raised();
-    }
-
     /** What a transaction evaluated: the claims that raised or updated an alert, and those it left for later. */
     record Evaluated(List<Raised> raised, List<Claim> left) {
     }
 
     /**
-     * As {@link #evaluate(List)}, but asks {@code yieldBeforeNext} before each patient after the
-     * first: when it says so, the transaction commits what it evaluated and leaves the rest of the
-     * claims (the caller gives them back), so an urgent patient that arrived meanwhile need not
-     * wait for them.
+     * Evaluates the claimed patients in one transaction, each under its own savepoint; answers the
+     * claims whose evaluation raised or updated an alert (their latency is measured after the
+     * commit). Before each patient after the first it asks {@code yieldBeforeNext}: when that says
+     * so, the transaction commits what it evaluated and leaves the rest of the claims (the caller
+     * gives them back), so an urgent patient that arrived meanwhile need not wait for them.
      */
     @Transactional
     Evaluated evaluate(List<Claim> claims, BooleanSupplier yieldBeforeNext) {

@@ -63,7 +63,7 @@ class EvaluationQueueIT extends IntegrationTest {
             requests.request(Sql.on(c), busy);      // a reading arrives during the evaluation
             requests.request(Sql.on(c), waiting);   // and another patient starts waiting
         }
-        batch.evaluate(claims);
+        batch.evaluate(claims, () -> false);
 
         assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", quiet),
                 "a patient with nothing new is done");
@@ -73,7 +73,7 @@ class EvaluationQueueIT extends IntegrationTest {
                 SELECT count(*) FROM evaluation_requests b, evaluation_requests w
                  WHERE b.patient_id = ? AND w.patient_id = ? AND b.requested_at > w.requested_at""", busy, waiting) == 1,
                 "the busy patient queues behind the one that started waiting before its evaluation ended");
-        batch.evaluate(claimOnly(busy, waiting));
+        batch.evaluate(claimOnly(busy, waiting), () -> false);
     }
 
     @Test
@@ -110,7 +110,7 @@ class EvaluationQueueIT extends IntegrationTest {
 
         List<EvaluationBatch.Claim> again = claimOnly(patient);
         assertEquals(1, again.size(), "released, the patient can be claimed again before the lease runs out");
-        batch.evaluate(again);
+        batch.evaluate(again, () -> false);
         assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient));
     }
 
@@ -135,9 +135,9 @@ class EvaluationQueueIT extends IntegrationTest {
         List<EvaluationBatch.Claim> first = claimOnly(all.toArray(UUID[]::new));
         assertTrue(first.stream().anyMatch(c -> c.patientId().equals(turningRed)), "the urgent patient is in the first claim: " + first);
         assertTrue(first.size() < all.size(), "and took the place of one waiting longer: " + first);
-        batch.evaluate(first);
+        batch.evaluate(first, () -> false);
         for (List<EvaluationBatch.Claim> more = claimOnly(all.toArray(UUID[]::new)); !more.isEmpty(); more = claimOnly(all.toArray(UUID[]::new))) {
-            batch.evaluate(more);
+            batch.evaluate(more, () -> false);
         }
         assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[])",
                 (Object) all.stream().map(UUID::toString).toArray(String[]::new)));
@@ -157,13 +157,13 @@ class EvaluationQueueIT extends IntegrationTest {
         assertEquals(2, claims.size(), "both urgent patients are claimed: " + claims);
         publish(greenDevice, "green-2", "{\"type\":\"spo2\",\"value\":96,\"unit\":\"%\"}");
         publish(redDevice, "red-2", "{\"type\":\"spo2\",\"value\":88,\"unit\":\"%\"}");
-        batch.evaluate(claims);
+        batch.evaluate(claims, () -> false);
 
         assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version IS NULL", greenMeanwhile),
                 "its red reading was evaluated; the green one waits in the ordinary queue");
         assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND urgent_version = version", redMeanwhile),
                 "the red reading that came during the evaluation keeps it first");
-        batch.evaluate(claimOnly(greenMeanwhile, redMeanwhile));
+        batch.evaluate(claimOnly(greenMeanwhile, redMeanwhile), () -> false);
     }
 
     /**
@@ -188,7 +188,7 @@ class EvaluationQueueIT extends IntegrationTest {
             }
             PGNotification[] afterRequest = pg.getNotifications(5_000);
             assertTrue(afterRequest != null && afterRequest.length > 0, "a new request wakes the workers");
-            batch.evaluate(claimOnly(patient));
+            batch.evaluate(claimOnly(patient), () -> false);
         }
     }
 

@@ -206,9 +206,9 @@ class UrgentEvaluationIT extends IntegrationTest {
         List<EvaluationBatch.Claim> first = claimOnly(all);
         assertTrue(first.stream().anyMatch(c -> c.patientId().equals(urgent)), "the urgent patient is in the first claim: " + first);
         assertTrue(first.stream().noneMatch(c -> c.patientId().equals(notUrgent)), "the one not urgent waits its turn: " + first);
-        batch.evaluate(first);
+        batch.evaluate(first, () -> false);
         for (List<EvaluationBatch.Claim> more = claimOnly(all); !more.isEmpty(); more = claimOnly(all)) {
-            batch.evaluate(more);
+            batch.evaluate(more, () -> false);
         }
     }
 

@@ -127,6 +127,7 @@ public final class Benchmark {
             system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.serviceJar(), systemEnvironment(), jvmOptions(),
                     folder.resolve("system.log"), "Gateway subscribed");
             system.start();
+            awaitHttp();
             if (phases.contains("ingest")) {
                 ingest();
             }
@@ -414,6 +415,27 @@ public final class Benchmark {
     /** The lines of the system's metrics ({@code /prometheus}, Prometheus' text format). */
     static List<String> systemMetrics(HttpClient http, URI metrics) throws IOException, InterruptedException {
         return List.of(http.send(HttpRequest.newBuilder(metrics).GET().build(), HttpResponse.BodyHandlers.ofString()).body().split("\n"));
+    }
+
+    /**
+     * Until the system's HTTP server answers: it starts after the gateway has subscribed (the
+     * start's ready line), and a phase that begins by signing in (alerts or history alone) was
+     * refused its connection on a large database.
+     */
+    private void awaitHttp() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long giveUp = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                systemMetrics(http, URI.create("http://127.0.0.1:" + httpPort + "/prometheus"));
+                return;
+            } catch (ConnectException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("the system's HTTP server did not answer in 2 minutes; see system.log", e);
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** The value of a metric's line: what follows its last space. */

@@ -86,7 +86,7 @@ final class AlertLatency {
         probeClient.connect(o).waitForCompletion(10_000);
         Thread.sleep(1_000);
         HttpClient http = HttpClient.newHttpClient();
-        URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/prometheus");
+        URI metrics = Benchmark.metricsUri(httpPort);
         SystemTimers timersBefore = SystemTimers.read(http, metrics, "fsc_");
         stats.begin();
         DeviceSimulator.Options load = DeviceSimulator.Options.defaults(brokerUrl).withShares(0, 0, 0, 0, 0)

@@ -412,6 +412,11 @@ public final class Benchmark {
         }
     }
 
+    /** Where the system on {@code httpPort} shows its metrics. */
+    static URI metricsUri(int httpPort) {
+        return URI.create("http://127.0.0.1:" + httpPort + "/prometheus");
+    }
+
     /** The lines of the system's metrics ({@code /prometheus}, Prometheus' text format). */
     static List<String> systemMetrics(HttpClient http, URI metrics) throws IOException, InterruptedException {
         return List.of(http.send(HttpRequest.newBuilder(metrics).GET().build(), HttpResponse.BodyHandlers.ofString()).body().split("\n"));
@@ -427,7 +432,7 @@ public final class Benchmark {
         long giveUp = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             try {
-                systemMetrics(http, URI.create("http://127.0.0.1:" + httpPort + "/prometheus"));
+                systemMetrics(http, metricsUri(httpPort));
                 return;
             } catch (ConnectException e) {
                 if (System.nanoTime() > giveUp) {
@@ -457,7 +462,7 @@ public final class Benchmark {
         private final long before;
 
         StoredCounter(int httpPort, boolean fromProcessStart) {
-            metrics = URI.create("http://127.0.0.1:" + httpPort + "/prometheus");
+            metrics = metricsUri(httpPort);
             before = fromProcessStart ? 0 : raw();
         }
 

@@ -168,17 +168,12 @@ final class HistoryQueries {
     private double[] serverTime(HttpClient http) throws Exception {
         double sum = 0;
         double count = 0;
-        for (String line : Benchmark.systemMetrics(http, URI.create("http://127.0.0.1:" + httpPort + "/prometheus"))) {
-            boolean isSum = line.startsWith("http_server_requests_seconds_sum{");
-            boolean isCount = line.startsWith("http_server_requests_seconds_count{");
-            if ((isSum || isCount) && line.contains("status=\"200\"") && !line.contains("uri=\"/prometheus\"")
-                    && !line.contains("uri=\"/login\"")) {
-                double value = Benchmark.metricValue(line);
-                if (isSum) {
-                    sum += value;
-                } else {
-                    count += value;
-                }
+        for (Map.Entry<String, SystemTimers.Series> timer
+                : SystemTimers.read(http, Benchmark.metricsUri(httpPort), "http_server_requests_seconds").series().entrySet()) {
+            String tags = timer.getKey();
+            if (tags.contains("status=\"200\"") && !tags.contains("uri=\"/prometheus\"") && !tags.contains("uri=\"/login\"")) {
+                sum += timer.getValue().sum();
+                count += timer.getValue().count();
             }
         }
         return new double[] {sum, count};

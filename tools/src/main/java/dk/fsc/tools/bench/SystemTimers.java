@@ -67,6 +67,11 @@ final class SystemTimers {
         return new SystemTimers(series);
     }
 
+    /** The series as read, keyed by name and tags (without {@code le}). */
+    Map<String, Series> series() {
+        return series;
+    }
+
     /** What was timed after {@code before} was read, series by series. */
     Map<String, Series> since(SystemTimers before) {
         Map<String, Series> d = new LinkedHashMap<>();

@@ -10,19 +10,20 @@ import java.util.UUID;
  * The one statement that stores observations in {@code readings}: a device's readings (the
  * gateway, a batch at a time) and what staff enter by hand (the service). Collect the rows with
  * {@link #addDeviceReading} or {@link #addStaffEntry}, then run {@link #INSERT} with
- * {@link #parameters}: one statement however many observations.
+ * {@link #parameters}: one statement however many observations. The type's unit and codes are
+ * not stored: they follow from the type (V33).
  */
 public final class ReadingRows {
     /** The device id of staff-entered readings (their message ids are {@code staff-<uuid>}). */
     public static final String STAFF_DEVICE = "staff";
 
     public static final String INSERT = """
-            INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit,
-                                  code_system, code, site, source_device, origin, entered_by)
-            SELECT d, m, q::smallint, t::timestamptz, p, ty, v, u, cs, co, si, src::jsonb, o, e
-              FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::uuid[], ?::text[], ?::float8[], ?::text[],
-                          ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                   AS x(d, m, q, t, p, ty, v, u, cs, co, si, src, o, e)""";
+            INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, site, source_device, origin,
+                                  entered_by)
+            SELECT d, m, q::smallint, t::timestamptz, p, ty, v, si, src::jsonb, o, e
+              FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::uuid[], ?::text[], ?::float8[], ?::text[], ?::text[],
+                          ?::text[], ?::text[])
+                   AS x(d, m, q, t, p, ty, v, si, src, o, e)""";
 
     private record Row(String deviceId, String messageId, int seq, Reading reading, UUID patient, Observation observation,
                        String origin, String enteredBy) {
@@ -61,9 +62,6 @@ public final class ReadingRows {
         UUID[] patients = new UUID[n];
         String[] types = new String[n];
         Double[] values = new Double[n];
-        String[] units = new String[n];
-        String[] systems = new String[n];
-        String[] codes = new String[n];
         String[] sites = new String[n];
         String[] sources = new String[n];
         String[] origins = new String[n];
@@ -78,17 +76,13 @@ public final class ReadingRows {
             patients[i] = r.patient();
             types[i] = o.type().wireName();
             values[i] = o.value();
-            units[i] = o.type().unit();
-            systems[i] = o.type().codeSystem();
-            codes[i] = o.type().code();
             sites[i] = o.site();
             sources[i] = r.origin().equals("staff") ? null : o.source(); // staff entries name no source device
             origins[i] = r.origin();
             enteredBy[i] = r.enteredBy();
         }
         return new Object[] {arrays.of("text", devices), arrays.of("text", ids), arrays.of("int4", seqs), arrays.of("text", times),
-                arrays.of("uuid", patients), arrays.of("text", types), arrays.of("float8", values), arrays.of("text", units),
-                arrays.of("text", systems), arrays.of("text", codes), arrays.of("text", sites), arrays.of("text", sources),
-                arrays.of("text", origins), arrays.of("text", enteredBy)};
+                arrays.of("uuid", patients), arrays.of("text", types), arrays.of("float8", values), arrays.of("text", sites),
+                arrays.of("text", sources), arrays.of("text", origins), arrays.of("text", enteredBy)};
     }
 }

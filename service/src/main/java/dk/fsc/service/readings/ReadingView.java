@@ -18,6 +18,13 @@ public record ReadingView(String type, double value, String unit, Instant measur
                           @Nullable String codeSystem, @Nullable String code, @Nullable String site,
                           String origin) {
 
+    /** A stored observation with its type's unit and codes (not stored: they follow from the type, V33). */
+    public static ReadingView of(String type, double value, Instant measuredAt, String deviceId, String messageId, @Nullable String site,
+                                 String origin) {
+        ObservationType t = ObservationType.fromWire(type).orElseThrow(() -> new IllegalStateException("unknown stored type " + type));
+        return new ReadingView(type, value, t.unit(), measuredAt, deviceId, messageId, t.codeSystem(), t.code(), site, origin);
+    }
+
     /** The columns of the readings file ({@code GET .../readings?format=csv}): the type's three codes beside each value. */
     public static final List<String> CSV = List.of("measured_at", "type", "value", "unit", "npu_or_medcom", "loinc", "mdc", "device",
             "message_id", "origin", "site");

@@ -191,8 +191,8 @@ class UrgentEvaluationIT extends IntegrationTest {
     /** Pulses measured a minute ago for the patients, and their evaluation requests (urgent at 130 and more), in one statement. */
     private void pulses(String[] patients, String[] values) {
         fixtures.update("""
-                WITH stored AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                                SELECT 'urgent-test', gen_random_uuid()::text, 0, now() - interval '1 minute', p, 'pulse', v, '/min'
+                WITH stored AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                                SELECT 'urgent-test', gen_random_uuid()::text, 0, now() - interval '1 minute', p, 'pulse', v
                                   FROM unnest(?::uuid[], ?::float8[]) AS x(p, v))
                 INSERT INTO evaluation_requests (patient_id, urgent_version)
                 SELECT p, CASE WHEN v >= 130 THEN 0 END FROM unnest(?::uuid[], ?::float8[]) AS x(p, v)""", patients, values, patients, values);

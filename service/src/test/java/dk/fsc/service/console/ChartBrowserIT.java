@@ -94,8 +94,8 @@ class ChartBrowserIT extends BrowserTest {
         UUID patient = fixtures.patient(org);
         // A pulse every 30 minutes for a year (17,500 readings), all 70-79, and one spike of 190 half a year ago.
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
-                SELECT 'TEST-GEN', 'gen-' || i, 0, now() - i * interval '30 minutes', ?, 'pulse', 70 + (i % 10), '/min', 'device'
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, origin)
+                SELECT 'TEST-GEN', 'gen-' || i, 0, now() - i * interval '30 minutes', ?, 'pulse', 70 + (i % 10), 'device'
                   FROM generate_series(1, 17500) AS i""", patient);
         Instant spikeAt = Instant.now().minus(Duration.ofDays(180)).truncatedTo(ChronoUnit.SECONDS).plusSeconds(7);
         reading(patient, "pulse", 190, spikeAt, "device");
@@ -237,15 +237,10 @@ class ChartBrowserIT extends BrowserTest {
     }
 
     private void reading(UUID patient, String type, double value, Instant at, String origin) {
-        String unit = switch (type) {
-            case "spo2" -> "%";
-            case "temperature" -> "Cel";
-            default -> "/min";
-        };
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
-                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)""",
-                origin.equals("staff") ? "staff" : "TEST-CHART", UUID.randomUUID().toString(), utc(at), patient, type, value, unit, origin);
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, origin)
+                VALUES (?, ?, 0, ?, ?, ?, ?, ?)""",
+                origin.equals("staff") ? "staff" : "TEST-CHART", UUID.randomUUID().toString(), utc(at), patient, type, value, origin);
     }
 
     /** A yellow TOBS alert, opened and then acknowledged by a nurse. */

@@ -133,10 +133,10 @@ class FhirIT extends IntegrationTest {
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(10));
         // 10 pulse readings, one a day; and a temperature with each, in the same message
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                SELECT ?, 'day-' || i, s, CAST(? AS timestamptz) + i * interval '1 day', ?, t, v, u
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                SELECT ?, 'day-' || i, s, CAST(? AS timestamptz) + i * interval '1 day', ?, t, v
                   FROM generate_series(0, 9) i,
-                       (VALUES (0, 'pulse', 70.0, '/min'), (1, 'temperature', 37.0, 'Cel')) AS x(s, t, v, u)""",
+                       (VALUES (0, 'pulse', 70.0), (1, 'temperature', 37.0)) AS x(s, t, v)""",
                 device, Timestamp.from(start), patient);
 
         List<Observation> all = new ArrayList<>();
@@ -182,8 +182,8 @@ class FhirIT extends IntegrationTest {
         Instant before = Instant.now().minus(Duration.ofHours(5)).truncatedTo(ChronoUnit.SECONDS);
         Instant after = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES (?, 'before', 0, ?, ?, 'pulse', 120, '/min'), (?, 'after', 0, ?, ?, 'pulse', 120, '/min')""",
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, 'before', 0, ?, ?, 'pulse', 120), (?, 'after', 0, ?, ?, 'pulse', 120)""",
                 device, Timestamp.from(before), patient, device, Timestamp.from(after), patient);
         fixtures.update("""
                 INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, yellow_low, red_low, reason, changed_by, changed_at)
@@ -229,8 +229,8 @@ class FhirIT extends IntegrationTest {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
         String device = fixtures.deviceOnLoanTo(patient, org);
-        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit) "
-                + "VALUES (?, 'm', 0, now() - interval '1 hour', ?, 'pulse', 70, '/min')", device, patient);
+        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value) "
+                + "VALUES (?, 'm', 0, now() - interval '1 hour', ?, 'pulse', 70)", device, patient);
         Api own = new Api(http, fixtures.nurse(org));
         Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, get(own, "/fhir/Observation?patient=" + patient).body());
         String observationId = bundle.getEntryFirstRep().getResource().getIdElement().getIdPart();
@@ -356,8 +356,8 @@ class FhirIT extends IntegrationTest {
         UUID patient = fixtures.patient(org);
         String device = fixtures.deviceOnLoanTo(patient, org);
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                SELECT ?, 'e-' || i, 0, now() - (i + 1) * interval '1 hour', ?, 'weight', 80 + i * 0.1, 'kg' FROM generate_series(0, 4) i""",
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                SELECT ?, 'e-' || i, 0, now() - (i + 1) * interval '1 hour', ?, 'weight', 80 + i * 0.1 FROM generate_series(0, 4) i""",
                 device, patient);
         fixtures.update("INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary) VALUES (?, ?, 'weight_trend', 'yellow', 'w')",
                 patient, org);

@@ -157,8 +157,8 @@ class QuestionnaireIT extends IntegrationTest {
         fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) VALUES (?, 'copd_standard', ?, 'test')",
                 patient, java.sql.Timestamp.from(started));
         totals.forEach((at, total) -> fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES ('CAT-SEED', ?, 0, ?, ?, 'cat_score', ?, '{score}')""", "cat-" + at + "-" + patient, java.sql.Timestamp.from(at), patient, total));
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES ('CAT-SEED', ?, 0, ?, ?, 'cat_score', ?)""", "cat-" + at + "-" + patient, java.sql.Timestamp.from(at), patient, total));
         return patient;
     }
 

@@ -273,14 +273,14 @@ class PartitionMaintenanceIT extends IntegrationTest {
     /** Inserts a reading of this test's device; answers the partition it landed in. */
     private String insertReading(String measuredAt) {
         String message = "m-" + (++messages);
-        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit) "
-                + "VALUES (?, ?, 0, ?, ?, 'spo2', ?, '%')", device, message, OffsetDateTime.parse(measuredAt), UUID.randomUUID(), 90.0 + messages);
+        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value) "
+                + "VALUES (?, ?, 0, ?, ?, 'spo2', ?)", device, message, OffsetDateTime.parse(measuredAt), UUID.randomUUID(), 90.0 + messages);
         return fixtures.text("SELECT tableoid::regclass::text FROM readings WHERE device_id = ? AND message_id = ?", device, message);
     }
 
     private String contentOfTheTestRows() {
         return fixtures.text("SELECT md5(string_agg(r::text, '|' ORDER BY message_id)) FROM (SELECT device_id, message_id, seq, "
-                + "measured_at, patient_id, type, value, unit, received_at FROM readings WHERE device_id = ?) r", device);
+                + "measured_at, patient_id, type, value, received_at FROM readings WHERE device_id = ?) r", device);
     }
 
     private List<String> partitionsOf(int... years) {

@@ -67,8 +67,8 @@ class RetentionIT extends IntegrationTest {
             month("readings", at);
             month("reading_rollups_hourly", at);
             fixtures.update("""
-                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                    VALUES (?, ?, 0, ?, ?, 'spo2', 95, '%')""", device, "old-" + UUID.randomUUID(), Timestamp.from(at), patient);
+                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                    VALUES (?, ?, 0, ?, ?, 'spo2', 95)""", device, "old-" + UUID.randomUUID(), Timestamp.from(at), patient);
             fixtures.update("""
                     INSERT INTO questionnaire_answers (device_id, message_id, seq, answered_at, patient_id, questionnaire, version, item,
                                                        answer, points, severity)
@@ -80,8 +80,8 @@ class RetentionIT extends IntegrationTest {
         // retention drops, TimescaleDB's real-time aggregation computes them again from the readings kept.)
         UUID other = fixtures.patient(org);
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES (?, ?, 0, ?, ?, 'spo2', 96, '%')""", device, "today-" + UUID.randomUUID(), Timestamp.from(now.minusSeconds(60)), other);
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, ?, 0, ?, ?, 'spo2', 96)""", device, "today-" + UUID.randomUUID(), Timestamp.from(now.minusSeconds(60)), other);
         timescaleJobs.run(now); // on TimescaleDB: the rollups of these readings materialized, as the job would have
         // Idempotency keys (62 days): one measured 120 days ago goes with its month; one of 20 days ago stays.
         Instant oldKey = now.minus(Duration.ofDays(120));

@@ -90,8 +90,8 @@ class TimescaleIT extends IntegrationTest {
         String device = fixtures.deviceOnLoanTo(patient, org);
         Instant old = Instant.now().minus(Duration.ofDays(60)).truncatedTo(ChronoUnit.HOURS);
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                SELECT ?, 'old-' || i, 0, CAST(? AS timestamptz) + i * interval '1 minute', ?, 'spo2', 90 + i % 5, '%'
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                SELECT ?, 'old-' || i, 0, CAST(? AS timestamptz) + i * interval '1 minute', ?, 'spo2', 90 + i % 5
                   FROM generate_series(0, 19) i""", device, Timestamp.from(old), patient);
 
         jobs.run(Instant.now()); // (or the scheduled run did it first)
@@ -109,8 +109,8 @@ class TimescaleIT extends IntegrationTest {
         // Five months back, the aggregates' chunks (70 days each) have ended too: their hours and days are compressed as well.
         Instant older = old.minus(Duration.ofDays(90));
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES (?, 'older', 0, ?, ?, 'spo2', 77, '%')""", device, Timestamp.from(older), patient);
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, 'older', 0, ?, ?, 'spo2', 77)""", device, Timestamp.from(older), patient);
         jobs.run(Instant.now());
         for (String rollup : List.of("reading_rollups_hourly", "reading_rollups_daily")) {
             assertEquals(1, fixtures.count("""
@@ -130,8 +130,8 @@ class TimescaleIT extends IntegrationTest {
 
         // A staff correction into the compressed chunk is stored and lands in its hour once the rollups are refreshed.
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
-                VALUES (?, 'late-into-compressed', 0, CAST(? AS timestamptz) + interval '30 minutes', ?, 'spo2', 70, '%', 'staff')""",
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, origin)
+                VALUES (?, 'late-into-compressed', 0, CAST(? AS timestamptz) + interval '30 minutes', ?, 'spo2', 70, 'staff')""",
                 device, Timestamp.from(old), patient);
         jobs.run(Instant.now());
         Map<String, Object> hours = nurse.get("/api/patients/" + patient + "/readings?type=spo2&resolution=hour" + range);
@@ -148,8 +148,8 @@ class TimescaleIT extends IntegrationTest {
         UUID patient = there.patient(there.organisation());
         // Three weeks of readings every 37 minutes, some entered by staff, across Danish days and a month boundary.
         there.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, origin)
-                SELECT 'dev-1', 'm-' || i, 0, now() - interval '40 days' + i * interval '37 minutes', ?, 'spo2', 88 + i % 11, '%',
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, origin)
+                SELECT 'dev-1', 'm-' || i, 0, now() - interval '40 days' + i * interval '37 minutes', ?, 'spo2', 88 + i % 11,
                        CASE WHEN i % 13 = 0 THEN 'staff' ELSE 'device' END
                   FROM generate_series(0, 800) i""", patient);
         String rollups = """

@@ -59,8 +59,8 @@ class ReadingRollupsIT extends IntegrationTest {
         // Noon two Danish days ago: the seeded day always straddles two Danish days, whatever the hour the test runs at.
         Instant day = java.time.LocalDate.now(ReadingStore.DANISH_DAYS).minusDays(2).atTime(12, 0).atZone(ReadingStore.DANISH_DAYS).toInstant();
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7
                   FROM generate_series(0, 143) i""", device, java.sql.Timestamp.from(day), patient);
         caughtUp();
         assertDailyRowsCountTheirHours(patient);
@@ -151,8 +151,8 @@ class ReadingRollupsIT extends IntegrationTest {
         Seeded s = seed();
         Instant longAgo = s.day().minus(Duration.ofDays(500));
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                SELECT ?, 'long-ago-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7, '%'
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                SELECT ?, 'long-ago-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7
                   FROM generate_series(0, 143) i""", s.device(), java.sql.Timestamp.from(longAgo), s.patient());
         caughtUp();
         String range = "&from=" + longAgo + "&to=" + longAgo.plus(Duration.ofDays(1));
@@ -243,8 +243,8 @@ class ReadingRollupsIT extends IntegrationTest {
 
         // A late reading into an uncounted day leaves it uncounted (NULL + 1), for the fill to count.
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES (?, 'late-new-hour', 0, CAST(? AS timestamptz) - interval '30 minutes', ?, 'spo2', 93, '%')""",
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, 'late-new-hour', 0, CAST(? AS timestamptz) - interval '30 minutes', ?, 'spo2', 93)""",
                 s.device(), java.sql.Timestamp.from(s.day()), s.patient());
         fixtures.update("UPDATE reading_rollups_hours_fill SET next_day = CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,"
                 + " until_day = CAST(now() AT TIME ZONE 'Europe/Copenhagen' AS date)", java.sql.Timestamp.from(s.day()));

@@ -151,9 +151,9 @@ class ThinPathIT extends IntegrationTest {
         UUID patient = fixtures.patient(municipality);
         String device = fixtures.deviceOnLoanTo(patient, municipality);
         fixtures.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                VALUES (?, 'x-1', 0, now() - interval '2 hours', ?, 'temperature', 37.5, 'Cel'),
-                       (?, 'x-2', 0, now() - interval '1 hour', ?, 'spo2', 95, '%')""", device, patient, device, patient);
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, 'x-1', 0, now() - interval '2 hours', ?, 'temperature', 37.5),
+                       (?, 'x-2', 0, now() - interval '1 hour', ?, 'spo2', 95)""", device, patient, device, patient);
         Fixtures.Login clinician = fixtures.staff(municipality, "clinician");
         String path = "/api/patients/" + patient + "/readings?format=";
         String excel = http.toBlocking().retrieve(HttpRequest.GET(path + "excel").bearerAuth(token(clinician)), String.class);

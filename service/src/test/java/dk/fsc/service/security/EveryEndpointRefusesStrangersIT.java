@@ -161,8 +161,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
                 RETURNING id""", device);
 
-        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit) "
-                + "VALUES (?, 'r-1', 0, now() - interval '1 hour', ?, 'pulse', 70, '/min')", device, patient);
+        fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value) "
+                + "VALUES (?, 'r-1', 0, now() - interval '1 hour', ?, 'pulse', 70)", device, patient);
         String ownSearch = call(HttpMethod.GET, "/fhir/Observation?patient=" + patient, token(fixtures.nurse(orgA)), null).body;
         java.util.regex.Matcher observationId = java.util.regex.Pattern.compile("\"resourceType\":\"Observation\",\"id\":\"([^\"]+)\"")
                 .matcher(ownSearch);

@@ -132,8 +132,8 @@ class LeastPrivilegeIT extends IntegrationTest {
             String oldName = "%s_%04d_%02d".formatted(table, old.getYear(), old.getMonthValue());
             if (timescale.on()) { // and a chunk of readings 12 years old, which retention drops as the schema's owner
                 fixtures.update("""
-                        INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit)
-                        VALUES (?, 'lp-old', 0, CAST(? AS timestamptz), ?, 'spo2', 95, '%')""",
+                        INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                        VALUES (?, 'lp-old', 0, CAST(? AS timestamptz), ?, 'spo2', 95)""",
                         device, java.sql.Timestamp.from(old.atStartOfDay(ZoneOffset.UTC).toInstant()), patient);
             }
             retention.run(Instant.now());

@@ -322,6 +322,7 @@ public final class Benchmark {
                              + pg_total_relation_size('reading_rollups_daily')""")) {
                 rs.next();
                 storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
+                steadyState(rs.getDouble(1) / Math.max(1, rs.getLong(2)), perMessageBytes);
             }
         }
     }
@@ -333,6 +334,8 @@ public final class Benchmark {
      */
     private void timescaleStorage(Statement s) throws SQLException {
         s.execute("ANALYZE readings, device_messages");
+        double hypertableBytes;
+        long readingCount;
         try (ResultSet rs = s.executeQuery("""
                 SELECT hypertable_size('readings'), (SELECT count(*) FROM readings),
                        (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('device_messages')),
@@ -341,6 +344,8 @@ public final class Benchmark {
                                                         AS regclass)))
                           FROM timescaledb_information.continuous_aggregates)""")) {
             rs.next();
+            hypertableBytes = rs.getDouble(1);
+            readingCount = rs.getLong(2);
             storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
         }
         try (ResultSet rs = s.executeQuery("""
@@ -359,15 +364,36 @@ public final class Benchmark {
             results.put("TimescaleDB: readings in compressed chunks", compressedRows);
             results.put("TimescaleDB: bytes per observation row in compressed chunks (before compression)",
                     Math.round(after) + " (" + Math.round(before) + ")");
+            // At steady state all but the newest COMPRESS_AFTER_DAYS of the readings are compressed.
+            if (compressedRows > 0 && compressedRows < readingCount) {
+                double uncompressed = (hypertableBytes - rs.getDouble(1)) / (readingCount - compressedRows);
+                steadyState(after * (READINGS_KEPT_DAYS - COMPRESS_AFTER_DAYS) / READINGS_KEPT_DAYS
+                        + uncompressed * COMPRESS_AFTER_DAYS / READINGS_KEPT_DAYS, perMessageBytes);
+            } else {
+                say("Storage at steady state: no figure (needs both compressed and uncompressed chunks)");
+            }
             say(String.format(Locale.ROOT, "Storage (TimescaleDB): %,.0f bytes per reading in the %d compressed chunks (%,.0f before "
                     + "compression), %,d readings in them", after, rs.getLong(4), before, compressedRows));
         }
     }
 
+    /** The readings' retention (fsc.retention.readings) and TimescaleDB's compress-after, the defaults: what a region keeps. */
+    static final double READINGS_KEPT_DAYS = 3650;
+    static final double COMPRESS_AFTER_DAYS = 30;
+    /**
+     * How long an idempotency key is kept at most: its retention (fsc.retention.device-messages, 62 days) plus the month
+     * its partition spans, since keys go by whole monthly partitions.
+     */
+    static final double KEYS_KEPT_DAYS = 62 + 31;
+
+    /** The idempotency key's bytes per message, as the last {@link #storageFigures} measured them. */
+    private double perMessageBytes;
+
     private void storageFigures(double readingBytes, long readings, double messageBytes, long messages, double rollupBytes) {
         double perObservation = readingBytes / Math.max(1, readings);
         // Without message rows (a database loaded only with history) the keys' empty partitions are no figure per message.
         double perMessage = messages == 0 ? 0 : messageBytes / messages;
+        perMessageBytes = perMessage;
         double rollups = rollupBytes / Math.max(1, readings);
         results.put("readings in the database", readings);
         results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
@@ -376,6 +402,22 @@ public final class Benchmark {
         results.put("rollup bytes per reading (hourly and daily, with indexes; not in bytes per reading)", Math.round(rollups));
         say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), "
                 + "plus %,.0f in rollups, over %,d rows", perObservation + perMessage, perObservation, perMessage, rollups, readings));
+    }
+
+    /**
+     * Bytes per reading in a region's store at steady state, computed from the figures measured: ten years of readings at
+     * {@code perObservation} each, and only the keys of the last {@link #KEYS_KEPT_DAYS} (retention), one message per reading
+     * (the worst case: a kit's message carries several readings under one key).
+     */
+    static double steadyStateBytes(double perObservation, double perMessage) {
+        return perObservation + perMessage * KEYS_KEPT_DAYS / READINGS_KEPT_DAYS;
+    }
+
+    private void steadyState(double perObservation, double perMessage) {
+        double bytes = steadyStateBytes(perObservation, perMessage);
+        results.put("bytes per reading at steady state (10 years of readings, keys of the last 93 days; computed)", Math.round(bytes));
+        say(String.format(Locale.ROOT, "Storage at steady state: %,.0f bytes per reading (%,.0f a reading + %,.0f a key x %.0f / %.0f days)",
+                bytes, perObservation, perMessage, KEYS_KEPT_DAYS, READINGS_KEPT_DAYS));
     }
 
     private void putRate(String phase, String name, double rate, Map<String, ProcessStats.Usage> usage) {

@@ -211,11 +211,10 @@ final class HistoryQueries {
         long start = System.nanoTime();
         try (PreparedStatement chunk = c.prepareStatement("""
                 WITH p AS (SELECT n, id FROM bench_history WHERE rows < ? AND n >= ? AND n < ?),
-                     ins AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, received_at)
+                     ins AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, received_at)
                              SELECT 'HIST-' || p.n, 'h-' || i, 0, now() - i * interval '105 minutes', p.id,
                                     (ARRAY['spo2','pulse','temperature','systolic_bp','diastolic_bp'])[1 + i % 5],
-                                    (ARRAY[95, 72, 36.8, 130, 80])[1 + i % 5] + (i % 7) - 3,
-                                    (ARRAY['%','/min','Cel','mm[Hg]','mm[Hg]'])[1 + i % 5], now() - i * interval '105 minutes'
+                                    (ARRAY[95, 72, 36.8, 130, 80])[1 + i % 5] + (i % 7) - 3, now() - i * interval '105 minutes'
                                FROM p, generate_series(0, ? - 1) i)
                 UPDATE bench_history b SET rows = ? FROM p WHERE b.n = p.n""")) {
             for (int from = 0; from < PATIENTS; from += CHUNK) {

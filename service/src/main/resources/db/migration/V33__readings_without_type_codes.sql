@@ -1,0 +1,19 @@
+-- The readings lose unit, code_system and code (issue #18, bytes per reading; decision 0010).
+--
+-- All three follow from the type: a value is stored in its type's one UCUM unit, and a type has
+-- one Danish code (NPU or MedCom) in one code system (ObservationType in the gateway's contract).
+-- Every writer took them from the type (ReadingRows, the one insert of device readings and staff
+-- entries, since the first version), and no type's unit or codes have changed since, so what the
+-- columns held is exactly what the type gives: nothing is lost. Readers now take them from the
+-- type (the history, the CSV file, FHIR).
+--
+-- What they cost: about 40 bytes in every row (the code system an OID of 24 or 26 characters, the
+-- code 8 or 9, the unit up to 7); 730 million readings in ten years of a region carry 29 GB of them
+-- (decision 0010).
+--
+-- Region-safe: DROP COLUMN only marks the columns dropped in the catalog (the strongest lock for
+-- that moment, no rewrite, no scan). Rows written before keep the bytes until their partition is
+-- dropped by retention or, with TimescaleDB, their chunk is compressed; new rows are smaller at
+-- once. On TimescaleDB the columns go from the hypertable and its compressed chunks alike (they
+-- are neither its segmentby nor its orderby columns).
+ALTER TABLE readings DROP COLUMN unit, DROP COLUMN code_system, DROP COLUMN code;

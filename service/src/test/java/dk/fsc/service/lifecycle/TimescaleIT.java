@@ -22,6 +22,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,5 +179,44 @@ class TimescaleIT extends IntegrationTest {
                 "the monthly partitions are gone");
         assertEquals(hourlyBefore, there.text(rollups.formatted("", "reading_rollups_hourly")), "the same hourly rollups");
         assertEquals(dailyBefore, there.text(rollups.formatted(", hours", "reading_rollups_daily")), "the same daily rollups");
+    }
+
+    /**
+     * V33 on a store that was converted and compressed by an older build: the type's unit and codes leave the hypertable
+     * and its compressed chunks, every reading stays, and a late reading still goes into a compressed chunk.
+     */
+    @Test
+    void aConvertedAndCompressedStoreLosesTheTypesCodesWithEveryReadingKept() throws Exception {
+        TestInfrastructure.Database older = TestInfrastructure.anotherDatabaseAt(MigrationVersion.fromVersion("32"));
+        Fixtures there = new Fixtures(older.url(), older.user(), older.password());
+        UUID patient = there.patient(there.organisation());
+        try (Connection c = older.connect()) {
+            c.setAutoCommit(false);
+            TimescaleStore.convert(Sql.on(c), Duration.ofDays(7), step -> { });
+            c.commit();
+        }
+        // Six weeks of readings as the older build stored them, with the type's unit and codes.
+        there.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, unit, code_system, code)
+                SELECT 'dev-1', 'm-' || i, 0, now() - interval '60 days' + i * interval '1 hour', ?, 'spo2', 88 + i % 11, '%',
+                       'urn:oid:1.2.208.176.2.1', 'NPU03011'
+                  FROM generate_series(0, 999) i""", patient);
+        long compressed = there.count("SELECT count(compress_chunk(c)) FROM show_chunks('readings', older_than => interval '31 days') c");
+        assertTrue(compressed >= 2, "chunks compressed: " + compressed);
+        String before = there.text("SELECT count(*) || ' ' || sum(value) || ' ' || min(measured_at) || ' ' || max(measured_at) FROM readings");
+
+        Flyway.configure().dataSource(older.url(), older.user(), older.password()).load().migrate();
+
+        assertEquals(before, there.text("SELECT count(*) || ' ' || sum(value) || ' ' || min(measured_at) || ' ' || max(measured_at) FROM readings"),
+                "every reading kept, with its value and time");
+        assertEquals(List.of(), there.strings("""
+                SELECT column_name FROM information_schema.columns
+                 WHERE table_name = 'readings' AND column_name IN ('unit', 'code_system', 'code')"""));
+        assertEquals(compressed, there.count("""
+                SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND is_compressed"""));
+        there.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES ('dev-1', 'late', 0, now() - interval '50 days', ?, 'spo2', 77)""", patient);
+        assertEquals(1, there.count("SELECT count(*) FROM readings WHERE message_id = 'late' AND value = 77"));
     }
 }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -51,9 +52,14 @@ public final class TestInfrastructure {
 
     /** Another migrated database of this run on the same server (dropped when the JVM ends), for a test that changes its schema. */
     public static Database anotherDatabase() {
+        return anotherDatabaseAt(MigrationVersion.LATEST);
+    }
+
+    /** As {@link #anotherDatabase()}, migrated only up to {@code version}: a store an older build left, to upgrade. */
+    public static Database anotherDatabaseAt(MigrationVersion version) {
         Database run = database();
         Database other = freshDatabaseOn(withDatabase(run.url(), "postgres"), run.user(), run.password());
-        Flyway.configure().dataSource(other.url(), other.user(), other.password()).load().migrate();
+        Flyway.configure().dataSource(other.url(), other.user(), other.password()).target(version).load().migrate();
         return other;
     }
 

@@ -409,14 +409,14 @@ public final class Benchmark {
     /**
      * Bytes per reading in a region's store at steady state, computed from the figures measured: ten years of readings at
      * {@code perObservation} each, and only the keys of the last {@link #KEYS_KEPT_DAYS} (retention), one message per reading
-     * (the worst case: a kit's message carries several readings under one key).
+     * (the worst case: a kit's message carries several readings under one key). No figure without message rows.
      */
-    static double steadyStateBytes(double perObservation, double perMessage) {
-        return perObservation + perMessage * KEYS_KEPT_DAYS / READINGS_KEPT_DAYS;
-    }
-
     private void steadyState(double perObservation, double perMessage) {
-        double bytes = steadyStateBytes(perObservation, perMessage);
+        if (perMessage == 0) {
+            say("Storage at steady state: no figure (no idempotency keys measured: run the ingest phase too)");
+            return;
+        }
+        double bytes = perObservation + perMessage * KEYS_KEPT_DAYS / READINGS_KEPT_DAYS;
         results.put("bytes per reading at steady state (10 years of readings, keys of the last 93 days; computed)", Math.round(bytes));
         say(String.format(Locale.ROOT, "Storage at steady state: %,.0f bytes per reading (%,.0f a reading + %,.0f a key x %.0f / %.0f days)",
                 bytes, perObservation, perMessage, KEYS_KEPT_DAYS, READINGS_KEPT_DAYS));

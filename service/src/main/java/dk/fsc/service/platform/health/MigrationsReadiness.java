@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 class MigrationsReadiness implements HealthIndicator {
-    /** The newest migration of this build (db/migration/V28__...); a new migration raises it. */
+    /** The newest migration of this build (db/migration/V33__...); a new migration raises it. */
     static final int BUILD_VERSION = 33;
     private final Database db;
 

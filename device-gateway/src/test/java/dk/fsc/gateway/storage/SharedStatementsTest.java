@@ -27,14 +27,15 @@ class SharedStatementsTest {
         rows.addStaffEntry(new Reading("staff-1", T, List.of(new Observation(ObservationType.TEMPERATURE, 38.5, "oral", "ignored"))),
                 patient, "nurse1");
         Object[] p = rows.parameters(ARRAYS);
-        assertEquals(14, p.length);
-        assertEquals(14, ReadingRows.INSERT.chars().filter(c -> c == '?').count());
+        assertEquals(11, p.length);
+        assertEquals(11, ReadingRows.INSERT.chars().filter(c -> c == '?').count());
         assertArrayEquals(new Object[] {"DEV-1", "DEV-1", "staff"}, (Object[]) p[0]);
         assertArrayEquals(new Object[] {0, 1, 0}, (Object[]) p[2]);
         assertArrayEquals(new Object[] {"spo2", "pulse", "temperature"}, (Object[]) p[5]);
-        assertArrayEquals(new Object[] {"{\"serial\":\"x\"}", null, null}, (Object[]) p[11], "staff entries name no source device");
-        assertArrayEquals(new Object[] {"device", "device", "staff"}, (Object[]) p[12]);
-        assertArrayEquals(new Object[] {null, null, "nurse1"}, (Object[]) p[13]);
+        assertArrayEquals(new Object[] {null, null, "oral"}, (Object[]) p[7]);
+        assertArrayEquals(new Object[] {"{\"serial\":\"x\"}", null, null}, (Object[]) p[8], "staff entries name no source device");
+        assertArrayEquals(new Object[] {"device", "device", "staff"}, (Object[]) p[9]);
+        assertArrayEquals(new Object[] {null, null, "nurse1"}, (Object[]) p[10]);
     }
 
     @Test

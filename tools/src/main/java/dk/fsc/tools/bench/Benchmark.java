@@ -321,8 +321,8 @@ public final class Benchmark {
                            (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('reading_rollups_hourly'))
                              + pg_total_relation_size('reading_rollups_daily')""")) {
                 rs.next();
-                storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
-                steadyState(rs.getDouble(1) / Math.max(1, rs.getLong(2)), perMessageBytes);
+                RowBytes measured = storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
+                steadyState(measured.perObservation(), measured.perMessage());
             }
         }
     }
@@ -336,6 +336,7 @@ public final class Benchmark {
         s.execute("ANALYZE readings, device_messages");
         double hypertableBytes;
         long readingCount;
+        RowBytes measured;
         try (ResultSet rs = s.executeQuery("""
                 SELECT hypertable_size('readings'), (SELECT count(*) FROM readings),
                        (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('device_messages')),
@@ -346,7 +347,7 @@ public final class Benchmark {
             rs.next();
             hypertableBytes = rs.getDouble(1);
             readingCount = rs.getLong(2);
-            storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
+            measured = storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
         }
         try (ResultSet rs = s.executeQuery("""
                 WITH z AS (SELECT max(range_end) AS until FROM timescaledb_information.chunks
@@ -369,7 +370,7 @@ public final class Benchmark {
             if (compressedRows >= readingCount / 2 && compressedRows < readingCount) {
                 double uncompressed = (hypertableBytes - rs.getDouble(1)) / (readingCount - compressedRows);
                 steadyState(after * (READINGS_KEPT_DAYS - COMPRESS_AFTER_DAYS) / READINGS_KEPT_DAYS
-                        + uncompressed * COMPRESS_AFTER_DAYS / READINGS_KEPT_DAYS, perMessageBytes);
+                        + uncompressed * COMPRESS_AFTER_DAYS / READINGS_KEPT_DAYS, measured.perMessage());
             } else {
                 say("Storage at steady state: no figure (fewer than half of the readings are in compressed chunks: load a year of "
                         + "history, --history-rows=50000000)");
@@ -388,14 +389,14 @@ public final class Benchmark {
      */
     static final double KEYS_KEPT_DAYS = 62 + 31;
 
-    /** The idempotency key's bytes per message, as the last {@link #storageFigures} measured them. */
-    private double perMessageBytes;
+    /** Bytes per observation row (readings with their index) and per message (its idempotency key with its index). */
+    private record RowBytes(double perObservation, double perMessage) {
+    }
 
-    private void storageFigures(double readingBytes, long readings, double messageBytes, long messages, double rollupBytes) {
+    private RowBytes storageFigures(double readingBytes, long readings, double messageBytes, long messages, double rollupBytes) {
         double perObservation = readingBytes / Math.max(1, readings);
         // Without message rows (a database loaded only with history) the keys' empty partitions are no figure per message.
         double perMessage = messages == 0 ? 0 : messageBytes / messages;
-        perMessageBytes = perMessage;
         double rollups = rollupBytes / Math.max(1, readings);
         results.put("readings in the database", readings);
         results.put("bytes per observation row (readings, with indexes)", Math.round(perObservation));
@@ -404,6 +405,7 @@ public final class Benchmark {
         results.put("rollup bytes per reading (hourly and daily, with indexes; not in bytes per reading)", Math.round(rollups));
         say(String.format(Locale.ROOT, "Storage: %,.0f bytes per single-observation reading (%,.0f observation row + %,.0f idempotency row), "
                 + "plus %,.0f in rollups, over %,d rows", perObservation + perMessage, perObservation, perMessage, rollups, readings));
+        return new RowBytes(perObservation, perMessage);
     }
 
     /**

@@ -82,9 +82,14 @@ final class TimescaleStore {
         List<String> parts = sql.list("""
                 SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = CAST('readings_monthly' AS regclass) ORDER BY c.relname""", rs -> rs.getString(1));
+        // By name: a partition may store its columns in another order than its table (V34).
+        String columns = String.join(", ", sql.list("""
+                SELECT quote_ident(attname) FROM pg_attribute
+                 WHERE attrelid = CAST('readings_monthly' AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum""",
+                rs -> rs.getString(1)));
         long copied = 0;
         for (int i = 0; i < parts.size(); i++) {
-            copied += sql.update("INSERT INTO readings SELECT * FROM " + parts.get(i));
+            copied += sql.update("INSERT INTO readings (" + columns + ") SELECT " + columns + " FROM " + parts.get(i));
             progress.accept("copied " + parts.get(i) + " (" + (i + 1) + " of " + parts.size() + " partitions, " + copied + " readings so far)");
         }
         sql.update("DROP TABLE readings_monthly");

@@ -95,6 +95,66 @@ final class MonthlyPartitions {
         sql.one("SELECT drop_monthly_partition(CAST(? AS regclass), ?)", rs -> true, partition.table(), partition.name());
     }
 
+    /**
+     * The partition's indexes still to pack: valid ones without {@code fillfactor=100}, the mark
+     * {@link #pack} leaves. Empty when the partition holds no row, or is packed.
+     */
+    static List<String> indexesToPack(Sql sql, Partition partition) {
+        requireKnown(partition.table());
+        return sql.list("""
+                SELECT quote_ident(x.relname) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                 WHERE i.indrelid = CAST(? AS regclass) AND i.indisvalid AND x.relname !~ '_cc(new|old)[0-9]*$'
+                   AND NOT coalesce(x.reloptions @> ARRAY['fillfactor=100'], false)
+                   AND pg_relation_size(i.indrelid) > 0
+                 ORDER BY x.relname""", rs -> rs.getString(1), partition.name());
+    }
+
+    /**
+     * What a {@code REINDEX CONCURRENTLY} of the partition left when it was stopped halfway
+     * (invalid indexes named {@code …_ccnew} or {@code …_ccold}): written to by inserts, never read.
+     */
+    static List<String> unfinishedCopies(Sql sql, Partition partition) {
+        requireKnown(partition.table());
+        return sql.list("""
+                SELECT quote_ident(x.relname) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                 WHERE i.indrelid = CAST(? AS regclass) AND NOT i.indisvalid AND x.relname ~ '_cc(new|old)[0-9]*$'
+                 ORDER BY x.relname""", rs -> rs.getString(1), partition.name());
+    }
+
+    /**
+     * Rebuilds the partition's indexes full ({@code fillfactor=100}, the mark that it is done)
+     * without blocking its readers or writers ({@code REINDEX CONCURRENTLY}), after dropping what
+     * an earlier, stopped attempt left. On a connection in autocommit, as the indexes' owner.
+     */
+    static void pack(Sql sql, Partition partition) {
+        for (String copy : unfinishedCopies(sql, partition)) {
+            sql.update("DROP INDEX CONCURRENTLY IF EXISTS " + copy); // a name from the catalog, quoted there
+        }
+        for (String index : indexesToPack(sql, partition)) {
+            sql.update("ALTER INDEX " + index + " SET (fillfactor = 100)");
+            try {
+                sql.update("REINDEX INDEX CONCURRENTLY " + index);
+            } catch (RuntimeException e) {
+                sql.update("ALTER INDEX " + index + " RESET (fillfactor)"); // not packed: the next run tries again
+                throw e;
+            }
+        }
+    }
+
+    /** The bytes of the partition's indexes. */
+    static long indexBytes(Sql sql, Partition partition) {
+        return sql.one("SELECT pg_indexes_size(CAST(? AS regclass))", rs -> rs.getLong(1), partition.name()).orElse(0L);
+    }
+
+    /** The maintenance lock for this connection until {@link #unlock}, unless another session holds it: then false at once. */
+    static boolean trySessionLock(Sql sql) {
+        return sql.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), MAINTENANCE_LOCK).orElse(false);
+    }
+
+    static void unlock(Sql sql) {
+        sql.one("SELECT pg_advisory_unlock(?)", rs -> rs.getBoolean(1), MAINTENANCE_LOCK);
+    }
+
     private static void requireKnown(String table) {
         if (!TABLES.contains(table)) {
             throw new IllegalArgumentException("not a table partitioned by month: " + table);

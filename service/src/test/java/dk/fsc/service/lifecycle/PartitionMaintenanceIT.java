@@ -264,10 +264,104 @@ class PartitionMaintenanceIT extends IntegrationTest {
         }
     }
 
+    @Test
+    void aClosedMonthsIndexesArePackedWithEveryReadingStillFoundAndANewMonthLaysOutItsColumnsByAlignment() throws Exception {
+        assertEquals(List.of(), partitionsOf(2085), "left over from an earlier run");
+        try {
+            maintenance.maintain(Instant.parse("2085-03-20T10:00:00Z"));
+            assertEquals("measured_at,value,received_at,seq,patient_id,device_id,message_id,type,site,origin,source_device,entered_by",
+                    fixtures.text("SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
+                            + "WHERE attrelid = 'readings_2085_01'::regclass AND attnum > 0 AND NOT attisdropped"),
+                    "fixed-width columns first, the widest alignment first (V34)");
+            // Readings in patient order as a month gets them: entries land all over the index, whose pages split.
+            for (String month : List.of("2085-01", "2085-02", "2085-03")) {
+                fixtures.update("INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value) "
+                        + "SELECT ?, 'pack-' || ? || '-' || n, 0, CAST(? AS timestamptz) + n * interval '7 seconds', "
+                        + "CAST(md5(CAST(n % 997 AS text)) AS uuid), 'spo2', 80 + n % 20 FROM generate_series(1, 20000) n",
+                        device, month, month + "-01T00:00:00Z");
+            }
+            String readBefore = byIndex("readings_2085_01");
+            long bytesBefore = fixtures.count("SELECT pg_indexes_size('readings_2085_01')");
+            long march = fixtures.count("SELECT pg_indexes_size('readings_2085_03')");
+            // A REINDEX CONCURRENTLY stopped halfway leaves an invalid copy; a failed unique build leaves one the same way.
+            try (Connection c = TestInfrastructure.database().connect()) {
+                c.setAutoCommit(true);
+                c.createStatement().execute("CREATE UNIQUE INDEX CONCURRENTLY readings_2085_02_type_ccnew ON readings_2085_02 (type)");
+            } catch (java.sql.SQLException expected) {
+                assertEquals("23505", expected.getSQLState(), expected.getMessage());
+            }
+            assertEquals(List.of("readings_2085_02_type_ccnew"), fixtures.strings(
+                    "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'readings_2085_02'::regclass AND NOT indisvalid"));
+
+            // 15 March: January ended more than the backlog window (30 days) and a day ago; February has not.
+            List<PartitionMaintenance.Packed> first = maintenance.packClosedMonths(Instant.parse("2085-03-15T00:00:00Z"));
+
+            assertEquals(List.of("readings_2085_01", "reading_rollups_hourly_2085_01"),
+                    first.stream().map(PartitionMaintenance.Packed::partition).filter(n -> n.contains("2085")).toList());
+            PartitionMaintenance.Packed january = first.stream().filter(p -> p.partition().equals("readings_2085_01")).findFirst().orElseThrow();
+            assertEquals(bytesBefore, january.indexBytesBefore());
+            assertEquals(fixtures.count("SELECT pg_indexes_size('readings_2085_01')"), january.indexBytesAfter());
+            assertTrue(january.indexBytesAfter() < bytesBefore * 0.9, "packed: " + january);
+            assertEquals(readBefore, byIndex("readings_2085_01"), "every reading found through the packed index");
+            assertEquals(List.of("readings_2085_01_patient_id_type_measured_at_idx"), fixtures.strings(
+                    "SELECT x.relname FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = 'readings_2085_01'::regclass "
+                            + "AND i.indisvalid AND 'fillfactor=100' = ANY(x.reloptions)"), "packed and marked, the one index");
+            assertEquals(1, fixtures.count("SELECT count(*) FROM pg_inherits WHERE inhrelid = "
+                    + "'readings_2085_01_patient_id_type_measured_at_idx'::regclass AND inhparent = 'readings_patient_type_time_idx'::regclass"),
+                    "still a partition of the table's index");
+            assertEquals(march, fixtures.count("SELECT pg_indexes_size('readings_2085_03')"), "the month being written is left alone");
+            assertEquals(List.of("readings_2085_02_type_ccnew"), fixtures.strings(
+                    "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'readings_2085_02'::regclass AND NOT indisvalid"),
+                    "February is not closed yet");
+            assertTrue(maintenance.packClosedMonths(Instant.parse("2085-03-16T00:00:00Z")).stream()
+                    .noneMatch(p -> p.partition().contains("2085")), "packed once");
+
+            try (Connection other = TestInfrastructure.database().connect()) {
+                other.setAutoCommit(false);
+                try (PreparedStatement s = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    s.setLong(1, MonthlyPartitions.MAINTENANCE_LOCK);
+                    s.executeQuery().close();
+                }
+                assertEquals(List.of(), maintenance.packClosedMonths(Instant.parse("2085-04-15T00:00:00Z")), "another instance maintains");
+                other.commit();
+            }
+            List<PartitionMaintenance.Packed> april = maintenance.packClosedMonths(Instant.parse("2085-04-15T00:00:00Z"));
+
+            assertTrue(april.stream().anyMatch(p -> p.partition().equals("readings_2085_02")), april.toString());
+            assertEquals(List.of(), fixtures.strings(
+                    "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'readings_2085_02'::regclass AND NOT indisvalid"),
+                    "the stopped attempt's copy is dropped");
+        } finally {
+            fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
+            dropPartitionsOf(2085);
+        }
+    }
+
+    /** Count, sum and a checksum of the partition's rows as an index scan finds them. */
+    private String byIndex(String partition) throws Exception {
+        try (Connection c = TestInfrastructure.database().connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SET enable_seqscan = off");
+            s.execute("SET enable_bitmapscan = off");
+            try (java.sql.ResultSet plan = s.executeQuery("EXPLAIN SELECT count(*) FROM " + partition
+                    + " WHERE patient_id >= '00000000-0000-0000-0000-000000000000' AND type = 'spo2'")) {
+                StringBuilder text = new StringBuilder();
+                while (plan.next()) {
+                    text.append(plan.getString(1)).append('\n');
+                }
+                assertTrue(text.toString().contains("Index"), text.toString());
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) || ' ' || sum(value) || ' ' || md5(string_agg(message_id, ',' "
+                    + "ORDER BY message_id)) FROM " + partition + " WHERE patient_id >= '00000000-0000-0000-0000-000000000000' AND type = 'spo2'")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     @AfterAll
     void dropWhatTheTestsMade() {
         fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
-        dropPartitionsOf(1979, 1980, 2090, 2091, 2093, 2095, 2097, 2099, 2100);
+        dropPartitionsOf(1979, 1980, 2085, 2090, 2091, 2093, 2095, 2097, 2099, 2100);
     }
 
     /** Inserts a reading of this test's device; answers the partition it landed in. */

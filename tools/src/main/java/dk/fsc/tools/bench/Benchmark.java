@@ -322,9 +322,44 @@ public final class Benchmark {
                              + pg_total_relation_size('reading_rollups_daily')""")) {
                 rs.next();
                 RowBytes measured = storageFigures(rs.getDouble(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5));
-                steadyState(measured.perObservation(), measured.perMessage());
+                double closed = closedMonthBytes(s, rs.getDouble(1), rs.getLong(2));
+                steadyState(closed * (READINGS_KEPT_DAYS - OPEN_DAYS) / READINGS_KEPT_DAYS
+                        + measured.perObservation() * OPEN_DAYS / READINGS_KEPT_DAYS, measured.perMessage());
             }
         }
+    }
+
+    /**
+     * Bytes per observation row once its month is closed and its index packed (PartitionMaintenance.packClosedMonths), as a
+     * region stores all but its newest months: the readings' partitions with the index as it would be packed, measured on
+     * a packed copy built beside it and dropped again (the database is left as the ingest wrote it).
+     */
+    private double closedMonthBytes(Statement s, double readingBytes, long readings) throws SQLException {
+        double indexes = 0;
+        double packed = 0;
+        List<String> partitions = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("""
+                SELECT quote_ident(c.relname), pg_indexes_size(c.oid) FROM pg_partition_tree('readings') t JOIN pg_class c ON c.oid = t.relid
+                 WHERE t.isleaf AND pg_relation_size(c.oid) > 0""")) {
+            while (rs.next()) {
+                partitions.add(rs.getString(1));
+                indexes += rs.getDouble(2);
+            }
+        }
+        for (String partition : partitions) {
+            s.execute("CREATE INDEX fsc_benchmark_packed ON " + partition + " (patient_id, type, measured_at) WITH (fillfactor = 100)");
+            try (ResultSet rs = s.executeQuery("SELECT pg_relation_size('fsc_benchmark_packed')")) {
+                rs.next();
+                packed += rs.getDouble(1);
+            } finally {
+                s.execute("DROP INDEX fsc_benchmark_packed");
+            }
+        }
+        double perRow = (readingBytes - indexes + packed) / Math.max(1, readings);
+        results.put("bytes per observation row in a closed month (index packed; computed from a packed copy)", Math.round(perRow));
+        say(String.format(Locale.ROOT, "Storage: %,.0f bytes per observation row once its month is closed (index %,.0f bytes a row "
+                + "as written, %,.0f packed)", perRow, indexes / Math.max(1, readings), packed / Math.max(1, readings)));
+        return perRow;
     }
 
     /**
@@ -383,6 +418,11 @@ public final class Benchmark {
     /** The readings' retention (fsc.retention.readings) and TimescaleDB's compress-after, the defaults: what a region keeps. */
     static final double READINGS_KEPT_DAYS = 3650;
     static final double COMPRESS_AFTER_DAYS = 30;
+    /**
+     * On plain PostgreSQL, the days of readings in months not packed yet: the current month and the one before until the backlog
+     * window (30 days) and a day have passed since it ended; on average about a month and a half.
+     */
+    static final double OPEN_DAYS = 46;
     /**
      * How long an idempotency key is kept at most: its retention (fsc.retention.device-messages, 62 days) plus the month
      * its partition spans, since keys go by whole monthly partitions.

@@ -112,7 +112,9 @@ class PartitionMaintenance {
      * 56 bytes of index become 45: docs/benchmarks.md) and a history query reads fewer pages. One
      * month at a time under the maintenance lock, taken for that month only (a run that finds it
      * held stops and leaves the rest to the next run); a month packed before is passed over.
-     * On TimescaleDB the readings are in compressed chunks instead. Answers what it packed.
+     * On TimescaleDB the readings are in compressed chunks instead. Answers what it packed; how
+     * many closed months still wait is on {@code fsc_partitions_unpacked_closed_months{table}},
+     * counting down while a run packs (a store upgraded from before V34 starts with all its months).
      */
     List<Packed> packClosedMonths(Instant now) throws SQLException {
         Instant closedBefore = now.minus(policy.backlogWindow()).minus(Duration.ofDays(1));
@@ -121,34 +123,58 @@ class PartitionMaintenance {
             c.setAutoCommit(true); // REINDEX CONCURRENTLY runs outside a transaction
             Sql sql = Sql.on(c);
             for (String table : PACKED_TABLES) {
-                if (timescale.chunked(table)) {
-                    continue;
-                }
-                for (MonthlyPartitions.Partition p : MonthlyPartitions.of(sql, table)) {
-                    if (p.isDefault() || p.end().isAfter(closedBefore)
-                            || MonthlyPartitions.indexesToPack(sql, p).isEmpty() && MonthlyPartitions.unfinishedCopies(sql, p).isEmpty()) {
-                        continue;
-                    }
+                List<MonthlyPartitions.Partition> waiting = closedToPack(sql, table, closedBefore);
+                metrics.closedMonthsToPack(table, waiting.size());
+                for (int i = 0; i < waiting.size(); i++) {
                     if (!MonthlyPartitions.trySessionLock(sql)) {
                         LOG.debug("Packing closed months: another instance holds the maintenance lock; the rest waits for the next run");
+                        countWaiting(sql, closedBefore);
                         return packed;
                     }
+                    MonthlyPartitions.Partition p = waiting.get(i);
                     try {
+                        if (MonthlyPartitions.indexesToPack(sql, p).isEmpty() && MonthlyPartitions.unfinishedCopies(sql, p).isEmpty()) {
+                            continue; // another instance packed it meanwhile
+                        }
                         long before = MonthlyPartitions.indexBytes(sql, p);
                         long started = System.nanoTime();
                         MonthlyPartitions.pack(sql, p);
                         Packed done = new Packed(p.name(), before, MonthlyPartitions.indexBytes(sql, p));
                         packed.add(done);
-                        LOG.info("Packed the indexes of {}, a closed month: {} MB before, {} MB after, in {} s", p.name(),
-                                String.format(Locale.ROOT, "%.1f", before / 1e6),
-                                String.format(Locale.ROOT, "%.1f", done.indexBytesAfter() / 1e6), (System.nanoTime() - started) / 1_000_000_000);
+                        metrics.closedMonthsToPack(table, waiting.size() - i - 1);
+                        LOG.info("Packed the indexes of {}, a closed month: {} MB before, {} MB after, in {} s; {} more of {} to pack",
+                                p.name(), String.format(Locale.ROOT, "%.1f", before / 1e6),
+                                String.format(Locale.ROOT, "%.1f", done.indexBytesAfter() / 1e6),
+                                (System.nanoTime() - started) / 1_000_000_000, waiting.size() - i - 1, table);
                     } finally {
                         MonthlyPartitions.unlock(sql);
                     }
                 }
             }
+            countWaiting(sql, closedBefore);
         }
         return packed;
+    }
+
+    /** The metric of the closed months still to pack, as the catalog shows them now (another instance may have packed some). */
+    private void countWaiting(Sql sql, Instant closedBefore) {
+        for (String table : PACKED_TABLES) {
+            metrics.closedMonthsToPack(table, closedToPack(sql, table, closedBefore).size());
+        }
+    }
+
+    /**
+     * The table's months closed before {@code closedBefore} whose indexes are not packed yet, or
+     * with what a stopped attempt left; none where the table is in TimescaleDB's chunks.
+     */
+    private List<MonthlyPartitions.Partition> closedToPack(Sql sql, String table, Instant closedBefore) {
+        if (timescale.chunked(table)) {
+            return List.of();
+        }
+        return MonthlyPartitions.of(sql, table).stream()
+                .filter(p -> !p.isDefault() && !p.end().isAfter(closedBefore))
+                .filter(p -> !MonthlyPartitions.indexesToPack(sql, p).isEmpty() || !MonthlyPartitions.unfinishedCopies(sql, p).isEmpty())
+                .toList();
     }
 
     /**

@@ -26,6 +26,7 @@ class PartitionMetrics {
     private final Map<String, double[]> byTable = new ConcurrentHashMap<>();
     private final Map<String, List<MultiGauge.Row<?>>> rowsByTable = new ConcurrentHashMap<>();
     private final Map<String, List<MultiGauge.Row<?>>> bytesByTable = new ConcurrentHashMap<>();
+    private final Map<String, double[]> toPack = new ConcurrentHashMap<>();
     private volatile double lastSuccess = 0;
 
     PartitionMetrics(MeterRegistry registry) {
@@ -36,6 +37,18 @@ class PartitionMetrics {
                 .description("Estimated rows of a partition (statistics, not count(*))").register(registry);
         bytes = MultiGauge.builder("fsc.partition").baseUnit("bytes")
                 .description("Size of a partition with its indexes and TOAST").register(registry);
+        for (String table : PartitionMaintenance.PACKED_TABLES) { // from start, so a rule finds the series before the first run
+            double[] v = {Double.NaN};
+            toPack.put(table, v);
+            Gauge.builder("fsc.partitions.unpacked.closed.months", v, x -> x[0]).tag("table", table)
+                    .description("Closed months of the table whose indexes are not packed yet (NaN: not counted since start); "
+                            + "0 after each packing run, counting down while one runs").register(registry);
+        }
+    }
+
+    /** How many of the table's closed months wait for their indexes to be packed. */
+    void closedMonthsToPack(String table, int months) {
+        toPack.get(table)[0] = months;
     }
 
     /** The table's partitions as the catalog shows them now, and the rows counted in its default partition. */

@@ -325,7 +325,10 @@ class PartitionMaintenanceIT extends IntegrationTest {
                 assertEquals(List.of(), maintenance.packClosedMonths(Instant.parse("2085-04-15T00:00:00Z")), "another instance maintains");
                 other.commit();
             }
+            assertTrue(unpackedClosedMonths("readings") >= 1, "February waits, and the metric says so");
             List<PartitionMaintenance.Packed> april = maintenance.packClosedMonths(Instant.parse("2085-04-15T00:00:00Z"));
+            assertEquals(0, unpackedClosedMonths("readings"), "every closed month packed: " + april);
+            assertEquals(0, unpackedClosedMonths("reading_rollups_hourly"), "every closed month packed: " + april);
 
             assertTrue(april.stream().anyMatch(p -> p.partition().equals("readings_2085_02")), april.toString());
             assertEquals(List.of(), fixtures.strings(
@@ -335,6 +338,10 @@ class PartitionMaintenanceIT extends IntegrationTest {
             fixtures.update("DELETE FROM readings_default WHERE device_id = ?", device);
             dropPartitionsOf(2085);
         }
+    }
+
+    private double unpackedClosedMonths(String table) {
+        return registry.get("fsc.partitions.unpacked.closed.months").tag("table", table).gauge().value();
     }
 
     /** Count, sum and a checksum of the partition's rows as an index scan finds them. */

@@ -520,7 +520,10 @@ class ReadingStore implements StoreRetries.Store {
         /**
          * Last seen and newest report of each device ({@link #recordDevicesSeen}); the report's
          * columns change only when the batch has one for the device at least as new as the one
-         * stored.
+         * stored. The 10 seconds are compared as the difference of the two times (an immutable
+         * operator), not as a time minus an interval (a stable one), which a distributed
+         * PostgreSQL (Citus) refuses in an upsert's WHERE (docs/operations.md, "Beyond one
+         * database server").
          */
         private static final String DEVICES_SEEN = """
                 INSERT INTO device_status AS s (device_id, last_seen_at, reported_at, battery_percent, firmware, signal_dbm, faults)
@@ -533,7 +536,7 @@ class ReadingStore implements StoreRetries.Store {
                     firmware = CASE WHEN %1$s THEN EXCLUDED.firmware ELSE s.firmware END,
                     signal_dbm = CASE WHEN %1$s THEN EXCLUDED.signal_dbm ELSE s.signal_dbm END,
                     faults = CASE WHEN %1$s THEN EXCLUDED.faults ELSE s.faults END
-                 WHERE s.last_seen_at < EXCLUDED.last_seen_at - interval '10 seconds' OR %1$s"""
+                 WHERE EXCLUDED.last_seen_at - s.last_seen_at > interval '10 seconds' OR %1$s"""
                 .formatted("(EXCLUDED.reported_at IS NOT NULL AND (s.reported_at IS NULL OR EXCLUDED.reported_at >= s.reported_at))");
 
         /** Reads the state and loans of every device the batch names, in one query. */

@@ -2,6 +2,7 @@ package dk.fsc.service.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,6 +105,34 @@ class GatewayIngestIT extends IntegrationTest {
             assertTrue(d.nextReply(REPLY_TIMEOUT).contains("MESSAGE_ID_REUSED"));
         }
         assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+    }
+
+    @Test
+    void aDevicesLastSeenIsWrittenWhenTenSecondsNewerNotForEveryMessage() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        String lastSeen = "SELECT last_seen_at::text FROM device_status WHERE device_id = ?";
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading(reading("seen-1", minutesAgo(1), pulse(80)));
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            assertEquals(1, fixtures.count("SELECT count(*) FROM device_status WHERE device_id = ?", device), "seen");
+
+            // Seen a second ago: the next message is less than 10 s newer, so the row is not written again.
+            fixtures.update("UPDATE device_status SET last_seen_at = now() - interval '1 second' WHERE device_id = ?", device);
+            String recent = fixtures.text(lastSeen, device);
+            d.publishReading(reading("seen-2", minutesAgo(1), pulse(81)));
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            assertEquals(recent, fixtures.text(lastSeen, device), "under 10 s newer: left alone");
+
+            // Seen a minute ago: written.
+            fixtures.update("UPDATE device_status SET last_seen_at = now() - interval '60 seconds' WHERE device_id = ?", device);
+            String older = fixtures.text(lastSeen, device);
+            d.publishReading(reading("seen-3", minutesAgo(1), pulse(82)));
+            assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"accepted\""));
+            assertNotEquals(older, fixtures.text(lastSeen, device), "a minute newer: written");
+            assertEquals(1, fixtures.count("SELECT count(*) FROM device_status WHERE device_id = ? AND last_seen_at > now() - interval '30 seconds'",
+                    device), "moved to the message's arrival");
+        }
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The monthly partitions on /prometheus (names in docs/operations.md), per table, set by each
  * maintenance run from the catalog, not read at each scrape: the newest and oldest monthly
  * partition (start of its month, epoch seconds), estimated rows and bytes per partition (gauges of
- * partitions that are gone are removed), the rows in the default partition (should be 0), and when
- * this instance last made sure of the partitions.
+ * partitions that are gone are removed), the rows in the default partition (should be 0), when
+ * this instance last made sure of the partitions, and how many closed months of the readings and
+ * their hourly rollups still wait for their indexes to be packed (set by the packing run).
  */
 @Singleton
 class PartitionMetrics {

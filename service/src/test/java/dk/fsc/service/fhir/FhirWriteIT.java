@@ -127,8 +127,9 @@ class FhirWriteIT extends IntegrationTest {
         UUID patient = fixtures.patient(org);
         String device = fixtures.deviceOnLoanTo(patient, org);
         String sample = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/samples/fhir-bundle.json"))
+                // With its seconds always: toString() leaves out ":00", which FHIR's dateTime refuses (the test failed whenever the second was 0).
                 .replaceAll("2026-12-01T08:3(\\d):00\\+01:00", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(1)
-                        .withNano(0).toString().replace("Z", "") + "+00:00")
+                        .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx")))
                 .replace("6f1c1c9e-4a53", runId + "-4a53").replace("0b7f3a2e-8d51", runId + "-8d51");
         Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, sample);
         assertEquals(List.of(), FhirValidation.errors(fhir, bundle), "the sample is valid FHIR");

@@ -125,12 +125,15 @@ final class MonthlyPartitions {
      * Rebuilds the partition's indexes full ({@code fillfactor=100}, the mark that it is done)
      * without blocking its readers or writers ({@code REINDEX CONCURRENTLY}), after dropping what
      * an earlier, stopped attempt left. On a connection in autocommit, as the indexes' owner.
+     * False when there was nothing to do (packed before, by this or another instance).
      */
-    static void pack(Sql sql, Partition partition) {
-        for (String copy : unfinishedCopies(sql, partition)) {
+    static boolean pack(Sql sql, Partition partition) {
+        List<String> copies = unfinishedCopies(sql, partition);
+        List<String> indexes = indexesToPack(sql, partition);
+        for (String copy : copies) {
             sql.update("DROP INDEX CONCURRENTLY IF EXISTS " + copy); // a name from the catalog, quoted there
         }
-        for (String index : indexesToPack(sql, partition)) {
+        for (String index : indexes) {
             sql.update("ALTER INDEX " + index + " SET (fillfactor = 100)");
             try {
                 sql.update("REINDEX INDEX CONCURRENTLY " + index);
@@ -139,6 +142,7 @@ final class MonthlyPartitions {
                 throw e;
             }
         }
+        return !copies.isEmpty() || !indexes.isEmpty();
     }
 
     /** The bytes of the partition's indexes. */

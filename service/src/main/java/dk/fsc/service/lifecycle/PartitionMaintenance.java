@@ -124,24 +124,24 @@ class PartitionMaintenance {
             Sql sql = Sql.on(c);
             for (String table : PACKED_TABLES) {
                 List<MonthlyPartitions.Partition> waiting = closedToPack(sql, table, closedBefore);
-                metrics.closedMonthsToPack(table, waiting.size());
                 for (int i = 0; i < waiting.size(); i++) {
+                    metrics.closedMonthsToPack(table, waiting.size() - i);
                     if (!MonthlyPartitions.trySessionLock(sql)) {
                         LOG.debug("Packing closed months: another instance holds the maintenance lock; the rest waits for the next run");
-                        countWaiting(sql, closedBefore);
+                        for (String t : PACKED_TABLES) { // as the catalog shows it: the other instance is packing
+                            metrics.closedMonthsToPack(t, closedToPack(sql, t, closedBefore).size());
+                        }
                         return packed;
                     }
                     MonthlyPartitions.Partition p = waiting.get(i);
                     try {
-                        if (MonthlyPartitions.indexesToPack(sql, p).isEmpty() && MonthlyPartitions.unfinishedCopies(sql, p).isEmpty()) {
-                            continue; // another instance packed it meanwhile
-                        }
                         long before = MonthlyPartitions.indexBytes(sql, p);
                         long started = System.nanoTime();
-                        MonthlyPartitions.pack(sql, p);
+                        if (!MonthlyPartitions.pack(sql, p)) {
+                            continue; // another instance packed it meanwhile
+                        }
                         Packed done = new Packed(p.name(), before, MonthlyPartitions.indexBytes(sql, p));
                         packed.add(done);
-                        metrics.closedMonthsToPack(table, waiting.size() - i - 1);
                         LOG.info("Packed the indexes of {}, a closed month: {} MB before, {} MB after, in {} s; {} more of {} to pack",
                                 p.name(), String.format(Locale.ROOT, "%.1f", before / 1e6),
                                 String.format(Locale.ROOT, "%.1f", done.indexBytesAfter() / 1e6),
@@ -150,17 +150,10 @@ class PartitionMaintenance {
                         MonthlyPartitions.unlock(sql);
                     }
                 }
+                metrics.closedMonthsToPack(table, 0);
             }
-            countWaiting(sql, closedBefore);
         }
         return packed;
-    }
-
-    /** The metric of the closed months still to pack, as the catalog shows them now (another instance may have packed some). */
-    private void countWaiting(Sql sql, Instant closedBefore) {
-        for (String table : PACKED_TABLES) {
-            metrics.closedMonthsToPack(table, closedToPack(sql, table, closedBefore).size());
-        }
     }
 
     /**

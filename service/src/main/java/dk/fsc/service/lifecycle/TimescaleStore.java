@@ -62,7 +62,7 @@ final class TimescaleStore {
     /**
      * Converts, in the caller's transaction: the monthly partitioned readings become a hypertable
      * in chunks of {@code chunkInterval} with the same columns, index and grants (every row copied;
-     * the partitions and V19's statement trigger go with the old table), compressed segmented by
+     * the partitions and V19's statement trigger go with the old table, V35's deltas are emptied), compressed segmented by
      * patient and type; V19's rollup tables become continuous aggregates of the same names and
      * columns, created empty (real-time aggregation answers from the readings until
      * {@link TimescaleMaintenance} has materialized them). Tells {@code progress} after each monthly
@@ -103,6 +103,9 @@ final class TimescaleStore {
         List<String> rollupGrants = new ArrayList<>(grants(sql, "reading_rollups_hourly", "reading_rollups_hourly"));
         rollupGrants.addAll(grants(sql, "reading_rollups_daily", "reading_rollups_daily"));
         sql.update("DROP TABLE reading_rollups_hourly, reading_rollups_daily");
+        // V35's deltas not yet folded: their readings are in the aggregates' computation; nothing appends more (the trigger
+        // went with the old table), and RollupFold does nothing on TimescaleDB.
+        sql.update("TRUNCATE reading_rollup_deltas");
         sql.update("""
                 CREATE MATERIALIZED VIEW reading_rollups_hourly
                   WITH (timescaledb.continuous, timescaledb.materialized_only = false, timescaledb.create_group_indexes = false) AS

@@ -3,14 +3,15 @@ package dk.fsc.service.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.service.readings.RollupFold;
 import dk.fsc.service.testing.Browser;
 import dk.fsc.service.testing.BrowserTest;
 import dk.fsc.service.testing.Fixtures;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @MicronautTest(transactional = false)
 class ChartBrowserIT extends BrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    RollupFold fold;
 
     @Test
     void theChartIsHandedTheReadingsStaffEntriesLimitsMissedPeriodsAndTheAlertMoment() {
@@ -99,6 +103,7 @@ class ChartBrowserIT extends BrowserTest {
                   FROM generate_series(1, 17500) AS i""", patient);
         Instant spikeAt = Instant.now().minus(Duration.ofDays(180)).truncatedTo(ChronoUnit.SECONDS).plusSeconds(7);
         reading(patient, "pulse", 190, spikeAt, "device");
+        fold.fold(); // the year's chart reads the daily rollups: folded now rather than in a few seconds
 
         Fixtures.Login nurse = fixtures.nurse(org);
         Browser b = browser().signIn(nurse).open("/patients/" + patient + "?range=7d");

@@ -154,6 +154,9 @@ class TimescaleIT extends IntegrationTest {
                 SELECT 'dev-1', 'm-' || i, 0, now() - interval '40 days' + i * interval '37 minutes', ?, 'spo2', 88 + i % 11,
                        CASE WHEN i % 13 = 0 THEN 'staff' ELSE 'device' END
                   FROM generate_series(0, 800) i""", patient);
+        // Their rollups as the plain store's fold makes them (V35; no service runs on this database to fold them).
+        assertEquals(801, there.count("SELECT sum(count) FROM reading_rollup_deltas"));
+        there.count("SELECT folded FROM fold_reading_rollup_deltas(100000, true)");
         String rollups = """
                 SELECT string_agg(concat_ws(' ', patient_id, type, bucket, count, min, max, sum, first_at, first_value, last_at, last_value,
                                             staff_count %s), E'\\n' ORDER BY patient_id, type, bucket) FROM %s""";

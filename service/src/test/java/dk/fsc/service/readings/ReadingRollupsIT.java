@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
  * The hourly and daily rollups (V19) as the history API gives them: kept up to date as readings
  * arrive, late ones and staff entries included, equal to the readings they sum up, rebuilt by
  * their command; and resolution=auto choosing the finest that fits. Runs on plain PostgreSQL (a
- * trigger keeps the rollup tables in the inserting transaction) and on TimescaleDB (continuous
- * aggregates, refreshed by {@link TimescaleMaintenance}: {@link #caughtUp} runs its refresh where
- * the plain store needs nothing).
+ * trigger appends each statement's sums to the deltas, which {@link RollupFold} folds into the
+ * rollup tables) and on TimescaleDB (continuous aggregates, refreshed by
+ * {@link TimescaleMaintenance}): {@link #caughtUp} runs whichever of the two the store has, as
+ * their schedules would a few seconds later.
  */
 @MicronautTest(transactional = false)
 class ReadingRollupsIT extends IntegrationTest {
@@ -45,6 +46,9 @@ class ReadingRollupsIT extends IntegrationTest {
 
     @Inject
     TimescaleMaintenance timescaleJobs;
+
+    @Inject
+    RollupFold fold;
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -164,7 +168,7 @@ class ReadingRollupsIT extends IntegrationTest {
     }
 
     @Test
-    void theRebuildCommandRestoresBucketsFromTheReadings() {
+    void theRebuildCommandRestoresBucketsFromTheReadings() throws Exception {
         Seeded s = seed();
         if (timescale.on()) {
             theForcedRefreshRestoresBucketsFromTheReadings(s);
@@ -172,10 +176,25 @@ class ReadingRollupsIT extends IntegrationTest {
         }
         fixtures.update("UPDATE reading_rollups_hourly SET count = 999, min = -1 WHERE patient_id = ?", s.patient());
         fixtures.update("DELETE FROM reading_rollups_daily WHERE patient_id = ?", s.patient());
-        long days = fixtures.count("""
-                SELECT daily_rows FROM rebuild_reading_rollups(CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,
-                                                               CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) + 2)""",
-                java.sql.Timestamp.from(s.day()), java.sql.Timestamp.from(s.day()));
+        long days;
+        try (java.sql.Connection holder = TestInfrastructure.database().connect()) {
+            holder.createStatement().execute("SELECT pg_advisory_lock(1179861842)"); // the fold's lock: no fold meanwhile
+            // A reading stored just before the rebuild: its delta not folded yet. The rebuild counts the reading and drops
+            // the delta, so the fold after it does not count the reading a second time.
+            fixtures.update("""
+                    INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                    VALUES (?, 'before-rebuild', 0, CAST(? AS timestamptz) + interval '2 hours 3 minutes', ?, 'spo2', 80)""",
+                    s.device(), java.sql.Timestamp.from(s.day()), s.patient());
+            assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()));
+            days = fixtures.count("""
+                    SELECT daily_rows FROM rebuild_reading_rollups(CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,
+                                                                   CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) + 2)""",
+                    java.sql.Timestamp.from(s.day()), java.sql.Timestamp.from(s.day()));
+            assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()),
+                    "the rebuilt range's deltas are gone with it");
+            holder.createStatement().execute("SELECT pg_advisory_unlock(1179861842)");
+        }
+        caughtUp();
         assertTrue(days >= 1, "rebuilt at least this patient's days");
         String range = "&from=" + s.day() + "&to=" + s.day().plus(Duration.ofDays(1));
         assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "hour");
@@ -217,8 +236,9 @@ class ReadingRollupsIT extends IntegrationTest {
                   FROM timescaledb_information.continuous_aggregates WHERE view_name = ?""", rollup);
     }
 
-    /** The rollups as they are once every stored reading is in them: at once on plain PostgreSQL, after a refresh on TimescaleDB. */
+    /** The rollups as they are once every stored reading is in them: after a fold on plain PostgreSQL, after a refresh on TimescaleDB. */
     private void caughtUp() {
+        fold.fold();
         try {
             timescaleJobs.run(Instant.now());
         } catch (java.sql.SQLException e) {
@@ -246,6 +266,7 @@ class ReadingRollupsIT extends IntegrationTest {
                 INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
                 VALUES (?, 'late-new-hour', 0, CAST(? AS timestamptz) - interval '30 minutes', ?, 'spo2', 93)""",
                 s.device(), java.sql.Timestamp.from(s.day()), s.patient());
+        caughtUp();
         fixtures.update("UPDATE reading_rollups_hours_fill SET next_day = CAST((CAST(? AS timestamptz) AT TIME ZONE 'Europe/Copenhagen') AS date) - 1,"
                 + " until_day = CAST(now() AT TIME ZONE 'Europe/Copenhagen' AS date)", java.sql.Timestamp.from(s.day()));
         long days = hoursFill.run();
@@ -260,6 +281,65 @@ class ReadingRollupsIT extends IntegrationTest {
         assertEquals(24, buckets(hourly).size());
         assertEquals("hour", s.nurse().get(history(s) + "?type=spo2&maxPoints=24" + day).get("resolution"));
         assertEquals("day", s.nurse().get(history(s) + "?type=spo2&maxPoints=23" + day).get("resolution"));
+    }
+
+    /**
+     * V35: a busy patient's hour reached by several statements is one bucket whose first and last
+     * value are the hour's earliest and latest whatever order they were stored in; until the fold
+     * the rollups are as before (here the fold's lock is held, so the schedule cannot fold early).
+     */
+    @Test
+    void statementsIntoOneHourAreFoldedIntoOneBucketWithTheHoursFirstAndLastValue() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(timescale.on(), "on TimescaleDB the rollups are continuous aggregates: no deltas");
+        Seeded s = seed();
+        Instant hour = s.day().plus(Duration.ofHours(30)); // a new hour: the seeded day has 24
+        String range = "&from=" + hour + "&to=" + hour.plus(Duration.ofHours(1));
+        try (java.sql.Connection holder = TestInfrastructure.database().connect()) {
+            holder.createStatement().execute("SELECT pg_advisory_lock(1179861842)"); // the fold's lock: no fold meanwhile
+            // The latest first, then the earliest, then one between: three statements, three deltas.
+            for (int[] minuteAndValue : new int[][] {{50, 97}, {5, 88}, {20, 93}}) {
+                fixtures.update("""
+                        INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                        VALUES (?, ?, 0, CAST(? AS timestamptz) + ? * interval '1 minute', ?, 'spo2', ?)""",
+                        s.device(), "busy-" + UUID.randomUUID(), java.sql.Timestamp.from(hour), minuteAndValue[0], s.patient(), minuteAndValue[1]);
+            }
+            assertEquals(3, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()));
+            assertEquals(List.of(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "not folded yet");
+            holder.createStatement().execute("SELECT pg_advisory_unlock(1179861842)");
+        }
+        assertTrue(fold.fold() >= 3);
+        assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()), "every delta folded");
+        List<Map<String, Object>> folded = buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range));
+        assertEquals(1, folded.size());
+        Map<String, Object> b = folded.get(0);
+        assertEquals(3.0, number(b, "count"));
+        assertEquals(88.0, number(b, "first"), "the hour's earliest reading, stored second");
+        assertEquals(hour.plus(Duration.ofMinutes(5)).toString(), b.get("firstAt"));
+        assertEquals(97.0, number(b, "last"), "the hour's latest reading, stored first");
+        assertEquals(hour.plus(Duration.ofMinutes(50)).toString(), b.get("lastAt"));
+        assertBucketsMatchTheReadings(s.patient(), folded, "hour");
+        assertDailyRowsCountTheirHours(s.patient());
+    }
+
+    /** The schedule folds by itself: a new reading is in its bucket within seconds, with no one calling the fold. */
+    @Test
+    void aNewReadingIsInItsBucketWithinSecondsByTheSchedule() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(timescale.on(), "on TimescaleDB the refresh's own schedule (30 s) is TimescaleIT's");
+        Seeded s = seed();
+        Instant hour = s.day().plus(Duration.ofHours(3));
+        fixtures.update("""
+                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
+                VALUES (?, 'scheduled', 0, CAST(? AS timestamptz) + interval '1 minute', ?, 'spo2', 75)""",
+                s.device(), java.sql.Timestamp.from(hour), s.patient());
+        String range = "&from=" + hour + "&to=" + hour.plus(Duration.ofHours(1));
+        Instant deadline = Instant.now().plusSeconds(30);
+        double min = 0;
+        while (Instant.now().isBefore(deadline) && (min = number(buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)).get(0),
+                "min")) != 75.0) {
+            Thread.sleep(200);
+        }
+        assertEquals(75.0, min, "folded by the schedule (fsc.rollups.fold-every) within 30 s");
+        assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "hour");
     }
 
     @Test

@@ -119,6 +119,14 @@ END $$;
 
 -- As V29's, and the deltas of the range are dropped under the same lock: their readings are
 -- counted here. Writers (whose trigger appends deltas) and the fold wait for it, as writers did.
+-- Not on a store converted to TimescaleDB, whose rollups are continuous aggregates (views): its
+-- rebuild says to refresh them instead (TimescaleStore) and stays so.
+DO $do$
+BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = CAST('reading_rollups_hourly' AS regclass)) = 'v' THEN
+        RETURN;
+    END IF;
+    EXECUTE $fn$
 CREATE OR REPLACE FUNCTION rebuild_reading_rollups(from_day date, to_day date, OUT hourly_rows bigint, OUT daily_rows bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -148,4 +156,6 @@ BEGIN
       FROM reading_rollups_hourly WHERE bucket >= from_at AND bucket < to_at
      GROUP BY 1, 2, 3;
     GET DIAGNOSTICS daily_rows = ROW_COUNT;
-END $$;
+END $$
+    $fn$;
+END $do$;

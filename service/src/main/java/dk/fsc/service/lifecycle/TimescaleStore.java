@@ -104,8 +104,8 @@ final class TimescaleStore {
         rollupGrants.addAll(grants(sql, "reading_rollups_daily", "reading_rollups_daily"));
         sql.update("DROP TABLE reading_rollups_hourly, reading_rollups_daily");
         // V35's deltas not yet folded: their readings are in the aggregates' computation; nothing appends more (the trigger
-        // went with the old table), and RollupFold does nothing on TimescaleDB.
-        sql.update("TRUNCATE reading_rollup_deltas");
+        // went with the old table), and RollupFold does nothing on TimescaleDB. (A store before V35 has none.)
+        sql.update("DO $$ BEGIN IF to_regclass('reading_rollup_deltas') IS NOT NULL THEN TRUNCATE reading_rollup_deltas; END IF; END $$");
         sql.update("""
                 CREATE MATERIALIZED VIEW reading_rollups_hourly
                   WITH (timescaledb.continuous, timescaledb.materialized_only = false, timescaledb.create_group_indexes = false) AS

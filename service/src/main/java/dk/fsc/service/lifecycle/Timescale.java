@@ -161,9 +161,10 @@ public class Timescale {
     /**
      * A connection as the schema's owner, which TimescaleDB asks for to refresh an aggregate,
      * compress or drop a chunk: the migrations' user when one is set (FSC_DB_MIGRATION_USER),
-     * else the service's own (then the owner itself). The caller closes it.
+     * else the service's own (then the owner itself). The caller closes it. Also what
+     * {@code RollupFold} vacuums its deltas with (only the owner may).
      */
-    Connection ownerConnection() throws SQLException {
+    public Connection ownerConnection() throws SQLException {
         if (ownerUser == null || ownerUser.isBlank() || url == null || url.isBlank()) {
             return db.ownConnection();
         }

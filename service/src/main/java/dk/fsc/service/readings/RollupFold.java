@@ -75,6 +75,7 @@ public class RollupFold {
             return 0;
         }
         long total = 0;
+        int steps = 0;
         while (true) {
             long started = System.nanoTime();
             long[] step = db.withConnection(sql -> sql.one("SELECT folded, hours FROM fold_reading_rollup_deltas(?, ?)",
@@ -88,7 +89,9 @@ public class RollupFold {
             if (step[0] < STEP) {
                 break;
             }
-            LOG.info("Folding a backlog of rollup deltas: {} folded so far, into {} hours in the last step", total, step[1]);
+            if (++steps % 20 == 1) { // the first step of a backlog, then every millionth delta
+                LOG.info("Folding a backlog of rollup deltas: {} folded so far, into {} hours in the last step", total, step[1]);
+            }
         }
         lastFold.set(Instant.now().getEpochSecond());
         vacuumIfLarge();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,9 +40,13 @@ public class RollupFold {
     private final Counter foldedDeltas;
     private final AtomicLong lastFold = new AtomicLong(Instant.now().getEpochSecond()); // its start until the first fold
 
-    RollupFold(Database db, Timescale timescale, MeterRegistry registry) {
+    RollupFold(Database db, Timescale timescale, MeterRegistry registry,
+               @Value("${fsc.rollups.vacuum-from:67108864}") long vacuumFrom,
+               @Value("${fsc.rollups.vacuum-every:10m}") Duration vacuumEvery) {
         this.db = db;
         this.timescale = timescale;
+        this.vacuumFrom = vacuumFrom;
+        this.vacuumEvery = vacuumEvery;
         this.foldTime = Timer.builder("fsc.rollups.fold")
                 .description("How long a fold of the readings' rollup deltas into the hourly and daily rollups took").register(registry);
         this.foldedDeltas = Counter.builder("fsc.rollups.folded.deltas")
@@ -102,16 +107,16 @@ public class RollupFold {
      * Every fold deletes what it folded. Autovacuum reclaims that space (the table's own
      * thresholds, V35); where it is off, or after a bulk load's millions of deltas, the dead pages
      * stay, and each fold would read them all to find its few live rows. So when the table has
-     * grown past {@link #VACUUM_FROM} bytes, it is vacuumed here (as its owner, which truncates the
-     * empty pages at its end), at most every {@link #VACUUM_EVERY}.
+     * grown past {@code fsc.rollups.vacuum-from} bytes, it is vacuumed here (as its owner, which truncates the
+     * empty pages at its end), at most every {@code fsc.rollups.vacuum-every}.
      */
     private void vacuumIfLarge() {
         long now = System.nanoTime();
-        if (lastVacuum != 0 && now - lastVacuum < VACUUM_EVERY.toNanos()) {
+        if (lastVacuum != 0 && now - lastVacuum < vacuumEvery.toNanos()) {
             return;
         }
         long bytes = db.withConnection(sql -> sql.one("SELECT pg_relation_size('reading_rollup_deltas')", rs -> rs.getLong(1)).orElse(0L));
-        if (bytes < VACUUM_FROM) {
+        if (bytes < vacuumFrom) {
             return;
         }
         lastVacuum = now;
@@ -121,7 +126,7 @@ public class RollupFold {
             s.execute("VACUUM reading_rollup_deltas");
         } catch (SQLException e) {
             LOG.warn("Vacuuming the rollup deltas ({} MB) failed ({}); autovacuum or the next try in {} reclaims them", bytes >> 20,
-                    e.getMessage(), VACUUM_EVERY);
+                    e.getMessage(), vacuumEvery);
             return;
         }
         long after = db.withConnection(sql -> sql.one("SELECT pg_relation_size('reading_rollup_deltas')", rs -> rs.getLong(1)).orElse(0L));
@@ -129,9 +134,9 @@ public class RollupFold {
                 after >> 20);
     }
 
-    /** The deltas' size from which a fold vacuums them: about 600 000 deltas, two minutes of the benchmark's ingest. */
-    static final long VACUUM_FROM = 64L << 20;
+    /** The deltas' size in bytes from which a fold vacuums them (64 MB: about 600 000 deltas, a minute of the benchmark's ingest). */
+    private final long vacuumFrom;
     /** At most this often (a vacuum that could not truncate leaves the size as it was). */
-    static final Duration VACUUM_EVERY = Duration.ofMinutes(10);
+    private final Duration vacuumEvery;
     private volatile long lastVacuum;
 }

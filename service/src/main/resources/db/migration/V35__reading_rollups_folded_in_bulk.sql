@@ -49,8 +49,9 @@ ALTER FUNCTION reading_rollups_add() RESET ALL;
 -- statement's readings: each hour touched upserted once, each day once, the day counting the hours
 -- that got their first reading here. Answers how many deltas it folded and into how many hours.
 -- One fold at a time (a transaction advisory lock): with wait, a second fold waits for the first
--- and then folds what is left; without, it answers -1, 0 at once and leaves the work to the first. Takes the deltas' table before the rollups', the order rebuild_reading_rollups
--- takes them in, so the two never wait for each other in a circle.
+-- and then folds what is left; without, it answers -1, 0 at once and leaves the work to the
+-- first. Takes the deltas' table before the rollups', the order rebuild_reading_rollups takes
+-- them in, so the two never wait for each other in a circle.
 -- Its sort of 50 000 deltas by bucket fits in 64 MB (with the default 4 MB it spills to disk;
 -- one fold runs at a time).
 CREATE FUNCTION fold_reading_rollup_deltas(max_deltas integer, wait boolean, OUT folded bigint, OUT hours bigint)

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * goes on from that day at the next start) and with several instances (one fills, the others see
  * the marker locked and leave it to that one).
  *
- * <p>Each day's rows are locked before its hours are counted, so a late reading stored meanwhile
- * is either counted here (it committed first) or adds its hour to the count written here (its
- * trigger waited for the lock): never lost, never twice.
+ * <p>Each day's rows are locked before its hours are counted, so a late reading folded into the
+ * rollups meanwhile ({@link RollupFold}) is either counted here (its fold committed first) or adds
+ * its hour to the count written here (its fold waited for the lock): never lost, never twice.
  */
 @Singleton
 public class RollupHoursFill {
@@ -130,7 +130,7 @@ public class RollupHoursFill {
                 Instant start = day.atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
                 Instant end = day.plusDays(1).atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
                 // The table lock a rebuild_reading_rollups waits for (else it could take its own between our row locks and
-                // our UPDATE: a deadlock); then the day's uncounted rows, in the order the readings' trigger locks rows
+                // our UPDATE: a deadlock); then the day's uncounted rows, in the order the rollups' fold locks rows
                 // (patient, type, day), so the two never wait for each other in a circle; then, a statement later and
                 // seeing what committed meanwhile, their hours counted.
                 sql.update("LOCK TABLE reading_rollups_daily IN ROW EXCLUSIVE MODE");

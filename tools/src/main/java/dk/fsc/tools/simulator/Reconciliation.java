@@ -20,7 +20,8 @@ import org.postgresql.PGConnection;
  * compared with what the system stored: every accepted message exactly once, every refused one in
  * quarantine with its code and nowhere else, and for each patient exactly one TOBS alert if a red
  * reading of theirs was accepted, none otherwise; and on plain PostgreSQL the hourly rollups
- * counting every stored reading once. {@link #ok()} when nothing is missing, doubled or unexpected. Used by {@code bin/simulate --check} and the fault suites.
+ * counting every stored reading once. {@link #ok()} when nothing is missing, doubled or
+ * unexpected. Used by {@code bin/simulate --check} and the fault suites.
  */
 public record Reconciliation(Map<String, Long> counts) {
     public long get(String name) {

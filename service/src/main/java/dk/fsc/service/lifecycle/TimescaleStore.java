@@ -62,8 +62,8 @@ final class TimescaleStore {
     /**
      * Converts, in the caller's transaction: the monthly partitioned readings become a hypertable
      * in chunks of {@code chunkInterval} with the same columns, index and grants (every row copied;
-     * the partitions and V19's statement trigger go with the old table, V35's deltas are emptied), compressed segmented by
-     * patient and type; V19's rollup tables become continuous aggregates of the same names and
+     * the partitions and V19's statement trigger go with the old table, V35's deltas are
+     * emptied), compressed segmented by patient and type; V19's rollup tables become continuous aggregates of the same names and
      * columns, created empty (real-time aggregation answers from the readings until
      * {@link TimescaleMaintenance} has materialized them). Tells {@code progress} after each monthly
      * partition copied; answers how many readings were copied.

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 @Context
 public class RollupFold {
     private static final Logger LOG = LoggerFactory.getLogger(RollupFold.class);
+    /** The advisory lock V35's fold function takes for its transaction, one fold at a time: 0x46534352, "FSCR". */
+    public static final long LOCK = 0x46534352L;
     /** Deltas folded per transaction: a few seconds of a busy region's, a bounded transaction after an outage. */
     static final int STEP = 50_000;
     private final Database db;

@@ -177,8 +177,7 @@ class ReadingRollupsIT extends IntegrationTest {
         fixtures.update("UPDATE reading_rollups_hourly SET count = 999, min = -1 WHERE patient_id = ?", s.patient());
         fixtures.update("DELETE FROM reading_rollups_daily WHERE patient_id = ?", s.patient());
         long days;
-        try (java.sql.Connection holder = TestInfrastructure.database().connect()) {
-            holder.createStatement().execute("SELECT pg_advisory_lock(1179861842)"); // the fold's lock: no fold meanwhile
+        try (java.sql.Connection held = theFoldsLockHeld()) {
             // A reading stored just before the rebuild: its delta not folded yet. The rebuild counts the reading and drops
             // the delta, so the fold after it does not count the reading a second time.
             fixtures.update("""
@@ -192,7 +191,6 @@ class ReadingRollupsIT extends IntegrationTest {
                     java.sql.Timestamp.from(s.day()), java.sql.Timestamp.from(s.day()));
             assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()),
                     "the rebuilt range's deltas are gone with it");
-            holder.createStatement().execute("SELECT pg_advisory_unlock(1179861842)");
         }
         caughtUp();
         assertTrue(days >= 1, "rebuilt at least this patient's days");
@@ -294,8 +292,7 @@ class ReadingRollupsIT extends IntegrationTest {
         Seeded s = seed();
         Instant hour = s.day().plus(Duration.ofHours(30)); // a new hour: the seeded day has 24
         String range = "&from=" + hour + "&to=" + hour.plus(Duration.ofHours(1));
-        try (java.sql.Connection holder = TestInfrastructure.database().connect()) {
-            holder.createStatement().execute("SELECT pg_advisory_lock(1179861842)"); // the fold's lock: no fold meanwhile
+        try (java.sql.Connection held = theFoldsLockHeld()) {
             // The latest first, then the earliest, then one between: three statements, three deltas.
             for (int[] minuteAndValue : new int[][] {{50, 97}, {5, 88}, {20, 93}}) {
                 fixtures.update("""
@@ -305,7 +302,6 @@ class ReadingRollupsIT extends IntegrationTest {
             }
             assertEquals(3, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()));
             assertEquals(List.of(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "not folded yet");
-            holder.createStatement().execute("SELECT pg_advisory_unlock(1179861842)");
         }
         assertTrue(fold.fold() >= 3);
         assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollup_deltas WHERE patient_id = ?", s.patient()), "every delta folded");
@@ -350,6 +346,13 @@ class ReadingRollupsIT extends IntegrationTest {
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&resolution=hour&maxPoints=10")));
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=0")));
         assertEquals(400, s.nurse().statusOf(() -> s.nurse().get(history(s) + "?type=spo2&maxPoints=10&limit=5")));
+    }
+
+    /** A session holding the fold's lock ({@link RollupFold#LOCK}), so the schedule folds nothing until it is closed. */
+    private static java.sql.Connection theFoldsLockHeld() throws java.sql.SQLException {
+        java.sql.Connection c = TestInfrastructure.database().connect();
+        c.createStatement().execute("SELECT pg_advisory_lock(" + RollupFold.LOCK + ")");
+        return c;
     }
 
     /** Every daily row of the patient says how many hourly rows its Danish day has (V29). */

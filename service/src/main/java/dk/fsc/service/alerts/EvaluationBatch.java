@@ -112,6 +112,7 @@ class EvaluationBatch {
         List<Claim> evaluated = new ArrayList<>(claims.size());
         List<Raised> raised = new ArrayList<>();
         List<Claim> left = List.of();
+        queue.planOnce();
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
             if (i > 0 && yieldBeforeNext.getAsBoolean()) {

@@ -475,14 +475,24 @@ public final class Benchmark {
         say(line.toString());
     }
 
-    /** Waits until the counter reaches the target; returns System.nanoTime() of the first poll that saw it. */
+    /**
+     * Waits until the counter reaches the target; returns System.nanoTime() of the first poll that
+     * saw it. Polls once a second while the target is more than two seconds away at the rate seen
+     * since the last poll, then ten times a second (four while nothing moves): a poll of the system renders its whole
+     * {@code /prometheus} (about 40 KB), and four a second throughout took about a tenth of the
+     * system's CPU in the ingest it measured (docs/benchmarks.md, 2026-12-04, night).
+     */
     private static long awaitCount(LongSupplier count, long target, Duration timeout, java.util.function.Supplier<Exception> failure) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = System.nanoTime();
+        long lastCount = -1;
+        long lastPoll = 0;
+        boolean near = false;
         while (true) {
             long now = count.getAsLong();
+            long polled = System.nanoTime();
             if (now >= target) {
-                return System.nanoTime();
+                return polled;
             }
             if (failure.get() != null) {
                 throw failure.get();
@@ -494,7 +504,19 @@ public final class Benchmark {
                 say(String.format(Locale.ROOT, "    %,d of %,d stored", now, target));
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(250); // a poll of the system reads its /prometheus (about 40 KB): four a second are plenty
+            long pause;
+            if (lastCount < 0) {
+                pause = 250;
+            } else if (now == lastCount) {
+                pause = near ? 100 : 250; // a stall (a start, a checkpoint): no rate to go by
+            } else {
+                double perSecond = (now - lastCount) * 1e9 / (polled - lastPoll);
+                near = near || (target - now) / perSecond <= 2;
+                pause = near ? 100 : 1_000;
+            }
+            Thread.sleep(pause);
+            lastCount = now;
+            lastPoll = polled;
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.UUID;
  * gateway, a batch at a time) and what staff enter by hand (the service). Collect the rows with
  * {@link #addDeviceReading} or {@link #addStaffEntry}, then run {@link #INSERT} with
  * {@link #parameters}: one statement however many observations. The type's unit and codes are
- * not stored: they follow from the type (V33).
+ * not stored: they follow from the type (V33); nor is a device's origin: {@code origin} is
+ * {@code staff} on staff entries and NULL on what a device sent (V36).
  */
 public final class ReadingRows {
     /** The device id of staff-entered readings (their message ids are {@code staff-<uuid>}). */
@@ -78,7 +79,7 @@ public final class ReadingRows {
             values[i] = o.value();
             sites[i] = o.site();
             sources[i] = r.origin().equals("staff") ? null : o.source(); // staff entries name no source device
-            origins[i] = r.origin();
+            origins[i] = r.origin().equals("staff") ? "staff" : null; // a device's: NULL, no bytes (V36)
             enteredBy[i] = r.enteredBy();
         }
         return new Object[] {arrays.of("text", devices), arrays.of("text", ids), arrays.of("int4", seqs), arrays.of("text", times),

@@ -186,7 +186,8 @@ class TimescaleIT extends IntegrationTest {
 
     /**
      * V33 on a store that was converted and compressed by an older build: the type's unit and codes leave the hypertable
-     * and its compressed chunks, every reading stays, and a late reading still goes into a compressed chunk.
+     * and its compressed chunks, every reading stays, and a late reading still goes into a compressed chunk; and V36:
+     * the origin's default and NOT NULL go from the compressed hypertable, and the late reading is stored without one.
      */
     @Test
     void aConvertedAndCompressedStoreLosesTheTypesCodesWithEveryReadingKept() throws Exception {
@@ -225,5 +226,8 @@ class TimescaleIT extends IntegrationTest {
                 INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
                 VALUES ('dev-1', 'late', 0, now() - interval '50 days', ?, 'spo2', 77)""", patient);
         assertEquals(1, there.count("SELECT count(*) FROM readings WHERE message_id = 'late' AND value = 77"));
+        // V36: a device's origin is no longer spelt out; the older build's rows keep theirs, in the compressed chunks too.
+        assertEquals(1, there.count("SELECT count(*) FROM readings WHERE message_id = 'late' AND origin IS NULL"));
+        assertEquals(1000, there.count("SELECT count(*) FROM readings WHERE device_id = 'dev-1' AND origin = 'device'"));
     }
 }

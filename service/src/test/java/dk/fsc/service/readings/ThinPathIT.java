@@ -66,6 +66,9 @@ class ThinPathIT extends IntegrationTest {
         assertEquals("%", spo2.get("unit"));
         assertEquals("NPU03011", spo2.get("code"));
         assertEquals(device, spo2.get("deviceId"));
+        assertEquals("device", spo2.get("origin"));
+        assertEquals(2, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ? AND origin IS NULL", patient),
+                "a device's readings are stored without spelling out their origin (V36)");
         assertEquals(measuredAt.toInstant().toString(), spo2.get("measuredAt"));
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ?", patient, nurse.username()));
     }

@@ -1,0 +1,19 @@
+-- A device's reading no longer spells out its origin (issue #18, bytes per reading): `origin` is
+-- 'staff' on what staff entered by hand and NULL on what a device sent. Rows written before keep
+-- 'device', which means the same; readers take NULL as 'device' (ReadingStore).
+--
+-- Why: 'device' took 7 bytes in every device-written row, and most rows are. A NULL takes none: the
+-- row has its null bitmap already (site, source_device and entered_by are NULL on most rows).
+-- Measured in docs/benchmarks.md ("A device's origin as NULL").
+--
+-- Why not drop the column, as V33 dropped the type's codes: staff entries are not derivable from
+-- anything else a row holds without a rule of its own (the device id 'staff' is a convention of
+-- ReadingRows, not a constraint), the rollups count staff entries by it (V35's trigger and
+-- rebuild), and on TimescaleDB the continuous aggregates do too, which a DROP COLUMN would have to
+-- drop and materialize again over ten years.
+--
+-- Region-safe: DROP DEFAULT and DROP NOT NULL change only the catalog (no rewrite, no scan), on the
+-- table, its partitions and, with TimescaleDB, the hypertable's chunks alike (TimescaleDB allows
+-- DROP NOT NULL on compressed chunks since timescale/timescaledb#7455, 2024). The CHECK (origin IN ('device', 'staff')) stays:
+-- NULL passes it.
+ALTER TABLE readings ALTER COLUMN origin DROP DEFAULT, ALTER COLUMN origin DROP NOT NULL;

@@ -14,6 +14,6 @@
 --
 -- Region-safe: DROP DEFAULT and DROP NOT NULL change only the catalog (no rewrite, no scan), on the
 -- table, its partitions and, with TimescaleDB, the hypertable's chunks alike (TimescaleDB allows
--- DROP NOT NULL on compressed chunks since timescale/timescaledb#7455, 2024). The CHECK (origin IN ('device', 'staff')) stays:
--- NULL passes it.
+-- DROP NOT NULL on compressed chunks since timescale/timescaledb#7455, 2024; TimescaleIT runs this
+-- on a compressed store). The CHECK (origin IN ('device', 'staff')) stays: NULL passes it.
 ALTER TABLE readings ALTER COLUMN origin DROP DEFAULT, ALTER COLUMN origin DROP NOT NULL;

@@ -75,7 +75,7 @@ class EvaluationQueue {
      * default ({@code plan_cache_mode = auto}) a generic plan of a partitioned table looks dearer
      * than a plan for the values at hand, so every evaluation planned that query again: 0.38 ms of
      * planning for 0.09 ms of running it, a fifth of the database's time in the benchmark's ingest
-     * (docs/benchmarks.md, 2026-12-04, night). The generic plan leaves out the months before the
+     * (docs/benchmarks.md, "Evaluations planned once"). The generic plan leaves out the months before the
      * window when it starts running, as the other plan did when it was made. The one query that
      * loses is the CAT baseline's search past its first month (run only when a CAT total is in
      * the window): over 130 empty months 0.4 ms planned for its values, 1.5 ms on the generic plan.

@@ -478,9 +478,10 @@ public final class Benchmark {
     /**
      * Waits until the counter reaches the target; returns System.nanoTime() of the first poll that
      * saw it. Polls once a second while the target is more than two seconds away at the rate seen
-     * since the last poll, then ten times a second (four while nothing moves): a poll of the system renders its whole
-     * {@code /prometheus} (about 40 KB), and four a second throughout took about a tenth of the
-     * system's CPU in the ingest it measured (docs/benchmarks.md, 2026-12-04, night).
+     * since the last poll, then ten times a second (four while nothing moves): a poll of the system
+     * renders its whole {@code /prometheus} (about 40 KB), and four a second throughout took about
+     * a tenth of the system's CPU in the ingest it measured (docs/benchmarks.md, "Evaluations
+     * planned once").
      */
     private static long awaitCount(LongSupplier count, long target, Duration timeout, java.util.function.Supplier<Exception> failure) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -34,7 +34,7 @@ class SharedStatementsTest {
         assertArrayEquals(new Object[] {"spo2", "pulse", "temperature"}, (Object[]) p[5]);
         assertArrayEquals(new Object[] {null, null, "oral"}, (Object[]) p[7]);
         assertArrayEquals(new Object[] {"{\"serial\":\"x\"}", null, null}, (Object[]) p[8], "staff entries name no source device");
-        assertArrayEquals(new Object[] {"device", "device", "staff"}, (Object[]) p[9]);
+        assertArrayEquals(new Object[] {null, null, "staff"}, (Object[]) p[9], "a device's origin is NULL (V36)");
         assertArrayEquals(new Object[] {null, null, "nurse1"}, (Object[]) p[10]);
     }
 

@@ -111,6 +111,12 @@ public final class Benchmark {
         BenchDatabase.ensure(jdbc);
         String settings = BenchDatabase.settings(jdbc);
         say("Database settings: " + settings);
+        if (settings.contains("autovacuum=off")) {
+            // Neither Debian's default nor production's (ops/postgres/postgresql.conf): the queue tables
+            // then keep every dead row of the run, and the figures understate (docs/benchmarks.md).
+            say("  note: autovacuum is off on this server (Debian's default and production's setting is on):"
+                    + " the evaluation queue and the keys keep their dead rows, so the figures will be lower");
+        }
         results.put("date", LocalDate.now().toString());
         results.put("database settings", settings);
         results.put("cores", Runtime.getRuntime().availableProcessors());

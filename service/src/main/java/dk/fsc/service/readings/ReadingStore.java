@@ -35,7 +35,7 @@ public class ReadingStore {
     /** A patient's readings of one type (all types when null) in [from, to), oldest first, at most {@code limit}. */
     List<ReadingView> history(UUID patientId, @Nullable String type, Instant from, Instant to, int limit) {
         return db.sql().list("""
-                SELECT type, value, measured_at, device_id, message_id, site, coalesce(origin, 'device') AS origin
+                SELECT type, value, measured_at, device_id, message_id, site, origin
                   FROM readings
                  WHERE patient_id = ?
                    AND (CAST(? AS text) IS NULL OR type = ?)
@@ -224,7 +224,7 @@ public class ReadingStore {
     }
 
     private static final String KEYED_COLUMNS = """
-            SELECT type, value, measured_at, device_id, message_id, seq, site, coalesce(origin, 'device') AS origin, entered_by
+            SELECT type, value, measured_at, device_id, message_id, seq, site, origin, entered_by
               FROM readings""";
     private static final String PAGE_WHERE = """
              WHERE patient_id = ?
@@ -259,8 +259,10 @@ public class ReadingStore {
         return new KeyedReading(view(rs), rs.getInt("seq"), rs.getString("entered_by"));
     }
 
+    /** Every reading read here; {@code origin} is NULL on a device's since V36 ({@code device} on those before). */
     private static ReadingView view(ResultSet rs) throws SQLException {
+        String origin = rs.getString("origin");
         return ReadingView.of(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("device_id"),
-                rs.getString("message_id"), rs.getString("site"), rs.getString("origin"));
+                rs.getString("message_id"), rs.getString("site"), origin == null ? "device" : origin);
     }
 }

@@ -6,10 +6,11 @@ import java.util.UUID;
 
 /**
  * What the database says about a device, read once per batch: its state (null when it is not
- * registered) and its loans, from which {@link Attribution} decides whose a message is.
+ * registered), its loans, from which {@link Attribution} decides whose a message is, and its
+ * number, by which its readings name it (V37; 0 when it is not registered).
  */
-record DeviceFacts(String state, List<Loan> loans) {
-    static final DeviceFacts UNREGISTERED = new DeviceFacts(null, List.of());
+record DeviceFacts(String state, List<Loan> loans, int number) {
+    static final DeviceFacts UNREGISTERED = new DeviceFacts(null, List.of(), 0);
 
     /** @param endsAt null while the loan runs */
     record Loan(UUID patient, Instant startsAt, Instant endsAt) {

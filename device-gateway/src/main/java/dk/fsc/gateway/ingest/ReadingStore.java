@@ -551,16 +551,18 @@ class ReadingStore implements StoreRetries.Store {
                 return;
             }
             PreparedStatement s = prepared("""
-                    SELECT d.id, d.state, l.patient_id, l.starts_at, l.ends_at
+                    SELECT d.id, d.state, l.patient_id, l.starts_at, l.ends_at, d.device_number
                       FROM devices d LEFT JOIN loans l ON l.device_id = d.id
                      WHERE d.id = ANY(?)""");
             s.setArray(1, c.createArrayOf("text", ids.toArray()));
             Map<String, String> states = new HashMap<>();
+            Map<String, Integer> numbers = new HashMap<>();
             Map<String, List<DeviceFacts.Loan>> loans = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     states.put(id, rs.getString(2));
+                    numbers.put(id, rs.getInt(6));
                     List<DeviceFacts.Loan> spans = loans.computeIfAbsent(id, k -> new ArrayList<>());
                     UUID patient = rs.getObject(3, UUID.class);
                     if (patient != null) {
@@ -571,7 +573,7 @@ class ReadingStore implements StoreRetries.Store {
                 }
             }
             for (String id : ids) {
-                devices.put(id, states.containsKey(id) ? new DeviceFacts(states.get(id), loans.get(id)) : DeviceFacts.UNREGISTERED);
+                devices.put(id, states.containsKey(id) ? new DeviceFacts(states.get(id), loans.get(id), numbers.get(id)) : DeviceFacts.UNREGISTERED);
             }
         }
 
@@ -594,7 +596,7 @@ class ReadingStore implements StoreRetries.Store {
             ReadingRows rows = new ReadingRows();
             AnswerRows answers = new AnswerRows();
             for (PendingReading r : stored) {
-                rows.addDeviceReading(r.parsed().deviceId(), r.item().reading(), r.patient());
+                rows.addDeviceReading(devices.get(r.parsed().deviceId()).number(), r.item().reading(), r.patient());
                 answers.add(r.parsed().deviceId(), r.item().reading(), r.patient());
             }
             if (!rows.isEmpty()) {

@@ -21,21 +21,22 @@ class SharedStatementsTest {
     void deviceReadingsAndStaffEntriesGoThroughOneInsert() {
         UUID patient = UUID.randomUUID();
         ReadingRows rows = new ReadingRows();
-        rows.addDeviceReading("DEV-1", new Reading("m-1", T, List.of(
+        rows.addDeviceReading(7, new Reading("m-1", T, List.of(
                 new Observation(ObservationType.SPO2, 94, null, "{\"serial\":\"x\"}"),
                 new Observation(ObservationType.PULSE, 80, null, null))), patient);
         rows.addStaffEntry(new Reading("staff-1", T, List.of(new Observation(ObservationType.TEMPERATURE, 38.5, "oral", "ignored"))),
                 patient, "nurse1");
         Object[] p = rows.parameters(ARRAYS);
-        assertEquals(11, p.length);
-        assertEquals(11, ReadingRows.INSERT.chars().filter(c -> c == '?').count());
-        assertArrayEquals(new Object[] {"DEV-1", "DEV-1", "staff"}, (Object[]) p[0]);
-        assertArrayEquals(new Object[] {0, 1, 0}, (Object[]) p[2]);
-        assertArrayEquals(new Object[] {"spo2", "pulse", "temperature"}, (Object[]) p[5]);
-        assertArrayEquals(new Object[] {null, null, "oral"}, (Object[]) p[7]);
-        assertArrayEquals(new Object[] {"{\"serial\":\"x\"}", null, null}, (Object[]) p[8], "staff entries name no source device");
-        assertArrayEquals(new Object[] {null, null, "staff"}, (Object[]) p[9], "a device's origin is NULL (V36)");
-        assertArrayEquals(new Object[] {null, null, "nurse1"}, (Object[]) p[10]);
+        assertEquals(12, p.length);
+        assertEquals(12, ReadingRows.INSERT.chars().filter(c -> c == '?').count());
+        assertArrayEquals(new Object[] {null, null, "staff"}, (Object[]) p[0], "a device is named by number, staff by id (V37)");
+        assertArrayEquals(new Object[] {7, 7, null}, (Object[]) p[1]);
+        assertArrayEquals(new Object[] {0, 1, 0}, (Object[]) p[3]);
+        assertArrayEquals(new Object[] {"spo2", "pulse", "temperature"}, (Object[]) p[6]);
+        assertArrayEquals(new Object[] {null, null, "oral"}, (Object[]) p[8]);
+        assertArrayEquals(new Object[] {"{\"serial\":\"x\"}", null, null}, (Object[]) p[9], "staff entries name no source device");
+        assertArrayEquals(new Object[] {null, null, "staff"}, (Object[]) p[10], "a device's origin is NULL (V36)");
+        assertArrayEquals(new Object[] {null, null, "nurse1"}, (Object[]) p[11]);
     }
 
     @Test

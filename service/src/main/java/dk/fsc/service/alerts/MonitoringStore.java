@@ -150,10 +150,13 @@ public class MonitoringStore {
                 rs -> true, patientId, end, start).isPresent();
     }
 
-    /** Measurements (messages, not single values) the patient took in the period. */
+    /**
+     * Measurements (messages, not single values) the patient took in the period; a message's
+     * device is its number or, for staff entries and rows before V37, its id.
+     */
     long measurementsDuring(UUID patientId, Instant start, Instant end) {
         return db.sql().one("""
-                SELECT count(DISTINCT (device_id, message_id)) FROM readings
+                SELECT count(DISTINCT (device_id, device_number, message_id)) FROM readings
                  WHERE patient_id = ? AND measured_at >= ? AND measured_at < ?""",
                 rs -> rs.getLong(1), patientId, start, end).orElse(0L);
     }

@@ -32,16 +32,24 @@ public class ReadingStore {
         this.hourlyKept = retention.policy().hourlyRollupsKept();
     }
 
+    /**
+     * The readings with their device's id: a device's reading names its device by number since V37
+     * (its {@code device_id} NULL), a staff entry and a row written before by id. Every read here
+     * selects {@link #DEVICE_ID} from this and orders readings of the same instant by it.
+     */
+    private static final String READINGS_WITH_DEVICE = "readings r LEFT JOIN devices d ON d.device_number = r.device_number";
+    private static final String DEVICE_ID = "coalesce(r.device_id, d.id)";
+
     /** A patient's readings of one type (all types when null) in [from, to), oldest first, at most {@code limit}. */
     List<ReadingView> history(UUID patientId, @Nullable String type, Instant from, Instant to, int limit) {
         return db.sql().list("""
-                SELECT type, value, measured_at, device_id, message_id, site, origin
-                  FROM readings
-                 WHERE patient_id = ?
-                   AND (CAST(? AS text) IS NULL OR type = ?)
-                   AND measured_at >= ? AND measured_at < ?
-                 ORDER BY measured_at, device_id, message_id, seq
-                 LIMIT ?""",
+                SELECT r.type, r.value, r.measured_at, %1$s AS device_id, r.message_id, r.site, r.origin
+                  FROM %2$s
+                 WHERE r.patient_id = ?
+                   AND (CAST(? AS text) IS NULL OR r.type = ?)
+                   AND r.measured_at >= ? AND r.measured_at < ?
+                 ORDER BY r.measured_at, %1$s, r.message_id, r.seq
+                 LIMIT ?""".formatted(DEVICE_ID, READINGS_WITH_DEVICE),
                 ReadingStore::view, patientId, type, type, from, to, limit);
     }
 
@@ -224,17 +232,17 @@ public class ReadingStore {
     }
 
     private static final String KEYED_COLUMNS = """
-            SELECT type, value, measured_at, device_id, message_id, seq, site, origin, entered_by
-              FROM readings""";
+            SELECT r.type, r.value, r.measured_at, %s AS device_id, r.message_id, r.seq, r.site, r.origin, r.entered_by
+              FROM %s""".formatted(DEVICE_ID, READINGS_WITH_DEVICE);
     private static final String PAGE_WHERE = """
-             WHERE patient_id = ?
-               AND (cardinality(?::text[]) = 0 OR type = ANY(?::text[]))
-               AND measured_at >= ? AND measured_at < ?
-               AND (CAST(? AS timestamptz) IS NULL OR (measured_at, device_id, message_id, seq) %s (?, ?, ?, ?))
-             ORDER BY measured_at %s, device_id %2$s, message_id %2$s, seq %2$s
+             WHERE r.patient_id = ?
+               AND (cardinality(?::text[]) = 0 OR r.type = ANY(?::text[]))
+               AND r.measured_at >= ? AND r.measured_at < ?
+               AND (CAST(? AS timestamptz) IS NULL OR (r.measured_at, %1$s, r.message_id, r.seq) %2$s (?, ?, ?, ?))
+             ORDER BY r.measured_at %3$s, %1$s %3$s, r.message_id %3$s, r.seq %3$s
              LIMIT ?""";
-    private static final String PAGE_NEWEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted("<", "DESC");
-    private static final String PAGE_OLDEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted(">", "ASC");
+    private static final String PAGE_NEWEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted(DEVICE_ID, "<", "DESC");
+    private static final String PAGE_OLDEST_FIRST = KEYED_COLUMNS + "\n" + PAGE_WHERE.formatted(DEVICE_ID, ">", "ASC");
 
     /**
      * A page of a patient's readings of the given types (all when empty) in [from, to), newest or
@@ -251,7 +259,7 @@ public class ReadingStore {
 
     /** A patient's readings measured at exactly this instant (what one FHIR Observation id can name). */
     public List<KeyedReading> at(UUID patientId, Instant measuredAt) {
-        return db.sql().list(KEYED_COLUMNS + " WHERE patient_id = ? AND measured_at = ? ORDER BY device_id, message_id, seq",
+        return db.sql().list(KEYED_COLUMNS + " WHERE r.patient_id = ? AND r.measured_at = ? ORDER BY " + DEVICE_ID + ", r.message_id, r.seq",
                 ReadingStore::keyed, patientId, measuredAt);
     }
 
@@ -259,7 +267,10 @@ public class ReadingStore {
         return new KeyedReading(view(rs), rs.getInt("seq"), rs.getString("entered_by"));
     }
 
-    /** Every reading read here; {@code origin} is NULL on a device's since V36 ({@code device} on those before). */
+    /**
+     * Every reading read here; {@code origin} is NULL on a device's since V36 ({@code device} on
+     * those before), {@code device_id} is {@link #DEVICE_ID}.
+     */
     private static ReadingView view(ResultSet rs) throws SQLException {
         String origin = rs.getString("origin");
         return ReadingView.of(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("device_id"),

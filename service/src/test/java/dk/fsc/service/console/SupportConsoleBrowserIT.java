@@ -198,7 +198,7 @@ class SupportConsoleBrowserIT extends BrowserTest {
         b.waitFor(WAIT, d -> !b.all("#replayed-" + id).isEmpty());
         assertEquals("true", b.find("#replayed-" + id).getAttribute("data-settled"), b.find("#replayed-" + id).getText());
         assertTrue(b.find("#replayed-" + id).getText().contains("late-1"));
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", device, patient));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
         assertTrue(b.all("#q-" + id).isEmpty(), "stored: no longer in the list of those not yet stored");
         b.assertAccessible();
 

@@ -91,8 +91,8 @@ class MosquittoAccountsIT extends IntegrationTest {
             assertNotNull(reply, "no reply on the device's own replies topic");
             assertTrue(reply.contains("\"status\":\"accepted\""), reply);
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", mine, patient));
-        assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", other), "a device wrote under another's id");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", mine, patient));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, other), "a device wrote under another's id");
         assertEquals(0, fixtures.count("SELECT count(*) FROM quarantine WHERE device_id = ?", other));
     }
 

@@ -50,7 +50,7 @@ class AckAfterCommitIT extends IntegrationTest {
             assertNotNull(reply, "no reply after the database came back");
             assertTrue(reply.contains("\"status\":\"accepted\""), reply);
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     @Test
@@ -74,17 +74,17 @@ class AckAfterCommitIT extends IntegrationTest {
                 stopping.get();
                 lock.rollback();
             }
-            assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device), "nothing committed yet");
+            assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device), "nothing committed yet");
 
             try (ApplicationContext second = startGateway(clientId)) {
                 String reply = d.nextReply(Duration.ofSeconds(30));
-                assertNotNull(reply, () -> fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device) == 0
+                assertNotNull(reply, () -> fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device) == 0
                         ? "the broker did not redeliver the unacknowledged message"
                         : "the redelivered message was stored but its reply was lost");
                 assertTrue(reply.contains("\"status\":\"accepted\""), reply);
             }
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     /**
@@ -106,12 +106,12 @@ class AckAfterCommitIT extends IntegrationTest {
                 for (int i = 0; i < backlog; i++) {
                     String reply = d.nextReply(Duration.ofSeconds(30));
                     assertNotNull(reply, "reply " + (i + 1) + " of " + backlog + " missing; readings stored: "
-                            + fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+                            + fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
                     assertTrue(reply.contains("\"status\":\"accepted\""), reply);
                 }
             }
         }
-        assertEquals(backlog, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(backlog, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     private ApplicationContext startGateway(String clientId) throws InterruptedException {

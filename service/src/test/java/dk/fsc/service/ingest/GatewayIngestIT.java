@@ -56,7 +56,7 @@ class GatewayIngestIT extends IntegrationTest {
         }
         assertEquals(cases.length, fixtures.count("SELECT count(*) FROM quarantine WHERE device_id = ?", device));
         assertArrayEquals(cases[0][0].getBytes(StandardCharsets.UTF_8), quarantinedPayload(device, "MALFORMED_JSON"));
-        assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     @Test
@@ -104,7 +104,7 @@ class GatewayIngestIT extends IntegrationTest {
             d.publishReading(reading("same", minutesAgo(2), pulse(80)));
             assertTrue(d.nextReply(REPLY_TIMEOUT).contains("MESSAGE_ID_REUSED"));
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     @Test
@@ -151,8 +151,8 @@ class GatewayIngestIT extends IntegrationTest {
             d.publishReading(first);
             assertTrue(d.nextReply(REPLY_TIMEOUT).contains("\"status\":\"duplicate\""), "a true resend stays a duplicate");
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND value = 95", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND value = 95", device));
         assertArrayEquals(other.getBytes(StandardCharsets.UTF_8), quarantinedPayload(device, "MESSAGE_ID_REUSED"));
     }
 
@@ -172,7 +172,7 @@ class GatewayIngestIT extends IntegrationTest {
                 replies.add(reply);
             }
         }
-        assertEquals(n, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(n, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
         assertEquals(n, replies.size(), "every stored reading is answered");
         assertTrue(replies.stream().allMatch(r -> r.contains("\"status\":\"accepted\"")));
     }

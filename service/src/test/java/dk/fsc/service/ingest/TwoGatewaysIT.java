@@ -82,7 +82,7 @@ class TwoGatewaysIT extends IntegrationTest {
     }
 
     private long stored(String org) {
-        return fixtures.count("SELECT count(*) FROM readings r JOIN loans l ON l.device_id = r.device_id WHERE l.organisation_id = ?", org);
+        return fixtures.count("SELECT count(*) FROM readings r JOIN devices d ON d.device_number = r.device_number JOIN loans l ON l.device_id = d.id WHERE l.organisation_id = ?", org);
     }
 
     private static double storedBy(ApplicationContext gateway) {

@@ -187,7 +187,8 @@ class TimescaleIT extends IntegrationTest {
     /**
      * V33 on a store that was converted and compressed by an older build: the type's unit and codes leave the hypertable
      * and its compressed chunks, every reading stays, and a late reading still goes into a compressed chunk; and V36:
-     * the origin's default and NOT NULL go from the compressed hypertable, and the late reading is stored without one.
+     * the origin's default and NOT NULL go from the compressed hypertable, and the late reading is stored without one;
+     * and V37: the late reading names its device by number, and a reading that names no device is refused.
      */
     @Test
     void aConvertedAndCompressedStoreLosesTheTypesCodesWithEveryReadingKept() throws Exception {
@@ -222,12 +223,22 @@ class TimescaleIT extends IntegrationTest {
                  WHERE table_name = 'readings' AND column_name IN ('unit', 'code_system', 'code')"""));
         assertEquals(compressed, there.count("""
                 SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND is_compressed"""));
+        String device = there.device("on_loan");
         there.update("""
-                INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
-                VALUES ('dev-1', 'late', 0, now() - interval '50 days', ?, 'spo2', 77)""", patient);
+                INSERT INTO readings (device_number, message_id, seq, measured_at, patient_id, type, value)
+                VALUES ((SELECT device_number FROM devices WHERE id = ?), 'late', 0, now() - interval '50 days', ?, 'spo2', 77)""",
+                device, patient);
         assertEquals(1, there.count("SELECT count(*) FROM readings WHERE message_id = 'late' AND value = 77"));
         // V36: a device's origin is no longer spelt out; the older build's rows keep theirs, in the compressed chunks too.
         assertEquals(1, there.count("SELECT count(*) FROM readings WHERE message_id = 'late' AND origin IS NULL"));
         assertEquals(1000, there.count("SELECT count(*) FROM readings WHERE device_id = 'dev-1' AND origin = 'device'"));
+        // V37: the late reading names its device by number only; the older rows keep the id; a reading must name one.
+        assertEquals(1, there.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND message_id = 'late' AND device_id IS NULL",
+                device));
+        assertEquals(1000, there.count("SELECT count(*) FROM readings WHERE device_id = 'dev-1' AND device_number IS NULL"));
+        IllegalStateException nameless = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> there.update("""
+                INSERT INTO readings (message_id, seq, measured_at, patient_id, type, value)
+                VALUES ('nameless', 0, now() - interval '50 days', ?, 'spo2', 77)""", patient));
+        assertTrue(nameless.getMessage().contains("readings_device_named_once"), nameless.getMessage());
     }
 }

@@ -77,7 +77,7 @@ class LoansIT extends IntegrationTest {
             String reply = d.nextReply(Duration.ofSeconds(20));
             assertTrue(reply.contains("DEVICE_NOT_ON_LOAN"), "a reading after the loan ended is not the citizen's: " + reply);
         }
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", device, patient));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
 
         List<Map<String, Object>> history = fsc.getList("/api/devices/" + device + "/transitions");
         assertEquals(List.of("shipped", "on_loan", "return_requested", "returned"), history.stream().map(t -> t.get("to")).toList());

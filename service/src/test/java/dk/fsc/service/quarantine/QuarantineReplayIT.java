@@ -58,14 +58,14 @@ class QuarantineReplayIT extends IntegrationTest {
         // Replaying before the cause is fixed changes nothing but the bookkeeping.
         Map<String, Object> again = support.post("/api/quarantine/" + id + "/replay", Map.of());
         assertEquals(false, again.get("settled"));
-        assertEquals(0, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
         assertEquals(1, fixtures.count("SELECT count(*) FROM quarantine WHERE device_id = ?", device), "no new quarantine row");
 
         fixtures.loan(device, patient, org, measuredAt.minusSeconds(86400), null);
         Map<String, Object> replayed = support.post("/api/quarantine/" + id + "/replay", Map.of());
         assertEquals(true, replayed.get("settled"), replayed.toString());
         assertEquals("accepted", ((Map<?, ?>) ((List<?>) replayed.get("results")).get(0)).get("status"));
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", device, patient));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
 
         Map<String, Object> entry = support.get("/api/quarantine/" + id);
         assertNotNull(entry.get("replayedAt"));
@@ -76,7 +76,7 @@ class QuarantineReplayIT extends IntegrationTest {
         // A third replay finds it stored: a duplicate, still one reading.
         Map<String, Object> third = support.post("/api/quarantine/" + id + "/replay", Map.of());
         assertEquals("duplicate", ((Map<?, ?>) ((List<?>) third.get("results")).get(0)).get("status"));
-        assertEquals(1, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
     }
 
     @Test
@@ -105,7 +105,7 @@ class QuarantineReplayIT extends IntegrationTest {
         fixtures.update("UPDATE quarantine SET received_at = now() WHERE device_id = ?", device);
         summary = support.post("/api/quarantine/replay", Map.of("deviceId", device));
         assertEquals(3, ((Number) summary.get("settled")).intValue(), summary.toString());
-        assertEquals(3, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ? AND patient_id = ?", device, patient));
+        assertEquals(3, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
     }
 
     @Test

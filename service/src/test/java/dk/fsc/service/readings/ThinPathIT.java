@@ -69,6 +69,10 @@ class ThinPathIT extends IntegrationTest {
         assertEquals("device", spo2.get("origin"));
         assertEquals(2, fixtures.count("SELECT count(*) FROM readings WHERE patient_id = ? AND origin IS NULL", patient),
                 "a device's readings are stored without spelling out their origin (V36)");
+        assertEquals(2, fixtures.count("""
+                SELECT count(*) FROM readings r JOIN devices d ON d.device_number = r.device_number
+                 WHERE r.patient_id = ? AND r.device_id IS NULL AND d.id = ?""", patient, device),
+                "a device's readings name it by its number, not by its id (V37)");
         assertEquals(measuredAt.toInstant().toString(), spo2.get("measuredAt"));
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ?", patient, nurse.username()));
     }

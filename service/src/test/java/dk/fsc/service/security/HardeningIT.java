@@ -248,7 +248,7 @@ class HardeningIT extends IntegrationTest {
         }
         assertEquals(3, replies.stream().filter(r -> r.contains("\"accepted\"")).count(), replies.toString());
         assertEquals(2, replies.stream().filter(r -> r.contains("RATE_LIMITED")).count(), replies.toString());
-        assertEquals(3, fixtures.count("SELECT count(*) FROM readings WHERE device_id = ?", device));
+        assertEquals(3, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
         assertEquals(2, fixtures.count("SELECT count(*) FROM quarantine WHERE device_id = ? AND code = 'RATE_LIMITED'", device));
         byte[] kept = fixtures.bytes("SELECT payload FROM quarantine WHERE device_id = ? AND code = 'RATE_LIMITED' ORDER BY id LIMIT 1", device);
         assertTrue(sent.contains(new String(kept, StandardCharsets.UTF_8)), "the raw bytes are kept for replay");

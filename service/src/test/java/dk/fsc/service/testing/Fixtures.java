@@ -88,6 +88,12 @@ public final class Fixtures {
         return device;
     }
 
+    /**
+     * The readings a device sent, for a WHERE to go on ({@code AND ...}; its one parameter is the
+     * device's id): they name the device by its number (V37).
+     */
+    public static final String DEVICE_READINGS = "readings WHERE device_number = (SELECT device_number FROM devices WHERE id = ?)";
+
     public long count(String sql, Object... values) {
         return firstColumn(sql, values, rs -> rs.getLong(1));
     }

@@ -516,8 +516,8 @@ public final class FleetPhase implements AutoCloseable {
     private Reconciled reconcile(List<Device> fleet, Tally t, Set<String> unanswered) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc);
              PreparedStatement s = c.prepareStatement("""
-                     SELECT r.message_id, count(*) FROM readings r
-                      WHERE r.device_id = ANY(?) AND r.message_id LIKE ? AND r.measured_at > now() - interval '1 day'
+                     SELECT r.message_id, count(*) FROM readings r JOIN devices d ON d.device_number = r.device_number
+                      WHERE d.id = ANY(?) AND r.message_id LIKE ? AND r.measured_at > now() - interval '1 day'
                       GROUP BY r.message_id""")) {
             s.setArray(1, c.createArrayOf("text", fleet.stream().map(d -> d.d.id()).toArray()));
             s.setString(2, runTag + "-%");

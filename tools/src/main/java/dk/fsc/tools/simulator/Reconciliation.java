@@ -67,11 +67,13 @@ public record Reconciliation(Map<String, Long> counts) {
             counts.put("readings expected accepted", one(s, "SELECT count(*) FROM sim_log WHERE kind = 'reading' AND expect = 'accepted'"));
             counts.put("observations expected", one(s, "SELECT coalesce(sum(observations), 0) FROM sim_log WHERE kind = 'reading' AND expect = 'accepted'"));
             // The log's observation rows counted in one pass: readings have no index by device and
-            // message (V30), so a count per log line would read the table once per message.
+            // message (V30), so a count per log line would read the table once per message. A
+            // device's readings name it by number (V37).
             s.execute("""
                     CREATE TEMP TABLE sim_rows AS
-                    SELECT device_id, message_id, count(*) AS rows FROM readings
-                     WHERE device_id IN (SELECT DISTINCT device_id FROM sim_log) GROUP BY 1, 2""");
+                    SELECT d.id AS device_id, r.message_id, count(*) AS rows
+                      FROM readings r JOIN devices d ON d.device_number = r.device_number
+                     WHERE d.id IN (SELECT DISTINCT device_id FROM sim_log) GROUP BY 1, 2""");
             s.execute("CREATE INDEX ON sim_rows (device_id, message_id)");
             s.execute("ANALYZE sim_rows");
             s.execute("""

@@ -1,5 +1,5 @@
 -- A device's reading names its device by a 4-byte number instead of its text id (issue #18, bytes
--- per reading; decision 0011). Every device gets a number of its own (devices.device_number, given
+-- per reading; decision 0013). Every device gets a number of its own (devices.device_number, given
 -- by the database, never reused: devices are never deleted); a reading a device sent stores that
 -- number in readings.device_number and NULL in readings.device_id. Staff entries keep the device
 -- id 'staff' (they have no device), and rows written before keep their text id: a reading names its

@@ -60,6 +60,13 @@ class ReadingStore implements StoreRetries.Store {
      * so keys older than this are never needed (device_messages' retention keeps them longer: V21).
      */
     private final Duration keyWindow;
+    /**
+     * How far ahead (by measured_at) the claim looks: the allowed clock skew plus a day. A message
+     * measured further ahead is refused before its id is looked at, so no key lies beyond this;
+     * the bound lets PostgreSQL skip the months made ahead and the default partition, which
+     * every look at a key read before (docs/benchmarks.md, "The idempotency claim's look bounded").
+     */
+    private final Duration keyAhead;
 
     ReadingStore(DataSource dataSource, @Nullable DataSourceResolver resolver, BlobStore blobs, GatewayConfig config) {
         // Plain pool connections: this class owns its transactions and never joins a caller's.
@@ -68,6 +75,7 @@ class ReadingStore implements StoreRetries.Store {
         this.quota = new QuarantineQuota(config.getQuarantineQuotaRows(), config.getQuarantineQuotaBytes(),
                 config.getQuarantineQuotaWindow());
         this.keyWindow = config.getBacklogWindow().plusDays(1);
+        this.keyAhead = config.getFutureTolerance().plusDays(1);
     }
 
     /** A plain pool connection (autocommit, the caller closes it): the gateway's one way to its database. */
@@ -88,7 +96,7 @@ class ReadingStore implements StoreRetries.Store {
     List<Outcome> write(List<Parsed> batch, boolean quarantineRejections, TransactionStep inSameTransaction) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            Transaction transaction = new Transaction(c, blobs, quarantineRejections, quota, keyWindow);
+            Transaction transaction = new Transaction(c, blobs, quarantineRejections, quota, keyWindow, keyAhead);
             try {
                 List<Outcome> outcomes = transaction.write(batch);
                 if (inSameTransaction != null) {
@@ -152,6 +160,7 @@ class ReadingStore implements StoreRetries.Store {
         private final List<PendingStatus> pendingStatus = new ArrayList<>();
         private final QuarantineRows quarantine;
         private final long keyWindowSeconds;
+        private final long keyAheadSeconds;
 
         /** @param contentSha256 the SHA-256 of the reading's {@link Reading#content()}: a resend has the same */
         private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
@@ -166,9 +175,11 @@ class ReadingStore implements StoreRetries.Store {
             }
         }
 
-        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections, QuarantineQuota quota, Duration keyWindow) {
+        Transaction(Connection c, BlobStore blobs, boolean quarantineRejections, QuarantineQuota quota, Duration keyWindow,
+                    Duration keyAhead) {
             this.c = c;
             this.keyWindowSeconds = keyWindow.toSeconds();
+            this.keyAheadSeconds = keyAhead.toSeconds();
             this.blobs = blobs;
             this.quarantineRejections = quarantineRejections;
             this.quarantine = new QuarantineRows(c, quota);
@@ -329,13 +340,15 @@ class ReadingStore implements StoreRetries.Store {
             }
             // The key (device, id, measured_at) refuses a resend (same bytes, same measured_at, same
             // partition); NOT EXISTS refuses the id used before with another measured_at, looking
-            // only at the partitions of the key window (MESSAGE_ID_REUSED: V21, decision 0002).
+            // only at the partitions of the key window (MESSAGE_ID_REUSED: V21, decision 0002), from
+            // its start to the furthest ahead a key can be.
             PreparedStatement s = prepared("""
                     INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count, content_sha256)
                     SELECT d, m, t::timestamptz, p, n, h
                       FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::text[]) AS x(d, m, t, p, n, h)
                      WHERE NOT EXISTS (SELECT 1 FROM device_messages e WHERE e.device_id = x.d AND e.message_id = x.m
-                                          AND e.measured_at >= now() - make_interval(secs => ?))
+                                          AND e.measured_at >= now() - make_interval(secs => ?)
+                                          AND e.measured_at < now() + make_interval(secs => ?))
                     ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
             s.setArray(1, c.createArrayOf("text", devices));
             s.setArray(2, c.createArrayOf("text", ids));
@@ -344,6 +357,7 @@ class ReadingStore implements StoreRetries.Store {
             s.setArray(5, c.createArrayOf("int4", counts));
             s.setArray(6, c.createArrayOf("text", contents));
             s.setLong(7, keyWindowSeconds);
+            s.setLong(8, keyAheadSeconds);
             Set<String> claimed = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -581,10 +595,12 @@ class ReadingStore implements StoreRetries.Store {
         private Resend.StoredReading stored(String deviceId, String messageId) throws SQLException {
             PreparedStatement s = prepared(
                     "SELECT measured_at, observation_count, content_sha256 FROM device_messages WHERE device_id = ? AND message_id = ?"
-                    + " AND measured_at >= now() - make_interval(secs => ?) ORDER BY measured_at LIMIT 1");
+                    + " AND measured_at >= now() - make_interval(secs => ?) AND measured_at < now() + make_interval(secs => ?)"
+                    + " ORDER BY measured_at LIMIT 1");
             s.setString(1, deviceId);
             s.setString(2, messageId);
             s.setLong(3, keyWindowSeconds);
+            s.setLong(4, keyAheadSeconds);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? new Resend.StoredReading(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getInt(2), rs.getString(3))
                         : null;

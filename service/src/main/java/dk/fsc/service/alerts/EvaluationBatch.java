@@ -2,6 +2,7 @@ package dk.fsc.service.alerts;
 
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +30,7 @@ class EvaluationBatch {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationBatch.class);
     static final int PATIENTS_PER_TRANSACTION = 10;
     /** How long a claim holds when its worker neither finishes nor gives it back (a crash). */
-    static final String LEASE = "30 seconds";
+    static final Duration LEASE = Duration.ofSeconds(30);
     private final EvaluationQueue queue;
     private final PatientEvaluator evaluator;
     private final AlertStore alerts;

@@ -6,6 +6,7 @@ import dk.fsc.service.platform.database.Sql;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,7 +29,7 @@ class EvaluationQueue {
     }
 
     /**
-     * The claim's pick: the first {@code ?} waiting patients, urgent first, then the longest
+     * The claim's pick: the first {@code %d} waiting patients, urgent first, then the longest
      * waiting. Its ORDER BY is the order of evaluation_requests_queue_idx (V31), so a claim reads
      * the first few index entries instead of sorting the whole queue; keep the two alike
      * ({@code EvaluationQueueIT} checks the plan).
@@ -36,18 +37,23 @@ class EvaluationQueue {
     static final String PICK = """
             SELECT patient_id FROM evaluation_requests
              WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
-             ORDER BY urgent_version IS NULL, requested_at LIMIT ? FOR UPDATE SKIP LOCKED""";
+             ORDER BY urgent_version IS NULL, requested_at LIMIT %d FOR UPDATE SKIP LOCKED""";
 
-    /** Takes up to {@code limit} waiting patients on a lease of {@code lease} (an interval), urgent first, then the longest waiting. */
-    List<Claim> claim(int limit, String lease) {
+    /**
+     * Takes up to {@code limit} waiting patients on a lease of {@code lease}, urgent first, then
+     * the longest waiting. Both go into the statement as numbers, not parameters: a statement
+     * without parameters is planned once per connection, where one with its LIMIT as a parameter
+     * was planned anew at most calls (0.12 ms of planning a claim; docs/benchmarks.md, "The
+     * idempotency claim's look bounded"). They are the worker's constants, so one statement.
+     */
+    List<Claim> claim(int limit, Duration lease) {
         // The pick is materialised: as an IN (subquery) the planner may run it again per row,
         // and with SKIP LOCKED each run can pick others (11 claimed of 10 was seen).
-        return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK + ")\n" + """
-                UPDATE evaluation_requests r SET claimed_until = now() + ?::interval
+        return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK.formatted(limit) + ")\n" + """
+                UPDATE evaluation_requests r SET claimed_until = now() + make_interval(secs => %d)
                   FROM picked WHERE r.patient_id = picked.patient_id
-                RETURNING r.patient_id, r.version, r.requested_at, r.urgent_version IS NOT NULL AS urgent""",
-                rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), Sql.instant(rs, "requested_at"), rs.getBoolean("urgent")),
-                limit, lease));
+                RETURNING r.patient_id, r.version, r.requested_at, r.urgent_version IS NOT NULL AS urgent""".formatted(lease.toSeconds()),
+                rs -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), Sql.instant(rs, "requested_at"), rs.getBoolean("urgent"))));
     }
 
     /**

@@ -85,7 +85,7 @@ class EvaluationQueueIT extends IntegrationTest {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL enable_sort = off");
-                try (var rs = s.executeQuery("EXPLAIN " + EvaluationQueue.PICK.replace("LIMIT ?", "LIMIT 10"))) {
+                try (var rs = s.executeQuery("EXPLAIN " + EvaluationQueue.PICK.formatted(EvaluationBatch.PATIENTS_PER_TRANSACTION))) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
                     }

@@ -587,7 +587,8 @@ class ReadingStore implements StoreRetries.Store {
                 }
             }
             for (String id : ids) {
-                devices.put(id, states.containsKey(id) ? new DeviceFacts(states.get(id), loans.get(id), numbers.get(id)) : DeviceFacts.UNREGISTERED);
+                devices.put(id, states.containsKey(id) ? new DeviceFacts(states.get(id), loans.get(id), numbers.get(id))
+                        : DeviceFacts.UNREGISTERED);
             }
         }
 

@@ -29,8 +29,8 @@ public final class ReadingRows {
                    AS x(d, dn, m, q, t, p, ty, v, si, src, o, e)""";
 
     /** One of {@code deviceId} (staff) and {@code deviceNumber} (a device) is null. */
-    private record Row(String deviceId, Integer deviceNumber, String messageId, int seq, Reading reading, UUID patient, Observation observation,
-                       String origin, String enteredBy) {
+    private record Row(String deviceId, Integer deviceNumber, String messageId, int seq, Reading reading, UUID patient,
+                       Observation observation, String origin, String enteredBy) {
     }
 
     private final List<Row> rows = new ArrayList<>();
@@ -90,8 +90,9 @@ public final class ReadingRows {
             origins[i] = r.origin().equals("staff") ? "staff" : null; // a device's: NULL, no bytes (V36)
             enteredBy[i] = r.enteredBy();
         }
-        return new Object[] {arrays.of("text", devices), arrays.of("int4", deviceNumbers), arrays.of("text", ids), arrays.of("int4", seqs), arrays.of("text", times),
-                arrays.of("uuid", patients), arrays.of("text", types), arrays.of("float8", values), arrays.of("text", sites),
-                arrays.of("text", sources), arrays.of("text", origins), arrays.of("text", enteredBy)};
+        return new Object[] {arrays.of("text", devices), arrays.of("int4", deviceNumbers), arrays.of("text", ids),
+                arrays.of("int4", seqs), arrays.of("text", times), arrays.of("uuid", patients), arrays.of("text", types),
+                arrays.of("float8", values), arrays.of("text", sites), arrays.of("text", sources), arrays.of("text", origins),
+                arrays.of("text", enteredBy)};
     }
 }

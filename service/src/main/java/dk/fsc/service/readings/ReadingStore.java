@@ -40,17 +40,18 @@ public class ReadingStore {
     private static final String READINGS_WITH_DEVICE = "readings r LEFT JOIN devices d ON d.device_number = r.device_number";
     private static final String DEVICE_ID = "coalesce(r.device_id, d.id)";
 
+    private static final String HISTORY = """
+            SELECT r.type, r.value, r.measured_at, %1$s AS device_id, r.message_id, r.site, r.origin
+              FROM %2$s
+             WHERE r.patient_id = ?
+               AND (CAST(? AS text) IS NULL OR r.type = ?)
+               AND r.measured_at >= ? AND r.measured_at < ?
+             ORDER BY r.measured_at, %1$s, r.message_id, r.seq
+             LIMIT ?""".formatted(DEVICE_ID, READINGS_WITH_DEVICE);
+
     /** A patient's readings of one type (all types when null) in [from, to), oldest first, at most {@code limit}. */
     List<ReadingView> history(UUID patientId, @Nullable String type, Instant from, Instant to, int limit) {
-        return db.sql().list("""
-                SELECT r.type, r.value, r.measured_at, %1$s AS device_id, r.message_id, r.site, r.origin
-                  FROM %2$s
-                 WHERE r.patient_id = ?
-                   AND (CAST(? AS text) IS NULL OR r.type = ?)
-                   AND r.measured_at >= ? AND r.measured_at < ?
-                 ORDER BY r.measured_at, %1$s, r.message_id, r.seq
-                 LIMIT ?""".formatted(DEVICE_ID, READINGS_WITH_DEVICE),
-                ReadingStore::view, patientId, type, type, from, to, limit);
+        return db.sql().list(HISTORY, ReadingStore::view, patientId, type, type, from, to, limit);
     }
 
     /** The zone of the daily rollups' days (V19). */
@@ -259,8 +260,8 @@ public class ReadingStore {
 
     /** A patient's readings measured at exactly this instant (what one FHIR Observation id can name). */
     public List<KeyedReading> at(UUID patientId, Instant measuredAt) {
-        return db.sql().list(KEYED_COLUMNS + " WHERE r.patient_id = ? AND r.measured_at = ? ORDER BY " + DEVICE_ID + ", r.message_id, r.seq",
-                ReadingStore::keyed, patientId, measuredAt);
+        return db.sql().list(KEYED_COLUMNS + " WHERE r.patient_id = ? AND r.measured_at = ? ORDER BY " + DEVICE_ID
+                + ", r.message_id, r.seq", ReadingStore::keyed, patientId, measuredAt);
     }
 
     private static KeyedReading keyed(ResultSet rs) throws SQLException {

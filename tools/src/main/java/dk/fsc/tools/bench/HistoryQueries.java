@@ -196,6 +196,12 @@ final class HistoryQueries {
                     INSERT INTO bench_history (n, id)
                     SELECT substring(display_name FROM 9)::int, id FROM patients WHERE organisation_id = 'bench-history'
                     ON CONFLICT DO NOTHING""");
+            // A device of its own per patient, registered (retired, no broker account), so its readings name it by
+            // number as a device's do since V37 and the queries join for its id as they do for every device's.
+            s.execute("""
+                    INSERT INTO devices (id, device_type, state, mqtt_username, mqtt_password_hash)
+                    SELECT 'HIST-' || n, 'pulse_oximeter', 'retired', 'HIST-' || n, 'bench' FROM bench_history
+                    ON CONFLICT DO NOTHING""");
         }
         long missing;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM bench_history WHERE rows < " + perPatient)) {
@@ -210,9 +216,10 @@ final class HistoryQueries {
                 missing * perPatient, missing, perPatient));
         long start = System.nanoTime();
         try (PreparedStatement chunk = c.prepareStatement("""
-                WITH p AS (SELECT n, id FROM bench_history WHERE rows < ? AND n >= ? AND n < ?),
-                     ins AS (INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value, received_at)
-                             SELECT 'HIST-' || p.n, 'h-' || i, 0, now() - i * interval '105 minutes', p.id,
+                WITH p AS (SELECT b.n, b.id, d.device_number FROM bench_history b JOIN devices d ON d.id = 'HIST-' || b.n
+                            WHERE b.rows < ? AND b.n >= ? AND b.n < ?),
+                     ins AS (INSERT INTO readings (device_number, message_id, seq, measured_at, patient_id, type, value, received_at)
+                             SELECT p.device_number, 'h-' || i, 0, now() - i * interval '105 minutes', p.id,
                                     (ARRAY['spo2','pulse','temperature','systolic_bp','diastolic_bp'])[1 + i % 5],
                                     (ARRAY[95, 72, 36.8, 130, 80])[1 + i % 5] + (i % 7) - 3, now() - i * interval '105 minutes'
                                FROM p, generate_series(0, ? - 1) i)

@@ -6,7 +6,7 @@
 -- device one way or the other, never both (the CHECK). Readers join devices for the id
 -- (ReadingStore), so every answer still says the device's id.
 --
--- Why: the id was the widest column a reading had left (1 + up to 64 bytes, 13 to 26 with the ids
+-- Why: the id was the widest column a reading had left (1 + up to 64 bytes, 14 to 28 with the ids
 -- seen so far) and is the same in every row of a device, 3 650 days of it. Measured in
 -- docs/benchmarks.md ("A device by its number").
 --

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * next request for these patients does not wait for their evaluation. {@link #evaluate}: evaluate
  * them, raise alerts and remove each request whose version is still the claimed one, in one
  * transaction (one commit for all), or in two when some of them are urgent: those first
- * ({@link #urgentFirst}), so a red value's alert does not wait for the others. A reading committed meanwhile bumped the version: the request stays, at the back of the
- * queue, and is evaluated again. A failed transaction gives its claims back ({@link #release}). A
- * patient whose evaluation fails is set aside with a growing pause and the reason kept, not
+ * ({@link #urgentFirst}), so a red value's alert does not wait for the others. A reading
+ * committed meanwhile bumped the version: the request stays, at the back of the queue, and is
+ * evaluated again. A failed transaction gives its claims back ({@link #release}). A patient whose
+ * evaluation fails rolls its transaction back, which is then evaluated again with a savepoint per
+ * patient ({@link #evaluateEach}): that patient is set aside with a growing pause and the reason kept, not
  * retried hot; a worker that dies leaves leases that run out after {@code LEASE}.
  */
 @Singleton
@@ -102,14 +104,40 @@ class EvaluationBatch {
     }
 
     /**
-     * Evaluates the claimed patients in one transaction, each under its own savepoint; answers the
-     * claims whose evaluation raised or updated an alert (their latency is measured after the
-     * commit). Before each patient after the first it asks {@code yieldBeforeNext}: when that says
-     * so, the transaction commits what it evaluated and leaves the rest of the claims (the caller
-     * gives them back), so an urgent patient that arrived meanwhile need not wait for them.
+     * A patient's evaluation failed in {@link #evaluate}: its transaction is rolled back, and the
+     * claims are evaluated again by {@link #evaluateEach}, which sets that patient aside.
+     */
+    static final class PatientFailed extends RuntimeException {
+        PatientFailed(UUID patientId, RuntimeException cause) {
+            super("evaluation of patient " + patientId + " failed", cause);
+        }
+    }
+
+    /**
+     * Evaluates the claimed patients in one transaction and answers the claims whose evaluation
+     * raised or updated an alert (their latency is measured after the commit). Before each patient
+     * after the first it asks {@code yieldBeforeNext}: when that says so, the transaction commits
+     * what it evaluated and leaves the rest of the claims (the caller gives them back), so an
+     * urgent patient that arrived meanwhile need not wait for them. Without a savepoint per
+     * patient, two round trips each fewer (docs/benchmarks.md, "An evaluation's round trips"): when
+     * one patient's evaluation fails, it throws {@link PatientFailed}, which rolls all of it back,
+     * and the caller evaluates the claims again with {@link #evaluateEach}.
      */
     @Transactional
     Evaluated evaluate(List<Claim> claims, BooleanSupplier yieldBeforeNext) {
+        return evaluate(claims, yieldBeforeNext, false);
+    }
+
+    /**
+     * As {@link #evaluate}, each patient under a savepoint of its own: a patient whose evaluation
+     * fails is undone alone and set aside with a growing pause and the reason kept; the others commit.
+     */
+    @Transactional
+    Evaluated evaluateEach(List<Claim> claims, BooleanSupplier yieldBeforeNext) {
+        return evaluate(claims, yieldBeforeNext, true);
+    }
+
+    private Evaluated evaluate(List<Claim> claims, BooleanSupplier yieldBeforeNext, boolean savepoints) {
         List<Claim> evaluated = new ArrayList<>(claims.size());
         List<Raised> raised = new ArrayList<>();
         List<Claim> left = List.of();
@@ -120,7 +148,9 @@ class EvaluationBatch {
                 left = claims.subList(i, claims.size());
                 break;
             }
-            queue.beforeEvaluation();
+            if (savepoints) {
+                queue.beforeEvaluation();
+            }
             try {
                 long started = System.nanoTime();
                 Instant now = Instant.now();
@@ -131,9 +161,14 @@ class EvaluationBatch {
                 if (!findings.isEmpty()) {
                     raised.add(new Raised(claim, started, System.nanoTime()));
                 }
-                queue.evaluationSucceeded();
+                if (savepoints) {
+                    queue.evaluationSucceeded();
+                }
                 evaluated.add(claim);
             } catch (RuntimeException e) {
+                if (!savepoints) {
+                    throw new PatientFailed(claim.patientId(), e);
+                }
                 LOG.error("Evaluation of patient {} failed; set aside and retried later", claim.patientId(), e);
                 queue.evaluationFailed(claim.patientId(), String.valueOf(e.getMessage()));
             }
@@ -144,7 +179,7 @@ class EvaluationBatch {
         // or a patient measuring all the time would be evaluated again and again, ahead of all;
         // it stays urgent only if a reading at a red limit came during this evaluation.
         evaluated.sort(Comparator.comparing(Claim::patientId));
-        evaluated.forEach(queue::done);
+        queue.done(evaluated);
         return new Evaluated(raised, left);
     }
 

@@ -87,7 +87,12 @@ class EvaluationRound {
                     seen[0] = heard; // asked once per notification; it may have been about a patient of this very claim
                     return batch.urgentWaiting();
                 };
-                EvaluationBatch.Evaluated done = batch.evaluate(part, urgentWaiting);
+                EvaluationBatch.Evaluated done;
+                try {
+                    done = batch.evaluate(part, urgentWaiting);
+                } catch (EvaluationBatch.PatientFailed failed) { // rolled back: again, each patient on its own
+                    done = batch.evaluateEach(part, urgentWaiting);
+                }
                 Instant committed = Instant.now();
                 long committedNanos = System.nanoTime();
                 for (Raised r : done.raised()) {

@@ -37,6 +37,9 @@ class EvaluationQueueIT extends IntegrationTest {
     @Inject
     EvaluationRequests requests;
 
+    @Inject
+    EvaluationRound round;
+
     private final Fixtures fixtures = new Fixtures();
 
     @Override
@@ -112,6 +115,48 @@ class EvaluationQueueIT extends IntegrationTest {
         assertEquals(1, again.size(), "released, the patient can be claimed again before the lease runs out");
         batch.evaluate(again, () -> false);
         assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient));
+    }
+
+    /**
+     * A claim is evaluated without a savepoint per patient; when one patient's evaluation fails,
+     * the round rolls that transaction back and evaluates it again patient by patient: the failing
+     * one is set aside with its reason, the others are done, and an alert raised before the
+     * failure is raised once, not twice.
+     */
+    @Test
+    void aPatientWhoseEvaluationFailsIsSetAsideAndTheOthersOfItsClaimAreEvaluatedOnce() throws Exception {
+        String organisation = fixtures.organisation();
+        UUID red = fixtures.patient(organisation);
+        UUID broken = fixtures.patient(organisation);
+        UUID quiet = fixtures.patient(organisation);
+        publish(fixtures.deviceOnLoanTo(red, organisation), "red", "{\"type\":\"pulse\",\"value\":140,\"unit\":\"/min\"}");
+        // Limits that do not rise, as no API accepts them: the evaluation throws on them.
+        fixtures.update("""
+                INSERT INTO threshold_changes (patient_id, type, red_high, yellow_high, reason, changed_by)
+                VALUES (?, 'pulse', 110, 130, 'written past the API', 'test')""", broken);
+        waitingSince(broken, "1999-01-01 00:00Z");
+        fixtures.update("UPDATE evaluation_requests SET urgent_version = version WHERE patient_id = ?", broken);
+        waitingSince(quiet, "1999-01-01 00:01Z");
+        // The red and the broken patient are urgent: one transaction, whichever comes first in it.
+        UUID[] mine = {red, broken, quiet};
+        List<EvaluationBatch.Claim> claims = claimOnly(mine);
+        assertEquals(3, claims.size(), "all three are claimed: " + claims);
+        batch.release(claims);
+
+        assertTrue(round.once(), "a round was evaluated");
+
+        assertEquals(0, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ANY(?::uuid[])",
+                (Object) new String[] {red.toString(), quiet.toString()}), "the others of the claim are done");
+        assertEquals(1, fixtures.count("""
+                SELECT count(*) FROM evaluation_requests
+                 WHERE patient_id = ? AND attempts = 1 AND last_error LIKE '%must be above%' AND claimed_until IS NULL AND not_before > now()""",
+                broken), "the failing patient is set aside with its reason");
+        long alerts = fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND status = 'open'", red);
+        assertTrue(alerts >= 1, "the red patient's alert is raised");
+        assertEquals(alerts, fixtures.count("""
+                SELECT count(*) FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE a.patient_id = ? AND e.type = 'opened'""", red),
+                "each of its alerts opened once");
+        fixtures.update("DELETE FROM evaluation_requests WHERE patient_id = ?", broken);
     }
 
     @Test

@@ -85,6 +85,17 @@ public class ReadingStore {
     }
 
     /**
+     * The range's daily rollups of one type, which {@link #auto} decides on: on plain PostgreSQL
+     * read from the daily key's index alone (V38 includes every column here in it), so a year is
+     * about 20 index pages however the days' rows lie in the table ({@code ReadingRollupsIT} checks the plan).
+     */
+    static final String DAYS = """
+            SELECT type, bucket, count, min, max, sum, first_value, first_at, last_value, last_at, staff_count, hours
+              FROM reading_rollups_daily
+             WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?
+             ORDER BY bucket""";
+
+    /**
      * A patient's history of one type in [from, to) in at most {@code maxPoints} points: the
      * readings if they fit, else hourly buckets, else daily ones, else groups of days
      * ({@link Resolution#choose}). Decided on the range's daily rollups: each counts its readings
@@ -98,11 +109,7 @@ public class ReadingStore {
      */
     public Series auto(UUID patientId, String type, Instant from, Instant to, int maxPoints) {
         Sql sql = db.sql();
-        List<Day> days = sql.list("""
-                SELECT type, bucket, count, min, max, sum, first_value, first_at, last_value, last_at, staff_count, hours
-                  FROM reading_rollups_daily
-                 WHERE patient_id = ? AND type = ? AND bucket >= date_trunc('day', CAST(? AS timestamptz), 'Europe/Copenhagen') AND bucket < ?
-                 ORDER BY bucket""",
+        List<Day> days = sql.list(DAYS,
                 rs -> {
                     Instant start = Sql.instant(rs, "bucket");
                     int counted = rs.getInt("hours");

@@ -338,6 +338,43 @@ class ReadingRollupsIT extends IntegrationTest {
         assertBucketsMatchTheReadings(s.patient(), buckets(s.nurse().get(history(s) + "?type=spo2&resolution=hour" + range)), "hour");
     }
 
+    /**
+     * A chart's daily rollups are read from the daily key's index alone (V38): a live store writes
+     * each day's rows for all patients together, so reading them from the table would cost a page a
+     * day. Other plans priced out, a plan that still reads the table means a column of
+     * {@link ReadingStore#DAYS} is missing from the key's INCLUDE.
+     */
+    @Test
+    void aRangesDailyRollupsAreReadFromTheKeyAlone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(timescale.on(), "on TimescaleDB the daily rollups are a continuous aggregate");
+        Seeded s = seed();
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.Connection c = TestInfrastructure.database().connect()) {
+            c.setAutoCommit(true);
+            c.createStatement().execute("VACUUM reading_rollups_daily"); // the visibility map an index-only scan reads
+            c.setAutoCommit(false);
+            try (java.sql.Statement off = c.createStatement()) {
+                off.execute("SET LOCAL enable_seqscan = off");
+                off.execute("SET LOCAL enable_bitmapscan = off");
+                try (java.sql.PreparedStatement explain = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) " + ReadingStore.DAYS)) {
+                    explain.setObject(1, s.patient());
+                    explain.setString(2, "spo2");
+                    explain.setObject(3, java.time.OffsetDateTime.ofInstant(s.day().minus(Duration.ofDays(365)), java.time.ZoneOffset.UTC));
+                    explain.setObject(4, java.time.OffsetDateTime.ofInstant(s.day().plus(Duration.ofDays(2)), java.time.ZoneOffset.UTC));
+                    try (java.sql.ResultSet rs = explain.executeQuery()) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+        assertTrue(plan.toString().contains("Index Only Scan using reading_rollups_daily_pkey"), "the days are read from the key:\n" + plan);
+        assertTrue(plan.toString().contains("rows=2 "), "and both days of the seeded readings are found:\n" + plan);
+    }
+
     @Test
     void badResolutionsAreExplained() {
         Seeded s = seed();

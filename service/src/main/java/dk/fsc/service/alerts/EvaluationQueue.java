@@ -137,7 +137,7 @@ class EvaluationQueue {
         for (Claim claim : claims) {
             Long version = current.get(claim.patientId());
             if (version == null) {
-                continue; // gone already (a patient's data erased meanwhile)
+                continue; // no request left: nothing to remove or send back
             }
             if (version == claim.version()) {
                 unchanged.add(claim.patientId());

@@ -13,7 +13,9 @@
 --
 -- Runs at start with the table locked: rebuilding the key reads the table once; about 40 s per
 -- 18 million daily rows on the benchmark's machine (a region's ten years, 219 million rows, some
--- minutes: the gateway starts after it, the broker keeps the devices' messages meanwhile).
+-- minutes). Storing readings does not wait for it (their trigger appends deltas, V35); the fold and
+-- charts of days do. A gateway in the service's process starts after it; the broker keeps the
+-- devices' messages meanwhile.
 -- Not on a store converted to TimescaleDB, whose daily rollups are a continuous aggregate (a view).
 DO $do$
 BEGIN

@@ -351,7 +351,9 @@ class ReadingRollupsIT extends IntegrationTest {
         StringBuilder plan = new StringBuilder();
         try (java.sql.Connection c = TestInfrastructure.database().connect()) {
             c.setAutoCommit(true);
-            c.createStatement().execute("VACUUM reading_rollups_daily"); // the visibility map an index-only scan reads
+            try (java.sql.Statement vacuum = c.createStatement()) {
+                vacuum.execute("VACUUM reading_rollups_daily"); // the visibility map an index-only scan reads
+            }
             c.setAutoCommit(false);
             try (java.sql.Statement off = c.createStatement()) {
                 off.execute("SET LOCAL enable_seqscan = off");

@@ -26,6 +26,8 @@ final class BatchWriter {
     private final MqttIngest mqtt;
     private final GatewayMetrics metrics;
     private final int batchSize;
+    private final GatewayBacklog backlog;
+    private final int fullBatch;
     private final MessageChain chain;
     private final StoreRetries storage;
     private final ObjectMapper json = new ObjectMapper();
@@ -38,8 +40,12 @@ final class BatchWriter {
     /** Arrival of the oldest message of the batch being written, or 0 between batches. */
     private volatile long batchSince;
 
-    BatchWriter(BlockingQueue<Incoming> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics, GatewayConfig config) {
+    BatchWriter(BlockingQueue<Incoming> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics,
+                GatewayConfig config, GatewayBacklog backlog) {
         this.queue = queue;
+        this.backlog = backlog;
+        // A full batch: the batch size, or all the broker lets be in flight when that is fewer.
+        this.fullBatch = Math.min(config.getBatchSize(), config.getReceiveMaximum());
         this.inFlight = inFlight;
         this.mqtt = mqtt;
         this.metrics = metrics;
@@ -91,7 +97,10 @@ final class BatchWriter {
         while (running || !queue.isEmpty() && System.nanoTime() < drainUntil) {
             try {
                 List<Incoming> batch = nextBatch(queue, batchSize);
-                if (!batch.isEmpty()) {
+                if (batch.isEmpty()) {
+                    backlog.caughtUp();
+                } else {
+                    backlog.batchTaken(batch.size(), fullBatch);
                     process(batch);
                 }
             } catch (InterruptedException e) {
@@ -102,6 +111,7 @@ final class BatchWriter {
                 LOG.error("Unexpected failure in the batch writer; messages stay unacknowledged", e);
             }
         }
+        backlog.caughtUp();
     }
 
     /**

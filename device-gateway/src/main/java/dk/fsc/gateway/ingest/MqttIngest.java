@@ -67,7 +67,7 @@ public class MqttIngest implements MqttCallback {
     /** System.nanoTime() of the last lost connection; 0 while connected. */
     private volatile long disconnectedSince;
 
-    MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry) throws MqttException {
+    MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry, GatewayBacklog backlog) throws MqttException {
         this.config = config;
         this.foreign = new ForeignMessages(config.getClientId());
         this.brokerDrops = new BrokerDrops(config.getBrokerDropsTopic(), registry);
@@ -80,7 +80,7 @@ public class MqttIngest implements MqttCallback {
         this.replies = new ReplySender(config);
         replies.start();
         metrics.queueDepth(queue);
-        this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config);
+        this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config, backlog);
         metrics.oldestUnacknowledged(writer);
         writer.start();
         this.connector = new Thread(this::connectAndWatch, "mqtt-connect");

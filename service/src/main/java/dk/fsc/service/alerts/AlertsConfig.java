@@ -11,6 +11,11 @@ public class AlertsConfig {
     private boolean evaluationEnabled = true;
     /** Worker threads claiming evaluation requests. */
     private int workers = 2;
+    /**
+     * While this process's gateway is behind its broker, how long a patient without a value at a
+     * red limit waits before its evaluation (zero: not at all); urgent patients are evaluated at once.
+     */
+    private Duration deferWhileGatewayBehind = Duration.ofSeconds(10);
     /** How old a value may be and still count in TOBS. */
     private Duration tobsWindow = Duration.ofHours(24);
     /** Delay before an unacknowledged red alert escalates, when the organisation configured none. */
@@ -25,6 +30,8 @@ public class AlertsConfig {
     public void setEvaluationEnabled(boolean evaluationEnabled) { this.evaluationEnabled = evaluationEnabled; }
     public int getWorkers() { return workers; }
     public void setWorkers(int workers) { this.workers = workers; }
+    public Duration getDeferWhileGatewayBehind() { return deferWhileGatewayBehind; }
+    public void setDeferWhileGatewayBehind(Duration deferWhileGatewayBehind) { this.deferWhileGatewayBehind = deferWhileGatewayBehind; }
     public Duration getTobsWindow() { return tobsWindow; }
     public void setTobsWindow(Duration tobsWindow) { this.tobsWindow = tobsWindow; }
     public Duration getRedEscalationDelay() { return redEscalationDelay; }

@@ -1,5 +1,6 @@
 package dk.fsc.service.alerts;
 
+import dk.fsc.gateway.ingest.GatewayBacklog;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -36,11 +37,15 @@ class EvaluationBatch {
     private final EvaluationQueue queue;
     private final PatientEvaluator evaluator;
     private final AlertStore alerts;
+    private final GatewayBacklog gateway;
+    private final Duration deferWhileGatewayBehind;
 
-    EvaluationBatch(EvaluationQueue queue, PatientEvaluator evaluator, AlertStore alerts) {
+    EvaluationBatch(EvaluationQueue queue, PatientEvaluator evaluator, AlertStore alerts, GatewayBacklog gateway, AlertsConfig config) {
         this.queue = queue;
         this.evaluator = evaluator;
         this.alerts = alerts;
+        this.gateway = gateway;
+        this.deferWhileGatewayBehind = config.getDeferWhileGatewayBehind();
     }
 
     /**
@@ -84,9 +89,16 @@ class EvaluationBatch {
     record Raised(Claim claim, long startedNanos, long finishedNanos) {
     }
 
-    /** Takes the longest-waiting patients on a lease; empty when nobody is waiting. */
+    /**
+     * Takes the longest-waiting patients on a lease; empty when nobody is waiting. While this
+     * process's gateway is behind its broker ({@link GatewayBacklog}: a flood), storing comes
+     * first: only urgent patients and those that waited {@code fsc.alerts.defer-while-gateway-behind}
+     * are taken, so a patient's readings of the flood are evaluated together, once or a few
+     * times instead of every time a worker comes round (docs/operations.md, "Evaluations during a flood").
+     */
     List<Claim> claim() {
-        return queue.claim(PATIENTS_PER_TRANSACTION, LEASE);
+        Duration defer = gateway.behind() ? deferWhileGatewayBehind : Duration.ZERO;
+        return queue.claim(PATIENTS_PER_TRANSACTION, LEASE, defer);
     }
 
     /**

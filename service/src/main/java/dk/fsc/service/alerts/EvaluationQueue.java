@@ -33,26 +33,38 @@ class EvaluationQueue {
 
     /**
      * The claim's pick: the first {@code %d} waiting patients, urgent first, then the longest
-     * waiting. Its ORDER BY is the order of evaluation_requests_queue_idx (V31), so a claim reads
-     * the first few index entries instead of sorting the whole queue; keep the two alike
-     * ({@code EvaluationQueueIT} checks the plan).
+     * waiting, of those {@code %s} lets through ({@link #deferred}). Its ORDER BY is the order of
+     * evaluation_requests_queue_idx (V31), so a claim reads the first few index entries instead of
+     * sorting the whole queue; keep the two alike ({@code EvaluationQueueIT} checks the plan).
      */
     static final String PICK = """
             SELECT patient_id FROM evaluation_requests
-             WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())
+             WHERE not_before <= now() AND (claimed_until IS NULL OR claimed_until < now())%s
              ORDER BY urgent_version IS NULL, requested_at LIMIT %d FOR UPDATE SKIP LOCKED""";
 
     /**
-     * Takes up to {@code limit} waiting patients on a lease of {@code lease}, urgent first, then
-     * the longest waiting. Both go into the statement as numbers, not parameters: a statement
-     * without parameters is planned once per connection, where one with its LIMIT as a parameter
-     * was planned anew at most calls (0.12 ms of planning a claim; docs/benchmarks.md, "The
-     * idempotency claim's look bounded"). They are the worker's constants, so one statement.
+     * The pick's condition when patients that are not urgent wait {@code defer} before they are
+     * taken (none when it is zero). Those that waited less stay in the index's order, after the
+     * others: a claim that finds none reads past them (a few thousand entries in a flood, well
+     * under a millisecond).
      */
-    List<Claim> claim(int limit, Duration lease) {
+    static String deferred(Duration defer) {
+        return defer.isZero() ? "" : "\n   AND (urgent_version IS NOT NULL OR requested_at <= now() - make_interval(secs => %s))"
+                .formatted(defer.toMillis() / 1000.0);
+    }
+
+    /**
+     * Takes up to {@code limit} waiting patients on a lease of {@code lease}, urgent first, then
+     * the longest waiting; patients not urgent only once they waited {@code defer}. All three go
+     * into the statement as numbers, not parameters: a statement without parameters is planned
+     * once per connection, where one with its LIMIT as a parameter was planned anew at most calls
+     * (0.12 ms of planning a claim; docs/benchmarks.md, "The idempotency claim's look bounded").
+     * They are the worker's constants, so two statements: with and without the defer.
+     */
+    List<Claim> claim(int limit, Duration lease, Duration defer) {
         // The pick is materialised: as an IN (subquery) the planner may run it again per row,
         // and with SKIP LOCKED each run can pick others (11 claimed of 10 was seen).
-        return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK.formatted(limit) + ")\n" + """
+        return autocommit(sql -> sql.list("WITH picked AS MATERIALIZED (" + PICK.formatted(deferred(defer), limit) + ")\n" + """
                 UPDATE evaluation_requests r SET claimed_until = now() + make_interval(secs => %d)
                   FROM picked WHERE r.patient_id = picked.patient_id
                 RETURNING r.patient_id, r.version, r.requested_at, r.urgent_version IS NOT NULL AS urgent""".formatted(lease.toSeconds()),

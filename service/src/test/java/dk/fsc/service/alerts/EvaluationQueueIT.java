@@ -40,6 +40,9 @@ class EvaluationQueueIT extends IntegrationTest {
     @Inject
     EvaluationRound round;
 
+    @Inject
+    EvaluationQueue queue;
+
     private final Fixtures fixtures = new Fixtures();
 
     @Override
@@ -83,22 +86,61 @@ class EvaluationQueueIT extends IntegrationTest {
     void aClaimReadsTheQueueInTheOrderOfItsIndexWithoutSortingIt() throws Exception {
         // With sorting priced out, a plan that still sorts means the claim's ORDER BY and
         // evaluation_requests_queue_idx (V31) went apart: every claim would sort the whole queue.
-        StringBuilder plan = new StringBuilder();
-        try (Connection c = TestInfrastructure.database().connect()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL enable_sort = off");
-                try (var rs = s.executeQuery("EXPLAIN " + EvaluationQueue.PICK.formatted(EvaluationBatch.PATIENTS_PER_TRANSACTION))) {
-                    while (rs.next()) {
-                        plan.append(rs.getString(1)).append('\n');
+        // The same with the condition of a flood (patients not urgent wait a while).
+        for (Duration defer : List.of(Duration.ZERO, Duration.ofSeconds(10))) {
+            StringBuilder plan = new StringBuilder();
+            try (Connection c = TestInfrastructure.database().connect()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL enable_sort = off");
+                    String pick = EvaluationQueue.PICK.formatted(EvaluationQueue.deferred(defer), EvaluationBatch.PATIENTS_PER_TRANSACTION);
+                    try (var rs = s.executeQuery("EXPLAIN " + pick)) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
                     }
+                } finally {
+                    c.rollback();
                 }
-            } finally {
-                c.rollback();
             }
+            assertTrue(plan.toString().contains("using evaluation_requests_queue_idx") && !plan.toString().contains("Sort"),
+                    "the claim (waiting " + defer + ") reads the queue's index in order:\n" + plan);
         }
-        assertTrue(plan.toString().contains("using evaluation_requests_queue_idx") && !plan.toString().contains("Sort"),
-                "the claim reads the queue's index in order:\n" + plan);
+    }
+
+    /**
+     * While the gateway is behind its broker, the claim takes urgent patients and those that
+     * waited the defer, not the others; without the defer it takes them too.
+     */
+    @Test
+    void whileTheGatewayIsBehindPatientsNotUrgentAreTakenOnlyAfterTheDefer() throws Exception {
+        String organisation = fixtures.organisation();
+        UUID urgent = fixtures.patient(organisation);
+        UUID fresh = fixtures.patient(organisation);
+        UUID waitedLongEnough = fixtures.patient(organisation);
+        fixtures.update("INSERT INTO evaluation_requests (patient_id, requested_at, urgent_version) VALUES (?, now(), 1)", urgent);
+        fixtures.update("INSERT INTO evaluation_requests (patient_id, requested_at) VALUES (?, now())", fresh);
+        fixtures.update("INSERT INTO evaluation_requests (patient_id, requested_at) VALUES (?, now() - interval '11 seconds')", waitedLongEnough);
+
+        List<UUID> deferred = claimedOf(Duration.ofSeconds(10), urgent, fresh, waitedLongEnough);
+        assertTrue(deferred.contains(urgent) && deferred.contains(waitedLongEnough) && !deferred.contains(fresh),
+                "with a defer of 10 s, the urgent patient and the one that waited 11 s, not the fresh one: " + deferred);
+        assertEquals(List.of(fresh), claimedOf(Duration.ZERO, urgent, fresh, waitedLongEnough),
+                "without it, the fresh one too (the others are still claimed)");
+        fixtures.update("DELETE FROM evaluation_requests WHERE patient_id IN (?, ?, ?)", urgent, fresh, waitedLongEnough);
+    }
+
+    /** Claims as the workers would with {@code defer}, keeps the claims of {@code patients}, gives the rest back. */
+    private List<UUID> claimedOf(Duration defer, UUID... patients) {
+        List<UUID> mine = List.of(patients);
+        List<UUID> claimed = new ArrayList<>();
+        List<EvaluationBatch.Claim> all = queue.claim(1_000, EvaluationBatch.LEASE, defer);
+        List<EvaluationBatch.Claim> others = all.stream().filter(c -> !mine.contains(c.patientId())).toList();
+        if (!others.isEmpty()) {
+            batch.release(others);
+        }
+        all.stream().filter(c -> mine.contains(c.patientId())).forEach(c -> claimed.add(c.patientId()));
+        return claimed;
     }
 
     @Test

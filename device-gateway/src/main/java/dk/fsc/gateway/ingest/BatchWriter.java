@@ -96,11 +96,8 @@ final class BatchWriter {
     private void run() {
         while (running || !queue.isEmpty() && System.nanoTime() < drainUntil) {
             try {
-                List<Incoming> batch = nextBatch(queue, batchSize);
-                if (batch.isEmpty()) {
-                    backlog.caughtUp();
-                } else {
-                    backlog.batchTaken(batch.size(), fullBatch);
+                List<Incoming> batch = nextBatch(queue, batchSize, fullBatch, backlog);
+                if (!batch.isEmpty()) {
                     process(batch);
                 }
             } catch (InterruptedException e) {
@@ -116,16 +113,20 @@ final class BatchWriter {
 
     /**
      * The messages waiting, up to {@code batchSize} in arrival order, after waiting up to 200 ms
-     * for the first; empty when none came.
+     * for the first; empty when none came. Tells {@code backlog} whether the gateway is behind: a
+     * batch of {@code fullBatch} or more left others waiting, none found means it caught up.
      */
-    static List<Incoming> nextBatch(BlockingQueue<Incoming> queue, int batchSize) throws InterruptedException {
+    static List<Incoming> nextBatch(BlockingQueue<Incoming> queue, int batchSize, int fullBatch, GatewayBacklog backlog)
+            throws InterruptedException {
         Incoming first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
+            backlog.caughtUp();
             return List.of();
         }
         List<Incoming> batch = new ArrayList<>(batchSize);
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
+        backlog.batchTaken(batch.size(), fullBatch);
         return batch;
     }
 

@@ -1,5 +1,6 @@
 package dk.fsc.gateway.ingest;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
@@ -18,14 +19,25 @@ import jakarta.inject.Singleton;
 @Singleton
 public class GatewayBacklog {
     private volatile boolean behind;
+    private final Counter fullBatches;
 
     GatewayBacklog(MeterRegistry registry) {
         registry.gauge("fsc.gateway.behind", this, b -> b.behind ? 1 : 0);
+        fullBatches = Counter.builder("fsc.gateway.batches.full")
+                .description("Batches the gateway took full, with more messages waiting: how often it was behind").register(registry);
     }
 
     /** The writer took a batch of {@code size}; {@code full} is the most it could take. */
     void batchTaken(int size, int full) {
         behind = size >= full;
+        if (behind) {
+            fullBatches.increment();
+        }
+    }
+
+    /** Batches taken full so far. */
+    public long fullBatches() {
+        return (long) fullBatches.count();
     }
 
     /** The writer found nothing waiting, or stopped. */

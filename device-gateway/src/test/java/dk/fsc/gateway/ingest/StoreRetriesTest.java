@@ -1,9 +1,12 @@
 package dk.fsc.gateway.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.gateway.contract.RejectionCode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
@@ -23,12 +26,34 @@ class StoreRetriesTest {
         for (int i = 0; i < 5; i++) {
             queue.add(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "m-" + i));
         }
+        GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
         List<List<Incoming>> batches = new ArrayList<>();
-        for (List<Incoming> b = BatchWriter.nextBatch(queue, 2); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2)) {
+        List<Boolean> behind = new ArrayList<>();
+        for (List<Incoming> b = BatchWriter.nextBatch(queue, 2, 2, backlog); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2, 2, backlog)) {
             batches.add(b);
+            behind.add(backlog.behind());
         }
         assertEquals(List.of(2, 2, 1), batches.stream().map(List::size).toList());
         assertEquals("m-4", new String(batches.get(2).get(0).payload()));
+        // Full batches left others waiting: behind (GatewayBacklog); the last one took the rest, and
+        // a poll that finds nothing means caught up.
+        assertEquals(List.of(true, true, false), behind);
+        assertEquals(2, backlog.fullBatches());
+        assertFalse(backlog.behind());
+    }
+
+    @Test
+    void aBatchAsLargeAsTheBrokersInFlightWindowIsFullThoughSmallerThanTheBatchSize() throws Exception {
+        // With a receive maximum of 3 the broker never lets more than 3 wait: 3 taken means more may be at the broker.
+        BlockingQueue<Incoming> queue = new ArrayBlockingQueue<>(10);
+        for (int i = 0; i < 3; i++) {
+            queue.add(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "w-" + i));
+        }
+        GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
+        assertEquals(3, BatchWriter.nextBatch(queue, 500, 3, backlog).size());
+        assertTrue(backlog.behind());
+        assertTrue(BatchWriter.nextBatch(queue, 500, 3, backlog).isEmpty());
+        assertFalse(backlog.behind(), "nothing waiting: caught up");
     }
 
     @Test

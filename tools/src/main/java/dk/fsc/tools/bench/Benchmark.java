@@ -253,6 +253,7 @@ public final class Benchmark {
             }
             putRate("ingest", "sustained ingest (readings/s)", messages / ((done - start) / 1e9), stats.end());
             check.expect(warmUp + messages);
+            evaluationsCaughtUp("ingest", done);
         }
         results.put("sustained ingest (observations/s)", results.get("sustained ingest (readings/s)"));
         if (results.containsKey("bare ceiling (readings/s)")) {
@@ -281,6 +282,37 @@ public final class Benchmark {
             long done = awaitCount(stored::count, messages, Duration.ofMinutes(30), () -> null);
             putRate("drain", "drain (readings/s)", messages / ((done - subscribed) / 1e9), stats.end());
             check.expect(messages);
+            evaluationsCaughtUp("drain", done);
+        }
+    }
+
+    /**
+     * How long after the phase's last commit the evaluation workers had evaluated every patient of
+     * it: the phase's rate counts storing only, and evaluations the system leaves for later
+     * (docs/operations.md, "Evaluations during a flood") must show somewhere. Polled five times a
+     * second after the clock stopped, for at most five minutes.
+     */
+    private void evaluationsCaughtUp(String phase, long lastCommitNanos) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc);
+             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
+            long waiting;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            do {
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    waiting = rs.getLong(1);
+                }
+                if (waiting > 0) {
+                    Thread.sleep(200);
+                }
+            } while (waiting > 0 && System.nanoTime() < deadline);
+            double seconds = (System.nanoTime() - lastCommitNanos) / 1e9;
+            if (waiting == 0) {
+                results.put(phase + " evaluations caught up (s after its last commit)", Math.round(seconds * 10) / 10.0);
+                say(String.format(Locale.ROOT, "  every patient evaluated %.1f s after the last commit", seconds));
+            } else {
+                say(String.format(Locale.ROOT, "  %d patients still waiting for evaluation %.0f s after the last commit", waiting, seconds));
+            }
         }
     }
 

@@ -13,22 +13,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's writer thread: takes a batch from the queue ({@link #nextBatch}), runs it through
- * the {@link MessageChain} (stored with {@link StoreRetries}), then acknowledges it to the broker
- * (after the commit) and replies to each device.
+ * The gateway's writer thread: takes a batch of checked messages from the queue ({@link #nextBatch};
+ * {@link MqttIngest} ran the {@link MessageChain}'s checks that need no database as each arrived),
+ * stores it with {@link StoreRetries} (the chain's steps in the database), then acknowledges it to
+ * the broker (after the commit) and replies to each device.
  */
 final class BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
-    private final BlockingQueue<Incoming> queue;
+    private final BlockingQueue<Parsed> queue;
     private final InFlightBytes inFlight;
     private final MqttIngest mqtt;
     private final GatewayMetrics metrics;
     private final int batchSize;
     private final GatewayBacklog backlog;
     private final int fullBatch;
-    private final MessageChain chain;
     private final StoreRetries storage;
     private final ObjectMapper json = new ObjectMapper();
     private final ThrottledWarning repliesUnsent = new ThrottledWarning(LOG,
@@ -40,7 +40,7 @@ final class BatchWriter {
     /** Arrival of the oldest message of the batch being written, or 0 between batches. */
     private volatile long batchSince;
 
-    BatchWriter(BlockingQueue<Incoming> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics,
+    BatchWriter(BlockingQueue<Parsed> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics,
                 GatewayConfig config, GatewayBacklog backlog) {
         this.queue = queue;
         this.backlog = backlog;
@@ -50,7 +50,6 @@ final class BatchWriter {
         this.mqtt = mqtt;
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
-        this.chain = MessageChain.live(config);
         // Retries go on while running, and while a stop drains (else the drain would give up at once).
         this.storage = new StoreRetries(store, this::writing, Thread::sleep);
         this.thread = new Thread(this::run, "gateway-batch-writer");
@@ -96,7 +95,7 @@ final class BatchWriter {
     private void run() {
         while (running || !queue.isEmpty() && System.nanoTime() < drainUntil) {
             try {
-                List<Incoming> batch = nextBatch(queue, batchSize, fullBatch, backlog);
+                List<Parsed> batch = nextBatch(queue, batchSize, fullBatch, backlog);
                 if (!batch.isEmpty()) {
                     process(batch);
                 }
@@ -116,14 +115,14 @@ final class BatchWriter {
      * for the first; empty when none came. Tells {@code backlog} whether the gateway is behind: a
      * batch of {@code fullBatch} or more left others waiting, none found means it caught up.
      */
-    static List<Incoming> nextBatch(BlockingQueue<Incoming> queue, int batchSize, int fullBatch, GatewayBacklog backlog)
+    static List<Parsed> nextBatch(BlockingQueue<Parsed> queue, int batchSize, int fullBatch, GatewayBacklog backlog)
             throws InterruptedException {
-        Incoming first = queue.poll(200, TimeUnit.MILLISECONDS);
+        Parsed first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
             backlog.caughtUp();
             return List.of();
         }
-        List<Incoming> batch = new ArrayList<>(batchSize);
+        List<Parsed> batch = new ArrayList<>(batchSize);
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
         backlog.batchTaken(batch.size(), fullBatch);
@@ -134,40 +133,37 @@ final class BatchWriter {
     double oldestUnacknowledgedSeconds() {
         long now = System.nanoTime();
         long oldest = batchSince;
-        Incoming head = queue.peek();
-        if (head != null && (oldest == 0 || head.arrivedNanos() < oldest)) {
-            oldest = head.arrivedNanos();
+        Parsed head = queue.peek();
+        if (head != null && (oldest == 0 || head.message().arrivedNanos() < oldest)) {
+            oldest = head.message().arrivedNanos();
         }
         return oldest == 0 ? 0 : (now - oldest) / 1e9;
     }
 
-    private void process(List<Incoming> batch) throws InterruptedException {
-        batchSince = batch.get(0).arrivedNanos();
+    private void process(List<Parsed> batch) throws InterruptedException {
+        batchSince = batch.get(0).message().arrivedNanos();
         inHand = batch.size();
         try {
             writeAndAcknowledge(batch);
         } finally {
             batchSince = 0;
             inHand = 0;
-            for (Incoming message : batch) {
-                inFlight.release(message.payload().length);
+            for (Parsed message : batch) {
+                inFlight.release(message.message().payload().length);
             }
         }
     }
 
-    private void writeAndAcknowledge(List<Incoming> batch) throws InterruptedException {
-        long[] started = new long[1];
-        List<Outcome> outcomes = chain.run(batch, checked -> {
-            started[0] = System.nanoTime(); // the batch's time is its storing
-            return storage.store(checked);
-        });
+    private void writeAndAcknowledge(List<Parsed> batch) throws InterruptedException {
+        long started = System.nanoTime();
+        List<Outcome> outcomes = storage.store(batch);
         if (outcomes == null) {
             notAcknowledgedWhileStopping.addAndGet(batch.size());
             return; // stopping: not acknowledged, so the broker keeps them for the next run
         }
-        metrics.batch(batch.size(), System.nanoTime() - started[0]);
-        for (Incoming message : batch) {
-            mqtt.acknowledge(message);
+        metrics.batch(batch.size(), System.nanoTime() - started);
+        for (Parsed message : batch) {
+            mqtt.acknowledge(message.message());
         }
         if (!running) {
             acknowledgedWhileStopping.addAndGet(batch.size());

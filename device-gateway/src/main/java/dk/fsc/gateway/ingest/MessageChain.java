@@ -4,11 +4,9 @@ import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.DeviceTopic;
 import dk.fsc.gateway.contract.RejectedMessage;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The checks every device message goes through, in order, listed in {@link #run}; the first that
+ * The checks every device message goes through, in order, listed at {@link #check}; the first that
  * fails gives the device's reply its code (docs/mqtt.md) and keeps the message in quarantine.
  * Checks 1 to 4 need no database; 5 to 9 run in the batch's one transaction ({@link ReadingStore})
  * on the facts it reads once per batch, each decided by a small class of its own.
@@ -35,7 +33,7 @@ final class MessageChain {
     }
 
     /**
-     * A batch through the whole chain:
+     * The chain, in order:
      * <ol>
      * <li>the device is within its message rate (RATE_LIMITED; {@link RateCheck})
      * <li>the topic is a device topic of a known kind ({@link DeviceTopic})
@@ -52,31 +50,16 @@ final class MessageChain {
      * <li>the patients of new readings are asked to be evaluated, first when a value is at a red
      *     limit ({@link dk.fsc.gateway.storage.EvaluationRequestRows})
      * </ol>
-     * The writer then acknowledges the batch to the broker (after the commit) and replies to each device.
-     *
-     * @param storage steps 5 to 9, in one transaction, retried while the database is unavailable
-     * @return one outcome per message object, or null when stopping before the batch was stored
+     * Checks 1 to 4 are this method, run on each message as it arrives ({@link MqttIngest}); steps
+     * 5 to 9 run for a batch of checked messages in one transaction ({@link ReadingStore}, retried
+     * by {@link StoreRetries} while the database is unavailable). The writer then acknowledges the
+     * batch to the broker (after the commit) and replies to each device ({@link BatchWriter}).
      */
-    List<Outcome> run(List<Incoming> batch, Storage storage) throws InterruptedException {
-        List<Parsed> parsed = new ArrayList<>(batch.size());
-        for (Incoming message : batch) {
-            parsed.add(check(message));
-        }
-        return storage.store(parsed);
-    }
-
-    /** Checks 1 to 4, which need no database. */
     Parsed check(Incoming message) {
         RejectedMessage overRate = rate == null ? null : rate.check(message.topic());
         if (overRate != null) {
             return Parsed.refused(message, DeviceTopic.deviceIdOf(message.topic()), overRate);
         }
         return parser.parse(message);
-    }
-
-    /** Steps 5 to 9 for a checked batch ({@link StoreRetries#store}). */
-    @FunctionalInterface
-    interface Storage {
-        List<Outcome> store(List<Parsed> batch) throws InterruptedException;
     }
 }

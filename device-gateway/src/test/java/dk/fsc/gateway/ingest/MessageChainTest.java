@@ -86,21 +86,6 @@ class MessageChainTest {
         }
     }
 
-    @Test
-    void runChecksEveryMessageThenHandsTheBatchToStorageInOrder() throws Exception {
-        List<Parsed> stored = new ArrayList<>();
-        List<Outcome> outcomes = MessageChain.live(new GatewayConfig()).run(
-                List.of(message(READINGS, reading("a", 94)), message("bad", "x"), message(READINGS, reading("b", 95))), batch -> {
-                    stored.addAll(batch);
-                    return List.of();
-                });
-        assertEquals(List.of(), outcomes);
-        assertEquals(3, stored.size());
-        assertEquals("a", stored.get(0).items().get(0).messageId());
-        assertEquals(RejectionCode.BAD_TOPIC, stored.get(1).refused().code());
-        assertEquals("b", stored.get(2).items().get(0).messageId());
-    }
-
     static Incoming message(String topic, String payload) {
         return new Incoming(topic, payload.getBytes(StandardCharsets.UTF_8), 1, 1, 0, System.nanoTime());
     }

@@ -17,24 +17,26 @@ import org.junit.jupiter.api.Test;
 
 /** Batching: how the writer takes batches from the queue, and stores them through database trouble. */
 class StoreRetriesTest {
+    /** Messages as the gateway queues them: checked as they arrived. */
+    private static final MessageChain CHECKED = MessageChain.live(new dk.fsc.gateway.GatewayConfig());
     private final List<Long> pauses = new ArrayList<>();
     private final List<String> quarantined = new ArrayList<>();
 
     @Test
     void theQueueIsTakenInBatchesOfAtMostTheBatchSizeInArrivalOrder() throws Exception {
-        BlockingQueue<Incoming> queue = new ArrayBlockingQueue<>(10);
+        BlockingQueue<Parsed> queue = new ArrayBlockingQueue<>(10);
         for (int i = 0; i < 5; i++) {
-            queue.add(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "m-" + i));
+            queue.add(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "m-" + i)));
         }
         GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
-        List<List<Incoming>> batches = new ArrayList<>();
+        List<List<Parsed>> batches = new ArrayList<>();
         List<Boolean> behind = new ArrayList<>();
-        for (List<Incoming> b = BatchWriter.nextBatch(queue, 2, 2, backlog); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2, 2, backlog)) {
+        for (List<Parsed> b = BatchWriter.nextBatch(queue, 2, 2, backlog); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2, 2, backlog)) {
             batches.add(b);
             behind.add(backlog.behind());
         }
         assertEquals(List.of(2, 2, 1), batches.stream().map(List::size).toList());
-        assertEquals("m-4", new String(batches.get(2).get(0).payload()));
+        assertEquals("m-4", new String(batches.get(2).get(0).message().payload()));
         // Full batches left others waiting: behind (GatewayBacklog); the last one took the rest, and
         // a poll that finds nothing means caught up.
         assertEquals(List.of(true, true, false), behind);
@@ -45,9 +47,9 @@ class StoreRetriesTest {
     @Test
     void aBatchAsLargeAsTheBrokersInFlightWindowIsFullThoughSmallerThanTheBatchSize() throws Exception {
         // With a receive maximum of 3 the broker never lets more than 3 wait: 3 taken means more may be at the broker.
-        BlockingQueue<Incoming> queue = new ArrayBlockingQueue<>(10);
+        BlockingQueue<Parsed> queue = new ArrayBlockingQueue<>(10);
         for (int i = 0; i < 3; i++) {
-            queue.add(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "w-" + i));
+            queue.add(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "w-" + i)));
         }
         GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
         assertEquals(3, BatchWriter.nextBatch(queue, 500, 3, backlog).size());

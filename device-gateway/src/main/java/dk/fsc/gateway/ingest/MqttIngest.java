@@ -244,9 +244,9 @@ public class MqttIngest implements MqttCallback {
         }
         Incoming incoming = new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), arrivedOn, System.nanoTime());
         // The checks that need no database (rate, topic, decoding, a photo's cleaning) run here, on
-        // the client's thread, while the writer stores the batch before: the writer's thread was
-        // the gateway's limit, and a sixth of its time went to decoding (docs/benchmarks.md,
-        // "Decoding as messages arrive").
+        // the client's thread, as the message arrives and while the writer stores the batch before,
+        // instead of on the writer's thread ahead of each batch (docs/benchmarks.md, "Decoding as
+        // messages arrive").
         Parsed parsed;
         try {
             parsed = chain.check(incoming);

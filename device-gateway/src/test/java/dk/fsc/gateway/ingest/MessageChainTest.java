@@ -12,8 +12,6 @@ import dk.fsc.gateway.contract.RejectionCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Checks 1 to 4 of the chain, which need no database: rate, topic, payload (decoding and plausibility). */

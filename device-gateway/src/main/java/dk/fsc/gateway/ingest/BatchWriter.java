@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.RejectionCode;
+import dk.fsc.gateway.limits.GatewayBacklog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -2,6 +2,7 @@ package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.DeviceTopic;
+import dk.fsc.gateway.limits.GatewayBacklog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;

@@ -1,6 +1,6 @@
 package dk.fsc.service.alerts;
 
-import dk.fsc.gateway.ingest.GatewayBacklog;
+import dk.fsc.gateway.limits.GatewayBacklog;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dk.fsc.gateway.ingest;
+package dk.fsc.gateway.limits;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,14 +21,14 @@ public class GatewayBacklog {
     private volatile boolean behind;
     private final Counter fullBatches;
 
-    GatewayBacklog(MeterRegistry registry) {
+    public GatewayBacklog(MeterRegistry registry) {
         registry.gauge("fsc.gateway.behind", this, b -> b.behind ? 1 : 0);
         fullBatches = Counter.builder("fsc.gateway.batches.full")
                 .description("Batches the gateway took full, with more messages waiting: how often it was behind").register(registry);
     }
 
-    /** The writer took a batch of {@code size}; {@code full} is the most it could take. */
-    void batchTaken(int size, int full) {
+    /** The gateway's writer took a batch of {@code size}; {@code full} is the most it could take. */
+    public void batchTaken(int size, int full) {
         behind = size >= full;
         if (behind) {
             fullBatches.increment();
@@ -40,8 +40,8 @@ public class GatewayBacklog {
         return (long) fullBatches.count();
     }
 
-    /** The writer found nothing waiting, or stopped. */
-    void caughtUp() {
+    /** The gateway's writer found nothing waiting, or stopped. */
+    public void caughtUp() {
         behind = false;
     }
 

@@ -164,20 +164,9 @@ final class AlertLatency {
      */
     private void awaitNoEvaluationsWaiting() throws Exception {
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbc); PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
-            long waiting;
-            do {
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    waiting = rs.getLong(1);
-                }
-                if (waiting > 0) {
-                    Thread.sleep(500);
-                }
-            } while (waiting > 0 && System.nanoTime() - start < Duration.ofMinutes(10).toNanos());
-            Benchmark.say(String.format(Locale.ROOT, "  %s after %.0f s", waiting == 0 ? "no evaluations waiting" : waiting + " evaluations still waiting",
-                    (System.nanoTime() - start) / 1e9));
-        }
+        long waiting = BenchDatabase.awaitNoEvaluationsWaiting(jdbc, Duration.ofMinutes(10), 500);
+        Benchmark.say(String.format(Locale.ROOT, "  %s after %.0f s", waiting == 0 ? "no evaluations waiting" : waiting + " evaluations still waiting",
+                (System.nanoTime() - start) / 1e9));
     }
 
     private List<Long> latencies(SimulatedFleet probes) throws Exception {

@@ -54,4 +54,26 @@ final class BenchDatabase {
             return rs.getString(1);
         }
     }
+
+    /**
+     * Waits until no patient waits for evaluation ({@code evaluation_requests} empty), polling
+     * every {@code pollMillis}, for at most {@code atMost}; answers how many still wait (0: none).
+     */
+    static long awaitNoEvaluationsWaiting(String jdbc, java.time.Duration atMost, long pollMillis) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc);
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
+            while (true) {
+                long waiting;
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    waiting = rs.getLong(1);
+                }
+                if (waiting == 0 || System.nanoTime() >= deadline) {
+                    return waiting;
+                }
+                Thread.sleep(pollMillis);
+            }
+        }
+    }
 }

@@ -293,26 +293,13 @@ public final class Benchmark {
      * second after the clock stopped, for at most five minutes.
      */
     private void evaluationsCaughtUp(String phase, long lastCommitNanos) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc);
-             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
-            long waiting;
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            do {
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    waiting = rs.getLong(1);
-                }
-                if (waiting > 0) {
-                    Thread.sleep(200);
-                }
-            } while (waiting > 0 && System.nanoTime() < deadline);
-            double seconds = (System.nanoTime() - lastCommitNanos) / 1e9;
-            if (waiting == 0) {
-                results.put(phase + " evaluations caught up (s after its last commit)", Math.round(seconds * 10) / 10.0);
-                say(String.format(Locale.ROOT, "  every patient evaluated %.1f s after the last commit", seconds));
-            } else {
-                say(String.format(Locale.ROOT, "  %d patients still waiting for evaluation %.0f s after the last commit", waiting, seconds));
-            }
+        long waiting = BenchDatabase.awaitNoEvaluationsWaiting(jdbc, Duration.ofMinutes(5), 200);
+        double seconds = (System.nanoTime() - lastCommitNanos) / 1e9;
+        if (waiting == 0) {
+            results.put(phase + " evaluations caught up (s after its last commit)", Math.round(seconds * 10) / 10.0);
+            say(String.format(Locale.ROOT, "  every patient evaluated %.1f s after the last commit", seconds));
+        } else {
+            say(String.format(Locale.ROOT, "  %d patients still waiting for evaluation %.0f s after the last commit", waiting, seconds));
         }
     }
 

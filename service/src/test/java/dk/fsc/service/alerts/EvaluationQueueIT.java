@@ -88,22 +88,9 @@ class EvaluationQueueIT extends IntegrationTest {
         // evaluation_requests_queue_idx (V31) went apart: every claim would sort the whole queue.
         // The same with the condition of a flood (patients not urgent wait a while).
         for (Duration defer : List.of(Duration.ZERO, Duration.ofSeconds(10))) {
-            StringBuilder plan = new StringBuilder();
-            try (Connection c = TestInfrastructure.database().connect()) {
-                c.setAutoCommit(false);
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL enable_sort = off");
-                    String pick = EvaluationQueue.PICK.formatted(EvaluationQueue.deferred(defer), EvaluationBatch.PATIENTS_PER_TRANSACTION);
-                    try (var rs = s.executeQuery("EXPLAIN " + pick)) {
-                        while (rs.next()) {
-                            plan.append(rs.getString(1)).append('\n');
-                        }
-                    }
-                } finally {
-                    c.rollback();
-                }
-            }
-            assertTrue(plan.toString().contains("using evaluation_requests_queue_idx") && !plan.toString().contains("Sort"),
+            String plan = fixtures.plan(List.of("enable_sort = off"),
+                    "EXPLAIN " + EvaluationQueue.PICK.formatted(EvaluationQueue.deferred(defer), EvaluationBatch.PATIENTS_PER_TRANSACTION));
+            assertTrue(plan.contains("using evaluation_requests_queue_idx") && !plan.contains("Sort"),
                     "the claim (waiting " + defer + ") reads the queue's index in order:\n" + plan);
         }
     }

@@ -348,33 +348,14 @@ class ReadingRollupsIT extends IntegrationTest {
     void aRangesDailyRollupsAreReadFromTheKeyAlone() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(timescale.on(), "on TimescaleDB the daily rollups are a continuous aggregate");
         Seeded s = seed();
-        StringBuilder plan = new StringBuilder();
-        try (java.sql.Connection c = TestInfrastructure.database().connect()) {
-            c.setAutoCommit(true);
-            try (java.sql.Statement vacuum = c.createStatement()) {
-                vacuum.execute("VACUUM reading_rollups_daily"); // the visibility map an index-only scan reads
-            }
-            c.setAutoCommit(false);
-            try (java.sql.Statement off = c.createStatement()) {
-                off.execute("SET LOCAL enable_seqscan = off");
-                off.execute("SET LOCAL enable_bitmapscan = off");
-                try (java.sql.PreparedStatement explain = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) " + ReadingStore.DAYS)) {
-                    explain.setObject(1, s.patient());
-                    explain.setString(2, "spo2");
-                    explain.setObject(3, java.time.OffsetDateTime.ofInstant(s.day().minus(Duration.ofDays(365)), java.time.ZoneOffset.UTC));
-                    explain.setObject(4, java.time.OffsetDateTime.ofInstant(s.day().plus(Duration.ofDays(2)), java.time.ZoneOffset.UTC));
-                    try (java.sql.ResultSet rs = explain.executeQuery()) {
-                        while (rs.next()) {
-                            plan.append(rs.getString(1)).append('\n');
-                        }
-                    }
-                }
-            } finally {
-                c.rollback();
-            }
+        try (java.sql.Connection c = TestInfrastructure.database().connect(); java.sql.Statement vacuum = c.createStatement()) {
+            vacuum.execute("VACUUM reading_rollups_daily"); // the visibility map an index-only scan reads
         }
-        assertTrue(plan.toString().contains("Index Only Scan using reading_rollups_daily_pkey"), "the days are read from the key:\n" + plan);
-        assertTrue(plan.toString().contains("rows=2 "), "and both days of the seeded readings are found:\n" + plan);
+        String plan = fixtures.plan(List.of("enable_seqscan = off", "enable_bitmapscan = off"), "EXPLAIN (ANALYZE, COSTS OFF) " + ReadingStore.DAYS,
+                s.patient(), "spo2", java.time.OffsetDateTime.ofInstant(s.day().minus(Duration.ofDays(365)), java.time.ZoneOffset.UTC),
+                java.time.OffsetDateTime.ofInstant(s.day().plus(Duration.ofDays(2)), java.time.ZoneOffset.UTC));
+        assertTrue(plan.contains("Index Only Scan using reading_rollups_daily_pkey"), "the days are read from the key:\n" + plan);
+        assertTrue(plan.contains("rows=2 "), "and both days of the seeded readings are found:\n" + plan);
     }
 
     @Test

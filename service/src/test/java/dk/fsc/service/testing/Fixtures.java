@@ -158,6 +158,36 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * The plan PostgreSQL makes for {@code explain} (a statement starting with {@code EXPLAIN}),
+     * with {@code settings} (such as {@code enable_sort = off}) set for its transaction only, which
+     * is rolled back: tests that a query keeps the plan an index was made for.
+     */
+    public String plan(java.util.List<String> settings, String explain, Object... values) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (var set = c.createStatement()) {
+                for (String setting : settings) {
+                    set.execute("SET LOCAL " + setting);
+                }
+                try (PreparedStatement s = c.prepareStatement(explain)) {
+                    bind(s, values);
+                    StringBuilder plan = new StringBuilder();
+                    try (var rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    return plan.toString();
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void bind(PreparedStatement s, Object[] values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             s.setObject(i + 1, values[i]);

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -59,13 +60,13 @@ final class BenchDatabase {
      * Waits until no patient waits for evaluation ({@code evaluation_requests} empty), polling
      * every {@code pollMillis}, for at most {@code atMost}; answers how many still wait (0: none).
      */
-    static long awaitNoEvaluationsWaiting(String jdbc, java.time.Duration atMost, long pollMillis) throws SQLException, InterruptedException {
+    static long awaitNoEvaluationsWaiting(String jdbc, Duration atMost, long pollMillis) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc);
-             java.sql.PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
+        try (Connection c = DriverManager.getConnection(jdbc);
+             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM evaluation_requests")) {
             while (true) {
                 long waiting;
-                try (java.sql.ResultSet rs = q.executeQuery()) {
+                try (ResultSet rs = q.executeQuery()) {
                     rs.next();
                     waiting = rs.getLong(1);
                 }

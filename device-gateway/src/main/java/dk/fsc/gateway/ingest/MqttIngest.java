@@ -152,6 +152,7 @@ public class MqttIngest implements MqttCallback {
         o.setKeepAliveInterval(30);
         o.setReceiveMaximum(config.getReceiveMaximum());
         o.setConnectionTimeout(10);
+        BufferedSockets.use(o, config.getBrokerUrl());
         if (config.getUsername() != null && !config.getUsername().isBlank()) {
             o.setUserName(config.getUsername());
             o.setPassword(config.getPassword() == null ? new byte[0] : config.getPassword().getBytes(StandardCharsets.UTF_8));

@@ -54,6 +54,7 @@ final class ReplySender implements AutoCloseable {
         options.setAutomaticReconnectDelay(1, 30);
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
+        BufferedSockets.use(options, config.getBrokerUrl());
         if (config.getUsername() != null && !config.getUsername().isBlank()) {
             options.setUserName(config.getUsername());
             options.setPassword(config.getPassword() == null ? new byte[0] : config.getPassword().getBytes(StandardCharsets.UTF_8));

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,18 @@ public class PatientEvaluator {
     }
 
     public Picture picture(UUID patientId, Instant now) {
-        PatientState state = PatientState.load(db.sql(), patientId, now, config.getTobsWindow(), config.getWeightGainPeriod());
+        return picture(PatientState.load(db.sql(), patientId, now, config.getTobsWindow(), config.getWeightGainPeriod()), now);
+    }
+
+    /**
+     * The states of several patients as of {@code now}, read together on the caller's transaction
+     * (an evaluation claim's); a patient that does not exist is not in the answer.
+     */
+    Map<UUID, PatientState> states(Collection<UUID> patients, Instant now) {
+        return PatientState.loadAll(db.sql(), patients, now, config.getTobsWindow(), config.getWeightGainPeriod());
+    }
+
+    private Picture picture(PatientState state, Instant now) {
         TobsScore tobs = new TobsCalculator(config.getTobsWindow(), state.policy()).score(state.measurements(), now);
         Instant recent = now.minus(config.getTobsWindow());
         Map<String, Measurement> newest = new LinkedHashMap<>();
@@ -87,7 +99,13 @@ public class PatientEvaluator {
     }
 
     public List<Finding> evaluate(UUID patientId, Instant now) {
-        Picture p = picture(patientId, now);
+        return evaluate(PatientState.load(db.sql(), patientId, now, config.getTobsWindow(), config.getWeightGainPeriod()), now);
+    }
+
+    /** As {@link #evaluate(UUID, Instant)}, on a state read before (by {@link #states}, with the same {@code now}). */
+    List<Finding> evaluate(PatientState state, Instant now) {
+        UUID patientId = state.patientId();
+        Picture p = picture(state, now);
         List<Finding> findings = new ArrayList<>();
         tobsFinding(p).ifPresent(findings::add);
         thresholdFinding(p).ifPresent(findings::add);

@@ -76,6 +76,26 @@ class BufferedSocketsTest {
     }
 
     @Test
+    void everyWayOfMakingASocketGivesABufferedConnectedOne() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 4, loopback)) {
+            int port = server.getLocalPort();
+            for (Socket made : new Socket[] {BufferedSockets.factory().createSocket(loopback, port),
+                    BufferedSockets.factory().createSocket(loopback.getHostAddress(), port),
+                    BufferedSockets.factory().createSocket(loopback, port, loopback, 0),
+                    BufferedSockets.factory().createSocket(loopback.getHostAddress(), port, loopback, 0)}) {
+                try (made; Socket accepted = server.accept()) {
+                    accepted.getOutputStream().write(42);
+                    accepted.getOutputStream().flush();
+                    assertEquals(42, made.getInputStream().read());
+                    assertSame(made.getInputStream(), made.getInputStream());
+                    assertEquals(java.io.BufferedInputStream.class, made.getInputStream().getClass());
+                }
+            }
+        }
+    }
+
+    @Test
     void onlyPlainTcpGetsTheFactory() {
         MqttConnectionOptions tcp = new MqttConnectionOptions();
         BufferedSockets.use(tcp, "tcp://127.0.0.1:1883");

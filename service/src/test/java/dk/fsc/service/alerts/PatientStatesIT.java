@@ -36,13 +36,6 @@ class PatientStatesIT extends IntegrationTest {
     private static final String DIARY = Questionnaire.COPD_DIARY.wireName();
     private final Fixtures fixtures = new Fixtures();
 
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> p = super.getProperties();
-        p.put("fsc.alerts.evaluation-enabled", "false");
-        return p;
-    }
-
     @Test
     void aClaimsPatientsReadTogetherEachGetOnlyTheirOwn() throws Exception {
         String organisation = fixtures.organisation();

@@ -184,19 +184,12 @@ class EvaluationBatch {
             }
             try {
                 long started = System.nanoTime();
-                List<Finding> findings;
-                Instant now;
-                if (savepoints) {
-                    now = Instant.now();
-                    findings = evaluator.evaluate(claim.patientId(), now);
-                } else {
-                    PatientState state = states.get(claim.patientId());
-                    if (state == null) {
-                        throw new IllegalStateException("no patient " + claim.patientId());
-                    }
-                    now = readAt;
-                    findings = evaluator.evaluate(state, now);
+                Instant now = savepoints ? Instant.now() : readAt;
+                PatientState state = (savepoints ? evaluator.states(List.of(claim.patientId()), now) : states).get(claim.patientId());
+                if (state == null) {
+                    throw new IllegalStateException("no patient " + claim.patientId());
                 }
+                List<Finding> findings = evaluator.evaluate(state, now);
                 for (Finding finding : findings) {
                     alerts.raise(finding, now);
                 }

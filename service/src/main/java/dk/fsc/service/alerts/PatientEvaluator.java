@@ -98,11 +98,7 @@ public class PatientEvaluator {
         return new Picture(state, tobs, thresholds, gain);
     }
 
-    public List<Finding> evaluate(UUID patientId, Instant now) {
-        return evaluate(PatientState.load(db.sql(), patientId, now, config.getTobsWindow(), config.getWeightGainPeriod()), now);
-    }
-
-    /** As {@link #evaluate(UUID, Instant)}, on a state read before (by {@link #states}, with the same {@code now}). */
+    /** The findings of the rules on a patient's state, read by {@link #states} as of the same {@code now}. */
     List<Finding> evaluate(PatientState state, Instant now) {
         UUID patientId = state.patientId();
         Picture p = picture(state, now);

@@ -1,5 +1,7 @@
 package dk.fsc.gateway.ingest;
 
+import dk.fsc.gateway.contract.Decoded;
+import dk.fsc.gateway.contract.RedLimits;
 import dk.fsc.gateway.contract.RejectionCode;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * Stores a batch until it is stored: while the database is unreachable the batch is retried
  * (backing off to 5 s) and nothing is acknowledged; a batch the database refuses is split into
  * single messages, so only the offending one is quarantined (STORE_REFUSED) and the rest stored.
+ * A batch with a value at a red limit commits those messages first, in a transaction of their
+ * own, so the nurse's alert does not wait for the rest of the batch to be written (the
+ * evaluation claims them first too: {@link dk.fsc.gateway.storage.EvaluationRequestRows}); the
+ * writer acknowledges the whole batch after both commits, in the order the messages came.
  */
 final class StoreRetries {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRetries.class);
@@ -42,8 +48,45 @@ final class StoreRetries {
         this.pause = pause;
     }
 
-    /** The batch's outcomes, or null when stopping first (then nothing may be acknowledged). */
+    /**
+     * The batch's outcomes, those of its red messages first; or null when stopping first (then
+     * nothing may be acknowledged, and what was committed comes back from the broker as a duplicate).
+     */
     List<Outcome> store(List<Parsed> batch) throws InterruptedException {
+        List<Parsed> red = new ArrayList<>();
+        List<Parsed> rest = new ArrayList<>(batch.size());
+        for (Parsed message : batch) {
+            (red(message) ? red : rest).add(message);
+        }
+        if (red.isEmpty() || rest.isEmpty()) {
+            return storeTogether(batch);
+        }
+        List<Outcome> first = storeTogether(red);
+        List<Outcome> then = first == null ? null : storeTogether(rest);
+        if (then == null) {
+            return null;
+        }
+        List<Outcome> all = new ArrayList<>(first.size() + then.size());
+        all.addAll(first);
+        all.addAll(then);
+        return all;
+    }
+
+    /** A reading with a value at a red limit ({@link RedLimits}, the rule of the evaluation's urgent queue). */
+    static boolean red(Parsed message) {
+        if (message.refused() != null) {
+            return false;
+        }
+        for (Decoded item : message.items()) {
+            if (item instanceof Decoded.Valid valid && RedLimits.anyRed(valid.reading())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The messages' outcomes from one transaction (or one each, when the database refuses the batch). */
+    private List<Outcome> storeTogether(List<Parsed> batch) throws InterruptedException {
         long delay = 100;
         while (running.getAsBoolean()) {
             try {
@@ -67,7 +110,7 @@ final class StoreRetries {
     private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
         List<Outcome> all = new ArrayList<>();
         for (Parsed message : batch) {
-            List<Outcome> one = store(List.of(message));
+            List<Outcome> one = storeTogether(List.of(message));
             if (one == null) {
                 return null;
             }

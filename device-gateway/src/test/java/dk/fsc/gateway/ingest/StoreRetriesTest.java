@@ -107,6 +107,52 @@ class StoreRetriesTest {
     }
 
     @Test
+    void aBatchWithARedValueCommitsThoseMessagesFirstInATransactionOfTheirOwn() throws Exception {
+        List<List<String>> transactions = new ArrayList<>();
+        StoreRetries retries = retries(new FakeStore(batch -> {
+            transactions.add(ids(batch));
+            return accepted(batch);
+        }));
+        List<Outcome> outcomes = retries.store(List.of(spo2("a", 96), spo2("red-1", 85), spo2("b", 95), spo2("red-2", 91)));
+        assertEquals(List.of(List.of("red-1", "red-2"), List.of("a", "b")), transactions);
+        assertEquals(4, outcomes.size(), "one outcome per message, the red ones' first");
+
+        transactions.clear();
+        retries.store(List.of(spo2("c", 96), spo2("d", 92)));
+        retries.store(List.of(spo2("red-3", 80)));
+        assertEquals(List.of(List.of("c", "d"), List.of("red-3")), transactions, "a batch of one kind stays one transaction");
+    }
+
+    @Test
+    void stoppingAfterTheRedPartCommittedGivesNoOutcomesSoNothingIsAcknowledged() throws Exception {
+        List<List<String>> transactions = new ArrayList<>();
+        int[] asked = {0};
+        StoreRetries retries = new StoreRetries(new FakeStore(batch -> {
+            transactions.add(ids(batch));
+            return accepted(batch);
+        }), () -> asked[0]++ == 0, pauses::add);
+        // The red part is committed but not acknowledged: the broker sends it again, and it is answered as a duplicate.
+        assertNull(retries.store(List.of(spo2("a", 96), spo2("red", 85))));
+        assertEquals(List.of(List.of("red")), transactions);
+    }
+
+    @Test
+    void onlyAValidReadingAtARedLimitIsRed() {
+        assertTrue(StoreRetries.red(spo2("r", 91)));
+        assertFalse(StoreRetries.red(spo2("n", 92)));
+        assertFalse(StoreRetries.red(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "{not json"))));
+    }
+
+    /** A reading as the gateway queues it: checked, its SpO2 decoded. */
+    private static Parsed spo2(String messageId, double value) {
+        return CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", MessageChainTest.reading(messageId, value)));
+    }
+
+    private static List<String> ids(List<Parsed> batch) {
+        return batch.stream().map(p -> p.items().get(0).messageId()).toList();
+    }
+
+    @Test
     void whatIsWorthRetrying() {
         assertEquals(true, StoreRetries.isTransient(new SQLException("connection", "08006")));
         assertEquals(true, StoreRetries.isTransient(new SQLException("serialization", "40001")));

@@ -10,6 +10,7 @@ import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
 import dk.fsc.service.testing.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -112,6 +113,50 @@ class AckAfterCommitIT extends IntegrationTest {
             }
         }
         assertEquals(backlog, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS, device));
+    }
+
+    /**
+     * A red value does not wait for the rest of its batch: its message commits first, in a
+     * transaction of its own, and the batch is acknowledged and answered after both commits.
+     */
+    @Test
+    void aRedReadingCommitsBeforeTheRestOfItsBatch() throws Exception {
+        String org = fixtures.organisation();
+        String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
+        try (ApplicationContext gateway = startGateway("ack-d-" + runId);
+             TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            try (Connection lock = TestInfrastructure.database().connect()) {
+                lock.setAutoCommit(false);
+                lock.createStatement().execute("LOCK TABLE device_messages IN ACCESS EXCLUSIVE MODE");
+                d.publishReading(GatewayIngestIT.reading("first", GatewayIngestIT.minutesAgo(6), GatewayIngestIT.pulse(70)));
+                Eventually.await("the gateway's insert waits on the lock", Duration.ofSeconds(20), () -> fixtures.count(BLOCKED_INSERT) > 0);
+                // The next batch gathers while the first waits: normal readings with a red one among them.
+                String[] next = {"before-1", "before-2", "red", "after-1"};
+                for (int i = 0; i < next.length; i++) {
+                    int pulse = next[i].equals("red") ? 140 : 71 + i;
+                    d.publishReading(GatewayIngestIT.reading(next[i], GatewayIngestIT.minutesAgo(5 - i), GatewayIngestIT.pulse(pulse)));
+                }
+                MeterRegistry registry = gateway.getBean(MeterRegistry.class);
+                Eventually.await("the next batch waits in the gateway", Duration.ofSeconds(20),
+                        () -> registry.get("fsc.gateway.queue.depth").gauge().value() >= next.length);
+                lock.rollback();
+            }
+            for (int i = 0; i < 5; i++) {
+                String reply = d.nextReply(Duration.ofSeconds(30));
+                assertNotNull(reply, "reply " + (i + 1) + " of 5 missing");
+                assertTrue(reply.contains("\"status\":\"accepted\""), reply);
+            }
+        }
+        // The transaction that wrote each reading: the red one its own, committed before the rest of its batch.
+        Map<String, Long> transactionOf = new HashMap<>();
+        for (String row : fixtures.strings("SELECT message_id || ' ' || xmin::text FROM " + Fixtures.DEVICE_READINGS, device)) {
+            transactionOf.put(row.split(" ")[0], Long.parseLong(row.split(" ")[1]));
+        }
+        assertEquals(5, transactionOf.size(), transactionOf.toString());
+        assertEquals(transactionOf.get("before-1"), transactionOf.get("before-2"), transactionOf.toString());
+        assertEquals(transactionOf.get("before-1"), transactionOf.get("after-1"), transactionOf.toString());
+        assertTrue(transactionOf.get("first") < transactionOf.get("red") && transactionOf.get("red") < transactionOf.get("before-1"),
+                "the red reading's transaction between the first batch's and the rest of its own: " + transactionOf);
     }
 
     private ApplicationContext startGateway(String clientId) throws InterruptedException {

@@ -10,6 +10,7 @@ import dk.fsc.gateway.contract.StatusReport;
 import dk.fsc.gateway.photos.PhotoProcessor;
 import dk.fsc.gateway.storage.AnswerRows;
 import dk.fsc.gateway.storage.EvaluationRequestRows;
+import dk.fsc.gateway.storage.MessageKeyRows;
 import dk.fsc.gateway.storage.PhotoRows;
 import dk.fsc.gateway.storage.ReadingRows;
 import io.micronaut.core.annotation.Nullable;
@@ -321,43 +322,13 @@ class ReadingStore implements StoreRetries.Store {
 
         /** The keys of the readings whose message ids this batch claimed (the first of each id, in key order: no deadlocks). */
         private Set<String> claim() throws SQLException {
-            Collection<PendingReading> first = firstOfEachKey(pendingReadings, PendingReading::key);
-            int n = first.size();
-            String[] devices = new String[n];
-            String[] ids = new String[n];
-            String[] times = new String[n];
-            UUID[] patients = new UUID[n];
-            Integer[] counts = new Integer[n];
-            String[] contents = new String[n];
-            int i = 0;
-            for (PendingReading r : first) {
-                devices[i] = r.parsed().deviceId();
-                ids[i] = r.item().reading().messageId();
-                times[i] = r.item().reading().measuredAt().toString();
-                patients[i] = r.patient();
-                contents[i] = r.contentSha256();
-                counts[i++] = r.item().reading().observations().size();
+            MessageKeyRows keys = new MessageKeyRows();
+            for (PendingReading r : firstOfEachKey(pendingReadings, PendingReading::key)) {
+                Reading reading = r.item().reading();
+                keys.add(r.parsed().deviceId(), reading.messageId(), reading.measuredAt(), r.patient(), reading.observations().size(),
+                        r.contentSha256());
             }
-            // The key (device, id, measured_at) refuses a resend (same bytes, same measured_at, same
-            // partition); NOT EXISTS refuses the id used before with another measured_at, looking
-            // only at the partitions of the key window (MESSAGE_ID_REUSED: V21, decision 0002), from
-            // its start to the furthest ahead a key can be.
-            PreparedStatement s = prepared("""
-                    INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count, content_sha256)
-                    SELECT d, m, t::timestamptz, p, n, h
-                      FROM unnest(?::text[], ?::text[], ?::text[], ?::uuid[], ?::int[], ?::text[]) AS x(d, m, t, p, n, h)
-                     WHERE NOT EXISTS (SELECT 1 FROM device_messages e WHERE e.device_id = x.d AND e.message_id = x.m
-                                          AND e.measured_at >= now() - make_interval(secs => ?)
-                                          AND e.measured_at < now() + make_interval(secs => ?))
-                    ON CONFLICT DO NOTHING RETURNING device_id, message_id""");
-            s.setArray(1, c.createArrayOf("text", devices));
-            s.setArray(2, c.createArrayOf("text", ids));
-            s.setArray(3, c.createArrayOf("text", times));
-            s.setArray(4, c.createArrayOf("uuid", patients));
-            s.setArray(5, c.createArrayOf("int4", counts));
-            s.setArray(6, c.createArrayOf("text", contents));
-            s.setLong(7, keyWindowSeconds);
-            s.setLong(8, keyAheadSeconds);
+            PreparedStatement s = bound(MessageKeyRows.CLAIM, keys.parameters(c::createArrayOf, keyWindowSeconds, keyAheadSeconds));
             Set<String> claimed = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -374,22 +345,12 @@ class ReadingStore implements StoreRetries.Store {
                 return attribution.refused();
             }
             UUID patient = attribution.patient();
-            PreparedStatement s = prepared(PhotoRows.INSERT);
-            Object[] parameters = PhotoRows.parameters(deviceId, patient, photo, cleaned, null, c::createArrayOf);
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-            }
-            if (s.executeUpdate() == 0) {
+            if (bound(PhotoRows.INSERT, PhotoRows.parameters(deviceId, patient, photo, cleaned, null, c::createArrayOf)).executeUpdate() == 0) {
                 return sameStored("SELECT sha256 = ? FROM photos WHERE device_id = ? AND message_id = ?", BlobStore.sha256(cleaned.image()),
                         deviceId, messageId) ? Outcome.duplicate(deviceId, messageId) : Resend.reused(deviceId, messageId);
             }
             // The photo names its wound by the device's key: a wound the patient has no record of yet gets one.
-            PreparedStatement wound = prepared(PhotoRows.WOUND);
-            Object[] woundParameters = PhotoRows.woundParameters(patient, photo, "device " + deviceId);
-            for (int i = 0; i < woundParameters.length; i++) {
-                wound.setObject(i + 1, woundParameters[i]);
-            }
-            wound.executeUpdate();
+            run(PhotoRows.WOUND, PhotoRows.woundParameters(patient, photo, "device " + deviceId));
             try {
                 blobs.put(cleaned.image());
                 if (cleaned.thumbnail() != null) {
@@ -632,11 +593,16 @@ class ReadingStore implements StoreRetries.Store {
         }
 
         private void run(String sql, Object[] parameters) throws SQLException {
+            bound(sql, parameters).executeUpdate();
+        }
+
+        /** The transaction's prepared statement for {@code sql}, its parameters set. */
+        private PreparedStatement bound(String sql, Object[] parameters) throws SQLException {
             PreparedStatement s = prepared(sql);
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
-            s.executeUpdate();
+            return s;
         }
 
         private static OffsetDateTime utc(Instant at) {

@@ -8,8 +8,9 @@ import java.time.Clock;
 /**
  * The checks every device message goes through, in order, listed at {@link #check}; the first that
  * fails gives the device's reply its code (docs/mqtt.md) and keeps the message in quarantine.
- * Checks 1 to 4 need no database; 5 to 9 run in the batch's one transaction ({@link ReadingStore})
- * on the facts it reads once per batch, each decided by a small class of its own.
+ * Checks 1 to 4 need no database; 5 to 9 run in the batch's transaction ({@link ReadingStore}; two
+ * when some of its messages have a value at a red limit: {@link StoreRetries}) on the facts it reads
+ * once per transaction, each decided by a small class of its own.
  */
 final class MessageChain {
     /** Null: no rate limit (a replay from quarantine, or none configured). */
@@ -52,7 +53,8 @@ final class MessageChain {
      * </ol>
      * Checks 1 to 4 are this method, run on each message as it arrives ({@link MqttIngest}); steps
      * 5 to 9 run for a batch of checked messages in one transaction ({@link ReadingStore}, retried
-     * by {@link StoreRetries} while the database is unavailable). The writer then acknowledges the
+     * by {@link StoreRetries} while the database is unavailable; the messages with a value at a red
+     * limit first, in a transaction of their own). The writer then acknowledges the
      * batch to the broker (after the commit) and replies to each device ({@link BatchWriter}).
      */
     Parsed check(Incoming message) {

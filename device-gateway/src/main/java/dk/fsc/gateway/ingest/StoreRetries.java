@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * single messages, so only the offending one is quarantined (STORE_REFUSED) and the rest stored.
  * A batch with a value at a red limit commits those messages first, in a transaction of their
  * own, so the nurse's alert does not wait for the rest of the batch to be written (the
- * evaluation claims them first too: {@link dk.fsc.gateway.storage.EvaluationRequestRows}); the
+ * evaluation claims them first too: {@link dk.fsc.gateway.storage.EvaluationRequestRows}), unless
+ * its message id came earlier in the batch (the first message with an id stays, docs/mqtt.md); the
  * writer acknowledges the whole batch after both commits, in the order the messages came.
  */
 final class StoreRetries {
@@ -55,8 +58,16 @@ final class StoreRetries {
     List<Outcome> store(List<Parsed> batch) throws InterruptedException {
         List<Parsed> red = new ArrayList<>();
         List<Parsed> rest = new ArrayList<>(batch.size());
+        Set<String> earlier = new HashSet<>(); // a message id used earlier in the batch keeps its place: the first stays
         for (Parsed message : batch) {
-            (red(message) ? red : rest).add(message);
+            boolean first = red(message);
+            for (Decoded item : message.items()) {
+                first &= !earlier.contains(message.deviceId() + '\u0000' + item.messageId());
+            }
+            (first ? red : rest).add(message);
+            for (Decoded item : message.items()) {
+                earlier.add(message.deviceId() + '\u0000' + item.messageId());
+            }
         }
         if (red.isEmpty() || rest.isEmpty()) {
             return storeTogether(batch);

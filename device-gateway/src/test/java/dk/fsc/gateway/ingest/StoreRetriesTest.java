@@ -121,6 +121,11 @@ class StoreRetriesTest {
         retries.store(List.of(spo2("c", 96), spo2("d", 92)));
         retries.store(List.of(spo2("red-3", 80)));
         assertEquals(List.of(List.of("c", "d"), List.of("red-3")), transactions, "a batch of one kind stays one transaction");
+
+        // An id used earlier in the batch keeps the order: the first message with it stays, the red one is refused as reused.
+        transactions.clear();
+        retries.store(List.of(spo2("e", 96), spo2("same", 95), spo2("same", 70), spo2("red-4", 88)));
+        assertEquals(List.of(List.of("red-4"), List.of("e", "same", "same")), transactions);
     }
 
     @Test

@@ -60,11 +60,11 @@ final class StoreRetries {
         List<Parsed> rest = new ArrayList<>(batch.size());
         Set<String> earlier = new HashSet<>(); // a message id used earlier in the batch keeps its place: the first stays
         for (Parsed message : batch) {
-            boolean first = red(message);
+            boolean ahead = red(message);
             for (Decoded item : message.items()) {
-                first &= !earlier.contains(message.deviceId() + '\u0000' + item.messageId());
+                ahead &= !earlier.contains(message.deviceId() + '\u0000' + item.messageId());
             }
-            (first ? red : rest).add(message);
+            (ahead ? red : rest).add(message);
             for (Decoded item : message.items()) {
                 earlier.add(message.deviceId() + '\u0000' + item.messageId());
             }

@@ -19,7 +19,7 @@ import java.util.UUID;
  * join, and the statement's cached plan, made while the month's partition was new and not yet
  * analyzed, hashed every key of the window at every batch: a cost that grew with the month until
  * autovacuum's ANALYZE replaced the plan, and for ever where autovacuum is off
- * (docs/benchmarks.md, "The idempotency claim's plan").
+ * (docs/benchmarks.md, "Red values committed first, and the idempotency claim's plan").
  */
 public final class MessageKeyRows {
     public static final String CLAIM = """

@@ -219,7 +219,7 @@ class GatewayIngestIT extends IntegrationTest {
      * The idempotency claim looks each message's id up in the key's index, whatever the planner
      * would prefer: with nested loops discouraged (as when the month's partition looks empty to a
      * plan made before its first ANALYZE), a statement that allows it joins the batch with every
-     * key of the window by hash; this one cannot (docs/benchmarks.md, "The idempotency claim's plan").
+     * key of the window by hash; this one cannot (docs/benchmarks.md, "Red values committed first, and the idempotency claim's plan").
      */
     @Test
     void theIdempotencyClaimProbesTheKeysIndexOncePerMessage() {

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -92,7 +93,14 @@ public final class TestDevice implements AutoCloseable {
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) {
-            client.disconnect();
+            try {
+                client.disconnect();
+            } catch (MqttException e) {
+                // The broker may close the connection between the check and the DISCONNECT (as it does after a refused publish).
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_ALREADY_DISCONNECTED) {
+                    throw e;
+                }
+            }
         }
         client.close();
     }

@@ -23,4 +23,9 @@ record Parsed(Incoming message, String deviceId, DeviceTopic.Kind kind, Rejected
     static Parsed of(Incoming message, String deviceId, DeviceTopic.Kind kind, List<Decoded> items) {
         return new Parsed(message, deviceId, kind, null, items, null);
     }
+
+    /** A device's message id as one key (the idempotency key's device and id, without its time). */
+    static String key(String deviceId, String messageId) {
+        return deviceId + '\u0000' + messageId;
+    }
 }

@@ -166,13 +166,13 @@ class ReadingStore implements StoreRetries.Store {
         /** @param contentSha256 the SHA-256 of the reading's {@link Reading#content()}: a resend has the same */
         private record PendingReading(int slot, Parsed parsed, Decoded.Valid item, UUID patient, String contentSha256) {
             String key() {
-                return parsed.deviceId() + '\u0000' + item.reading().messageId();
+                return Parsed.key(parsed.deviceId(), item.reading().messageId());
             }
         }
 
         private record PendingStatus(int slot, Parsed parsed, Decoded.Status item) {
             String key() {
-                return parsed.deviceId() + '\u0000' + item.status().messageId();
+                return Parsed.key(parsed.deviceId(), item.status().messageId());
             }
         }
 
@@ -332,7 +332,7 @@ class ReadingStore implements StoreRetries.Store {
             Set<String> claimed = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                    claimed.add(Parsed.key(rs.getString(1), rs.getString(2)));
                 }
             }
             return claimed;
@@ -402,7 +402,7 @@ class ReadingStore implements StoreRetries.Store {
             Set<String> inserted = new HashSet<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                    inserted.add(Parsed.key(rs.getString(1), rs.getString(2)));
                 }
             }
             for (PendingStatus r : pendingStatus) {

@@ -60,14 +60,9 @@ final class StoreRetries {
         List<Parsed> rest = new ArrayList<>(batch.size());
         Set<String> earlier = new HashSet<>(); // a message id used earlier in the batch keeps its place: the first stays
         for (Parsed message : batch) {
-            boolean ahead = red(message);
-            for (Decoded item : message.items()) {
-                ahead &= !earlier.contains(message.deviceId() + '\u0000' + item.messageId());
-            }
-            (ahead ? red : rest).add(message);
-            for (Decoded item : message.items()) {
-                earlier.add(message.deviceId() + '\u0000' + item.messageId());
-            }
+            List<String> ids = message.items().stream().map(item -> Parsed.key(message.deviceId(), item.messageId())).toList();
+            (red(message) && ids.stream().noneMatch(earlier::contains) ? red : rest).add(message);
+            earlier.addAll(ids);
         }
         if (red.isEmpty() || rest.isEmpty()) {
             return storeTogether(batch);

@@ -197,9 +197,10 @@ class AlertStreamIT extends IntegrationTest {
                 }
                 id = event(alert(patient, org), org, "connection lost");
                 Eventually.await("the writer's insert waits for the lock", Duration.ofSeconds(10), () -> fixtures.count(
-                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'") > 0);
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'") > 0);
                 assertEquals(1, fixtures.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'"));
+                        + " WHERE datname = current_database() AND query LIKE 'INSERT INTO access_log%' AND wait_event_type = 'Lock'"));
                 lock.rollback();
             }
             String[] event = stream.next();

@@ -115,7 +115,8 @@ class DevicesIT extends IntegrationTest {
             lock.createStatement().execute("LOCK TABLE device_status_reports IN ACCESS EXCLUSIVE MODE");
             publishStatus(d, device, "b-0", now.minusSeconds(300), 70, "[]");
             Eventually.await("the gateway's first batch waits on the lock", REPLY_TIMEOUT, () -> fixtures.count("""
-                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO device_status_reports%'""") > 0);
+                    SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                     AND query LIKE '%INSERT INTO device_status_reports%'""") > 0);
             // These queue behind it and are written together when the lock goes.
             publishStatus(d, device, "b-1", now.minusSeconds(60), 40, "[\"E1\", \"E2_X\"]");
             publishStatus(d, device, "b-1", now.minusSeconds(60), 40, "[\"E1\", \"E2_X\"]"); // sent again

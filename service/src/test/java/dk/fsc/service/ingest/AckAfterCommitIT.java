@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class AckAfterCommitIT extends IntegrationTest {
     private static final String BLOCKED_INSERT = """
             SELECT count(*) FROM pg_stat_activity
-             WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'""";
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'""";
     private final Fixtures fixtures = new Fixtures();
 
     @Test
@@ -173,7 +173,7 @@ class AckAfterCommitIT extends IntegrationTest {
     private static void terminateBlockedInserts() throws SQLException {
         try (Connection c = TestInfrastructure.database().connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'");
+                    + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO device_messages%'");
         }
     }
 }

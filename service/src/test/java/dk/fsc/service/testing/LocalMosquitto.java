@@ -36,11 +36,13 @@ public final class LocalMosquitto implements AutoCloseable {
     public final String simulatorPassword = secret();
     private final Path folder;
     private final int port;
+    private final boolean anonymous;
     private Process process;
 
-    private LocalMosquitto(Path folder, int port) {
+    private LocalMosquitto(Path folder, int port, boolean anonymous) {
         this.folder = folder;
         this.port = port;
+        this.anonymous = anonymous;
     }
 
     /** Why a local Mosquitto cannot run here, or empty when it can. */
@@ -55,7 +57,23 @@ public final class LocalMosquitto implements AutoCloseable {
     }
 
     public static LocalMosquitto start() throws IOException {
-        LocalMosquitto broker = new LocalMosquitto(TestInfrastructure.scratch("mosquitto"), TestInfrastructure.freePort());
+        LocalMosquitto broker = new LocalMosquitto(TestInfrastructure.scratch("mosquitto"), TestInfrastructure.freePort(), false);
+        broker.writeConfig();
+        broker.startProcess();
+        return broker;
+    }
+
+    /**
+     * An anonymous broker configured as Debian's mosquitto package is (what {@code .ci/run} starts
+     * for {@code FSC_TEST_MQTT_URL}: no accounts, Mosquitto's default limits), for a test JVM that
+     * must not share {@code FSC_TEST_MQTT_URL} with another ({@link TestInfrastructure#brokerUrl()}).
+     * Needs only the mosquitto binary.
+     */
+    static LocalMosquitto startAnonymous() throws IOException {
+        if (binary().isEmpty()) {
+            throw new IOException("no mosquitto binary on this machine (apt-get install mosquitto; .ci/run does)");
+        }
+        LocalMosquitto broker = new LocalMosquitto(TestInfrastructure.scratch("mosquitto-anonymous"), TestInfrastructure.freePort(), true);
         broker.writeConfig();
         broker.startProcess();
         return broker;
@@ -107,6 +125,16 @@ public final class LocalMosquitto implements AutoCloseable {
     }
 
     private void writeConfig() throws IOException {
+        if (anonymous) {
+            Files.writeString(folder.resolve("mosquitto.conf"), String.join("\n",
+                    "listener " + port + " 127.0.0.1",
+                    "allow_anonymous true",
+                    "persistence true",
+                    "persistence_location " + folder + "/",
+                    "user " + System.getProperty("user.name"),
+                    ""));
+            return;
+        }
         Path dynsec = folder.resolve("dynamic-security.json");
         String config = String.join("\n",
                 "listener " + port + " 127.0.0.1",

@@ -96,8 +96,10 @@ public final class TestDevice implements AutoCloseable {
             try {
                 client.disconnect();
             } catch (MqttException e) {
-                // The broker may close the connection between the check and the DISCONNECT (as it does after a refused publish).
-                if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_ALREADY_DISCONNECTED) {
+                // The broker may close the connection between the check and the DISCONNECT (as it does after a refused
+                // publish): the client is then already disconnected, or still disconnecting on its own thread.
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_ALREADY_DISCONNECTED
+                        && e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_DISCONNECTING) {
                     throw e;
                 }
             }

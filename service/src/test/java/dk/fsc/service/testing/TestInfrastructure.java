@@ -82,7 +82,7 @@ public final class TestInfrastructure {
         return brokerUrl;
     }
 
-    /** {@code external}, {@code testcontainers} (Mosquitto) or {@code embedded} (HiveMQ CE). */
+    /** {@code external}, {@code local} (a Mosquitto of this JVM's own), {@code testcontainers} (Mosquitto) or {@code embedded} (HiveMQ CE). */
     public static synchronized String brokerKind() {
         brokerUrl();
         return brokerKind;
@@ -134,8 +134,23 @@ public final class TestInfrastructure {
     private static String startBroker() {
         String external = System.getenv("FSC_TEST_MQTT_URL");
         if (external != null && !external.isBlank()) {
-            brokerKind = "external";
-            return external;
+            if (fork() <= 1) {
+                brokerKind = "external";
+                return external;
+            }
+            // The integration tests run in two JVMs (service/pom.xml, forkCount). Each has its own database;
+            // the broker must be its own too: a gateway of this JVM would take the other's device messages
+            // (each test class subscribes with a group of its own), find no such device in its database and
+            // answer the device UNKNOWN_DEVICE. So every JVM after the first runs a Mosquitto of its own.
+            try {
+                brokerKind = "local";
+                LocalMosquitto own = LocalMosquitto.startAnonymous();
+                Runtime.getRuntime().addShutdownHook(new Thread(own::close));
+                return own.url();
+            } catch (IOException e) {
+                throw new IllegalStateException("test JVM " + fork() + " needs a Mosquitto of its own beside FSC_TEST_MQTT_URL: "
+                        + e.getMessage() + " (or run the tests in one JVM: -Dfsc.test.forks=1)", e);
+            }
         }
         if (dockerAvailable()) {
             brokerKind = "testcontainers";
@@ -173,6 +188,12 @@ public final class TestInfrastructure {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Which of the test JVMs that run side by side this is, from 1 (failsafe's fork number; 1 when not forked). */
+    static int fork() {
+        String number = System.getProperty("fsc.test.fork", "");
+        return number.matches("\\d+") ? Integer.parseInt(number) : 1;
     }
 
     private static boolean dockerAvailable() {

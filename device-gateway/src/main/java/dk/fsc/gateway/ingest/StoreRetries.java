@@ -18,22 +18,14 @@ import org.slf4j.LoggerFactory;
  * Stores a batch until it is stored: while the database is unreachable the batch is retried
  * (backing off to 5 s) and nothing is acknowledged; a batch the database refuses is split into
  * single messages, so only the offending one is quarantined (STORE_REFUSED) and the rest stored.
- * A large batch (a gateway behind its broker) with a value at a red limit commits those messages
- * first, in a transaction of their own, so the nurse's alert does not wait for the rest of the
- * batch to be written (the evaluation claims them first too:
- * {@link dk.fsc.gateway.storage.EvaluationRequestRows}), unless its message id came earlier in the
- * batch (the first message with an id stays, docs/mqtt.md); the writer acknowledges the whole batch
- * after both commits, in the order the messages came.
+ * A batch with a value at a red limit commits those messages first, in a transaction of their
+ * own, so the nurse's alert does not wait for the rest of the batch to be written (the
+ * evaluation claims them first too: {@link dk.fsc.gateway.storage.EvaluationRequestRows}), unless
+ * its message id came earlier in the batch (the first message with an id stays, docs/mqtt.md); the
+ * writer acknowledges the whole batch after both commits, in the order the messages came.
  */
 final class StoreRetries {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRetries.class);
-    /**
-     * The smallest batch whose red messages commit first. A smaller one is written in a few
-     * milliseconds (about 0.4 ms a message, docs/benchmarks.md): its red value would gain less than
-     * a second transaction costs every other message of the batch, and a gateway that keeps up
-     * (a fleet's steady traffic) writes small batches, many with a red value among them.
-     */
-    static final int RED_FIRST_FROM = 64;
 
     /** Where batches go ({@link ReadingStore}; a fake in unit tests). */
     interface Store {
@@ -60,13 +52,10 @@ final class StoreRetries {
     }
 
     /**
-     * The batch's outcomes (those of a large batch's red messages first); or null when stopping first (then
+     * The batch's outcomes, those of its red messages first; or null when stopping first (then
      * nothing may be acknowledged, and what was committed comes back from the broker as a duplicate).
      */
     List<Outcome> store(List<Parsed> batch) throws InterruptedException {
-        if (batch.size() < RED_FIRST_FROM) {
-            return storeTogether(batch);
-        }
         List<Parsed> red = new ArrayList<>();
         List<Parsed> rest = new ArrayList<>(batch.size());
         Set<String> earlier = new HashSet<>(); // a message id used earlier in the batch keeps its place: the first stays

@@ -107,35 +107,25 @@ class StoreRetriesTest {
     }
 
     @Test
-    void aLargeBatchWithARedValueCommitsThoseMessagesFirstInATransactionOfTheirOwn() throws Exception {
+    void aBatchWithARedValueCommitsThoseMessagesFirstInATransactionOfTheirOwn() throws Exception {
         List<List<String>> transactions = new ArrayList<>();
         StoreRetries retries = retries(new FakeStore(batch -> {
             transactions.add(ids(batch));
             return accepted(batch);
         }));
-        List<Parsed> large = normal("n", StoreRetries.RED_FIRST_FROM - 4);
-        large.addAll(List.of(spo2("a", 96), spo2("red-1", 85), spo2("b", 95), spo2("red-2", 91)));
-        List<Outcome> outcomes = retries.store(large);
-        assertEquals(List.of(List.of("red-1", "red-2"), with(ids(normal("n", StoreRetries.RED_FIRST_FROM - 4)), "a", "b")), transactions);
-        assertEquals(StoreRetries.RED_FIRST_FROM, outcomes.size(), "one outcome per message, the red ones' first");
+        List<Outcome> outcomes = retries.store(List.of(spo2("a", 96), spo2("red-1", 85), spo2("b", 95), spo2("red-2", 91)));
+        assertEquals(List.of(List.of("red-1", "red-2"), List.of("a", "b")), transactions);
+        assertEquals(4, outcomes.size(), "one outcome per message, the red ones' first");
 
         transactions.clear();
-        retries.store(normal("c", StoreRetries.RED_FIRST_FROM));
+        retries.store(List.of(spo2("c", 96), spo2("d", 92)));
         retries.store(List.of(spo2("red-3", 80)));
-        assertEquals(List.of(ids(normal("c", StoreRetries.RED_FIRST_FROM)), List.of("red-3")), transactions,
-                "a batch of one kind stays one transaction");
-
-        // A small batch (a gateway that keeps up) is one transaction: the red value would gain less than a second commit costs.
-        transactions.clear();
-        retries.store(with(normal("s", StoreRetries.RED_FIRST_FROM - 2), spo2("red-small", 85)));
-        assertEquals(1, transactions.size(), transactions.toString());
+        assertEquals(List.of(List.of("c", "d"), List.of("red-3")), transactions, "a batch of one kind stays one transaction");
 
         // An id used earlier in the batch keeps the order: the first message with it stays, the red one is refused as reused.
         transactions.clear();
-        List<Parsed> reused = normal("e", StoreRetries.RED_FIRST_FROM - 3);
-        reused.addAll(List.of(spo2("same", 95), spo2("same", 70), spo2("red-4", 88)));
-        retries.store(reused);
-        assertEquals(List.of(List.of("red-4"), with(ids(normal("e", StoreRetries.RED_FIRST_FROM - 3)), "same", "same")), transactions);
+        retries.store(List.of(spo2("e", 96), spo2("same", 95), spo2("same", 70), spo2("red-4", 88)));
+        assertEquals(List.of(List.of("red-4"), List.of("e", "same", "same")), transactions);
     }
 
     @Test
@@ -147,7 +137,7 @@ class StoreRetriesTest {
             return accepted(batch);
         }), () -> asked[0]++ == 0, pauses::add);
         // The red part is committed but not acknowledged: the broker sends it again, and it is answered as a duplicate.
-        assertNull(retries.store(with(normal("n", StoreRetries.RED_FIRST_FROM), spo2("red", 85))));
+        assertNull(retries.store(List.of(spo2("a", 96), spo2("red", 85))));
         assertEquals(List.of(List.of("red")), transactions);
     }
 
@@ -161,22 +151,6 @@ class StoreRetriesTest {
     /** A reading as the gateway queues it: checked, its SpO2 decoded. */
     private static Parsed spo2(String messageId, double value) {
         return CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", MessageChainTest.reading(messageId, value)));
-    }
-
-    /** {@code n} readings of a normal SpO2, message ids prefix-0, prefix-1, ... */
-    private static List<Parsed> normal(String prefix, int n) {
-        List<Parsed> batch = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            batch.add(spo2(prefix + "-" + i, 96));
-        }
-        return batch;
-    }
-
-    @SafeVarargs
-    private static <T> List<T> with(List<T> first, T... more) {
-        List<T> all = new ArrayList<>(first);
-        all.addAll(List.of(more));
-        return all;
     }
 
     private static List<String> ids(List<Parsed> batch) {

@@ -16,14 +16,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -122,19 +116,13 @@ class AckAfterCommitIT extends IntegrationTest {
     }
 
     /**
-     * A red value does not wait for the rest of a large batch: its message commits first, in a
+     * A red value does not wait for the rest of its batch: its message commits first, in a
      * transaction of its own, and the batch is acknowledged and answered after both commits.
      */
     @Test
     void aRedReadingCommitsBeforeTheRestOfItsBatch() throws Exception {
         String org = fixtures.organisation();
         String device = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
-        // As many as a gateway behind its broker takes at once (StoreRetries.RED_FIRST_FROM, 64, or more: a smaller
-        // batch is written in one transaction).
-        List<String> next = new ArrayList<>();
-        for (int i = 0; i < 70; i++) {
-            next.add(i == 30 ? "red" : i < 30 ? "before-" + i : "after-" + i);
-        }
         try (ApplicationContext gateway = startGateway("ack-d-" + runId);
              TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
             try (Connection lock = TestInfrastructure.database().connect()) {
@@ -143,19 +131,19 @@ class AckAfterCommitIT extends IntegrationTest {
                 d.publishReading(GatewayIngestIT.reading("first", GatewayIngestIT.minutesAgo(6), GatewayIngestIT.pulse(70)));
                 Eventually.await("the gateway's insert waits on the lock", Duration.ofSeconds(20), () -> fixtures.count(BLOCKED_INSERT) > 0);
                 // The next batch gathers while the first waits: normal readings with a red one among them.
-                OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5).withNano(0);
-                for (int i = 0; i < next.size(); i++) {
-                    String id = next.get(i);
-                    d.publishReading(GatewayIngestIT.reading(id, at.plusSeconds(i).toString(), GatewayIngestIT.pulse(id.equals("red") ? 140 : 72)));
+                String[] next = {"before-1", "before-2", "red", "after-1"};
+                for (int i = 0; i < next.length; i++) {
+                    int pulse = next[i].equals("red") ? 140 : 71 + i;
+                    d.publishReading(GatewayIngestIT.reading(next[i], GatewayIngestIT.minutesAgo(5 - i), GatewayIngestIT.pulse(pulse)));
                 }
                 MeterRegistry registry = gateway.getBean(MeterRegistry.class);
                 Eventually.await("the next batch waits in the gateway", Duration.ofSeconds(20),
-                        () -> registry.get("fsc.gateway.queue.depth").gauge().value() >= next.size());
+                        () -> registry.get("fsc.gateway.queue.depth").gauge().value() >= next.length);
                 lock.rollback();
             }
-            for (int i = 0; i <= next.size(); i++) {
+            for (int i = 0; i < 5; i++) {
                 String reply = d.nextReply(Duration.ofSeconds(30));
-                assertNotNull(reply, "reply " + (i + 1) + " of " + (next.size() + 1) + " missing");
+                assertNotNull(reply, "reply " + (i + 1) + " of 5 missing");
                 assertTrue(reply.contains("\"status\":\"accepted\""), reply);
             }
         }
@@ -164,11 +152,10 @@ class AckAfterCommitIT extends IntegrationTest {
         for (String row : fixtures.strings("SELECT message_id || ' ' || xmin::text FROM " + Fixtures.DEVICE_READINGS, device)) {
             transactionOf.put(row.split(" ")[0], Long.parseLong(row.split(" ")[1]));
         }
-        assertEquals(next.size() + 1, transactionOf.size(), transactionOf.toString());
-        Set<Long> rest = new HashSet<>();
-        next.stream().filter(id -> !id.equals("red")).forEach(id -> rest.add(transactionOf.get(id)));
-        assertEquals(1, rest.size(), "the rest of the batch in one transaction: " + transactionOf);
-        assertTrue(transactionOf.get("first") < transactionOf.get("red") && transactionOf.get("red") < rest.iterator().next(),
+        assertEquals(5, transactionOf.size(), transactionOf.toString());
+        assertEquals(transactionOf.get("before-1"), transactionOf.get("before-2"), transactionOf.toString());
+        assertEquals(transactionOf.get("before-1"), transactionOf.get("after-1"), transactionOf.toString());
+        assertTrue(transactionOf.get("first") < transactionOf.get("red") && transactionOf.get("red") < transactionOf.get("before-1"),
                 "the red reading's transaction between the first batch's and the rest of its own: " + transactionOf);
     }
 

@@ -323,11 +323,52 @@ public final class Benchmark {
             system = new BenchProcesses.SystemProcess(BenchProcesses.SystemProcess.serviceJar(), env, jvmOptions(),
                     folder.resolve("system-fleet.log"), "Gateway subscribed");
             system.start();
+            awaitHttp();
             for (int size : sizes) {
-                results.putAll(fleet.run(size, seconds, daySeconds, false, stats));
+                results.putAll(fleetRun(fleet, size, seconds, daySeconds, false));
             }
-            results.putAll(fleet.run(largest, seconds, daySeconds, true, stats));
+            results.putAll(fleetRun(fleet, largest, seconds, daySeconds, true));
         }
+    }
+
+    /**
+     * One fleet run, with what the system's gateway did during it (from connecting to the last
+     * reply): its batches, how many messages each took and how long each took to write and
+     * commit, the part of a device's wait for its reply that is the database's.
+     */
+    private Map<String, Object> fleetRun(FleetPhase fleet, int size, int seconds, double daySeconds, boolean storm) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI metrics = metricsUri(httpPort);
+        SystemTimers before = SystemTimers.read(http, metrics, "fsc_gateway_batch_commit");
+        double[] sizesBefore = batchSizes(http, metrics);
+        Map<String, Object> r = new LinkedHashMap<>(fleet.run(size, seconds, daySeconds, storm, stats));
+        double[] sizesAfter = batchSizes(http, metrics);
+        String name = FleetPhase.name(size, storm);
+        SystemTimers.read(http, metrics, "fsc_gateway_batch_commit").since(before).values().stream().findFirst().ifPresent(commit -> {
+            double batches = sizesAfter[1] - sizesBefore[1];
+            double perBatch = batches == 0 ? 0 : (sizesAfter[0] - sizesBefore[0]) / batches;
+            r.put(name + ": gateway batches", Math.round(batches));
+            r.put(name + ": gateway messages per batch, mean", Math.round(perBatch * 10) / 10.0);
+            r.put(name + ": gateway batch written and committed, mean (ms)", Math.round(commit.meanMillis() * 10) / 10.0);
+            r.put(name + ": gateway batch written and committed, p99 bucket (ms)", Math.round(commit.percentileBoundMillis(99) * 10) / 10.0);
+            say(String.format(Locale.ROOT, "  %s: the gateway wrote %,.0f batches of %.1f messages on average, each written and "
+                    + "committed in %.1f ms on average (p99 ≤ %.0f ms)", name, batches, perBatch, commit.meanMillis(),
+                    commit.percentileBoundMillis(99)));
+        });
+        return r;
+    }
+
+    /** The gateway's batch sizes so far: messages in all, and batches. */
+    private static double[] batchSizes(HttpClient http, URI metrics) throws Exception {
+        double[] sumAndCount = new double[2];
+        for (String line : systemMetrics(http, metrics)) {
+            if (line.startsWith("fsc_gateway_batch_size_sum")) {
+                sumAndCount[0] += metricValue(line);
+            } else if (line.startsWith("fsc_gateway_batch_size_count")) {
+                sumAndCount[1] += metricValue(line);
+            }
+        }
+        return sumAndCount;
     }
 
     private void storage() throws SQLException {

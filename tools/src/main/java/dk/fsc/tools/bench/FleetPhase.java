@@ -325,11 +325,16 @@ public final class FleetPhase implements AutoCloseable {
         }
     }
 
+    /** What the figures of a run at {@code size} devices are named with. */
+    static String name(int size, boolean storm) {
+        return String.format(Locale.ROOT, "fleet %,d%s", size, storm ? " with a broker restart" : "");
+    }
+
     Map<String, Object> run(int size, int seconds, double daySeconds, boolean storm, ProcessStats stats) throws Exception {
         List<Device> fleet = devices.subList(0, size);
         runTag = runId + "-" + ++runs;
         Map<String, Object> results = new LinkedHashMap<>();
-        String name = String.format(Locale.ROOT, "fleet %,d%s", size, storm ? " with a broker restart" : "");
+        String name = name(size, storm);
         Benchmark.say(String.format(Locale.ROOT, "Fleet: %,d devices, each with its own connection and account; a day lasts %.0f s ...",
                 size, daySeconds));
         long t0 = System.nanoTime();

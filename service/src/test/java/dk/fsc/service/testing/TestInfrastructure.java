@@ -22,7 +22,8 @@ import org.testcontainers.utility.MountableFile;
  * The real PostgreSQL and MQTT broker the integration tests run against, one of each per test
  * JVM, chosen in this order: the servers named by FSC_TEST_DB_URL / FSC_TEST_MQTT_URL, containers
  * where Docker runs, else the embedded PostgreSQL and HiveMQ CE the run command also uses.
- * Each run gets a database of its own, so tests never see data of another run.
+ * Each run gets a database of its own, so tests never see data of another run; of test JVMs
+ * side by side, only the first uses FSC_TEST_MQTT_URL, the others a Mosquitto of their own.
  */
 public final class TestInfrastructure {
 
@@ -138,7 +139,7 @@ public final class TestInfrastructure {
                 brokerKind = "external";
                 return external;
             }
-            // The integration tests run in two JVMs (service/pom.xml, forkCount). Each has its own database;
+            // The integration tests run in two JVMs (fsc.test.forks in the root pom.xml). Each has its own database;
             // the broker must be its own too: a gateway of this JVM would take the other's device messages
             // (each test class subscribes with a group of its own), find no such device in its database and
             // answer the device UNKNOWN_DEVICE. So every JVM after the first runs a Mosquitto of its own.

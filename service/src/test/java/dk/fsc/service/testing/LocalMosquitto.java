@@ -144,6 +144,7 @@ public final class LocalMosquitto implements AutoCloseable {
                 "autosave_interval 1",
                 "max_queued_messages 1000000",
                 "max_inflight_messages 2000",
+                "set_tcp_nodelay true", // as ops/mosquitto/mosquitto.conf
                 "user " + System.getProperty("user.name"),
                 "plugin " + plugin().orElseThrow(),
                 "plugin_opt_config_file " + dynsec,

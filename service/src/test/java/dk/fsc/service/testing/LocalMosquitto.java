@@ -19,8 +19,10 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * A Mosquitto 2 broker of a test's own, on a free port, with persistence and the
  * dynamic-security plugin: an admin account for device accounts and a gateway account, both with
- * generated passwords. It can be stopped and started again on the same port and data.
- * Tests that need it are skipped where Mosquitto is not installed ({@code .ci/run} installs it).
+ * generated passwords, as production's (ops/mosquitto/mosquitto.conf). It can be stopped and
+ * started again on the same port and data. Tests that need it are skipped where Mosquitto is not
+ * installed ({@code .ci/run} installs it). {@link #startAnonymous()} starts a plain anonymous one
+ * instead, the broker of a second test JVM.
  */
 public final class LocalMosquitto implements AutoCloseable {
     private static final List<String> PLUGIN_PATHS = List.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",

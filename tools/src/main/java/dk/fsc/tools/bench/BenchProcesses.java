@@ -26,9 +26,9 @@ public final class BenchProcesses {
     /**
      * Mosquitto from the machine's binary, on a free loopback port, with the production settings
      * that matter for throughput, latency and no loss (ops/mosquitto/mosquitto.conf: a large queue
-     * per session, 2000 in flight, no Nagle's algorithm): anonymous and in memory (a benchmark, not a deployment), or, for
-     * the fleet, with accounts (a password file and ops/mosquitto/fsc-acl) and persistence, and
-     * restartable on the same port.
+     * per session, 2000 in flight, no Nagle's algorithm): anonymous and in memory (a benchmark, not
+     * a deployment), or, for the fleet, with accounts (a password file and ops/mosquitto/fsc-acl)
+     * and persistence, and restartable on the same port.
      */
     static final class Broker implements AutoCloseable {
         private final Path binary;

@@ -71,6 +71,7 @@ public class MqttIngest implements MqttCallback {
 
     MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry, GatewayBacklog backlog) throws MqttException {
         this.config = config;
+        PahoBulkReads.check();
         this.foreign = new ForeignMessages(config.getClientId());
         this.brokerDrops = new BrokerDrops(config.getBrokerDropsTopic(), registry);
         registry.more().counter("fsc.gateway.foreign.messages", java.util.List.of(), foreign, ForeignMessages::count);

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether Paho decodes packets with the gateway's {@link CountingInputStream} (bulk reads,
- * decision 0015) or with its own (a byte per call, about 15 µs of CPU more for each reading). It
+ * decision 0015) or with its own (a byte per call: up to 15 µs of CPU more for each reading). It
  * depends on the class path's order, so the gateway says so at start when it is Paho's.
  */
 final class PahoBulkReads {
@@ -29,7 +29,7 @@ final class PahoBulkReads {
     static void check() {
         if (!inEffect()) {
             LOG.warn("Paho decodes packets a byte at a time: its CountingInputStream ({}) comes before the gateway's on the "
-                    + "class path, which costs about 15 µs of CPU a message. Put the device-gateway jar before Paho's "
+                    + "class path, which costs up to 15 µs of CPU a message. Put the device-gateway jar before Paho's "
                     + "(docs/decisions/0015-paho-packets-read-in-bulk.md).",
                     CountingInputStream.class.getProtectionDomain().getCodeSource());
         }

@@ -8,7 +8,7 @@ import java.io.InputStream;
  * members and counting, plus reads of many bytes at once. Paho decodes every packet it receives
  * through this stream (the whole packet once, a PUBLISH's topic and payload a second time), and its
  * own class reads one byte per call, each through a locked {@code ByteArrayInputStream.read()}:
- * about 15 µs of CPU for a 300-byte reading, under 0.5 µs with bulk reads (docs/benchmarks.md,
+ * about 15 µs of CPU for a 300-byte reading measured alone, under 1 µs with bulk reads (docs/benchmarks.md,
  * "Paho's packets read in bulk"). This class comes before Paho's jar on every class path the
  * gateway runs from (the module's dependency order; the shaded jars leave Paho's out), and the
  * gateway warns at start when it does not ({@code dk.fsc.gateway.ingest.PahoBulkReads}).

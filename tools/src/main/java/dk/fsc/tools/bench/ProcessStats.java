@@ -116,6 +116,31 @@ final class ProcessStats implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * CPU seconds the JVM's JIT compiler threads of a process have used so far (threads named
+     * "C1 CompilerThread…" and "C2 CompilerThread…"; Linux cuts a thread's name to 15 characters).
+     */
+    static double compilerSeconds(long pid) {
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0; // the process ended
+        }
+        return sum / TICKS_PER_SECOND;
+    }
+
     private static double pssKb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps_rollup"))) {

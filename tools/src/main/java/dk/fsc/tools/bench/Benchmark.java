@@ -275,7 +275,7 @@ public final class Benchmark {
             long roundStart = System.nanoTime();
             round.send(next);
             sent += next;
-            percent = (ProcessStats.compilerSeconds(pid) - jitBefore) / ((System.nanoTime() - roundStart) / 1e9) * 100;
+            percent = Math.max(0, ProcessStats.compilerSeconds(pid) - jitBefore) / ((System.nanoTime() - roundStart) / 1e9) * 100;
             if (percent < WARM_UP_QUIET_PERCENT || System.nanoTime() - started > WARM_UP_LIMIT.toNanos()) {
                 break;
             }
@@ -291,7 +291,7 @@ public final class Benchmark {
 
     /** The JIT compilers' CPU over a measured phase, to show whether it ran warm. */
     private void putJitShare(String phase, long pid, double secondsBefore, long phaseStart) {
-        double percent = (ProcessStats.compilerSeconds(pid) - secondsBefore) / ((System.nanoTime() - phaseStart) / 1e9) * 100;
+        double percent = Math.max(0, ProcessStats.compilerSeconds(pid) - secondsBefore) / ((System.nanoTime() - phaseStart) / 1e9) * 100;
         results.put(phase + " CPU JIT compilers (% of one core)", Math.round(percent));
         say(String.format(Locale.ROOT, "  the JIT compilers used %.0f %% of a core during the phase", percent));
     }

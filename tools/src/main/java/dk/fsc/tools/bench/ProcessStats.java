@@ -106,9 +106,7 @@ final class ProcessStats implements AutoCloseable {
         long sum = 0;
         for (long pid : pids) {
             try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                sum += statTicks(Path.of("/proc", String.valueOf(pid), "stat"));
             } catch (IOException | RuntimeException gone) {
                 // ended
             }
@@ -116,9 +114,18 @@ final class ProcessStats implements AutoCloseable {
         return sum;
     }
 
+    /** utime + stime from a process's or thread's {@code stat} file (the fields after the name in parentheses). */
+    private static long statTicks(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /**
      * CPU seconds the JVM's JIT compiler threads of a process have used so far (threads named
      * "C1 CompilerThread…" and "C2 CompilerThread…"; Linux cuts a thread's name to 15 characters).
+     * A compiler thread that ended is not counted: the JVM stops extra ones when they are idle, so
+     * where it runs more than one of a kind (more than two cores) this is a lower bound.
      */
     static double compilerSeconds(long pid) {
         long sum = 0;
@@ -127,9 +134,7 @@ final class ProcessStats implements AutoCloseable {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        sum += statTicks(task.resolve("stat"));
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile

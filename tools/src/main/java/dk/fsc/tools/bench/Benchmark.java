@@ -232,7 +232,7 @@ public final class Benchmark {
         long self = ProcessHandle.current().pid();
         try (BareCeiling bare = new BareCeiling(broker.url(), jdbc, null, null)) {
             // The consumer runs in this JVM: it warms up as the system does before its phase.
-            warmUp("ceiling", self, Math.min(50_000, messages / 5), readings -> {
+            warmUp("ceiling", self, messages, readings -> {
                 long target = bare.committed() + readings;
                 try (DeviceSimulator sim = new DeviceSimulator(fleet, load(readings)).start()) {
                     awaitCount(bare::committed, target, Duration.ofMinutes(10), bare::failure);
@@ -257,18 +257,18 @@ public final class Benchmark {
     }
 
     /**
-     * Warms a JVM up until its JIT compilers are nearly done: a first round of {@code first}
-     * readings, then rounds of {@value #WARM_UP_ROUND} until the compiler threads of process
+     * Warms a JVM up until its JIT compilers are nearly done: a first round of 50 000 readings (a
+     * fifth of the phase's {@code messages} when fewer), then rounds of {@value #WARM_UP_ROUND} until the compiler threads of process
      * {@code pid} used under {@value #WARM_UP_QUIET_PERCENT} % of a core in the last round, for at
      * most {@link #WARM_UP_LIMIT}. A fixed 50 000 readings was too short on two cores: the
      * system's compilers still took 0.3–0.6 of a core through the measured phase, about the first
      * minute of a run (docs/benchmarks.md, "Warm until the compilers are done"), so "sustained"
-     * measured the warm-up.
+     * measured the warm-up. Returns the readings it sent.
      */
-    private void warmUp(String phase, long pid, long first, WarmUpRound round) throws Exception {
+    private long warmUp(String phase, long pid, long messages, WarmUpRound round) throws Exception {
         long started = System.nanoTime();
         long sent = 0;
-        long next = first;
+        long next = Math.min(50_000, messages / 5);
         double percent;
         while (true) {
             double jitBefore = ProcessStats.compilerSeconds(pid);
@@ -287,6 +287,7 @@ public final class Benchmark {
         results.put(phase + " warm-up (readings)", sent);
         results.put(phase + " warm-up (s)", Math.round(seconds));
         results.put(phase + " warm-up's last round: JIT compilers (% of one core)", Math.round(percent));
+        return sent;
     }
 
     /** The JIT compilers' CPU over a measured phase, to show whether it ran warm. */
@@ -301,13 +302,11 @@ public final class Benchmark {
         SimulatedFleet fleet = fleet("ingest");
         try (StoredInDatabase check = new StoredInDatabase(jdbc, fleet)) {
             say("Sustained ingest: warming up until the system's JIT compilers are nearly done (not counted) ...");
-            long[] warmedUp = {0};
-            warmUp("ingest", system.pid(), Math.min(50_000, messages / 5), readings -> {
+            long warmedUp = warmUp("ingest", system.pid(), messages, readings -> {
                 StoredCounter warm = new StoredCounter(httpPort, false);
                 try (DeviceSimulator sim = new DeviceSimulator(fleet, load(readings)).start()) {
                     awaitCount(warm::count, readings, Duration.ofMinutes(10), () -> null);
                 }
-                warmedUp[0] += readings;
             });
             say("Sustained ingest: " + messages + " single-observation readings, publish to commit ...");
             StoredCounter stored = new StoredCounter(httpPort, false);
@@ -322,7 +321,7 @@ public final class Benchmark {
             putJitShare("ingest", system.pid(), jitBefore, start);
             putBatches("ingest", batchesBefore, start, results);
             putRate("ingest", "sustained ingest (readings/s)", messages / ((done - start) / 1e9), stats.end());
-            check.expect(warmedUp[0] + messages);
+            check.expect(warmedUp + messages);
             evaluationsCaughtUp("ingest", done);
         }
         results.put("sustained ingest (observations/s)", results.get("sustained ingest (readings/s)"));

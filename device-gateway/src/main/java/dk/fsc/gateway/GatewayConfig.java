@@ -27,11 +27,6 @@ public class GatewayConfig {
     private long maxInFlightBytes = 256L * 1024 * 1024;
     /** Most messages committed in one transaction. */
     private int batchSize = 500;
-    /**
-     * Batch writers, each with its own transaction: while one commits, another writes. Each device's
-     * messages go to one of them. 2 suits the two cores the benchmark measures on (docs/benchmarks.md).
-     */
-    private int writers = 2;
     /** How far ahead of the server clock a device's measuredAt may be. */
     private Duration futureTolerance = Duration.ofMinutes(5);
     /** How old a reading may be when it arrives (devices send backlogs after being offline). */
@@ -80,8 +75,6 @@ public class GatewayConfig {
     public void setMaxInFlightBytes(long maxInFlightBytes) { this.maxInFlightBytes = maxInFlightBytes; }
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
-    public int getWriters() { return writers; }
-    public void setWriters(int writers) { this.writers = writers; }
     public Duration getFutureTolerance() { return futureTolerance; }
     public void setFutureTolerance(Duration futureTolerance) { this.futureTolerance = futureTolerance; }
     public Duration getBacklogWindow() { return backlogWindow; }

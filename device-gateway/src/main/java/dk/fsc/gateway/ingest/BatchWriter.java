@@ -14,12 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One of the gateway's writer threads: takes a batch of checked messages from its queue
- * ({@link #nextBatch}; {@link MqttIngest} ran the {@link MessageChain}'s checks that need no
- * database as each arrived, and queued each device's messages to one writer), stores it with
- * {@link StoreRetries} (the chain's steps in the database), then has it acknowledged to the broker
- * (after the commit, in arrival order across the writers: {@link ArrivalOrder}) and replies to
- * each device.
+ * The gateway's writer thread: takes a batch of checked messages from the queue ({@link #nextBatch};
+ * {@link MqttIngest} ran the {@link MessageChain}'s checks that need no database as each arrived),
+ * stores it with {@link StoreRetries} (the chain's steps in the database), then acknowledges it to
+ * the broker (after the commit) and replies to each device.
  */
 final class BatchWriter {
 
@@ -28,10 +26,9 @@ final class BatchWriter {
     private final BlockingQueue<Parsed> queue;
     private final InFlightBytes inFlight;
     private final MqttIngest mqtt;
-    private final ArrivalOrder acknowledgements;
     private final GatewayMetrics metrics;
     private final int batchSize;
-    private final GatewayBacklog.Lane backlog;
+    private final GatewayBacklog backlog;
     private final int fullBatch;
     private final StoreRetries storage;
     private final ObjectMapper json = new ObjectMapper();
@@ -44,34 +41,23 @@ final class BatchWriter {
     /** Arrival of the oldest message of the batch being written, or 0 between batches. */
     private volatile long batchSince;
 
-    /**
-     * @param name             the thread's name
-     * @param acknowledgements where committed messages go to be acknowledged, in arrival order
-     * @param writers          how many writers share the broker's in-flight window
-     */
-    BatchWriter(String name, BlockingQueue<Parsed> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt,
-                ArrivalOrder acknowledgements, GatewayMetrics metrics, GatewayConfig config, int writers, GatewayBacklog.Lane backlog) {
+    BatchWriter(BlockingQueue<Parsed> queue, InFlightBytes inFlight, ReadingStore store, MqttIngest mqtt, GatewayMetrics metrics,
+                GatewayConfig config, GatewayBacklog backlog) {
         this.queue = queue;
         this.backlog = backlog;
-        // A full batch: the batch size, or this writer's share of all the broker lets be in flight when that is fewer.
-        this.fullBatch = Math.max(1, Math.min(config.getBatchSize(), config.getReceiveMaximum() / writers));
+        // A full batch: the batch size, or all the broker lets be in flight when that is fewer.
+        this.fullBatch = Math.min(config.getBatchSize(), config.getReceiveMaximum());
         this.inFlight = inFlight;
         this.mqtt = mqtt;
-        this.acknowledgements = acknowledgements;
         this.metrics = metrics;
         this.batchSize = config.getBatchSize();
         // Retries go on while running, and while a stop drains (else the drain would give up at once).
         this.storage = new StoreRetries(store, this::writing, Thread::sleep);
-        this.thread = new Thread(this::run, name);
+        this.thread = new Thread(this::run, "gateway-batch-writer");
     }
 
     void start() {
         thread.start();
-    }
-
-    /** Messages waiting in this writer's queue. */
-    int queued() {
-        return queue.size();
     }
 
     /** How long a stop waits for the messages received to be committed. */
@@ -83,21 +69,16 @@ final class BatchWriter {
     private final AtomicInteger notAcknowledgedWhileStopping = new AtomicInteger();
 
     /**
-     * Starts a stop: commits (and acknowledges) what was received, for at most {@link #DRAIN}:
+     * Stops after committing (and acknowledging) what was received, for at most {@link #DRAIN}:
      * a stop loses nothing and leaves as little as it can to redelivery. What is left (the
      * database away) stays unacknowledged, and the broker sends it again: to this gateway's
      * session when it comes back, or, as the broker does with a shared subscription, to another.
-     * {@link #stopped} waits for it.
      */
-    void stop() {
+    Drained stop() {
         drainUntil = System.nanoTime() + DRAIN.toNanos();
         running = false;
-    }
-
-    /** Waits for a {@link #stop} to end: what it committed and acknowledged, and what it left. */
-    Drained stopped() {
         try {
-            thread.join(Math.max(0, (drainUntil - System.nanoTime()) / 1_000_000) + 2_000);
+            thread.join(DRAIN.toMillis() + 2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -106,9 +87,6 @@ final class BatchWriter {
 
     /** What a stop did with the messages in hand: committed and acknowledged, or left unacknowledged for redelivery. */
     record Drained(int committed, int left) {
-        Drained plus(Drained other) {
-            return new Drained(committed + other.committed, left + other.left);
-        }
     }
 
     private boolean writing() {
@@ -135,10 +113,10 @@ final class BatchWriter {
 
     /**
      * The messages waiting, up to {@code batchSize} in arrival order, after waiting up to 200 ms
-     * for the first; empty when none came. Tells {@code backlog} whether the writer is behind: a
+     * for the first; empty when none came. Tells {@code backlog} whether the gateway is behind: a
      * batch of {@code fullBatch} or more left others waiting, none found means it caught up.
      */
-    static List<Parsed> nextBatch(BlockingQueue<Parsed> queue, int batchSize, int fullBatch, GatewayBacklog.Lane backlog)
+    static List<Parsed> nextBatch(BlockingQueue<Parsed> queue, int batchSize, int fullBatch, GatewayBacklog backlog)
             throws InterruptedException {
         Parsed first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -163,33 +141,30 @@ final class BatchWriter {
         return oldest == 0 ? 0 : (now - oldest) / 1e9;
     }
 
-    /**
-     * Writes the batch, settles it with {@link ArrivalOrder} whatever happens (to be acknowledged
-     * when committed, else left for redelivery: a message never settled would hold back every
-     * acknowledgement after it), then replies to the devices.
-     */
     private void process(List<Parsed> batch) throws InterruptedException {
         batchSince = batch.get(0).message().arrivedNanos();
         inHand = batch.size();
-        List<Outcome> outcomes = null;
         try {
-            long started = System.nanoTime();
-            outcomes = storage.store(batch);
-            if (outcomes == null) {
-                notAcknowledgedWhileStopping.addAndGet(batch.size()); // stopping: the broker keeps them for the next run
-            } else {
-                metrics.batch(batch.size(), System.nanoTime() - started);
-            }
+            writeAndAcknowledge(batch);
         } finally {
-            acknowledgements.settled(batch, outcomes != null);
             batchSince = 0;
             inHand = 0;
             for (Parsed message : batch) {
                 inFlight.release(message.message().payload().length);
             }
         }
+    }
+
+    private void writeAndAcknowledge(List<Parsed> batch) throws InterruptedException {
+        long started = System.nanoTime();
+        List<Outcome> outcomes = storage.store(batch);
         if (outcomes == null) {
-            return;
+            notAcknowledgedWhileStopping.addAndGet(batch.size());
+            return; // stopping: not acknowledged, so the broker keeps them for the next run
+        }
+        metrics.batch(batch.size(), System.nanoTime() - started);
+        for (Parsed message : batch) {
+            mqtt.acknowledge(message.message());
         }
         if (!running) {
             acknowledgedWhileStopping.addAndGet(batch.size());

@@ -26,13 +26,13 @@ class DirectSubmissions implements Submissions {
 
     @Override
     public List<ObjectResult> reading(String deviceId, byte[] payload) throws SQLException {
-        Parsed parsed = chain.check(new Incoming("fsc/v1/devices/" + deviceId + "/readings", payload, 0, 0, 0, System.nanoTime(), 0));
+        Parsed parsed = chain.check(new Incoming("fsc/v1/devices/" + deviceId + "/readings", payload, 0, 0, 0, System.nanoTime()));
         return store.write(List.of(parsed)).stream().map(Outcome::result).toList();
     }
 
     @Override
     public void quarantine(String deviceId, String source, String code, String detail, byte[] payload) throws SQLException {
-        Incoming what = new Incoming(source, payload, 0, 0, 0, System.nanoTime(), 0);
+        Incoming what = new Incoming(source, payload, 0, 0, 0, System.nanoTime());
         store.write(List.of(Parsed.refused(what, deviceId, new RejectedMessage(RejectionCode.valueOf(code), detail))));
     }
 }

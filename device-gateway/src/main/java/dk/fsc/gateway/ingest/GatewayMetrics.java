@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -54,10 +55,12 @@ class GatewayMetrics {
                 .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(registry);
     }
 
-    /** The writers' queues: messages waiting in them, and the age of the oldest message not yet acknowledged. */
-    void queues(MqttIngest ingest) {
-        registry.gauge("fsc.gateway.queue.depth", ingest, MqttIngest::queued);
-        registry.gauge("fsc.gateway.oldest.unacknowledged.seconds", ingest, MqttIngest::oldestUnacknowledgedSeconds);
+    void queueDepth(Collection<?> queue) {
+        registry.gauge("fsc.gateway.queue.depth", queue, Collection::size);
+    }
+
+    void oldestUnacknowledged(BatchWriter writer) {
+        registry.gauge("fsc.gateway.oldest.unacknowledged.seconds", writer, BatchWriter::oldestUnacknowledgedSeconds);
     }
 
     void batch(int messageCount, long nanos) {

@@ -6,7 +6,6 @@ package dk.fsc.gateway.ingest;
  * @param mqttId      the packet id to acknowledge after commit
  * @param epoch        the connection it arrived on; an ack is only valid on that connection
  * @param arrivedNanos when it arrived ({@link System#nanoTime()}), for the age of the oldest unacknowledged message
- * @param sequence     its place in the order of arrival ({@link ArrivalOrder}); 0 for a message that is not acknowledged to a broker
  */
-record Incoming(String topic, byte[] payload, int mqttId, int qos, long epoch, long arrivedNanos, long sequence) {
+record Incoming(String topic, byte[] payload, int mqttId, int qos, long epoch, long arrivedNanos) {
 }

@@ -27,13 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's MQTT side: a persistent session (clean start off) with manual acknowledgements,
- * a shared subscription so several gateways split the load, and {@code fsc.gateway.writers}
- * {@link BatchWriter}s, each with a bounded queue, so one batch is written while another commits.
- * All messages of a device go to one writer (by its id), so a device's messages are stored in the
- * order they came, as with one writer, and two writers never hold locks on the same device's rows.
- * A message is acknowledged only after its batch committed, in the order messages arrived
- * ({@link ArrivalOrder}), and only on the connection it arrived on: after a reconnect the broker
- * redelivers it and the idempotency key turns it into a duplicate.
+ * a shared subscription so several gateways split the load, and a bounded queue in front of the
+ * {@link BatchWriter}. A message is acknowledged only after its batch committed, and only on the
+ * connection it arrived on: after a reconnect the broker redelivers it and the idempotency key
+ * turns it into a duplicate.
  */
 @Context
 @Requires(property = "fsc.gateway.enabled", value = "true")
@@ -58,15 +55,13 @@ public class MqttIngest implements MqttCallback {
     private volatile boolean takenOver;
 
     private final GatewayConfig config;
-    /** One queue per writer; a device's messages go to {@code queues[floorMod(deviceId.hashCode(), n)]}. */
-    private final List<BlockingQueue<Parsed>> queues;
+    private final BlockingQueue<Parsed> queue;
     private final MessageChain chain;
     private final InFlightBytes inFlight;
     private final AtomicLong epoch = new AtomicLong();
     private final MqttAsyncClient client;
     private final ReplySender replies;
-    private final List<BatchWriter> writers;
-    private final ArrivalOrder arrivalOrder = new ArrivalOrder(this::acknowledge);
+    private final BatchWriter writer;
     private final ForeignMessages foreign;
     private final BrokerDrops brokerDrops;
     private final Thread connector;
@@ -80,7 +75,7 @@ public class MqttIngest implements MqttCallback {
         this.foreign = new ForeignMessages(config.getClientId());
         this.brokerDrops = new BrokerDrops(config.getBrokerDropsTopic(), registry);
         registry.more().counter("fsc.gateway.foreign.messages", java.util.List.of(), foreign, ForeignMessages::count);
-        int n = Math.max(1, config.getWriters());
+        this.queue = new ArrayBlockingQueue<>(Math.max(16, config.getReceiveMaximum() * 2));
         this.chain = MessageChain.live(config);
         this.inFlight = new InFlightBytes(config.getMaxInFlightBytes());
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
@@ -88,18 +83,10 @@ public class MqttIngest implements MqttCallback {
         client.setCallback(this); // before connect: queued messages arrive right after CONNACK
         this.replies = new ReplySender(config);
         replies.start();
-        List<BlockingQueue<Parsed>> queues = new java.util.ArrayList<>(n);
-        List<BatchWriter> writers = new java.util.ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            BlockingQueue<Parsed> queue = new ArrayBlockingQueue<>(Math.max(16, config.getReceiveMaximum() * 2));
-            queues.add(queue);
-            writers.add(new BatchWriter(n == 1 ? "gateway-batch-writer" : "gateway-batch-writer-" + (i + 1), queue, inFlight, store, this,
-                    arrivalOrder, metrics, config, n, backlog.lane()));
-        }
-        this.queues = List.copyOf(queues);
-        this.writers = List.copyOf(writers);
-        metrics.queues(this);
-        writers.forEach(BatchWriter::start);
+        metrics.queueDepth(queue);
+        this.writer = new BatchWriter(queue, inFlight, store, this, metrics, config, backlog);
+        metrics.oldestUnacknowledged(writer);
+        writer.start();
         this.connector = new Thread(this::connectAndWatch, "mqtt-connect");
         connector.setDaemon(true);
         connector.start();
@@ -258,8 +245,7 @@ public class MqttIngest implements MqttCallback {
                 return;
             }
         }
-        long number = arrivalOrder.number();
-        Incoming incoming = new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), arrivedOn, System.nanoTime(), number);
+        Incoming incoming = new Incoming(topic, message.getPayload(), message.getId(), message.getQos(), arrivedOn, System.nanoTime());
         // The checks that need no database (rate, topic, decoding, a photo's cleaning) run here, on
         // the client's thread, as the message arrives and while the writer stores the batch before,
         // instead of on the writer's thread ahead of each batch (docs/benchmarks.md, "Decoding as
@@ -270,41 +256,15 @@ public class MqttIngest implements MqttCallback {
         } catch (RuntimeException e) { // a defect in a check: the message stays unacknowledged, as in a failed batch
             LOG.error("Unexpected failure checking a message on {}; it stays unacknowledged", topic, e);
             inFlight.release(size);
-            arrivalOrder.dropped(number);
             return;
         }
-        BlockingQueue<Parsed> queue = queueOf(parsed.deviceId());
         while (!queue.offer(parsed, WAIT_STEP_MS, TimeUnit.MILLISECONDS)) {
             if (epoch.get() != arrivedOn || !running) {
                 inFlight.release(size);
-                arrivalOrder.dropped(number);
                 leftForRedelivery(message);
                 return;
             }
         }
-    }
-
-    /** The queue of the writer that stores the device's messages (a message without a device id: the first). */
-    private BlockingQueue<Parsed> queueOf(String deviceId) {
-        return queues.get(deviceId == null ? 0 : Math.floorMod(deviceId.hashCode(), queues.size()));
-    }
-
-    /** Messages waiting in the writers' queues. */
-    int queued() {
-        int n = 0;
-        for (BlockingQueue<Parsed> queue : queues) {
-            n += queue.size();
-        }
-        return n;
-    }
-
-    /** Seconds the oldest received but not yet acknowledged message has waited (0 when none). */
-    double oldestUnacknowledgedSeconds() {
-        double oldest = 0;
-        for (BatchWriter writer : writers) {
-            oldest = Math.max(oldest, writer.oldestUnacknowledgedSeconds());
-        }
-        return oldest;
     }
 
     /** The broker's drop count, or a message through a subscription the gateway did not make (never answered). */
@@ -335,8 +295,8 @@ public class MqttIngest implements MqttCallback {
                 + "broker delivers it again", message.getId());
     }
 
-    /** Acknowledges a committed message to the broker, if the connection it came on still stands ({@link ArrivalOrder}'s calls). */
-    private void acknowledge(ArrivalOrder.Ack message) {
+    /** Acknowledges a committed message to the broker, if the connection it came on still stands. */
+    void acknowledge(Incoming message) {
         if (message.qos() == 0 || message.epoch() != epoch.get()) {
             return;
         }
@@ -414,18 +374,14 @@ public class MqttIngest implements MqttCallback {
 
     /**
      * A stop drains: no new message is taken (left unacknowledged, the broker sends it again), the
-     * messages in hand are committed and acknowledged (BatchWriter.stop, the writers together, at
-     * most 10 s), then the connection closes. Nothing is lost either way; draining spares redelivery.
+     * messages in hand are committed and acknowledged (BatchWriter.stop, at most 10 s), then the
+     * connection closes. Nothing is lost either way; draining spares redelivery.
      */
     @PreDestroy
     void stop() {
         running = false;
         connector.interrupt();
-        writers.forEach(BatchWriter::stop);
-        BatchWriter.Drained drained = new BatchWriter.Drained(0, 0);
-        for (BatchWriter writer : writers) {
-            drained = drained.plus(writer.stopped());
-        }
+        BatchWriter.Drained drained = writer.stop();
         try {
             if (client.isConnected()) {
                 client.disconnect(5_000).waitForCompletion(6_000);

@@ -57,7 +57,7 @@ class QuarantineReplay implements QuarantineReplays {
             }
         }
         MessageChain chain = MessageChain.replay(Clock.fixed(receivedAt, ZoneOffset.UTC), config);
-        Parsed parsed = chain.check(new Incoming(topic, payload, 0, 0, 0, System.nanoTime(), 0));
+        Parsed parsed = chain.check(new Incoming(topic, payload, 0, 0, 0, System.nanoTime()));
         boolean[] settled = new boolean[1];
         List<Outcome> outcomes = store.write(List.of(parsed), false, (c, results) -> {
             settled[0] = results.stream().allMatch(o -> o.status() != Outcome.Status.rejected);

@@ -3,12 +3,11 @@ package dk.fsc.gateway.limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether this process's gateway is behind its broker: the batch one of its writers took last was
- * as large as a batch can be ({@code fsc.gateway.batch-size}, or the writer's share of the broker's
- * in-flight window when that is smaller), so more messages were waiting for it. That is a flood: a backlog drained after an
+ * Whether this process's gateway is behind its broker: the batch it took last was as large as
+ * a batch can be ({@code fsc.gateway.batch-size}, or the broker's in-flight window when that is
+ * smaller), so more messages were waiting for it. That is a flood: a backlog drained after an
  * outage, devices reconnecting after a broker restart, or more load than the database takes. A
  * gateway that keeps up takes what came since its last commit, which is less.
  *
@@ -19,19 +18,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Singleton
 public class GatewayBacklog {
-    /** Writers whose last batch was full. */
-    private final AtomicInteger lanesBehind = new AtomicInteger();
+    private volatile boolean behind;
     private final Counter fullBatches;
 
     public GatewayBacklog(MeterRegistry registry) {
-        registry.gauge("fsc.gateway.behind", this, b -> b.behind() ? 1 : 0);
+        registry.gauge("fsc.gateway.behind", this, b -> b.behind ? 1 : 0);
         fullBatches = Counter.builder("fsc.gateway.batches.full")
                 .description("Batches the gateway took full, with more messages waiting: how often it was behind").register(registry);
     }
 
-    /** What one batch writer tells of itself; the gateway is behind while any of its writers is. */
-    public Lane lane() {
-        return new Lane();
+    /** The gateway's writer took a batch of {@code size}; {@code full} is the most it could take. */
+    public void batchTaken(int size, int full) {
+        behind = size >= full;
+        if (behind) {
+            fullBatches.increment();
+        }
     }
 
     /** Batches taken full so far. */
@@ -39,35 +40,12 @@ public class GatewayBacklog {
         return (long) fullBatches.count();
     }
 
-    public boolean behind() {
-        return lanesBehind.get() > 0;
+    /** The gateway's writer found nothing waiting, or stopped. */
+    public void caughtUp() {
+        behind = false;
     }
 
-    /** One writer's state; used by that writer's thread only. */
-    public final class Lane {
-        private boolean behind;
-
-        private Lane() {
-        }
-
-        /** The writer took a batch of {@code size}; {@code full} is the most it could take. */
-        public void batchTaken(int size, int full) {
-            set(size >= full);
-            if (size >= full) {
-                fullBatches.increment();
-            }
-        }
-
-        /** The writer found nothing waiting, or stopped. */
-        public void caughtUp() {
-            set(false);
-        }
-
-        private void set(boolean now) {
-            if (now != behind) {
-                behind = now;
-                lanesBehind.addAndGet(now ? 1 : -1);
-            }
-        }
+    public boolean behind() {
+        return behind;
     }
 }

@@ -85,7 +85,7 @@ class MessageChainTest {
     }
 
     static Incoming message(String topic, String payload) {
-        return new Incoming(topic, payload.getBytes(StandardCharsets.UTF_8), 1, 1, 0, System.nanoTime(), 0);
+        return new Incoming(topic, payload.getBytes(StandardCharsets.UTF_8), 1, 1, 0, System.nanoTime());
     }
 
     static String reading(String messageId, double spo2) {

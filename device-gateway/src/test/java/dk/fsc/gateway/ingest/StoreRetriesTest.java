@@ -30,10 +30,9 @@ class StoreRetriesTest {
             queue.add(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "m-" + i)));
         }
         GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
-        GatewayBacklog.Lane lane = backlog.lane();
         List<List<Parsed>> batches = new ArrayList<>();
         List<Boolean> behind = new ArrayList<>();
-        for (List<Parsed> b = BatchWriter.nextBatch(queue, 2, 2, lane); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2, 2, lane)) {
+        for (List<Parsed> b = BatchWriter.nextBatch(queue, 2, 2, backlog); !b.isEmpty(); b = BatchWriter.nextBatch(queue, 2, 2, backlog)) {
             batches.add(b);
             behind.add(backlog.behind());
         }
@@ -54,31 +53,10 @@ class StoreRetriesTest {
             queue.add(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "w-" + i)));
         }
         GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
-        GatewayBacklog.Lane lane = backlog.lane();
-        assertEquals(3, BatchWriter.nextBatch(queue, 500, 3, lane).size());
+        assertEquals(3, BatchWriter.nextBatch(queue, 500, 3, backlog).size());
         assertTrue(backlog.behind());
-        assertTrue(BatchWriter.nextBatch(queue, 500, 3, lane).isEmpty());
+        assertTrue(BatchWriter.nextBatch(queue, 500, 3, backlog).isEmpty());
         assertFalse(backlog.behind(), "nothing waiting: caught up");
-    }
-
-    @Test
-    void theGatewayIsBehindWhileAnyOfItsWritersIs() throws Exception {
-        BlockingQueue<Parsed> busy = new ArrayBlockingQueue<>(10);
-        for (int i = 0; i < 4; i++) {
-            busy.add(CHECKED.check(MessageChainTest.message("fsc/v1/devices/DEV-1/readings", "b-" + i)));
-        }
-        BlockingQueue<Parsed> idle = new ArrayBlockingQueue<>(10);
-        GatewayBacklog backlog = new GatewayBacklog(new SimpleMeterRegistry());
-        GatewayBacklog.Lane first = backlog.lane();
-        GatewayBacklog.Lane second = backlog.lane();
-        assertEquals(2, BatchWriter.nextBatch(busy, 2, 2, first).size());
-        assertTrue(BatchWriter.nextBatch(idle, 2, 2, second).isEmpty());
-        assertTrue(backlog.behind(), "the second writer caught up, the first is still behind");
-        assertEquals(2, BatchWriter.nextBatch(busy, 2, 2, first).size());
-        assertTrue(backlog.behind());
-        assertTrue(BatchWriter.nextBatch(busy, 2, 2, first).isEmpty());
-        assertFalse(backlog.behind(), "both caught up");
-        assertEquals(2, backlog.fullBatches());
     }
 
     @Test

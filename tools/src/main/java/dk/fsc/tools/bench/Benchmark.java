@@ -425,10 +425,9 @@ public final class Benchmark {
     }
 
     /**
-     * What the gateway's batch writers did since {@code before}: their batches, how many messages
+     * What the gateway's batch writer did since {@code before}: its batches, how many messages
      * each took, how long each took to write and commit, and the share of the time since
-     * {@code startNanos} they spent doing so, summed over the writers (each adds up to 100 %: near
-     * 100 % per writer when the writers are what limits).
+     * {@code startNanos} it spent doing so (near 100 % when the one writer is what limits).
      */
     private static void putBatches(String name, GatewayBatches before, long startNanos, Map<String, Object> r) throws Exception {
         double[] sizesAfter = batchSizes(before.http(), before.metrics());
@@ -441,10 +440,9 @@ public final class Benchmark {
             r.put(name + ": gateway messages per batch, mean", Math.round(perBatch * 10) / 10.0);
             r.put(name + ": gateway batch written and committed, mean (ms)", Math.round(commit.meanMillis() * 10) / 10.0);
             r.put(name + ": gateway batch written and committed, p99 bucket (ms)", Math.round(commit.percentileBoundMillis(99) * 10) / 10.0);
-            r.put(name + ": gateway batch writers writing and committing, summed (% of the time)", Math.round(busy));
+            r.put(name + ": gateway batch writer writing and committing (% of the time)", Math.round(busy));
             say(String.format(Locale.ROOT, "  %s: the gateway wrote %,.0f batches of %.1f messages on average, each written and "
-                    + "committed in %.1f ms on average (p99 ≤ %.0f ms): %.0f %% of the time, summed over its writers", name, batches,
-                    perBatch, commit.meanMillis(),
+                    + "committed in %.1f ms on average (p99 ≤ %.0f ms): %.0f %% of the time", name, batches, perBatch, commit.meanMillis(),
                     commit.percentileBoundMillis(99), busy));
         });
     }

@@ -94,16 +94,34 @@ public class Retention {
 
     private List<RuleView> rules(Instant now) {
         return policy.rules().stream().map(r -> new RuleView(r.kind().wireName(), r.setting(),
-                r.keep().toDays(), now.minus(r.keep()))).toList();
+                keep(r).toDays(), now.minus(keep(r)))).toList();
+    }
+
+    /**
+     * How long the rule keeps its data: its setting, except the hourly rollups on TimescaleDB,
+     * which are kept as long as the readings. There the daily rollups are a continuous aggregate
+     * of the hourly one, and TimescaleDB counts a dropped hourly chunk as a change to the days
+     * built on it: the next refresh would compute those days again from hours that are gone and
+     * delete them, while their readings are kept for years. (TimescaleDB's documentation: a
+     * refresh must not cover data dropped beneath an aggregate.) A bounded refresh would avoid
+     * that only by leaving every older change out of the days: an import or correction of an old
+     * reading. Compressed, an hour takes about 20 bytes (docs/operations.md, "Sizing a region").
+     */
+    private Duration keep(RetentionPolicy.Rule r) {
+        return r.kind() == RetentionPolicy.Kind.HOURLY_ROLLUPS && timescale.chunked(r.kind().table()) ? policy.readings() : r.keep();
     }
 
     private List<Step> steps(Sql sql, Instant now) {
         List<Step> steps = new ArrayList<>();
         for (RetentionPolicy.Rule r : policy.rules()) {
-            Instant cutoff = now.minus(r.keep());
+            Instant cutoff = now.minus(keep(r));
             String kind = r.kind().wireName();
             if (r.kind().partitioned()) {
                 List<MonthlyPartitions.Partition> partitions = partitions(sql, r.kind().table()); // read once per plan
+                if (r.kind() == RetentionPolicy.Kind.HOURLY_ROLLUPS && timescale.chunked(r.kind().table())) {
+                    // Only hours whose readings all went, as for the days below: not a chunk whose end a kept reading precedes.
+                    cutoff = dailyCutoff(partitions(sql, RetentionPolicy.Kind.READINGS.table()), cutoff);
+                }
                 for (MonthlyPartitions.Partition p : expired(partitions, cutoff)) {
                     steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
                 }
@@ -183,24 +201,41 @@ public class Retention {
         }
     }
 
-    /** Applies the policy as at {@code now}; answers what went. Partitions only while no other instance maintains partitions. */
+    /**
+     * Applies the policy as at {@code now}; answers what went. Partitions only while no other
+     * instance maintains partitions. A step that fails (a partition whose table stayed locked past
+     * the wait, the database away for a moment) is logged and tried again at the next run; the
+     * steps after it still run, so one busy table does not keep every other kind of data past its
+     * limit. The run counts as done ({@code fsc_retention_last_run}, which FscRetentionStale
+     * watches) only when every step succeeded.
+     */
     public List<Step> run(Instant now) throws SQLException {
         List<Step> done = new ArrayList<>();
+        int failed = 0;
         for (Step step : db.withConnection(sql -> steps(sql, now))) {
-            if (step.partition() != null) {
-                if (dropPartition(step)) {
-                    done.add(step);
+            try {
+                if (step.partition() != null) {
+                    if (dropPartition(step)) {
+                        done.add(step);
+                    }
+                } else {
+                    long rows = deleteRows(step);
+                    done.add(new Step(step.kind(), step.table(), null, step.olderThan(), rows, null));
                 }
-            } else {
-                long rows = deleteRows(step);
-                done.add(new Step(step.kind(), step.table(), null, step.olderThan(), rows, null));
+            } catch (SQLException | RuntimeException e) {
+                failed++;
+                LOG.warn("Retention: could not remove {} ({}); the next run tries again", describe(step), e.getMessage());
             }
         }
         done.forEach(s -> {
             LOG.info("Retention: removed {}", describe(s));
             registry.counter("fsc.retention.removed.rows", "table", s.table()).increment(s.rows());
         });
-        lastRun.set(now.getEpochSecond());
+        if (failed == 0) {
+            lastRun.set(now.getEpochSecond());
+        } else {
+            LOG.warn("Retention: {} of its steps failed and wait for the next run; the others are done", failed);
+        }
         return done;
     }
 

@@ -57,6 +57,18 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
                     + "citizens and auditors look back on it, and the database refuses to drop a younger month of it (V28)");
         }
         Duration least = backlogWindow.plusDays(1);
+        // The patient record's kinds: a reading (or photo) as old as the backlog window may still arrive, and would be stored
+        // into a month already dropped (or its hours into the hourly rollups' default partition, for good). The floor also
+        // catches a slip of the unit: Micronaut reads "120m" as 120 minutes, not months.
+        for (Rule r : List.of(new Rule(Kind.READINGS, "fsc.retention.readings", readings),
+                new Rule(Kind.HOURLY_ROLLUPS, "fsc.retention.hourly-rollups", hourlyRollups),
+                new Rule(Kind.ALERTS, "fsc.retention.alerts", alerts), new Rule(Kind.PHOTOS, "fsc.retention.photos", photos))) {
+            if (r.keep().compareTo(least) < 0) {
+                throw new IllegalArgumentException(r.setting() + " (" + Timescale.readable(r.keep()) + ") must be at least the backlog "
+                        + "window plus a day (" + least.toDays() + " days): a device may still send data that old (durations are "
+                        + "read with d for days, h for hours, m for minutes)");
+            }
+        }
         if (deviceMessages.compareTo(least) < 0) {
             throw new IllegalArgumentException("fsc.retention.device-messages (" + deviceMessages.toDays() + " days) must be at least "
                     + "the backlog window plus a day (" + least.toDays() + " days): a device may still resend a message that old, "

@@ -10,10 +10,15 @@ import dk.fsc.service.readings.RollupFold;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.TestInfrastructure;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +56,9 @@ class RetentionIT extends IntegrationTest {
 
     @Inject
     TimescaleMaintenance timescaleJobs;
+
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     RollupFold fold;
@@ -124,9 +132,11 @@ class RetentionIT extends IntegrationTest {
         Map<String, Object> plan = admin.get("/api/retention");
         List<String> partitions = steps(plan).stream().filter(s -> s.get("partition") != null).map(s -> (String) s.get("partition")).toList();
         String oldReadings = part("readings", elevenYears);
+        // Hourly rollups are kept 400 days; on TimescaleDB as long as their readings (Retention.keep): 11 years ago goes.
+        boolean hoursWithReadings = timescale.chunked("reading_rollups_hourly");
         assertTrue(partitions.containsAll(List.of(oldReadings, part("reading_rollups_hourly", elevenYears),
-                part("reading_rollups_hourly", nineYears), name("device_messages", oldKey), name("access_log", sixYears))),
-                partitions.toString());
+                name("device_messages", oldKey), name("access_log", sixYears))), partitions.toString());
+        assertEquals(!hoursWithReadings, partitions.contains(part("reading_rollups_hourly", nineYears)), partitions.toString());
         assertFalse(partitions.contains(part("readings", nineYears)));
         assertFalse(partitions.contains(name("device_messages", youngKey)));
         assertFalse(partitions.contains(name("access_log", fourYears)));
@@ -144,10 +154,15 @@ class RetentionIT extends IntegrationTest {
         assertEquals(List.of(nineYears.toEpochMilli()), millis("SELECT measured_at FROM readings WHERE device_id = ? AND message_id LIKE 'old-%'",
                 device));
         assertEquals(0, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", oldReadings));
-        assertEquals(0, fixtures.count("SELECT count(*) FROM reading_rollups_hourly WHERE patient_id = ?", patient),
-                "hourly rollups are kept 400 days: both went with their months");
+        assertEquals(hoursWithReadings ? 1 : 0, fixtures.count("SELECT count(*) FROM reading_rollups_hourly WHERE patient_id = ?", patient),
+                "hourly rollups are kept 400 days: both went with their months (on TimescaleDB the hour of 9 years ago stays)");
         assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient),
                 "the daily rollup of 11 years ago goes with its readings");
+        // The next refresh of the rollups keeps the day of 9 years ago with its readings (on TimescaleDB a dropped hourly
+        // chunk counts as a change to the days built on it: had its hour gone, the refresh would have deleted the day).
+        timescaleJobs.run(Instant.now());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM reading_rollups_daily WHERE patient_id = ?", patient),
+                "the daily rollup of 9 years ago stays after the rollups' next refresh");
         assertEquals(List.of(nineYears.toEpochMilli()), millis("SELECT answered_at FROM questionnaire_answers WHERE patient_id = ?", patient),
                 "questionnaire answers go with the readings");
         assertEquals(List.of(youngKey.toEpochMilli()), millis("SELECT measured_at FROM device_messages WHERE device_id = ?", device));
@@ -220,6 +235,41 @@ class RetentionIT extends IntegrationTest {
     }
 
     @Test
+    void aStepThatFailsWaitsForTheNextRunAndTheStepsAfterItStillRun() throws Exception {
+        Instant now = Instant.now();
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        Instant oldKey = now.minus(Duration.ofDays(120));
+        month("device_messages", oldKey);
+        fixtures.update("""
+                INSERT INTO device_messages (device_id, message_id, measured_at, patient_id, observation_count)
+                VALUES (?, ?, ?, ?, 1)""", device, "locked-" + UUID.randomUUID(), Timestamp.from(oldKey), patient);
+        long oldQuarantine = quarantined(device, now.minus(Duration.ofDays(100)));
+        Gauge lastRun = registry.get("fsc.retention.last.run").gauge();
+        try (Connection reader = TestInfrastructure.database().connect()) {
+            // A long query on the idempotency keys: dropping their old month waits 2 s for the table's lock, then gives up.
+            reader.setAutoCommit(false);
+            try (Statement s = reader.createStatement()) {
+                s.execute("LOCK TABLE device_messages IN ACCESS SHARE MODE");
+            }
+            List<Retention.Step> done = retention.run(now);
+            assertTrue(done.stream().noneMatch(step -> name("device_messages", oldKey).equals(step.partition())), done.toString());
+            reader.rollback();
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", name("device_messages", oldKey)),
+                "the keys' month waits for the next run");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM quarantine WHERE id = ?", oldQuarantine),
+                "quarantine, a step after it, still went");
+        assertTrue(lastRun.value() != now.getEpochSecond(), "a run with a failed step does not count as done (FscRetentionStale)");
+
+        retention.run(now);
+
+        assertEquals(0, fixtures.count("SELECT count(*) FROM pg_class WHERE relname = ?", name("device_messages", oldKey)));
+        assertEquals(now.getEpochSecond(), (long) lastRun.value());
+    }
+
+    @Test
     void aPolicyThatWouldLoseAGuaranteeIsRefusedWithItsSetting() {
         Duration tenYears = Duration.ofDays(3650);
         IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(tenYears, tenYears,
@@ -227,6 +277,13 @@ class RetentionIT extends IntegrationTest {
         assertTrue(tooShort.getMessage().contains("fsc.retention.device-messages"), tooShort.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ZERO, tenYears, tenYears, tenYears, Duration.ofDays(62),
                 Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+        // "120m" meant as months is read as 120 minutes: refused, not two hours of readings kept.
+        IllegalArgumentException minutes = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Duration.ofMinutes(120),
+                tenYears, tenYears, tenYears, Duration.ofDays(62), Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+        assertTrue(minutes.getMessage().startsWith("fsc.retention.readings"), minutes.getMessage());
+        IllegalArgumentException hours = assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(tenYears,
+                Duration.ofDays(14), tenYears, tenYears, Duration.ofDays(62), Duration.ofDays(90), tenYears, Duration.ofDays(30)));
+        assertTrue(hours.getMessage().startsWith("fsc.retention.hourly-rollups"), hours.getMessage());
     }
 
     @Test

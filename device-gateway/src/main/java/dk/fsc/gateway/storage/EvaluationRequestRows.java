@@ -15,7 +15,9 @@ import java.util.UUID;
  * evaluating the patient right now (it may have read the data before this commit) then leaves
  * the request for another evaluation. An urgent request is marked urgent as of its version
  * ({@code urgent_version}): urgent requests are claimed first; a later request that is not urgent
- * leaves the mark as it is.
+ * leaves the mark as it is. An urgent request also ends a pause the patient was set aside for
+ * after a failed evaluation ({@code not_before}): a red value is evaluated at once, not after the
+ * pause (up to 30 minutes).
  */
 public final class EvaluationRequestRows {
     public static final String UPSERT = """
@@ -23,7 +25,8 @@ public final class EvaluationRequestRows {
             SELECT patient, CASE WHEN urgent THEN 0 END FROM unnest(?::uuid[], ?::boolean[]) AS t(patient, urgent)
             ON CONFLICT (patient_id) DO UPDATE SET updated_at = clock_timestamp(), version = evaluation_requests.version + 1,
                 urgent_version = CASE WHEN excluded.urgent_version IS NOT NULL THEN evaluation_requests.version + 1
-                                      ELSE evaluation_requests.urgent_version END""";
+                                      ELSE evaluation_requests.urgent_version END,
+                not_before = CASE WHEN excluded.urgent_version IS NOT NULL THEN '-infinity' ELSE evaluation_requests.not_before END""";
 
     /** Patient to urgent, in lock order. */
     private final TreeMap<UUID, Boolean> patients = new TreeMap<>();

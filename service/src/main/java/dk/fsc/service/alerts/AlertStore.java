@@ -204,8 +204,25 @@ public class AlertStore {
 
     /** A staff action on an alert of the caller's organisation; answers 404 for any other alert. */
     public void acknowledge(long id, String organisation, String actor, String note) {
+        acknowledge(id, organisation, actor, note, false);
+    }
+
+    /**
+     * As {@link #acknowledge}, for one alert of a bulk acknowledgement: refused (409) when the
+     * alert is red as it is locked. The caller checked the list for red ones before, but an
+     * evaluation may have made one red since (its escalation timer set): that one must be opened,
+     * not acknowledged unseen with its timer cleared.
+     */
+    public void acknowledgeUnlessRed(long id, String organisation, String actor, String note) {
+        acknowledge(id, organisation, actor, note, true);
+    }
+
+    private void acknowledge(long id, String organisation, String actor, String note, boolean refuseRed) {
         Sql sql = db.sql();
         Severity severity = lockForAction(sql, id, organisation, AlertStatus.acknowledged);
+        if (refuseRed && severity == Severity.RED) {
+            throw Refusal.conflict("Alert " + id + " is red now: red alerts cannot be acknowledged in bulk. Open it.");
+        }
         sql.update("UPDATE alerts SET status = ?, acknowledged_at = now(), acknowledged_by = ?, escalate_at = NULL, updated_at = now() WHERE id = ?",
                 AlertStatus.acknowledged.name(), actor, id);
         event(sql, id, organisation, "acknowledged", actor, severity, note);
@@ -236,9 +253,11 @@ public class AlertStore {
 
     /**
      * Locks the alert and checks it belongs to the organisation and that its status allows the
-     * action: the move to {@code next}, or (null) any action that keeps the status.
+     * action: the move to {@code next}, or (null) any action that keeps the status. The events'
+     * lock comes first ({@link #eventOrder}).
      */
     private Severity lockForAction(Sql sql, long id, String organisation, AlertStatus next) {
+        eventOrder(sql);
         record State(AlertStatus status, Severity severity) {
         }
         State state = sql.one("SELECT status, severity FROM alerts WHERE id = ? AND organisation_id = ? FOR UPDATE",
@@ -248,11 +267,25 @@ public class AlertStore {
         return state.severity();
     }
 
+    /**
+     * Takes the lock under which alert events are numbered, held to the commit (so the feed never
+     * skips an id); taking it again in the same transaction is free. Staff actions and escalation
+     * take it before they lock an alert row: an evaluation holds it while it locks the rows of
+     * the next patient's alerts, so a nurse's action that held a row and then waited for it
+     * deadlocked with the evaluation (found in review).
+     */
+    private void eventOrder(Sql sql) {
+        long asked = System.nanoTime();
+        sql.one("SELECT pg_advisory_xact_lock(?)", rs -> 1, EVENT_ORDER_LOCK);
+        eventLockWait.record(System.nanoTime() - asked, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** Escalates red alerts nobody acknowledged in time, one level each, and sets the next timer. */
     public int escalateDue(Instant now) {
         Sql sql = db.sql();
         record Due(long id, String organisation, int level) {
         }
+        eventOrder(sql);
         var due = sql.list("""
                 SELECT id, organisation_id, escalation_level FROM alerts
                  WHERE status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= ?
@@ -286,9 +319,7 @@ public class AlertStore {
     }
 
     private void event(Sql sql, long alertId, String organisation, String type, String actor, Severity severity, String note) {
-        long asked = System.nanoTime();
-        sql.one("SELECT pg_advisory_xact_lock(?)", rs -> 1, EVENT_ORDER_LOCK);
-        eventLockWait.record(System.nanoTime() - asked, java.util.concurrent.TimeUnit.NANOSECONDS);
+        eventOrder(sql);
         sql.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note) VALUES (?, ?, ?, ?, ?, ?)",
                 alertId, organisation, type, actor, severity.db(), note);
     }

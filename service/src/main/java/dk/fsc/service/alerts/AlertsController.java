@@ -122,7 +122,7 @@ class AlertsController {
             throw Refusal.conflict("Red alerts cannot be acknowledged in bulk: " + red + ". Open each one.");
         }
         for (Long id : body.ids()) {
-            store.acknowledge(id, user.organisationId(), user.username(), body.note());
+            store.acknowledgeUnlessRed(id, user.organisationId(), user.username(), body.note());
             changed(id, user, "acknowledge alert (bulk)");
         }
         return Map.of("acknowledged", body.ids().size());

@@ -3,9 +3,11 @@ package dk.fsc.service.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.Fixtures;
@@ -15,6 +17,7 @@ import dk.fsc.service.testing.TestInfrastructure;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.time.Duration;
@@ -41,6 +44,9 @@ class AlertsIT extends IntegrationTest {
 
     @Inject
     MissingMeasurementJob missingMeasurements;
+
+    @Inject
+    TransactionOperations<Connection> tx;
 
     private final Fixtures fixtures = new Fixtures();
 
@@ -116,6 +122,17 @@ class AlertsIT extends IntegrationTest {
         long rc = id(awaitAlert(nurse, c, "tobs", "red"));
 
         assertEquals(409, nurse.statusOf(() -> nurse.post("/api/alerts/acknowledge", Map.of("ids", List.of(ya, rc)))));
+        // An alert that turned red after the list was checked (here: the check skipped) is refused under its lock, not
+        // acknowledged unseen with its escalation timer cleared; the whole bulk action is undone.
+        Refusal late = assertThrows(Refusal.class, () -> tx.executeWrite(status -> {
+            for (long id : List.of(ya, rc)) { // as AlertsController.acknowledgeMany and the worklist's bulk action do
+                alertStore.acknowledgeUnlessRed(id, org, "akut.nurse", null);
+            }
+            return null;
+        }));
+        assertEquals(Refusal.Kind.CONFLICT, late.kind());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE id = ? AND status = 'open' AND escalate_at IS NOT NULL", rc));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE id = ? AND status = 'open'", ya), "all or none");
         nurse.post("/api/alerts/acknowledge", Map.of("ids", List.of(ya, yb), "note", "seen"));
 
         List<Map<String, Object>> open = nurse.getList("/api/alerts?status=open");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.gateway.storage.EvaluationRequestRows;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
@@ -180,6 +181,13 @@ class EvaluationQueueIT extends IntegrationTest {
                 SELECT count(*) FROM evaluation_requests
                  WHERE patient_id = ? AND attempts = 1 AND last_error LIKE '%must be above%' AND claimed_until IS NULL AND not_before > now()""",
                 broken), "the failing patient is set aside with its reason");
+        // A new reading keeps it aside; one at a red limit ends the pause: a red value does not wait up to 30 minutes.
+        fixtures.update(EvaluationRequestRows.UPSERT, new UUID[] {broken}, new Boolean[] {false});
+        assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND not_before > now()", broken),
+                "a reading that is not red waits for the pause");
+        fixtures.update(EvaluationRequestRows.UPSERT, new UUID[] {broken}, new Boolean[] {true});
+        assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND not_before <= now()", broken),
+                "a red reading is claimable at once");
         long alerts = fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND status = 'open'", red);
         assertTrue(alerts >= 1, "the red patient's alert is raised");
         assertEquals(alerts, fixtures.count("""

@@ -102,7 +102,7 @@ class WorklistActions {
     public List<AlertView> acknowledgeMany(StaffUser user, List<Long> ids, String note) {
         List<AlertView> done = new ArrayList<>();
         for (long id : ids) {
-            store.acknowledge(id, user.organisationId(), user.username(), note);
+            store.acknowledgeUnlessRed(id, user.organisationId(), user.username(), note);
             done.add(changed(id, user, "acknowledge alert (bulk)"));
         }
         return done;

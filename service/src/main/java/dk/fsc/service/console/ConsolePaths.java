@@ -1,13 +1,13 @@
 package dk.fsc.service.console;
 
-/** Which requests are the console's: everything but the API, the OpenAPI document and the operators' endpoints. */
+/** Which requests are the console's: everything but the API, FHIR, the OpenAPI document and the operators' endpoints. */
 final class ConsolePaths {
     private ConsolePaths() {
     }
 
     static boolean isApi(String path) {
         return path.startsWith("/api/") || path.equals("/api") || path.equals("/login") || path.startsWith("/openapi/")
-                || path.startsWith("/health") || path.startsWith("/prometheus");
+                || path.startsWith("/fhir/") || path.equals("/fhir") || path.startsWith("/health") || path.startsWith("/prometheus");
     }
 
     static boolean isAsset(String path) {

@@ -89,8 +89,10 @@ public class FhirReads {
         return Resources.patient(record, PatientStore.birthDateOf(record.cpr()).orElse(null));
     }
 
+    /** A Patient's id is a UUID; anything else (a CPR number, say) is not found, and not repeated in the answer. */
     private static UUID patientId(String id) {
-        return uuid(id).orElseThrow(() -> Refusal.notFound("No Patient " + id + " among your organisation's citizens."));
+        return uuid(id).orElseThrow(() -> Refusal.notFound("No Patient with that id among your organisation's citizens "
+                + "(a Patient's id is its UUID)."));
     }
 
     /** One page of a patient's Observations, and where the next starts (null on the last page). */

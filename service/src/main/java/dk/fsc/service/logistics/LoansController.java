@@ -62,36 +62,41 @@ class LoansController {
     /** Orders a loan: a reservation when it starts more than an hour from now, else the device is shipped now. */
     @Post
     @Status(HttpStatus.CREATED)
+    @Transactional
     LoanView order(@Body Order body, Authentication auth) {
         Instant start = body.startsAt() == null ? null : Times.parse("startsAt", body.startsAt());
-        return loans.order(new LoanStore.Order(body.deviceId(), body.patientId(), body.organisationId(), start, body.dueOn(),
-                body.shippingAddress(), body.pickupAddress()), StaffUser.of(auth));
+        return changed(loans.order(new LoanStore.Order(body.deviceId(), body.patientId(), body.organisationId(), start, body.dueOn(),
+                body.shippingAddress(), body.pickupAddress()), StaffUser.of(auth)), "order", auth);
     }
 
     /** Ships a reserved device: the loan starts now. */
     @Post("/{id}/ship")
+    @Transactional
     LoanView ship(@PathVariable UUID id, Authentication auth) {
-        return loans.ship(id, StaffUser.of(auth));
+        return changed(loans.ship(id, StaffUser.of(auth)), "ship", auth);
     }
 
     @Post("/{id}/cancel")
+    @Transactional
     LoanView cancel(@PathVariable UUID id, @Body Reason body, Authentication auth) {
         String reason = required(body.reason(), "reason");
-        return loans.cancel(id, reason, StaffUser.of(auth));
+        return changed(loans.cancel(id, reason, StaffUser.of(auth)), "cancel", auth);
     }
 
     /** The recipient (the citizen, a relative, a nurse at the home) accepted the device. */
     @Post("/{id}/handover")
+    @Transactional
     LoanView handover(@PathVariable UUID id, @Body Handover body, Authentication auth) {
         String who = required(body.acceptedBy(), "acceptedBy (who received the device)");
-        return loans.handover(id, who, StaffUser.of(auth));
+        return changed(loans.handover(id, who, StaffUser.of(auth)), "hand over", auth);
     }
 
     /** Asks for the device back (discharge, end of the programme, swap). */
     @Post("/{id}/request-return")
+    @Transactional
     LoanView requestReturn(@PathVariable UUID id, @Body Reason body, Authentication auth) {
         String reason = required(body.reason(), "reason");
-        return loans.requestReturn(id, reason, StaffUser.of(auth));
+        return changed(loans.requestReturn(id, reason, StaffUser.of(auth)), "request return of", auth);
     }
 
     /**
@@ -99,10 +104,20 @@ class LoansController {
      * {@code returned} (also for {@code not_delivered}: it came back undelivered) or {@code lost}.
      */
     @Post("/{id}/end")
+    @Transactional
     LoanView end(@PathVariable UUID id, @Body Ending body, Authentication auth) {
         String outcome = required(body.outcome(), "outcome");
         String reason = required(body.reason(), "reason (e.g. discharged)");
-        return loans.end(id, outcome, reason, StaffUser.of(auth));
+        return changed(loans.end(id, outcome, reason, StaffUser.of(auth)), "end", auth);
+    }
+
+    /**
+     * A change answers the loan with the citizen's id and the shipping and pickup addresses, as
+     * the list does: a line in the citizen's access log, in the change's transaction.
+     */
+    private LoanView changed(LoanView view, String action, Authentication auth) {
+        accessLog.record(StaffUser.of(auth), view.patientId(), action + " loan " + view.id(), "logistics", null);
+        return view;
     }
 
     /** One loan with the citizen's name and phone for shipping (logged in the citizen's access log). */

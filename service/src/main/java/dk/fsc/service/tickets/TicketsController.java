@@ -82,7 +82,7 @@ class TicketsController {
         TicketState to = TicketState.of(body.to())
                 .orElseThrow(() -> Refusal.invalid("to must be one of new, assigned, planned, pending, solved, closed"));
         store.move(id, to, body.assignee(), body.note(), StaffUser.of(auth).username());
-        return reader.find(id);
+        return changed(id, "move ticket", auth);
     }
 
     @Post("/{id}/comments")
@@ -92,7 +92,7 @@ class TicketsController {
             throw Refusal.invalid("text is required, at most 10 000 characters");
         }
         store.comment(id, body.text().strip(), StaffUser.of(auth).username());
-        return reader.find(id);
+        return changed(id, "comment on ticket", auth);
     }
 
     /** Flags the ticket as an adverse event: analysis and action plan are due within 90 days from now. */
@@ -100,7 +100,16 @@ class TicketsController {
     @Transactional
     TicketView adverseEvent(@PathVariable long id, Authentication auth) {
         store.reportAdverseEvent(id, StaffUser.of(auth).username());
-        return reader.find(id);
+        return changed(id, "report adverse event on ticket", auth);
+    }
+
+    /** A change answers the whole ticket, the citizen named in it too: a line in that citizen's access log, as a read. */
+    private TicketView changed(long id, String action, Authentication auth) {
+        TicketView ticket = reader.find(id);
+        if (ticket.patientId() != null) {
+            accessLog.record(StaffUser.of(auth), ticket.patientId(), action + " " + id, "support", null);
+        }
+        return ticket;
     }
 
     /**

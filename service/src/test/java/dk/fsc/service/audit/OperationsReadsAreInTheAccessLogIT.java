@@ -9,13 +9,16 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * FSC staff see some of a citizen's data while doing logistics and operations: the loan list
- * (citizen ids, shipping and pickup addresses), the ticket list (citizen ids) and a quarantined
- * message's bytes (a citizen's readings). Each is in the citizen's access log like any other read.
+ * (citizen ids, shipping and pickup addresses) and each loan a change answers, the ticket list
+ * (citizen ids) and each ticket a change answers, and a quarantined message's bytes (a citizen's
+ * readings). Each is in the citizen's access log like any other read.
  */
 @MicronautTest(transactional = false)
 class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
@@ -34,13 +37,19 @@ class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
         fixtures.deviceOnLoanTo(second, org);
         Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
 
-        assertEquals(2, new Api(http, support).getList("/api/loans?organisation=" + org).size());
+        List<Map<String, Object>> loans = new Api(http, support).getList("/api/loans?organisation=" + org);
+        assertEquals(2, loans.size());
 
         for (UUID patient : new UUID[] {first, second}) {
             assertEquals(1, fixtures.count("""
                     SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read loan list'
                        AND purpose = 'logistics'""", patient, support.username()));
         }
+        // A change answers the loan with the citizen's id and addresses, as the list does: logged the same way.
+        Map<String, Object> loan = loans.get(0);
+        new Api(http, support).post("/api/loans/" + loan.get("id") + "/request-return", Map.of("reason", "discharged"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?::uuid AND username = ? AND action = ?",
+                loan.get("patientId"), support.username(), "request return of loan " + loan.get("id")));
     }
 
     @Test
@@ -61,6 +70,11 @@ class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
         assertEquals(1, fixtures.count("""
                 SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read ticket list'
                    AND purpose = 'support'""", patient, support.username()));
+        // A change answers the whole ticket, the citizen named in it too: logged as a read is.
+        long ticket = fixtures.longValue("SELECT id FROM tickets WHERE patient_id = ?", patient);
+        new Api(http, support).post("/api/tickets/" + ticket + "/comments", Map.of("text", "called the citizen"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = ?",
+                patient, support.username(), "comment on ticket " + ticket));
     }
 
     @Test

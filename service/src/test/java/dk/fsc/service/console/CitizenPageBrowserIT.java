@@ -119,6 +119,7 @@ class CitizenPageBrowserIT extends BrowserTest {
         }
         assertEquals("HTTP 401", OrganisationConsoleBrowserIT.fetch(b, "/api/me/access-log"), "the session cookie never opens the API");
         assertEquals("HTTP 401", OrganisationConsoleBrowserIT.fetch(b, "/api/patients/" + patient + "/access-log"));
+        assertEquals("HTTP 401", OrganisationConsoleBrowserIT.fetch(b, "/fhir/Patient/" + patient), "nor FHIR: only a bearer token does");
         assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient), "nothing of theirs was read");
     }
 

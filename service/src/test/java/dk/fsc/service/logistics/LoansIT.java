@@ -189,9 +189,9 @@ class LoansIT extends IntegrationTest {
         assertEquals("Skovvej 2, 8600 Silkeborg", one.get("patientAddress"));
         assertEquals("Testvej 1, 8000 Aarhus C", one.get("shippingAddress"));
         assertNull(fsc.getList("/api/loans?organisation=" + region).get(0).get("patientName"), "lists carry no names");
-        assertEquals(List.of("read loan list", "read shipping details of loan " + loan),
+        assertEquals(List.of("order loan " + loan, "read loan list", "read shipping details of loan " + loan),
                 fixtures.strings("SELECT action FROM access_log WHERE patient_id = ? AND purpose = 'logistics' ORDER BY action", patient),
-                "the single loan and the list both named the citizen");
+                "the order's answer, the single loan and the list all named the citizen");
         assertEquals(403, fsc.statusOf(() -> fsc.get("/api/patients/" + patient)));
         assertEquals(403, fsc.statusOf(() -> fsc.getList("/api/patients/" + patient + "/readings")));
         Api nurse = new Api(http, fixtures.nurse(org));

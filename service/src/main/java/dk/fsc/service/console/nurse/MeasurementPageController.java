@@ -79,9 +79,11 @@ class MeasurementPageController {
     }
 
     @Get("/new")
+    @Transactional
     HttpResponse<String> form(HttpRequest<?> request, @PathVariable UUID patientId, Authentication auth) {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
+        accessLog.record(user, patientId, "read patient record (new measurement form)", "care", null); // the page names the citizen
         Map<String, String> typed = new HashMap<>();
         typed.put("measuredAt", FormInput.localValue(Instant.now()));
         return pages.page(request, "nurse/measurement", model(patient, typed, new FormErrors()));

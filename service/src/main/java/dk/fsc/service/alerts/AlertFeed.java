@@ -106,8 +106,14 @@ public class AlertFeed {
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.warn("Alert feed cannot read events ({}); retrying", e.getMessage());
+            } catch (RuntimeException | Error e) {
+                // Not even an Error ends this thread: with it gone, open streams would go on sending their
+                // keep-alives and nurses would watch a feed that never shows an alert again (found in review).
+                if (e instanceof Error) {
+                    LOG.error("Alert feed failed; retrying in 1 s", e);
+                } else {
+                    LOG.warn("Alert feed cannot read events ({}); retrying", e.getMessage());
+                }
                 try {
                     Thread.sleep(1_000);
                 } catch (InterruptedException ie) {

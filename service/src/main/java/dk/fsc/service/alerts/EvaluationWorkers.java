@@ -49,9 +49,13 @@ class EvaluationWorkers {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // an Error too: a worker that ended would leave its share of patients unevaluated
                 if (running) {
-                    LOG.warn("Evaluation worker: {}; retrying in 1 s", e.getMessage());
+                    if (e instanceof Error) {
+                        LOG.error("Evaluation worker failed; retrying in 1 s", e);
+                    } else {
+                        LOG.warn("Evaluation worker: {}; retrying in 1 s", e.getMessage());
+                    }
                     try {
                         Thread.sleep(1_000);
                     } catch (InterruptedException ie) {

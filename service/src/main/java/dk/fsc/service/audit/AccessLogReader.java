@@ -21,10 +21,11 @@ import java.util.UUID;
  */
 @Singleton
 public class AccessLogReader {
-    private static final Map<String, String> ROLE_WORDS = Map.of(
+    /** Each staff role in the English words the citizen's log shows (RoleWordsTest: every role has them). */
+    static final Map<String, String> ROLE_WORDS = Map.of(
             StaffUser.Role.NURSE, "nurse", StaffUser.Role.CLINICIAN, "doctor or clinician",
             StaffUser.Role.ORG_ADMIN, "administrator of the organisation", StaffUser.Role.FSC_SUPPORT, "FSC support",
-            StaffUser.Role.FSC_ADMIN, "FSC administrator");
+            StaffUser.Role.FSC_ADMIN, "FSC administrator", StaffUser.Role.WOUND_SPECIALIST, "wound specialist at a hospital's wound clinic");
     private static final String SELECT = """
             SELECT l.id, l.at, l.username, coalesce(s.display_name, l.username) AS person, l.organisation_id,
                    coalesce(o.name, l.organisation_id) AS organisation, l.role, l.action, l.purpose, l.detail

@@ -45,6 +45,9 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
         }
     }
 
+    /** The kinds that are part of the patient record, kept at least as long as a device may still send their data. */
+    private static final java.util.Set<Kind> PATIENT_RECORD = java.util.EnumSet.of(Kind.READINGS, Kind.HOURLY_ROLLUPS, Kind.ALERTS, Kind.PHOTOS);
+
     /** Refuses a policy that would lose a guarantee or makes no sense, naming the setting. */
     public RetentionPolicy {
         for (Rule r : rules(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog)) {
@@ -60,10 +63,8 @@ public record RetentionPolicy(Duration readings, Duration hourlyRollups, Duratio
         // The patient record's kinds: a reading (or photo) as old as the backlog window may still arrive, and would be stored
         // into a month already dropped (or its hours into the hourly rollups' default partition, for good). The floor also
         // catches a slip of the unit: Micronaut reads "120m" as 120 minutes, not months.
-        for (Rule r : List.of(new Rule(Kind.READINGS, "fsc.retention.readings", readings),
-                new Rule(Kind.HOURLY_ROLLUPS, "fsc.retention.hourly-rollups", hourlyRollups),
-                new Rule(Kind.ALERTS, "fsc.retention.alerts", alerts), new Rule(Kind.PHOTOS, "fsc.retention.photos", photos))) {
-            if (r.keep().compareTo(least) < 0) {
+        for (Rule r : rules(readings, hourlyRollups, alerts, photos, deviceMessages, quarantine, accessLog)) {
+            if (PATIENT_RECORD.contains(r.kind()) && r.keep().compareTo(least) < 0) {
                 throw new IllegalArgumentException(r.setting() + " (" + Timescale.readable(r.keep()) + ") must be at least the backlog "
                         + "window plus a day (" + least.toDays() + " days): a device may still send data that old (durations are "
                         + "read with d for days, h for hours, m for minutes)");

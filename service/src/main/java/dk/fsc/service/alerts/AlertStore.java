@@ -225,7 +225,7 @@ public class AlertStore {
         }
         sql.update("UPDATE alerts SET status = ?, acknowledged_at = now(), acknowledged_by = ?, escalate_at = NULL, updated_at = now() WHERE id = ?",
                 AlertStatus.acknowledged.name(), actor, id);
-        event(sql, id, organisation, "acknowledged", actor, severity, note);
+        insertEvent(sql, id, organisation, "acknowledged", actor, severity, note);
     }
 
     public void resolve(long id, String organisation, String actor, String outcome) {
@@ -234,21 +234,21 @@ public class AlertStore {
         sql.update("UPDATE alerts SET status = ?, resolved_at = now(), resolved_by = ?, outcome = ?, escalate_at = NULL,"
                 + " acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ?), updated_at = now() WHERE id = ?",
                 AlertStatus.resolved.name(), actor, outcome, actor, id);
-        event(sql, id, organisation, "resolved", actor, severity, outcome);
+        insertEvent(sql, id, organisation, "resolved", actor, severity, outcome);
     }
 
     public void assign(long id, String organisation, String actor, String assignee) {
         Sql sql = db.sql();
         Severity severity = lockForAction(sql, id, organisation, null);
         sql.update("UPDATE alerts SET assignee = ?, updated_at = now() WHERE id = ?", assignee, id);
-        event(sql, id, organisation, "assigned", actor, severity, assignee);
+        insertEvent(sql, id, organisation, "assigned", actor, severity, assignee);
     }
 
     public void comment(long id, String organisation, String actor, String text) {
         Sql sql = db.sql();
         Severity severity = lockForAction(sql, id, organisation, null);
         sql.update("UPDATE alerts SET updated_at = now() WHERE id = ?", id);
-        event(sql, id, organisation, "commented", actor, severity, text);
+        insertEvent(sql, id, organisation, "commented", actor, severity, text);
     }
 
     /**
@@ -269,7 +269,7 @@ public class AlertStore {
 
     /**
      * Takes the lock under which alert events are numbered, held to the commit (so the feed never
-     * skips an id); taking it again in the same transaction is free. Staff actions and escalation
+     * skips an id), and records the wait (once per take). Staff actions and escalation
      * take it before they lock an alert row: an evaluation holds it while it locks the rows of
      * the next patient's alerts, so a nurse's action that held a row and then waited for it
      * deadlocked with the evaluation (found in review).
@@ -285,11 +285,13 @@ public class AlertStore {
         Sql sql = db.sql();
         record Due(long id, String organisation, int level) {
         }
+        String dueAt = "status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= ?";
+        if (!sql.one("SELECT EXISTS (SELECT 1 FROM alerts WHERE " + dueAt + ")", rs -> rs.getBoolean(1), now).orElse(false)) {
+            return 0; // the usual case: not even the events' lock is taken
+        }
         eventOrder(sql);
-        var due = sql.list("""
-                SELECT id, organisation_id, escalation_level FROM alerts
-                 WHERE status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= ?
-                 ORDER BY escalate_at LIMIT 100 FOR UPDATE SKIP LOCKED""",
+        var due = sql.list("SELECT id, organisation_id, escalation_level FROM alerts WHERE " + dueAt
+                        + " ORDER BY escalate_at LIMIT 100 FOR UPDATE SKIP LOCKED",
                 rs -> new Due(rs.getLong(1), rs.getString(2), rs.getInt(3)), now);
         for (Due d : due) {
             int level = d.level() + 1;
@@ -297,7 +299,7 @@ public class AlertStore {
             Level next = level(sql, d.organisation(), level + 1);
             sql.update("UPDATE alerts SET escalation_level = ?, escalate_at = ?, updated_at = ? WHERE id = ?",
                     level, now.plus(next.delay()), now, d.id());
-            event(sql, d.id(), d.organisation(), "escalated", "system", Severity.RED,
+            insertEvent(sql, d.id(), d.organisation(), "escalated", "system", Severity.RED,
                     "not acknowledged: escalated to level " + level + " (" + target.name() + ")");
         }
         return due.size();
@@ -318,8 +320,14 @@ public class AlertStore {
         return now.plus(level(sql, organisation, 1).delay());
     }
 
+    /** An event of an evaluation: the events' lock first ({@link #eventOrder}), then the event. */
     private void event(Sql sql, long alertId, String organisation, String type, String actor, Severity severity, String note) {
         eventOrder(sql);
+        insertEvent(sql, alertId, organisation, type, actor, severity, note);
+    }
+
+    /** An event, in a transaction that holds the events' lock already (staff actions and escalation take it first). */
+    private void insertEvent(Sql sql, long alertId, String organisation, String type, String actor, Severity severity, String note) {
         sql.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note) VALUES (?, ?, ?, ?, ?, ?)",
                 alertId, organisation, type, actor, severity.db(), note);
     }

@@ -113,20 +113,22 @@ public class Retention {
 
     private List<Step> steps(Sql sql, Instant now) {
         List<Step> steps = new ArrayList<>();
+        Instant readingDays = null; // days before this go with their readings (the readings' rule comes first)
         for (RetentionPolicy.Rule r : policy.rules()) {
             Instant cutoff = now.minus(keep(r));
             String kind = r.kind().wireName();
             if (r.kind().partitioned()) {
                 List<MonthlyPartitions.Partition> partitions = partitions(sql, r.kind().table()); // read once per plan
                 if (r.kind() == RetentionPolicy.Kind.HOURLY_ROLLUPS && timescale.chunked(r.kind().table())) {
-                    // Only hours whose readings all went, as for the days below: not a chunk whose end a kept reading precedes.
-                    cutoff = dailyCutoff(partitions(sql, RetentionPolicy.Kind.READINGS.table()), cutoff);
+                    // Only hours whose readings all went, with their days: not a chunk whose end a kept reading precedes.
+                    cutoff = java.util.Objects.requireNonNull(readingDays, "the readings' rule comes first");
                 }
                 for (MonthlyPartitions.Partition p : expired(partitions, cutoff)) {
                     steps.add(new Step(kind, p.table(), p.name(), cutoff, p.rows(), p.bytes()));
                 }
                 if (r.kind() == RetentionPolicy.Kind.READINGS) {
                     Instant daysBefore = dailyCutoff(partitions, cutoff);
+                    readingDays = daysBefore;
                     if (timescale.chunked("reading_rollups_daily")) {
                         for (MonthlyPartitions.Partition p : expired(partitions(sql, "reading_rollups_daily"), daysBefore)) {
                             steps.add(new Step(kind, p.table(), p.name(), daysBefore, p.rows(), p.bytes()));

@@ -164,9 +164,24 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         b.waitFor(WAIT, d -> !b.all("#access-log-problems").isEmpty());
         assertEquals("Borger-id: skriv borgerens id.", b.find("#patient-problem").getText());
 
+        // A CPR number typed by habit: posted, so it is in no address; said what to use instead, and not said back.
+        type(b, "#patient", cpr.substring(0, 6) + "-" + cpr.substring(6));
+        b.submit("#access-log-show");
+        b.waitFor(WAIT, d -> b.find("#patient-problem").getText().contains("CPR-nummer"));
+        assertTrue(b.find("#patient-problem").getText().startsWith("Borger-id: det ligner et CPR-nummer."), b.find("#patient-problem").getText());
+        assertEquals("", b.find("#patient").getAttribute("value"), "the CPR number is not kept in the field");
+        assertFalse(b.driver().getPageSource().contains(cpr.substring(6)), "nor anywhere on the page");
+        assertFalse(b.driver().getCurrentUrl().contains(cpr.substring(6)), "nor in the address: " + b.driver().getCurrentUrl());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ?", patient, admin.username()));
+        b.open("/access-log?patient=" + cpr);
+        assertTrue(b.find("#patient-problem").getText().startsWith("Borger-id: det ligner et CPR-nummer."), "an old bookmark is answered the same way");
+        assertEquals("", b.find("#patient").getAttribute("value"));
+
         type(b, "#patient", patient.toString());
         b.submit("#access-log-show");
         b.waitFor(WAIT, d -> !b.all("#access-log-table").isEmpty());
+        assertTrue(b.driver().getCurrentUrl().contains("/access-log?patient=" + patient), "a valid form lands on its filters' address, to share or reload: "
+                + b.driver().getCurrentUrl());
         assertEquals(List.of("acknowledge alert 17", "read alert 17", "read readings"), actions(b), "newest first, only this patient");
         assertEquals("Adgangslog for Test Patient", b.find("#result-heading").getText());
         assertFalse(b.driver().getCurrentUrl().contains(cpr), "no CPR number in the address: " + b.driver().getCurrentUrl());
@@ -209,6 +224,23 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         assertTrue(b.all("#access-log-table").isEmpty());
         assertEquals(1, fixtures.count("SELECT count(*) FROM security_log WHERE patient_id = ? AND username = ?", stranger, admin.username()));
         assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", stranger));
+        b.assertAccessible();
+    }
+
+    @Test
+    void aNurseOpensACitizensAccessLogFromTheChart() {
+        String org = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(org);
+        UUID patient = fixtures.patient(org);
+        line(fixtures.nurse(org), org, patient, "read readings", Instant.now().minus(1, ChronoUnit.HOURS));
+
+        Browser b = browser().signIn(nurse).open("/patients/" + patient);
+        b.find("#chart-access-log").click();
+        b.waitFor(WAIT, d -> !b.all("#access-log-table").isEmpty());
+        assertEquals("/access-log?patient=" + patient, b.path(), "the citizen by id, never by CPR number");
+        assertEquals(patient.toString(), b.find("#patient").getAttribute("value"), "the citizen chosen by the link");
+        assertTrue(actions(b).contains("read readings"), actions(b).toString());
+        assertTrue(actions(b).contains("read patient record"), "her own look at the chart is there: " + actions(b));
         b.assertAccessible();
     }
 

@@ -17,14 +17,17 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.annotation.Transactional;
+import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -39,6 +42,12 @@ import java.util.UUID;
  * check): the patient chosen by id (never by CPR number), filtered by days, person and action,
  * newest first, and as a file for a Danish Excel or as CSV with the same filters. Reading it
  * writes the API's line, "read access log".
+ *
+ * <p>The form is posted, not sent as a query: what a person types in the citizen's field (a CPR
+ * number, by habit) must not reach the address bar, the browser's history or a proxy's log. A
+ * valid form is answered with a redirect to the same filters as a query (the citizen's id only,
+ * which a chart's link may carry as well); a form with problems is answered on the spot, and a CPR
+ * number typed is neither kept in the field nor said back.
  */
 @Controller(value = "/access-log", produces = MediaType.TEXT_HTML)
 @Secured({StaffUser.Role.NURSE, StaffUser.Role.CLINICIAN, StaffUser.Role.ORG_ADMIN})
@@ -71,16 +80,12 @@ class AccessLogPageController {
         StaffUser user = ConsoleSession.of(auth).user();
         AccessLogQuery query = new AccessLogQuery(patient, from, to, person, action);
         FormErrors errors = new FormErrors();
-        Map<String, Object> model = new HashMap<>();
-        model.put("q", query);
-        model.put("errors", errors);
-        model.put("found", null);
-        model.put("lines", List.of());
-        model.put("shown", SHOWN);
+        Map<String, Object> model = model(query, errors);
         if (!request.getParameters().contains("patient")) {
             return pages.page(request, "admin/access-log", model); // the form, nothing asked yet
         }
         Checked checked = check(query, errors);
+        model.put("q", query.withoutCpr());
         Patient found = null;
         if (checked != null) {
             try {
@@ -102,6 +107,28 @@ class AccessLogPageController {
             model.put("query", query.encoded());
         }
         return pages.page(request, "admin/access-log", model);
+    }
+
+    /** The form, posted: a redirect to its filters when they are valid, the page with what to fix when not. */
+    @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<String> ask(HttpRequest<?> request, @Body Map<String, String> form) {
+        AccessLogQuery query = new AccessLogQuery(form.get("patient"), form.get("from"), form.get("to"), form.get("person"), form.get("action"));
+        FormErrors errors = new FormErrors();
+        if (check(query, errors) == null) {
+            Map<String, Object> model = model(query.withoutCpr(), errors);
+            return pages.page(request, "admin/access-log", model);
+        }
+        return HttpResponse.seeOther(URI.create("/access-log?" + query.encoded()));
+    }
+
+    private static Map<String, Object> model(AccessLogQuery query, FormErrors errors) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("q", query);
+        model.put("errors", errors);
+        model.put("found", null);
+        model.put("lines", List.of());
+        model.put("shown", SHOWN);
+        return model;
     }
 
     /**
@@ -135,6 +162,8 @@ class AccessLogPageController {
         UUID patientId = null;
         if (q.patient().isEmpty()) {
             errors.add("patient", "accessLog.field.patient", "accessLog.error.patientMissing");
+        } else if (q.patientIsCpr()) {
+            errors.add("patient", "accessLog.field.patient", "accessLog.error.cpr");
         } else {
             try {
                 patientId = UUID.fromString(q.patient());

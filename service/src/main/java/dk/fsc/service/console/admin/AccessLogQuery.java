@@ -1,5 +1,6 @@
 package dk.fsc.service.console.admin;
 
+import dk.fsc.service.platform.security.CprCipher;
 import io.micronaut.core.annotation.Nullable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,17 @@ public record AccessLogQuery(String patient, String from, String to, String pers
         action = clean(action);
     }
 
-    /** As a query string, for the download links. */
+    /** Whether the citizen's field holds a CPR number (typed by habit): never kept in an address or said back. */
+    public boolean patientIsCpr() {
+        return CprCipher.isValid(CprCipher.normalise(patient));
+    }
+
+    /** The same filters, the citizen's field emptied when it holds a CPR number. */
+    public AccessLogQuery withoutCpr() {
+        return patientIsCpr() ? new AccessLogQuery("", from, to, person, action) : this;
+    }
+
+    /** As a query string, for the download links and the posted form's redirect. */
     public String encoded() {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("patient", patient);

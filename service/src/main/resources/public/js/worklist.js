@@ -228,6 +228,8 @@ function setLive(on) {
 function onEvent(message) {
   if (!message.data) return;
   const data = JSON.parse(message.data);
+  // Further behind than the stream replays (the screen slept for days): the list as it is now.
+  if (data.reload) { held = true; drop(); location.reload(); return; }
   lastEventId = Math.max(lastEventId, Number(data.eventId));
   const isNewNews = data.type === 'opened' || data.type === 'worsened';
   for (const row of parseRows(data.html)) upsert(row, isNewNews);

@@ -49,12 +49,15 @@ public class AlertFeed {
 
     private final int maxPerViewer;
     private final int maxStreams;
+    private final int maxReplay;
 
     AlertFeed(AlertStore store, PgNotifications notifications,
-              @Value("${fsc.alerts.max-streams-per-user:5}") int maxPerViewer, @Value("${fsc.alerts.max-streams:2000}") int maxStreams) {
+              @Value("${fsc.alerts.max-streams-per-user:5}") int maxPerViewer, @Value("${fsc.alerts.max-streams:2000}") int maxStreams,
+              @Value("${fsc.alerts.max-replay:2000}") int maxReplay) {
         this.store = store;
         this.maxPerViewer = maxPerViewer;
         this.maxStreams = maxStreams;
+        this.maxReplay = maxReplay;
         notifications.listen("fsc_alert_events", wake::release);
         this.thread = new Thread(this::run, "alert-feed");
         thread.setDaemon(true);
@@ -66,8 +69,22 @@ public class AlertFeed {
      * (a reconnect with Last-Event-ID), then new ones as they happen. A null {@code afterId}
      * starts with the next new event. A viewer may hold {@code fsc.alerts.max-streams-per-user}
      * streams and the service {@code fsc.alerts.max-streams}; past that the answer is 429.
+     *
+     * <p>A replay is at most {@code fsc.alerts.max-replay} events (default 2000): a Last-Event-ID
+     * further behind (a laptop that slept for days, a client sending 0) is refused (409) before
+     * anything is replayed, as the replay runs on the one thread every stream's live events wait
+     * for, and each event replayed is an access-log line. Such a client reads the current alerts
+     * and streams from there (the console's worklist reloads).
      */
-    public synchronized Subscription subscribe(String organisation, String viewer, Long afterId, Consumer<AlertEventView> sink) {
+    public Subscription subscribe(String organisation, String viewer, Long afterId, Consumer<AlertEventView> sink) {
+        if (afterId != null && store.eventsAfterMoreThan(afterId, organisation, maxReplay)) {
+            throw Refusal.conflict("Last-Event-ID " + afterId + " is more than " + maxReplay
+                    + " events behind, more than a stream replays; read the alerts as they are now and open the stream without it.");
+        }
+        return register(organisation, viewer, afterId, sink);
+    }
+
+    private synchronized Subscription register(String organisation, String viewer, Long afterId, Consumer<AlertEventView> sink) {
         if (openStreams() >= maxStreams) {
             throw Refusal.tooMany("The service has " + maxStreams
                     + " open alert streams, its limit; try again shortly.");

@@ -120,6 +120,13 @@ public class AlertStore {
         return db.withConnection(sql -> sql.list(query, rs -> new EventRow(rs.getString("organisation_id"), AlertEventView.from(rs)), params));
     }
 
+    /** Whether the organisation has more than {@code limit} events after id {@code after} (counted up to limit + 1, by its index). */
+    boolean eventsAfterMoreThan(long after, String organisation, int limit) {
+        return db.withConnection(sql -> sql.one("""
+                SELECT count(*) FROM (SELECT 1 FROM alert_events WHERE organisation_id = ? AND id > ? ORDER BY id LIMIT ?) e""",
+                rs -> rs.getLong(1), organisation, after, limit + 1).orElse(0L)) > limit;
+    }
+
     /**
      * The newest event id there is (0 when none), on a connection of its own. A page read after
      * it and streaming from it misses no change in between (the console's worklist).
@@ -155,7 +162,9 @@ public class AlertStore {
     /**
      * Opens an alert for the finding, or updates the patient's unresolved alert of its kind: a
      * worse severity is an escalation ({@code worsened}), a changed text an {@code updated}.
-     * Evidence no newer than the last resolution of this kind raises nothing new.
+     * Evidence that reached the system no later than the last resolution of this kind raises
+     * nothing new (the nurse resolved it knowing it); a device's backlog that arrives after the
+     * resolution does, even when it was measured before it.
      */
     public void raise(Sql sql, Finding f, Instant now) {
         Optional<Open> open = unresolved(sql, f.patientId(), f.kind());
@@ -189,6 +198,12 @@ public class AlertStore {
                     firstEscalation(sql, f.organisationId(), now), current.id());
             event(sql, current.id(), f.organisationId(), "worsened", "system", f.severity(),
                     current.severity().db() + " → " + f.severity().db() + ": " + f.summary());
+        } else if (f.news() && !f.severity().worseThan(current.severity())) {
+            // News (a specialist's new answer): the alert is shown as new again, acknowledged or not, with its text.
+            AlertStatus status = current.status().canMoveTo(AlertStatus.open) ? AlertStatus.open : current.status();
+            sql.update("UPDATE alerts SET summary = ?, details = CAST(? AS jsonb), updated_at = ?, status = ? WHERE id = ?",
+                    f.summary(), f.details(), now, status.name(), current.id());
+            event(sql, current.id(), f.organisationId(), "updated", "system", current.severity(), f.summary());
         } else if (!f.summary().equals(current.summary()) && f.severity() == current.severity()) {
             sql.update("UPDATE alerts SET summary = ?, details = CAST(? AS jsonb), updated_at = ? WHERE id = ?",
                     f.summary(), f.details(), now, current.id());

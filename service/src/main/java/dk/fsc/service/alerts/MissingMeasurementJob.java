@@ -1,56 +1,93 @@
 package dk.fsc.service.alerts;
 
+import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Raises a blue "missing measurement" alert when a patient's last schedule period ended with
  * fewer measurements than the schedule asks for, unless monitoring was paused in it. Each
  * period is checked once (recorded in missing_measurement_checks), also across instances.
+ *
+ * <p>Each patient is checked and committed on its own: raising an alert takes the lock under which
+ * alert events are numbered, held to the commit, and every evaluation and every nurse's action
+ * waits for it. Checked in one transaction (as until 2026-12-05), the first alert raised held
+ * that lock while the job went through the remaining thousands of patients. Patients whose last
+ * period was checked already are passed over without a query of their own.
  */
 @Singleton
 @Requires(property = "fsc.alerts.evaluation-enabled", notEquals = "false")
 class MissingMeasurementJob {
+    private static final Logger LOG = LoggerFactory.getLogger(MissingMeasurementJob.class);
+    private final Database db;
     private final MonitoringStore monitoring;
     private final AlertStore store;
     private final AlertsConfig config;
 
-    MissingMeasurementJob(MonitoringStore monitoring, AlertStore store, AlertsConfig config) {
+    MissingMeasurementJob(Database db, MonitoringStore monitoring, AlertStore store, AlertsConfig config) {
+        this.db = db;
         this.monitoring = monitoring;
         this.store = store;
         this.config = config;
     }
 
     @Scheduled(fixedDelay = "${fsc.alerts.missing-check:2m}", initialDelay = "20s")
-    @Transactional
     void check() {
-        check(Instant.now());
+        try {
+            check(Instant.now());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Missing-measurement check failed ({}); next try at the next interval", e.getMessage());
+        }
     }
 
     /** Checks every monitored patient's last completed period as of {@code now}; returns alerts raised. */
-    @Transactional
-    int check(Instant now) {
+    int check(Instant now) throws SQLException {
         int raised = 0;
-        for (MonitoringStore.Monitored m : monitoring.monitoredPatients()) {
-            var period = MeasurementSchedule.lastCompletedPeriod(m.schedule(), m.startedAt(), now, config.zone());
-            if (period.isEmpty()) {
-                continue;
-            }
-            var p = period.get();
-            boolean paused = monitoring.pausedDuring(m.patientId(), p.start(), p.end());
-            long taken = paused ? 0 : monitoring.measurementsDuring(m.patientId(), p.start(), p.end());
-            boolean missing = !paused && taken < p.required();
-            if (monitoring.claimPeriodCheck(m.patientId(), p.start(), missing) && missing) {
-                store.raise(new Finding(m.patientId(), m.organisationId(), "missing_measurement", Severity.BLUE,
-                        "Missing measurement: " + taken + " of " + p.required() + " " + p.label() + " (deadline " + p.deadlineText() + ")",
-                        "{\"taken\": " + taken + ", \"required\": " + p.required() + ", \"periodStart\": \"" + p.start()
-                                + "\", \"periodEnd\": \"" + p.end() + "\"}", null, p.end()), now);
-                raised++;
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            List<MonitoringStore.Monitored> monitored = monitoring.monitoredPatients(sql);
+            c.commit();
+            for (MonitoringStore.Monitored m : monitored) {
+                var period = MeasurementSchedule.lastCompletedPeriod(m.schedule(), m.startedAt(), now, config.zone());
+                if (period.isEmpty() || (m.lastChecked() != null && !m.lastChecked().isBefore(period.get().start()))) {
+                    continue;
+                }
+                try {
+                    if (checkPeriod(sql, m, period.get(), now)) {
+                        raised++;
+                    }
+                    c.commit();
+                } catch (RuntimeException e) {
+                    c.rollback();
+                    // The period stays unclaimed: the next run tries it again. The others go on.
+                    LOG.warn("Missing-measurement check of patient {} failed ({}); tried again at the next interval", m.patientId(), e.getMessage());
+                }
             }
         }
         return raised;
+    }
+
+    /** Claims the period's check and raises its alert when measurements are missing; true when one was raised. */
+    private boolean checkPeriod(Sql sql, MonitoringStore.Monitored m, MeasurementSchedule.Period p, Instant now) {
+        boolean paused = monitoring.pausedDuring(sql, m.patientId(), p.start(), p.end());
+        long taken = paused ? 0 : monitoring.measurementsDuring(sql, m.patientId(), p.start(), p.end());
+        boolean missing = !paused && taken < p.required();
+        if (!monitoring.claimPeriodCheck(sql, m.patientId(), p.start(), missing) || !missing) {
+            return false;
+        }
+        store.raise(sql, new Finding(m.patientId(), m.organisationId(), "missing_measurement", Severity.BLUE,
+                "Missing measurement: " + taken + " of " + p.required() + " " + p.label() + " (deadline " + p.deadlineText() + ")",
+                "{\"taken\": " + taken + ", \"required\": " + p.required() + ", \"periodStart\": \"" + p.start()
+                        + "\", \"periodEnd\": \"" + p.end() + "\"}", null, p.end()), now);
+        return true;
     }
 }

@@ -133,20 +133,28 @@ public class MonitoringStore {
                 organisation);
     }
 
-    /** A patient on a measurement schedule. */
-    record Monitored(UUID patientId, String organisationId, String schedule, Instant startedAt) {
+    /**
+     * A patient on a measurement schedule, with the start of the newest schedule period checked
+     * for missing measurements (null when none was).
+     */
+    record Monitored(UUID patientId, String organisationId, String schedule, Instant startedAt, Instant lastChecked) {
     }
 
-    List<Monitored> monitoredPatients() {
-        return db.sql().list("""
-                SELECT m.patient_id, p.organisation_id, m.schedule, m.started_at
-                  FROM patient_monitoring m JOIN patients p ON p.id = m.patient_id WHERE m.schedule <> 'none'""",
-                rs -> new Monitored(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), Sql.instant(rs, "started_at")));
+    /** The patients on a schedule, each with its newest checked period (one index lookup each). */
+    List<Monitored> monitoredPatients(Sql sql) {
+        return sql.list("""
+                SELECT m.patient_id, p.organisation_id, m.schedule, m.started_at, c.last_checked
+                  FROM patient_monitoring m JOIN patients p ON p.id = m.patient_id
+                  LEFT JOIN LATERAL (SELECT max(period_start) AS last_checked FROM missing_measurement_checks k
+                                      WHERE k.patient_id = m.patient_id) c ON true
+                 WHERE m.schedule <> 'none'""",
+                rs -> new Monitored(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), Sql.instant(rs, "started_at"),
+                        Sql.instant(rs, "last_checked")));
     }
 
     /** Whether a pause of the patient's monitoring overlaps the period. */
-    boolean pausedDuring(UUID patientId, Instant start, Instant end) {
-        return db.sql().one("SELECT 1 FROM monitoring_pauses WHERE patient_id = ? AND starts_at < ? AND ends_at > ?",
+    boolean pausedDuring(Sql sql, UUID patientId, Instant start, Instant end) {
+        return sql.one("SELECT 1 FROM monitoring_pauses WHERE patient_id = ? AND starts_at < ? AND ends_at > ?",
                 rs -> true, patientId, end, start).isPresent();
     }
 
@@ -154,16 +162,16 @@ public class MonitoringStore {
      * Measurements (messages, not single values) the patient took in the period; a message's
      * device is its number or, for staff entries and rows before V37, its id.
      */
-    long measurementsDuring(UUID patientId, Instant start, Instant end) {
-        return db.sql().one("""
+    long measurementsDuring(Sql sql, UUID patientId, Instant start, Instant end) {
+        return sql.one("""
                 SELECT count(DISTINCT (device_id, device_number, message_id)) FROM readings
                  WHERE patient_id = ? AND measured_at >= ? AND measured_at < ?""",
                 rs -> rs.getLong(1), patientId, start, end).orElse(0L);
     }
 
     /** Records that the period was checked; false when it had been (by this or another instance). */
-    boolean claimPeriodCheck(UUID patientId, Instant periodStart, boolean missing) {
-        return db.sql().update("""
+    boolean claimPeriodCheck(Sql sql, UUID patientId, Instant periodStart, boolean missing) {
+        return sql.update("""
                 INSERT INTO missing_measurement_checks (patient_id, period_start, missing) VALUES (?, ?, ?)
                 ON CONFLICT DO NOTHING""", patientId, periodStart, missing) == 1;
     }

@@ -45,7 +45,7 @@ public class PatientEvaluator {
     }
 
     /** The newest value of a type within the TOBS window, with its colour under the patient's limits. */
-    public record ThresholdState(String type, double value, Instant measuredAt, Colour state, Limits limits) {
+    public record ThresholdState(String type, double value, Instant measuredAt, Colour state, Limits limits, Instant receivedAt) {
     }
 
     /** The patient's current early-warning picture. */
@@ -85,13 +85,13 @@ public class PatientEvaluator {
         List<ThresholdState> thresholds = new ArrayList<>();
         for (Measurement m : newest.values()) {
             state.thresholds().limitsFor(m.type()).ifPresent(limits ->
-                    thresholds.add(new ThresholdState(m.type(), m.value(), m.measuredAt(), limits.classify(m.value()), limits)));
+                    thresholds.add(new ThresholdState(m.type(), m.value(), m.measuredAt(), limits.classify(m.value()), limits, m.receivedAt())));
         }
         Measurement cat = newest.get(ObservationType.CAT_SCORE.wireName());
         if (cat != null && state.catBaseline() != null) { // the change from the baseline is limited like a value
             double change = cat.value() - state.catBaseline();
             state.thresholds().limitsFor(LimitedType.CAT_CHANGE.wireName()).ifPresent(limits -> thresholds.add(
-                    new ThresholdState(LimitedType.CAT_CHANGE.wireName(), change, cat.measuredAt(), limits.classify(change), limits)));
+                    new ThresholdState(LimitedType.CAT_CHANGE.wireName(), change, cat.measuredAt(), limits.classify(change), limits, cat.receivedAt())));
         }
         Optional<WeightTrend.Gain> gain = new WeightTrend(config.getWeightGainKg(), config.getWeightGainPeriod())
                 .findGain(state.measurements());
@@ -110,7 +110,7 @@ public class PatientEvaluator {
                 String.format("Weight up %.1f kg in %d h (%.1f → %.1f kg)", g.kg(),
                         Duration.between(g.from().measuredAt(), g.to().measuredAt()).toHours(), g.from().value(), g.to().value()),
                 toJson(Map.of("fromKg", g.from().value(), "toKg", g.to().value(), "from", g.from().measuredAt().toString(),
-                        "to", g.to().measuredAt().toString())), null, g.to().measuredAt())));
+                        "to", g.to().measuredAt().toString())), null, latest(g.from().receivedAt(), g.to().receivedAt()))));
         return findings;
     }
 
@@ -124,7 +124,7 @@ public class PatientEvaluator {
         String summary = "TOBS " + s.total() + " (" + s.colour().name().toLowerCase() + ")" + (items.isEmpty() ? "" : ": " + items)
                 + (s.partial() ? "; partial, missing " + s.missing().stream().map(m -> name(m.type())).collect(Collectors.joining(", ")) : "")
                 + (s.advice().isEmpty() ? "" : ". " + String.join(" ", s.advice()));
-        Instant evidence = s.items().stream().map(TobsScore.Item::measuredAt).max(Comparator.naturalOrder()).orElseThrow();
+        Instant evidence = s.items().stream().map(TobsScore.Item::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("total", s.total());
         details.put("partial", s.partial());
@@ -145,7 +145,7 @@ public class PatientEvaluator {
         Colour worst = outside.get(0).state();
         String summary = "Outside limits: " + outside.stream()
                 .map(t -> name(t.type()) + " " + fmt(t.value()) + " (" + t.state().name().toLowerCase() + ")").collect(Collectors.joining(", "));
-        Instant evidence = outside.stream().map(ThresholdState::measuredAt).max(Comparator.naturalOrder()).orElseThrow();
+        Instant evidence = outside.stream().map(ThresholdState::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
         String details = toJson(Map.of("values", outside.stream().map(t -> Map.of("type", t.type(), "value", t.value(),
                 "state", t.state().name().toLowerCase(), "measuredAt", t.measuredAt().toString())).toList()));
         return Optional.of(new Finding(p.state().patientId(), p.state().organisationId(), "threshold", Severity.of(worst), summary,
@@ -166,8 +166,13 @@ public class PatientEvaluator {
         String details = toJson(Map.of("questionnaire", Questionnaire.COPD_DIARY.wireName(), "answeredAt", answeredAt.toString(),
                 "answers", notGreen.stream().map(a -> Map.of("item", a.item(), "answer", a.answer(),
                         "state", a.colour().name().toLowerCase())).toList()));
+        Instant received = notGreen.stream().map(PatientState.SymptomAnswer::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
         return Optional.of(new Finding(p.state().patientId(), p.state().organisationId(), "symptom", Severity.of(worst), summary,
-                details, null, answeredAt));
+                details, null, received));
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private String toJson(Object value) {

@@ -27,7 +27,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                     ResponsePolicy policy, List<SymptomAnswer> symptoms, Double catBaseline) {
 
     /** One answer of the patient's newest COPD symptom diary within the window, with its colour. */
-    record SymptomAnswer(String item, String answer, Colour colour, Instant answeredAt) {
+    record SymptomAnswer(String item, String answer, Colour colour, Instant answeredAt, Instant receivedAt) {
     }
 
     /** Types of which only the newest value counts (all but weight). */
@@ -80,7 +80,8 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                      WHERE patient_id = ANY(?::uuid[]) AND type = 'weight' AND measured_at >= ?) m
                  ORDER BY patient_id, measured_at, received_at, seq""",
                 rs -> measurements.computeIfAbsent(rs.getObject("patient_id", UUID.class), k -> new ArrayList<>())
-                        .add(new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site"))),
+                        .add(new Measurement(rs.getString("type"), rs.getDouble("value"), Sql.instant(rs, "measured_at"), rs.getString("site"),
+                                Sql.instant(rs, "received_at"))),
                 ids, NEWEST_ONLY, now.minus(window), ids, weightsFrom);
         Map<UUID, List<SymptomAnswer>> symptoms = symptoms(sql, ids, now.minus(window));
         Map<UUID, PatientState> states = new HashMap<>();
@@ -107,7 +108,7 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
     private static Map<UUID, List<SymptomAnswer>> symptoms(Sql sql, java.sql.Array ids, Instant from) {
         Map<UUID, List<SymptomAnswer>> answers = new HashMap<>();
         sql.list("""
-                SELECT a.patient_id, a.item, a.answer, a.severity, a.answered_at
+                SELECT a.patient_id, a.item, a.answer, a.severity, a.answered_at, a.received_at
                   FROM (SELECT patient_id, max(answered_at) AS newest FROM questionnaire_answers
                          WHERE patient_id = ANY(?::uuid[]) AND questionnaire = ? AND answered_at >= ?
                          GROUP BY patient_id) n
@@ -115,7 +116,8 @@ record PatientState(UUID patientId, String organisationId, List<Measurement> mea
                  ORDER BY a.patient_id, a.received_at, a.device_id, a.message_id, a.seq""",
                 rs -> answers.computeIfAbsent(rs.getObject("patient_id", UUID.class), k -> new ArrayList<>())
                         .add(new SymptomAnswer(rs.getString("item"), rs.getString("answer"),
-                                Colour.valueOf(rs.getString("severity").toUpperCase()), Sql.instant(rs, "answered_at"))),
+                                Colour.valueOf(rs.getString("severity").toUpperCase()), Sql.instant(rs, "answered_at"),
+                                Sql.instant(rs, "received_at"))),
                 ids, Questionnaire.COPD_DIARY.wireName(), from, Questionnaire.COPD_DIARY.wireName());
         return answers;
     }

@@ -141,6 +141,39 @@ class AlertStreamIT extends IntegrationTest {
     }
 
     /**
+     * A Last-Event-ID further behind than a replay (fsc.alerts.max-replay, 2000) is refused before
+     * anything is replayed: the replay would hold up every stream's live events and write a line
+     * per event; one within it is replayed.
+     */
+    @Test
+    void aLastEventIdFurtherBehindThanAReplayIsRefused() throws Exception {
+        String org = fixtures.organisation();
+        Api nurse = new Api(http, fixtures.nurse(org));
+        UUID patient = fixtures.patient(org);
+        redTobs(nurse, patient);
+        Eventually.await("the red alert", Duration.ofSeconds(20), () -> fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ?", patient) == 1);
+        long alert = fixtures.count("SELECT id FROM alerts WHERE patient_id = ?", patient);
+        long start = fixtures.count("SELECT max(id) FROM alert_events WHERE alert_id = ?", alert);
+        fixtures.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note)"
+                + " SELECT ?, ?, 'commented', 'colleague', 'red', 'note ' || n FROM generate_series(1, 2001) n", alert, org);
+
+        HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.getPort() + "/api/alerts/stream"))
+                .header("Authorization", "Bearer " + nurse.token()).header("Accept", "text/event-stream")
+                .header("Last-Event-ID", String.valueOf(start)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(refused.body().contains("more than 2000 events behind"), refused.body());
+
+        long newest = fixtures.count("SELECT max(id) FROM alert_events WHERE alert_id = ?", alert);
+        try (Stream resumed = new Stream(nurse.token(), String.valueOf(newest - 2000))) {
+            for (int i = 0; i < 2000; i++) {
+                assertNotNull(resumed.next(), "event " + i + " of a replay within the limit");
+            }
+        }
+    }
+
+    /**
      * The stream's access-log lines are written off the feed's thread: while an insert waits (the
      * test holds a lock that blocks it), the feed reads on, and the event is not shown before its
      * line is committed; then the events come in order, each with its line.

@@ -257,6 +257,38 @@ class AlertsIT extends IntegrationTest {
         assertEquals("green", ew.get("tobsColour"), "TOBS alone");
     }
 
+    /**
+     * A resolution covers what had arrived when the nurse resolved: the same evidence evaluated
+     * again raises nothing, but a red value that arrives later does, even when it was measured
+     * before the resolution (a device's backlog; until 2026-12-05 it was compared by its
+     * measuring time and never shown).
+     */
+    @Test
+    void aResolvedAlertComesBackForABacklogValueMeasuredBeforeButReceivedAfterTheResolution() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        nurse.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", OffsetDateTime.now().minusMinutes(60).toString(),
+                "observations", List.of(Map.of("type", "spo2", "value", 88, "unit", "%"))));
+        Map<String, Object> first = awaitAlert(nurse, patient, "threshold", "red");
+        nurse.post("/api/alerts/" + first.get("id") + "/acknowledge", Map.of("note", "called"));
+        nurse.post("/api/alerts/" + first.get("id") + "/resolve", Map.of("outcome", "visited, stable"));
+
+        observe(nurse, patient, "pulse", 70, "/min"); // evaluates the patient again: the SpO2 88 is still the newest
+        Eventually.await("the evaluation after the resolution", WAIT,
+                () -> fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ?", patient) == 0);
+        assertEquals(0, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'threshold' AND status <> 'resolved'", patient),
+                "what the nurse resolved does not come back");
+
+        // The device's backlog: measured 5 minutes before the resolution, received after it.
+        nurse.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", OffsetDateTime.now().minusMinutes(5).toString(),
+                "observations", List.of(Map.of("type", "spo2", "value", 85, "unit", "%"))));
+        Eventually.await("a new red threshold alert for the late value", WAIT, () -> fixtures.count(
+                "SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'threshold' AND severity = 'red' AND status = 'open'", patient) == 1);
+        assertTrue(fixtures.text("SELECT summary FROM alerts WHERE patient_id = ? AND status = 'open' AND kind = 'threshold'", patient)
+                .contains("85"), "the late value is the alert's");
+    }
+
     @Test
     void aMissedScheduleRaisesABlueAlertUnlessMonitoringWasPaused() throws Exception {
         String org = fixtures.organisation();

@@ -30,6 +30,8 @@ import org.openqa.selenium.interactions.Actions;
 @MicronautTest(transactional = false)
 class WorklistBrowserIT extends BrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Smaller than the default (2000) so a test can put a screen further behind than a replay. */
+    private static final int MAX_REPLAY = 20;
 
     @Inject
     AlertStore alertStore;
@@ -38,6 +40,7 @@ class WorklistBrowserIT extends BrowserTest {
     public Map<String, String> getProperties() {
         Map<String, String> p = super.getProperties();
         p.put("fsc.alerts.missing-check", "1h");
+        p.put("fsc.alerts.max-replay", String.valueOf(MAX_REPLAY));
         return p;
     }
 
@@ -151,6 +154,29 @@ class WorklistBrowserIT extends BrowserTest {
         List<String> order = b.all("#rows tr").stream().map(r -> r.getAttribute("id")).toList();
         assertEquals(List.of("alert-" + red, "alert-" + before, "alert-" + blue), order, "inserted where the server sorts them");
         assertTrue(b.driver().getTitle().startsWith("(1) "), b.driver().getTitle());
+    }
+
+    @Test
+    void aScreenFurtherBehindThanAReplayLoadsTheListAsItIsNow() throws Exception {
+        String org = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(org);
+        long before = raise(patient(org, "Før Søvn"), org, "tobs", Severity.YELLOW);
+        Browser b = openWorklist(nurse);
+        b.script("window.__worklist.dropConnection()");
+        b.waitFor(WAIT, x -> Boolean.FALSE.equals(b.script("return window.__worklist.connected")));
+        // The laptop slept: more events of the organisation than a stream replays.
+        for (int i = 0; i < MAX_REPLAY; i++) {
+            alertEvent(before, org, "commented");
+        }
+        long red = raise(patient(org, "Under Søvn"), org, "threshold", Severity.RED);
+
+        b.script("window.__worklist.reconnect()");
+        b.waitFor(WAIT, x -> !b.all("#alert-" + red).isEmpty() && Boolean.TRUE.equals(b.script("return window.__worklist.connected")));
+        assertEquals(Boolean.TRUE, b.script("return window.__marker === undefined"), "the page was loaded again, not replayed");
+        assertFalse(b.all("#alert-" + before).isEmpty());
+        assertTrue(b.driver().getTitle().startsWith("(1) "), b.driver().getTitle());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND action LIKE 'alert stream event %'", nurse.username()),
+                "no event was replayed (each would be an access-log line)");
     }
 
     @Test

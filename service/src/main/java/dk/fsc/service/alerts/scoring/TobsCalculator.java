@@ -55,7 +55,7 @@ public final class TobsCalculator {
             highest = Math.max(highest, points);
             // A device clock a little ahead gives a negative age: shown as 0.
             Duration age = Duration.between(m.measuredAt(), now);
-            items.add(new TobsScore.Item(parameter, m.value(), scored, points, m.measuredAt(), age.isNegative() ? Duration.ZERO : age));
+            items.add(new TobsScore.Item(parameter, m.value(), scored, points, m.measuredAt(), age.isNegative() ? Duration.ZERO : age, m.receivedAt()));
         }
         return new TobsScore(total, policy.colour(total, highest), !missing.isEmpty(), List.copyOf(items), List.copyOf(missing),
                 List.copyOf(advice), policy.name());

@@ -20,6 +20,6 @@ public record TobsScore(int total, Colour colour, boolean partial, List<Item> it
      * @param value       as measured
      * @param scoredValue the value scored (a temperature corrected to rectal)
      */
-    public record Item(TobsParameter parameter, double value, double scoredValue, int points, Instant measuredAt, Duration age) {
+    public record Item(TobsParameter parameter, double value, double scoredValue, int points, Instant measuredAt, Duration age, Instant receivedAt) {
     }
 }

@@ -123,9 +123,22 @@ public class TicketStore {
 
     /** Moves a ticket, booking the clocks; refuses a move the state machine does not have. */
     public void move(long id, TicketState target, @Nullable String assignee, @Nullable String note, String username) {
+        move(id, null, target, assignee, note, username);
+    }
+
+    /**
+     * As {@link #move(long, TicketState, String, String, String)}, from the state the caller saw
+     * ({@code expected}, null: any): refused (409) when a colleague moved the ticket meanwhile,
+     * so a move made on a page read before is not laid over theirs (a pending ticket's paused
+     * clocks restarted by someone who never saw it was pending).
+     */
+    public void move(long id, @Nullable TicketState expected, TicketState target, @Nullable String assignee, @Nullable String note, String username) {
         Sql sql = db.sql();
         Row row = lock(sql, id);
         TicketState from = row.state();
+        if (expected != null && from != expected) {
+            throw Refusal.conflict("Ticket " + id + " was moved from " + expected.wire() + " to " + from.wire() + " meanwhile; look at it again.");
+        }
         if (!from.canBecome(target)) {
             throw Refusal.conflict("Ticket " + id + " is " + from.wire() + " and cannot become " + target.wire()
                     + (from.next().isEmpty() ? "; it is closed." : "; it can become " + from.next() + "."));

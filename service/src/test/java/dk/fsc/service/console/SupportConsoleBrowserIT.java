@@ -267,6 +267,46 @@ class SupportConsoleBrowserIT extends BrowserTest {
         assertTrue(fixtures.text("SELECT owned_at FROM tickets WHERE id = ?", running) != null);
     }
 
+    /**
+     * A move keeps the ticket's owner unless the field was changed, a move made on a page read
+     * before a colleague's move is refused with what to do, and the console's changes write the
+     * API's access-log lines for the citizen the ticket names.
+     */
+    @Test
+    void aColleaguesMoveIsNeitherOverwrittenNorReassignedAndChangesAreLogged() {
+        String org = fixtures.organisation();
+        Fixtures.Login alice = fixtures.staff(org, "fsc_support");
+        Fixtures.Login bob = fixtures.staff(org, "fsc_support");
+        UUID patient = fixtures.patient(org);
+        long id = fixtures.longValue("""
+                INSERT INTO tickets (title, urgency, impact, priority, organisation_id, patient_id, calendar, own_target_s, resolve_target_s,
+                                     clock_since, created_by, state, assignee, owned_at)
+                VALUES ('Ingen data', 3, 3, 3, ?, ?, '24/7', 300, 86400, now(), 'test', 'assigned', ?, now()) RETURNING id""",
+                org, patient, alice.username());
+
+        Browser stale = browser().signIn(bob).open("/tickets/" + id);
+        assertEquals(alice.username(), stale.find("#assignee").getAttribute("value"), "the ticket's owner, not the viewer");
+        Browser b = browser().signIn(bob).open("/tickets/" + id);
+        b.find("#to-pending").click();
+        b.find("#move-save").click();
+        b.waitFor(WAIT, d -> b.find("#ticket-state").getText().equals("afventer"));
+        assertEquals(alice.username(), fixtures.text("SELECT assignee FROM tickets WHERE id = ?", id), "still Alice's");
+
+        stale.find("#to-planned").click();
+        stale.find("#move-save").click();
+        stale.waitFor(WAIT, d -> !stale.all("#to-problem").isEmpty());
+        assertTrue(stale.find("#to-problem").getText().contains("En kollega har flyttet sagen imens"), stale.find("#to-problem").getText());
+        assertEquals("pending", fixtures.text("SELECT state FROM tickets WHERE id = ?", id), "the colleague's move stands");
+        stale.assertAccessible();
+
+        b.find("#text").sendKeys("Venter på borgeren");
+        b.find("#comment-save").click();
+        b.waitFor(WAIT, d -> b.find("#events").getText().contains("Venter på borgeren"));
+        assertEquals(List.of("move ticket " + id, "comment on ticket " + id), fixtures.strings(
+                "SELECT action FROM access_log WHERE patient_id = ? AND username = ? AND action NOT LIKE 'read %' ORDER BY id",
+                patient, bob.username()), "the API's lines for the changes");
+    }
+
     @Test
     void theReportsShowTheNumbersAndDownloadForADanishExcel() throws Exception {
         String org = fixtures.organisation();

@@ -228,6 +228,7 @@ class TicketsPageController {
             return pages.page(request, "support/ticket", model(id, user, errors, form.getOrDefault("text", ""), ""));
         }
         store.comment(id, text, user.username());
+        changed(user, id, "comment on ticket");
         return HttpResponse.<String>seeOther(URI.create("/tickets/" + id + "#events"));
     }
 
@@ -240,20 +241,38 @@ class TicketsPageController {
         if (to == null) {
             errors.add("to", "ticket.move.to", "ticket.error.to");
         } else {
+            // The assignee is changed only when the field was: the page shows the ticket's own (a colleague's
+            // stays theirs when someone else moves it), and what it showed comes back as assigneeShown.
             String assignee = FormInput.text(form, "assignee");
+            String changedAssignee = assignee.isEmpty() || assignee.equals(FormInput.text(form, "assigneeShown")) ? null : assignee;
+            TicketState seen = TicketState.of(FormInput.text(form, "stateShown")).orElse(null);
             String note = FormInput.text(form, "note");
             try {
-                store.move(id, to, assignee.isEmpty() ? null : assignee, note.isEmpty() ? null : note, user.username());
+                store.move(id, seen, to, changedAssignee, note.isEmpty() ? null : note, user.username());
+                changed(user, id, "move ticket");
                 return HttpResponse.<String>seeOther(URI.create("/tickets/" + id));
             } catch (Refusal r) {
                 if (r.kind() == Refusal.Kind.NOT_FOUND) {
                     throw r;
                 }
-                errors.add(to == TicketState.assigned && r.kind() == Refusal.Kind.INVALID ? "assignee" : "to", "ticket.move.to",
-                        "ticket.error.refused", r.getMessage());
+                String now = tickets.find(id).state();
+                if (seen != null && !seen.wire().equals(now)) {
+                    errors.add("to", "ticket.move.to", "ticket.error.movedMeanwhile");
+                } else {
+                    errors.add(to == TicketState.assigned && r.kind() == Refusal.Kind.INVALID ? "assignee" : "to", "ticket.move.to",
+                            "ticket.error.refused", r.getMessage());
+                }
             }
         }
         return pages.page(request, "support/ticket", model(id, user, errors, "", FormInput.text(form, "assignee")));
+    }
+
+    /** A change's access-log line, as the API writes it ({@code TicketsController}), when the ticket names a citizen. */
+    private void changed(StaffUser user, long id, String action) {
+        UUID patient = tickets.find(id).patientId();
+        if (patient != null) {
+            accessLog.record(user, patient, action + " " + id, "support", null);
+        }
     }
 
     private Map<String, Object> model(long id, StaffUser user, FormErrors errors, String text, String assignee) {
@@ -266,7 +285,8 @@ class TicketsPageController {
         model.put("moves", TicketState.of(ticket.state()).map(TicketState::next).orElse(List.of()));
         model.put("errors", errors);
         model.put("text", text);
-        model.put("assignee", assignee.isEmpty() ? user.username() : assignee);
+        // The ticket's own assignee; for a ticket nobody owns, the viewer, so "assign to me" is one click.
+        model.put("assignee", !assignee.isEmpty() ? assignee : ticket.assignee() != null ? ticket.assignee() : user.username());
         return model;
     }
 }

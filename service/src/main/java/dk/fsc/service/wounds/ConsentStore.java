@@ -42,8 +42,11 @@ public class ConsentStore {
         if (inForce(patientId)) {
             throw Refusal.conflict("The citizen's consent is already recorded and in force");
         }
-        db.sql().update("INSERT INTO wound_consents (patient_id, given_at, how, recorded_by, note) VALUES (?, ?, ?, ?, ?)",
-                patientId, givenAt, how, by, note);
+        // Recorded twice at once: the second finds the first by the index (409, not 500).
+        if (db.sql().update("INSERT INTO wound_consents (patient_id, given_at, how, recorded_by, note) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                patientId, givenAt, how, by, note) == 0) {
+            throw Refusal.conflict("The citizen's consent was recorded by someone else just now");
+        }
         return consents(patientId);
     }
 

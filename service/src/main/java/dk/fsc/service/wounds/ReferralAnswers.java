@@ -52,7 +52,7 @@ public class ReferralAnswers {
         details.put("clock", answered.clock());
         alerts.raise(new Finding(referral.patientId(), referral.referringOrganisationId(), "wound_assessment", Severity.BLUE,
                 "Wound assessment from " + referral.clinicName() + (classification == null ? "" : ": " + classification)
-                        + (nextPhotoDue == null ? "" : "; next photo by " + nextPhotoDue), toJson(details), null, now), now);
+                        + (nextPhotoDue == null ? "" : "; next photo by " + nextPhotoDue), toJson(details), null, now, true), now);
         return answered;
     }
 

@@ -85,11 +85,13 @@ public class ReferralStore {
         if (db.sql().one("SELECT 1 FROM wound_referrals WHERE wound_id = ? AND status <> 'closed'", rs -> 1, wound.woundId()).isPresent()) {
             throw Refusal.conflict("The wound is already referred; close that referral first, or ask the clinic again on it");
         }
+        // Two nurses referring the same wound at once: the second finds the first's referral by the index (409, not 500).
         UUID id = db.sql().one("""
                 INSERT INTO wound_referrals (wound_id, patient_id, referring_organisation_id, clinic_id, question, referred_by, referred_at,
                                              answer_due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", rs -> rs.getObject(1, UUID.class), wound.woundId(), wound.patientId(),
-                wound.organisationId(), clinicId, question, by, now, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now)).orElseThrow();
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""", rs -> rs.getObject(1, UUID.class), wound.woundId(),
+                wound.patientId(), wound.organisationId(), clinicId, question, by, now, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now))
+                .orElseThrow(() -> Refusal.conflict("The wound was referred by someone else just now; close that referral first, or ask the clinic again on it"));
         return find(id).orElseThrow();
     }
 
@@ -101,13 +103,25 @@ public class ReferralStore {
         return find(referralId).orElseThrow();
     }
 
+    /**
+     * Stores the answer of a referral that is waiting for one. The referral's row is moved to
+     * {@code answered} first, and only from {@code open}: of two answers at once (a double click)
+     * the second waits for the first and finds it answered, and an answer made on a page read
+     * before the nurse closed the referral (or the citizen withdrew consent) finds it closed.
+     * Checked on a copy read earlier (until 2026-12-05), both stored a second answer, and the
+     * latter turned a closed referral back into an answered one.
+     *
+     * @throws Refusal conflict when the referral is no longer waiting for an answer
+     */
     public Assessment assess(UUID referralId, String specialist, String assessment, @Nullable String classification, String treatmentPlan,
                              @Nullable LocalDate nextPhotoDue) {
+        if (db.sql().update("UPDATE wound_referrals SET status = 'answered' WHERE id = ? AND status = 'open'", referralId) == 0) {
+            throw Refusal.conflict("The referral was answered or closed meanwhile; open it again to see how it stands.");
+        }
         Assessment saved = db.sql().one("""
                 INSERT INTO wound_assessments (referral_id, specialist, assessment, classification, treatment_plan, next_photo_due)
                 VALUES (?, ?, ?, ?, ?, ?) RETURNING *""", ReferralStore::assessment, referralId, specialist, assessment, classification,
                 treatmentPlan, nextPhotoDue).orElseThrow();
-        db.sql().update("UPDATE wound_referrals SET status = 'answered' WHERE id = ?", referralId);
         return saved;
     }
 

@@ -46,6 +46,15 @@ class WoundsIT extends IntegrationTest {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    @Inject
+    ReferralAnswers answers;
+
+    @Inject
+    ReferralStore referrals;
+
+    @Inject
+    io.micronaut.transaction.TransactionOperations<java.sql.Connection> tx;
+
     private final Fixtures fixtures = new Fixtures();
 
     @Test
@@ -184,6 +193,76 @@ class WoundsIT extends IntegrationTest {
         assertTrue(registry.get("fsc.wound.referrals.waiting").tag("clock", "breached").gauge().value() >= 1);
         specialist.post("/api/referrals/" + id + "/assessments", Map.of("assessment", "a", "treatmentPlan", "p"));
         assertEquals("late", nurse.get("/api/referrals/" + id).get("clock"), "answered after it was due");
+    }
+
+    /**
+     * The answer's check is made on the referral's row as it is stored: a second answer (a double
+     * click: its copy of the referral was read while the referral was open) is refused, and so is
+     * an answer typed on a page read before the nurse closed the referral, which stays closed.
+     */
+    @Test
+    void aReferralIsAnsweredOnceAndAnAnswerToAReferralClosedMeanwhileIsRefused() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "oral"));
+        String clinic = fixtures.organisation("hospital");
+        Fixtures.Login specialistLogin = fixtures.staff(clinic, "wound_specialist");
+        dk.fsc.service.staff.StaffUser specialist = new dk.fsc.service.staff.StaffUser(specialistLogin.username(), "wound_specialist", clinic);
+        UUID[] ids = new UUID[2];
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds", Map.of("woundType", "venous_leg_ulcer",
+                    "bodySite", "medial malleolus " + i, "side", "left"));
+            ids[i] = UUID.fromString((String) nurse.post("/api/wounds/" + wound.get("id") + "/referrals",
+                    Map.of("clinicId", clinic, "question", "q")).get("id"));
+        }
+
+        // Twice with the copy read while it was open, as two requests of a double click each hold one.
+        WoundViews.Referral seen = tx.executeRead(status -> referrals.find(ids[0]).orElseThrow());
+        tx.executeWrite(status -> answers.answer(specialist, seen, "first", null, "plan", null));
+        dk.fsc.service.platform.errors.Refusal twice = assertThrows(dk.fsc.service.platform.errors.Refusal.class,
+                () -> tx.executeWrite(status -> answers.answer(specialist, seen, "second", null, "plan", null)));
+        assertEquals(dk.fsc.service.platform.errors.Refusal.Kind.CONFLICT, twice.kind());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM wound_assessments WHERE referral_id = ?", ids[0]), "one answer stored");
+
+        // The nurse acknowledges the answer, asks again, and the same words come back: shown as new again.
+        long alert = fixtures.count("SELECT id FROM alerts WHERE patient_id = ? AND kind = 'wound_assessment'", patient);
+        nurse.post("/api/alerts/" + alert + "/acknowledge", Map.of("note", "read"));
+        nurse.post("/api/referrals/" + ids[0] + "/ask-again", Map.of("question", "new photo, worse?"));
+        WoundViews.Referral asked = tx.executeRead(status -> referrals.find(ids[0]).orElseThrow());
+        tx.executeWrite(status -> answers.answer(specialist, asked, "first", null, "plan", null));
+        assertEquals("open", fixtures.text("SELECT status FROM alerts WHERE id = ?", alert), "the second answer needs a nurse's eyes again");
+        assertEquals(2, fixtures.count("SELECT count(*) FROM alert_events WHERE alert_id = ? AND type IN ('opened', 'updated')", alert));
+
+        // Read by the specialist's page, then closed by the nurse, then answered.
+        WoundViews.Referral before = tx.executeRead(status -> referrals.find(ids[1]).orElseThrow());
+        nurse.post("/api/referrals/" + ids[1] + "/close", Map.of("reason", "healed"));
+        dk.fsc.service.platform.errors.Refusal closed = assertThrows(dk.fsc.service.platform.errors.Refusal.class,
+                () -> tx.executeWrite(status -> answers.answer(specialist, before, "late", null, "plan", null)));
+        assertEquals(dk.fsc.service.platform.errors.Refusal.Kind.CONFLICT, closed.kind());
+        assertEquals("closed", fixtures.text("SELECT status FROM wound_referrals WHERE id = ?", ids[1]), "the closed referral stays closed");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM wound_assessments WHERE referral_id = ?", ids[1]));
+    }
+
+    /** Consent recorded by two at once (the other's not committed when this one checked): 409 with the reason, not 500. */
+    @Test
+    void consentRecordedTwiceAtOnceIsAConflictNotAnError() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        try (java.sql.Connection other = dk.fsc.service.testing.TestInfrastructure.database().connect()) {
+            other.setAutoCommit(false);
+            try (var s = other.prepareStatement("INSERT INTO wound_consents (patient_id, given_at, how, recorded_by) VALUES (?, now(), 'oral', 'colleague')")) {
+                s.setObject(1, patient);
+                s.executeUpdate();
+            }
+            java.util.concurrent.CompletableFuture<Integer> second = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> nurse.statusOf(() -> nurse.post("/api/patients/" + patient + "/wound-consent", Map.of("how", "oral"))));
+            Thread.sleep(1000); // the request now waits for the colleague's row
+            other.commit();
+            assertEquals(409, second.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(1, fixtures.count("SELECT count(*) FROM wound_consents WHERE patient_id = ?", patient));
     }
 
     @Test

@@ -56,6 +56,45 @@ final class JsonFields {
         return root;
     }
 
+    /**
+     * Refuses an object with the NUL character (JSON {@code \\u0000}) in any name or string: PostgreSQL
+     * stores no NUL in text or jsonb, so it would be refused only by the database, after the
+     * batch's other messages had been retried one by one for it, and with no reason the device can act on.
+     */
+    static void requireNoNul(JsonNode node) throws RejectedMessage {
+        String at = nulAt(node, "");
+        if (at != null) {
+            throw new RejectedMessage(RejectionCode.INVALID_PAYLOAD,
+                    (at.isEmpty() ? "a string" : printable(at)) + " holds the NUL character (\\u0000), which cannot be stored");
+        }
+    }
+
+    private static String nulAt(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                if (field.getKey().indexOf('\0') >= 0) {
+                    return path.isEmpty() ? "a field name" : path + " (a field name)";
+                }
+                String found = nulAt(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nulAt(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Turns the object of a payload into a message; throws for a field that breaks the contract. */
     interface ObjectReader {
         Decoded read(JsonNode object) throws RejectedMessage;
@@ -74,6 +113,7 @@ final class JsonFields {
             return new Decoded.Invalid(null, e, payload);
         }
         try {
+            requireNoNul(root);
             return reader.read(root);
         } catch (RejectedMessage e) {
             return new Decoded.Invalid(usableMessageId(root), e, payload);

@@ -57,6 +57,7 @@ public final class ReadingDecoder {
 
     private Decoded decodeOne(JsonNode node, byte[] raw) {
         try {
+            JsonFields.requireNoNul(node);
             return new Decoded.Valid(reading(node), raw);
         } catch (RejectedMessage e) {
             return new Decoded.Invalid(JsonFields.usableMessageId(node), e, raw);

@@ -103,8 +103,10 @@ final class BatchWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // Unacknowledged messages come back after a reconnect; the writer must not die.
+            } catch (RuntimeException | Error e) {
+                // Unacknowledged messages come back after a reconnect; the writer must not die, not even of an Error
+                // (its thread gone, nothing would be stored while the gateway looked ready). Out of memory, the image's
+                // -XX:+ExitOnOutOfMemoryError ends the process first.
                 LOG.error("Unexpected failure in the batch writer; messages stay unacknowledged", e);
             }
         }

@@ -1,6 +1,9 @@
 package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
+import dk.fsc.gateway.contract.Decoded;
+import dk.fsc.gateway.contract.RejectedMessage;
+import dk.fsc.gateway.contract.RejectionCode;
 import dk.fsc.gateway.replay.QuarantineReplays;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -57,7 +60,7 @@ class QuarantineReplay implements QuarantineReplays {
             }
         }
         MessageChain chain = MessageChain.replay(Clock.fixed(receivedAt, ZoneOffset.UTC), config);
-        Parsed parsed = chain.check(new Incoming(topic, payload, 0, 0, 0, System.nanoTime()));
+        Parsed parsed = pastTheKeys(chain.check(new Incoming(topic, payload, 0, 0, 0, System.nanoTime())), Instant.now());
         boolean[] settled = new boolean[1];
         List<Outcome> outcomes = store.write(List.of(parsed), false, (c, results) -> {
             settled[0] = results.stream().allMatch(o -> o.status() != Outcome.Status.rejected);
@@ -73,6 +76,30 @@ class QuarantineReplay implements QuarantineReplays {
             }
         });
         return new Result(id, settled[0], outcomes.stream().map(Outcome::result).toList());
+    }
+
+    /**
+     * The message with every reading and photo measured before the idempotency keys' window
+     * (backlog window + 1 day back from now, as the store looks them up) refused: whether it was
+     * stored already cannot be known any more, so a replay could store it a second time (a
+     * rate-limited message the device sent again and had stored, replayed 70 days later). The
+     * message is judged by its arrival time otherwise, so such an old one would pass.
+     */
+    Parsed pastTheKeys(Parsed parsed, Instant now) {
+        Instant oldest = now.minus(config.getBacklogWindow()); // the store looks a day further back: a margin
+        if (parsed.refused() != null || parsed.items().stream().noneMatch(d -> measured(d) != null && measured(d).isBefore(oldest))) {
+            return parsed;
+        }
+        List<Decoded> items = parsed.items().stream().map(d -> measured(d) == null || !measured(d).isBefore(oldest) ? d
+                : (Decoded) new Decoded.Invalid(d.messageId(), new RejectedMessage(RejectionCode.MEASURED_TOO_LONG_AGO,
+                "measured at " + measured(d) + ", longer ago than the backlog window (" + config.getBacklogWindow().toDays()
+                        + " days): whether it was stored already is no longer known, so it is not replayed; enter it by hand if it is missing"),
+                d.raw())).toList();
+        return new Parsed(parsed.message(), parsed.deviceId(), parsed.kind(), null, items, parsed.photo());
+    }
+
+    private static Instant measured(Decoded d) {
+        return d instanceof Decoded.Valid v ? v.reading().measuredAt() : d instanceof Decoded.Photo p ? p.photo().takenAt() : null;
     }
 
     private static String summary(List<Outcome> outcomes) {

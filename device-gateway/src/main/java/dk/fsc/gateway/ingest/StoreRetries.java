@@ -125,9 +125,31 @@ final class StoreRetries {
         return all;
     }
 
+    /**
+     * What the database said, without what the message held: PostgreSQL's message repeats the
+     * values ("Failing row contains (...)", a JSON text), and a free-text note may hold a CPR
+     * number. The SQLState, the constraint, table and column are enough to find the cause.
+     */
+    static String withoutContent(SQLException e) {
+        StringBuilder said = new StringBuilder("SQLState ").append(e.getSQLState());
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+            var m = p.getServerErrorMessage();
+            if (m.getConstraint() != null) {
+                said.append(", constraint ").append(m.getConstraint());
+            }
+            if (m.getTable() != null) {
+                said.append(", table ").append(m.getTable());
+            }
+            if (m.getColumn() != null) {
+                said.append(", column ").append(m.getColumn());
+            }
+        }
+        return said.toString();
+    }
+
     private List<Outcome> refused(Parsed message, SQLException cause) throws InterruptedException {
         String detail = "the database refused the message (" + cause.getSQLState() + "); it is kept for an operator";
-        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), cause.getMessage());
+        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), withoutContent(cause));
         while (running.getAsBoolean()) {
             try {
                 Outcome outcome = Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind());

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
@@ -27,6 +28,13 @@ public final class PhotoProcessor {
     public static final int THUMBNAIL_EDGE = 320;
     /** Largest picture accepted, in pixels (a 12000 x 12000 camera image would be 144 M). */
     public static final long MAX_PIXELS = 100_000_000L;
+    /**
+     * Largest TIFF accepted: a TIFF is decoded whole to be written again without its tags (4 bytes
+     * a pixel: 100 MB at this size). Other pictures are decoded subsampled, to the thumbnail's
+     * scale, so a 100-million-pixel JPEG or PNG takes a few megabytes, not 400 (a heap of 768 MB
+     * ran out on one, and the broker handed the same photo back after each reconnect).
+     */
+    public static final long MAX_TIFF_PIXELS = 25_000_000L;
 
     /** A reason of our own words that a picture cannot be used; ImageIO's messages never reach a device. */
     private static final class Unreadable extends IOException {
@@ -44,11 +52,13 @@ public final class PhotoProcessor {
             return new Processed(original, null, null, null, Set.of());
         }
         try {
-            BufferedImage picture = read(original);
+            boolean whole = format == ImageFormat.TIFF;
+            Decoded decoded = read(original, whole ? MAX_TIFF_PIXELS : MAX_PIXELS, whole);
+            BufferedImage picture = decoded.picture();
             byte[] cleaned;
             Set<String> removed;
             int orientation = 1;
-            if (format == ImageFormat.TIFF) {
+            if (whole) {
                 cleaned = tiffWithoutMetadata(picture);
                 removed = Set.of("TIFF tags other than the picture's (EXIF, GPS, XMP, IPTC)");
             } else {
@@ -57,8 +67,10 @@ public final class PhotoProcessor {
                 removed = stripped.removed();
                 orientation = stripped.orientation();
             }
-            return new Processed(cleaned, picture.getWidth(), picture.getHeight(), thumbnail(picture, orientation), removed);
-        } catch (IllegalArgumentException | IOException e) {
+            return new Processed(cleaned, decoded.width(), decoded.height(), thumbnail(picture, orientation), removed);
+        } catch (RuntimeException | IOException e) {
+            // Any failure of the decoders (ImageIO throws RasterFormatException, ArrayIndexOutOfBounds... on
+            // damaged files) is a refused picture: kept in quarantine with a reason, never a message left unanswered.
             throw new RejectedMessage(RejectionCode.INVALID_IMAGE, "the " + format.contentType() + " image cannot be read: "
                     + (e instanceof Unreadable ? e.getMessage() : "it is damaged or of a kind we cannot decode"));
         }
@@ -101,7 +113,11 @@ public final class PhotoProcessor {
         return o;
     }
 
-    private static BufferedImage read(byte[] data) throws IOException {
+    /** A decoded picture (subsampled unless asked whole) and the size of the picture in the file. */
+    private record Decoded(BufferedImage picture, int width, int height) {
+    }
+
+    private static Decoded read(byte[] data, long maxPixels, boolean whole) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -110,15 +126,21 @@ public final class PhotoProcessor {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new Unreadable("the picture has " + pixels + " pixels; at most " + MAX_PIXELS + " are accepted");
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                long pixels = (long) width * height;
+                if (pixels > maxPixels) {
+                    throw new Unreadable("the picture has " + pixels + " pixels; at most " + maxPixels + " are accepted");
                 }
-                BufferedImage image = reader.read(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                // Every n-th pixel of every n-th row: still at least twice the thumbnail's edge.
+                int step = whole ? 1 : Math.max(1, Math.max(width, height) / (2 * THUMBNAIL_EDGE));
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage image = reader.read(0, param);
                 if (image == null) {
                     throw new Unreadable("no picture in the file");
                 }
-                return image;
+                return new Decoded(image, width, height);
             } finally {
                 reader.dispose();
             }

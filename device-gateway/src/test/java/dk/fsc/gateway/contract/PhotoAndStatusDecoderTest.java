@@ -74,6 +74,26 @@ class PhotoAndStatusDecoderTest {
         assertEquals("batteryPercent is out of range", invalid.reason().detail());
     }
 
+    /** PostgreSQL keeps no NUL in text or jsonb: refused here with where it is, not by the database. */
+    @Test
+    void refusesTheNulCharacterWhereverItIsWithItsPlace() {
+        String json = "{\"messageId\": \"s-4\", \"reportedAt\": \"2026-11-22T11:00:00Z\", \"firmware\": \"2.4\\u0000\"}";
+        Decoded.Invalid invalid = assertInstanceOf(Decoded.Invalid.class, status.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(RejectionCode.INVALID_PAYLOAD, invalid.reason().code());
+        assertEquals("firmware holds the NUL character (\\u0000), which cannot be stored", invalid.reason().detail());
+        assertEquals("s-4", invalid.messageId(), "the reply names the message");
+
+        ReadingDecoder readings = new ReadingDecoder(CLOCK, Duration.ofMinutes(5), Duration.ofDays(30));
+        List<Decoded> backlog = readings.decode(("[{\"messageId\": \"r-1\", \"measuredAt\": \"2026-11-22T11:00:00Z\","
+                + " \"observations\": [{\"type\": \"pulse\", \"value\": 70, \"unit\": \"/min\"}]},"
+                + " {\"messageId\": \"r-2\", \"measuredAt\": \"2026-11-22T11:00:00Z\", \"extra\": {\"x\": [\"a\\u0000\"]},"
+                + " \"observations\": [{\"type\": \"pulse\", \"value\": 71, \"unit\": \"/min\"}]}]").getBytes(StandardCharsets.UTF_8));
+        assertInstanceOf(Decoded.Valid.class, backlog.get(0), "the other reading of a backlog is kept");
+        Decoded.Invalid second = assertInstanceOf(Decoded.Invalid.class, backlog.get(1));
+        assertEquals("r-2", second.messageId());
+        assertEquals("extra.x[0] holds the NUL character (\\u0000), which cannot be stored", second.reason().detail());
+    }
+
     @Test
     void decodesAStatusReport() {
         Decoded.Status report = assertInstanceOf(Decoded.Status.class, status.decode(("""

@@ -23,6 +23,16 @@ class StoreRetriesTest {
     private final List<Long> pauses = new ArrayList<>();
     private final List<String> quarantined = new ArrayList<>();
 
+    /** The log line of a refused message names the constraint, not the row PostgreSQL repeats (a note may hold a CPR number). */
+    @Test
+    void aRefusalIsLoggedWithoutTheMessagesContent() {
+        var refused = new org.postgresql.util.PSQLException(new org.postgresql.util.ServerErrorMessage(
+                "SERROR\0C23514\0Mnew row violates check constraint\0DFailing row contains (0101011234, note)\0"
+                        + "nreadings_value_check\0treadings_2026_12\0"));
+        String said = StoreRetries.withoutContent(refused);
+        org.junit.jupiter.api.Assertions.assertEquals("SQLState 23514, constraint readings_value_check, table readings_2026_12", said);
+    }
+
     @Test
     void theQueueIsTakenInBatchesOfAtMostTheBatchSizeInArrivalOrder() throws Exception {
         BlockingQueue<Parsed> queue = new ArrayBlockingQueue<>(10);

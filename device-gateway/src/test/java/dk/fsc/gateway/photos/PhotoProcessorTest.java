@@ -110,6 +110,10 @@ class PhotoProcessorTest {
         BufferedImage thumb = read(out.thumbnail());
         assertEquals(320, thumb.getWidth());
         assertEquals(240, thumb.getHeight());
+        // Decoded subsampled for the thumbnail; the size kept is the picture's own.
+        assertEquals(1600, out.width());
+        assertEquals(1200, out.height());
+        assertEquals(1200, read(out.image()).getHeight(), "the picture stored is whole");
     }
 
     @Test

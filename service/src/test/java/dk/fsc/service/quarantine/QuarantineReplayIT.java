@@ -108,6 +108,36 @@ class QuarantineReplayIT extends IntegrationTest {
         assertEquals(3, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
     }
 
+    /**
+     * A message measured longer ago than the backlog window is not replayed, though it was in time
+     * when it arrived: the idempotency keys that would show it stored already (the device sent it
+     * again) are gone, so a replay could store it twice.
+     */
+    @Test
+    void aMessageMeasuredBeforeTheKeysWindowIsNotReplayed() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.device("shipped");
+        Instant measured = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading("{\"messageId\":\"old-1\",\"measuredAt\":\"" + measured
+                    + "\",\"observations\":[{\"type\":\"pulse\",\"value\":70,\"unit\":\"/min\"}]}");
+            assertNotNull(d.nextReply(REPLY_TIMEOUT));
+        }
+        // As if it arrived, and was measured, 70 days ago (quarantine keeps 90 days, the keys 30 + 1).
+        Instant then = measured.minus(Duration.ofDays(70));
+        fixtures.update("UPDATE quarantine SET received_at = received_at - interval '70 days',"
+                + " payload = convert_to(replace(convert_from(payload, 'UTF8'), ?, ?), 'UTF8') WHERE device_id = ?", measured.toString(), then.toString(), device);
+        fixtures.loan(device, patient, org, then.minus(Duration.ofDays(2)), null);
+
+        Api support = new Api(http, fixtures.staff(org, "fsc_admin"));
+        Map<String, Object> summary = support.post("/api/quarantine/replay", Map.of("deviceId", device));
+        assertEquals(1, ((Number) summary.get("stillRejected")).intValue(), summary.toString());
+        assertTrue(summary.toString().contains("MEASURED_TOO_LONG_AGO"), summary.toString());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient), "nothing stored");
+        assertTrue(fixtures.text("SELECT last_replay_result FROM quarantine WHERE device_id = ?", device).contains("enter it by hand"));
+    }
+
     @Test
     void onlyFscStaffSeeTheQuarantineAndOnlyAdministratorsDownloadBytes() throws Exception {
         String org = fixtures.organisation();

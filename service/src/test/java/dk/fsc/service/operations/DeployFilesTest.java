@@ -64,6 +64,12 @@ class DeployFilesTest {
         String prometheus = Files.readString(OPS.resolve("compose/prometheus.yml"));
         assertTrue(prometheus.contains("service-1:" + env(services, "service-1", "FSC_HTTP_PORT")), prometheus);
         assertTrue(prometheus.contains("gateway-1:" + env(services, "gateway-1", "FSC_GATEWAY_HTTP_PORT")), prometheus);
+        // Every job an alert rule reads is scraped there too (the disks' rule read a job compose did not have).
+        java.util.regex.Matcher job = java.util.regex.Pattern.compile("job=\"([a-z-]+)\"").matcher(Files.readString(OpsFiles.RULES));
+        while (job.find()) {
+            assertTrue(prometheus.contains("job_name: " + job.group(1) + "\n"), "the rules read job " + job.group(1) + ", which compose's Prometheus does not scrape");
+        }
+        assertTrue(prometheus.contains("node-exporter:9100") && services.containsKey("node-exporter"), "the host's disks are scraped from compose's node-exporter");
         assertTrue(Files.readString(OPS.resolve("../.gitignore")).contains("ops/compose/secrets.env"), "secrets.env must never be committed");
     }
 

@@ -56,8 +56,10 @@ public final class SimulatorCommand {
         String org = a.getOrDefault("org", "sim");
         SimulatedFleet fleet = SimulatedFleet.create(db, dbUser, dbPassword, org, kit, devices, null);
         long seconds = Long.parseLong(a.getOrDefault("seconds", "0"));
+        // The same account variables as the service's simulator (README), so one export serves both.
+        String username = a.getOrDefault("username", System.getenv("FSC_SIMULATOR_MQTT_USERNAME"));
         DeviceSimulator.Options o = DeviceSimulator.Options.defaults(a.getOrDefault("broker", env("FSC_MQTT_URL", "tcp://127.0.0.1:1883")))
-                .withCredentials(a.get("username"), a.getOrDefault("password", a.containsKey("username") ? System.getenv("FSC_SIM_MQTT_PASSWORD") : null))
+                .withCredentials(username, username == null ? null : a.getOrDefault("password", System.getenv("FSC_SIMULATOR_MQTT_PASSWORD")))
                 .withLoad(Double.parseDouble(a.getOrDefault("rate", "10")), Long.parseLong(a.getOrDefault("messages", "0")),
                         seconds > 0 ? Duration.ofSeconds(seconds) : null, Integer.parseInt(a.getOrDefault("connections", "1")))
                 .withShares(Double.parseDouble(a.getOrDefault("bad", "0.01")), Double.parseDouble(a.getOrDefault("photos", "0.002")),

@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -356,8 +355,8 @@ class ReadingStore implements StoreRetries.Store {
                 if (cleaned.thumbnail() != null) {
                     blobs.put(cleaned.thumbnail());
                 }
-            } catch (java.io.IOException e) {
-                throw new SQLTransientException("blob store unavailable: " + e.getMessage(), e);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new StoreRetries.PhotoStoreUnavailable("blob store unavailable: " + e.getMessage(), e);
             }
             return Outcome.accepted(deviceId, messageId, 0);
         }

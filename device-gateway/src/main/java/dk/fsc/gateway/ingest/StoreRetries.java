@@ -94,10 +94,16 @@ final class StoreRetries {
     /** The messages' outcomes from one transaction (or one each, when the database refuses the batch). */
     private List<Outcome> storeTogether(List<Parsed> batch) throws InterruptedException {
         long delay = 100;
+        int photoStoreAttempts = 0;
         while (running.getAsBoolean()) {
             try {
                 return store.write(batch);
             } catch (SQLException e) {
+                if (e instanceof PhotoStoreUnavailable && ++photoStoreAttempts >= PHOTO_STORE_ATTEMPTS) {
+                    // The photo store stays away (or refuses for good: an S3 403): the batch's readings are
+                    // stored without waiting for it, its photos kept in quarantine to be replayed.
+                    return batch.size() > 1 ? storeOneByOne(batch) : refused(batch.get(0), e);
+                }
                 if (isTransient(e)) {
                     LOG.warn("Database unavailable ({}); batch of {} kept unacknowledged, retrying in {} ms",
                             e.getMessage(), batch.size(), delay);
@@ -108,9 +114,27 @@ final class StoreRetries {
                 } else {
                     return refused(batch.get(0), e);
                 }
+            } catch (RuntimeException e) {
+                // A fault of ours, not the database's: as a refusal, so the one message that causes it is kept
+                // and answered instead of the batch staying unacknowledged (and its broker slots taken) for good.
+                LOG.error("Unexpected failure storing a batch of {}; storing its messages one by one", batch.size(), e);
+                if (batch.size() > 1) {
+                    return storeOneByOne(batch);
+                }
+                return refused(batch.get(0), e);
             }
         }
         return null;
+    }
+
+    /** Attempts (about 16 s, backing off) before a batch stops waiting for the photo store. */
+    static final int PHOTO_STORE_ATTEMPTS = 8;
+
+    /** The photo store (files, S3) cannot take a photo: retried like the database, but not for ever. */
+    static final class PhotoStoreUnavailable extends SQLTransientException {
+        PhotoStoreUnavailable(String reason, Throwable cause) {
+            super(reason, cause);
+        }
     }
 
     private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
@@ -147,9 +171,12 @@ final class StoreRetries {
         return said.toString();
     }
 
-    private List<Outcome> refused(Parsed message, SQLException cause) throws InterruptedException {
-        String detail = "the database refused the message (" + cause.getSQLState() + "); it is kept for an operator";
-        LOG.error("Database refused a message on {}; quarantined: {}", message.message().topic(), withoutContent(cause));
+    private List<Outcome> refused(Parsed message, Exception cause) throws InterruptedException {
+        String detail = cause instanceof PhotoStoreUnavailable ? "the photo store is unavailable; the message is kept for an operator to replay"
+                : cause instanceof SQLException sql ? "the database refused the message (" + sql.getSQLState() + "); it is kept for an operator"
+                : "the gateway could not store the message (an error of ours); it is kept for an operator";
+        LOG.error("Could not store a message on {}; quarantined: {}", message.message().topic(),
+                cause instanceof SQLException sql ? withoutContent(sql) : cause.getClass().getName());
         while (running.getAsBoolean()) {
             try {
                 Outcome outcome = Outcome.rejected(message.deviceId(), null, RejectionCode.STORE_REFUSED, detail).of(message.kind());

@@ -100,6 +100,38 @@ class StoreRetriesTest {
         assertEquals(List.of(), pauses);
     }
 
+    /** A fault of ours (a RuntimeException) is a refusal of the one message, not a batch left unacknowledged for good. */
+    @Test
+    void anUnexpectedFailureIsNarrowedToItsMessageWhichIsQuarantined() throws Exception {
+        StoreRetries retries = retries(new FakeStore(batch -> {
+            if (batch.stream().anyMatch(p -> new String(p.message().payload()).equals("odd"))) {
+                throw new IllegalStateException("a bug");
+            }
+            return accepted(batch);
+        }));
+        List<Outcome> outcomes = retries.store(batch("a", "odd", "c"));
+        assertEquals(List.of(Outcome.Status.accepted, Outcome.Status.rejected, Outcome.Status.accepted),
+                outcomes.stream().map(Outcome::status).toList());
+        assertEquals("the gateway could not store the message (an error of ours); it is kept for an operator", outcomes.get(1).detail());
+        assertEquals(List.of("odd"), quarantined);
+    }
+
+    /** The photo store is retried as the database is, about 16 s, then the readings go on and the photo waits in quarantine. */
+    @Test
+    void aPhotoStoreThatStaysAwayHoldsUpOnlyThePhoto() throws Exception {
+        StoreRetries retries = retries(new FakeStore(batch -> {
+            if (batch.stream().anyMatch(p -> new String(p.message().payload()).equals("photo"))) {
+                throw new StoreRetries.PhotoStoreUnavailable("blob store unavailable: 403", null);
+            }
+            return accepted(batch);
+        }));
+        List<Outcome> outcomes = retries.store(batch("a", "photo"));
+        assertEquals(List.of(Outcome.Status.accepted, Outcome.Status.rejected), outcomes.stream().map(Outcome::status).toList());
+        assertEquals("the photo store is unavailable; the message is kept for an operator to replay", outcomes.get(1).detail());
+        assertEquals(List.of("photo"), quarantined);
+        assertEquals(2 * (StoreRetries.PHOTO_STORE_ATTEMPTS - 1), pauses.size(), "the batch, then the photo alone, each tried 8 times");
+    }
+
     @Test
     void aRefusedMessageOverItsQuarantineQuotaIsAnsweredAsNotKept() throws Exception {
         FakeStore store = new FakeStore(batch -> {

@@ -68,6 +68,12 @@ public class MqttIngest implements MqttCallback {
     private volatile boolean running = true;
     /** System.nanoTime() of the last lost connection; 0 while connected. */
     private volatile long disconnectedSince;
+    /**
+     * Whether the broker granted the devices' subscription. A refusal comes as a reason code in
+     * the SUBACK, which Paho does not throw for: the gateway logged "subscribed" and reported
+     * ready while it took nothing (a broker ACL refusing {@code $share/...}).
+     */
+    private volatile boolean subscribed;
 
     MqttIngest(GatewayConfig config, ReadingStore store, GatewayMetrics metrics, MeterRegistry registry, GatewayBacklog backlog) throws MqttException {
         this.config = config;
@@ -106,6 +112,9 @@ public class MqttIngest implements MqttCallback {
         while (running) {
             sleep(WATCH_MS);
             long since = disconnectedSince;
+            if (since == 0 && running && client.isConnected() && !subscribed) {
+                connectUntilConnected(); // connected, the subscription refused: asked again, backing off
+            }
             if (since == 0) {
                 lostAt = 0;
             } else if (running && !client.isConnected()
@@ -130,14 +139,16 @@ public class MqttIngest implements MqttCallback {
 
     private void connectUntilConnected() {
         long delay = 500;
-        while (running && !client.isConnected()) {
+        while (running && !(client.isConnected() && subscribed)) {
             try {
-                client.connect(options()).waitForCompletion(15_000);
-                LOG.info("Gateway connected to {} as {}", config.getBrokerUrl(), config.getClientId());
+                if (!client.isConnected()) {
+                    client.connect(options()).waitForCompletion(15_000);
+                    LOG.info("Gateway connected to {} as {}", config.getBrokerUrl(), config.getClientId());
+                }
                 subscribe();
                 return;
             } catch (MqttException e) {
-                LOG.warn("Gateway cannot connect to {} ({}); retrying in {} ms", config.getBrokerUrl(), e.getMessage(), delay);
+                LOG.warn("Gateway cannot connect to {} or subscribe there ({}); retrying in {} ms", config.getBrokerUrl(), e.getMessage(), delay);
                 sleep(delay);
                 delay = Math.min(delay * 2, 10_000);
             }
@@ -163,9 +174,32 @@ public class MqttIngest implements MqttCallback {
 
     private void subscribe() throws MqttException {
         String[] filters = filters();
-        client.subscribe(filters, qos()).waitForCompletion(15_000);
+        IMqttToken token = client.subscribe(filters, qos());
+        token.waitForCompletion(15_000);
+        String refused = refused(filters, token);
+        if (refused != null) {
+            subscribed = false;
+            LOG.error("The broker refused the gateway's subscription: {}; nothing is taken until it grants it (retrying)", refused);
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, new IllegalStateException("subscription refused: " + refused));
+        }
+        subscribed = true;
         LOG.info("Gateway subscribed to {}", String.join(", ", filters));
         subscribeToBrokerDrops();
+    }
+
+    /** The filters the SUBACK refused, with their reason codes (0x80 and up); null when all were granted. */
+    private static String refused(String[] filters, IMqttToken token) {
+        int[] codes = token.getReasonCodes();
+        if (codes == null || codes.length < filters.length) {
+            return "no reason code for each filter in the SUBACK";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < filters.length; i++) {
+            if (codes[i] >= 0x80) {
+                out.append(out.length() == 0 ? "" : ", ").append(filters[i]).append(String.format(" (0x%02X)", codes[i]));
+            }
+        }
+        return out.length() == 0 ? null : out.toString();
     }
 
     /** Best effort: a broker without the topic, or that refuses it, just leaves the count unread. */
@@ -312,8 +346,9 @@ public class MqttIngest implements MqttCallback {
         return replies.send(deviceId, body);
     }
 
+    /** Connected, with the devices' subscription granted (readiness). */
     public boolean isConnected() {
-        return client.isConnected();
+        return client.isConnected() && subscribed;
     }
 
     @Override
@@ -342,10 +377,17 @@ public class MqttIngest implements MqttCallback {
             // SUBACK's token and to deliver messages. A resumed session may already hold the
             // subscription; subscribing again is harmless.
             try {
-                client.subscribe(filters(), qos(), null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                String[] filters = filters();
+                client.subscribe(filters, qos(), null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
-                        LOG.info("Gateway subscribed again after reconnecting");
+                        String refused = refused(filters, token);
+                        if (refused != null) {
+                            subscribed = false; // the watch thread subscribes again
+                            LOG.error("The broker refused the gateway's subscription after reconnecting: {}", refused);
+                        } else {
+                            LOG.info("Gateway subscribed again after reconnecting");
+                        }
                     }
 
                     @Override

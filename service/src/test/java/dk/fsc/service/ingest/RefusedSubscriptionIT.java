@@ -1,0 +1,77 @@
+package dk.fsc.service.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dk.fsc.gateway.ingest.MqttIngest;
+import dk.fsc.service.testing.Eventually;
+import dk.fsc.service.testing.IntegrationTest;
+import dk.fsc.service.testing.LocalMosquitto;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A broker that accepts the gateway's login but refuses its subscription (an ACL without the
+ * shared subscription) says so in the SUBACK's reason codes, which the MQTT client does not throw
+ * for: the gateway must not report itself ready while it takes nothing.
+ */
+@MicronautTest(transactional = false)
+class RefusedSubscriptionIT extends IntegrationTest {
+    private LocalMosquitto mosquitto;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    MqttIngest ingest;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Assumptions.assumeTrue(LocalMosquitto.unavailable().isEmpty(), () -> "skipped: " + LocalMosquitto.unavailable().get());
+        try {
+            mosquitto = LocalMosquitto.start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> p = super.getProperties();
+        p.put("fsc.gateway.broker-url", mosquitto.url());
+        // An account that may log in and publish, but subscribe to nothing.
+        p.put("fsc.gateway.username", mosquitto.simulatorUser);
+        p.put("fsc.gateway.password", mosquitto.simulatorPassword);
+        return p;
+    }
+
+    @AfterAll
+    void stopBroker() {
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    @Test
+    void aGatewayWhoseSubscriptionIsRefusedIsNotReady() throws Exception {
+        Thread.sleep(3000); // connected and refused by now (the broker answers at once)
+        assertFalse(ingest.isConnected(), "a refused subscription is not a working gateway");
+        int[] status = new int[1];
+        Eventually.await("readiness answers 503", Duration.ofSeconds(10), () -> {
+            try {
+                http.toBlocking().retrieve("/health/readiness");
+                status[0] = 200;
+            } catch (HttpClientResponseException e) {
+                status[0] = e.getStatus().getCode();
+            }
+            return status[0] == 503;
+        });
+        assertEquals(503, status[0]);
+    }
+}

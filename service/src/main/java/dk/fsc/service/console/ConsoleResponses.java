@@ -74,6 +74,7 @@ class ConsoleResponses implements Ordered {
         String key = switch (status) {
             case 403 -> isCsrf(response) ? "error.csrf" : "error.forbidden";
             case 404 -> "error.notFound";
+            case 413 -> "error.tooLarge";
             case 429 -> "error.tooMany";
             case 503 -> "error.unavailable";
             default -> status >= 500 ? "error.server" : "error.badRequest";

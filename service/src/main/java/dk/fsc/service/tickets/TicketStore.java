@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -142,6 +143,15 @@ public class TicketStore {
         if (!from.canBecome(target)) {
             throw Refusal.conflict("Ticket " + id + " is " + from.wire() + " and cannot become " + target.wire()
                     + (from.next().isEmpty() ? "; it is closed." : "; it can become " + from.next() + "."));
+        }
+        if (from.done() && !target.done()) {
+            // Reopened while a job opened another ticket for the same problem (a device's health): one open ticket per problem.
+            Optional<Long> other = sql.one("""
+                    SELECT o.id FROM tickets t JOIN tickets o ON o.dedupe_key = t.dedupe_key AND o.id <> t.id
+                     WHERE t.id = ? AND o.state NOT IN ('solved', 'closed')""", rs -> rs.getLong(1), id);
+            if (other.isPresent()) {
+                throw Refusal.conflict("Ticket " + other.get() + " is open for the same problem; work on that one, or close it before reopening " + id + ".");
+            }
         }
         String owner = assignee != null ? assignee : row.assignee();
         if (target == TicketState.assigned && (owner == null || owner.isBlank())) {

@@ -2,12 +2,14 @@ package dk.fsc.service.tickets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -63,6 +65,26 @@ class TicketsIT extends IntegrationTest {
         List<Map<String, Object>> events = (List<Map<String, Object>>) closed.get("events");
         assertEquals(List.of("opened", "state", "state", "comment", "state", "state"), events.stream().map(e -> e.get("kind")).toList());
         assertEquals("waiting for the citizen", events.get(2).get("text"));
+    }
+
+    /** A solved ticket reopened while a job opened another for the same problem: 409 naming that one, not a 500 from the index. */
+    @Test
+    void reopeningATicketWhoseProblemHasAnotherOpenTicketNamesThatOne() {
+        String org = fixtures.organisation();
+        Api fsc = new Api(http, fixtures.staff(fixtures.organisation("fsc"), "fsc_support"));
+        String key = "device-health:" + java.util.UUID.randomUUID();
+        long first = fixtures.longValue("INSERT INTO tickets (title, urgency, impact, priority, organisation_id, calendar, own_target_s,"
+                + " resolve_target_s, clock_since, created_by, state, dedupe_key, solved_at) VALUES ('Ingen data', 3, 3, 3, ?, '24/7', 300, 86400,"
+                + " now(), 'reminders', 'solved', ?, now()) RETURNING id", org, key);
+        long second = fixtures.longValue("INSERT INTO tickets (title, urgency, impact, priority, organisation_id, calendar, own_target_s,"
+                + " resolve_target_s, clock_since, created_by, dedupe_key) VALUES ('Ingen data', 3, 3, 3, ?, '24/7', 300, 86400, now(),"
+                + " 'reminders', ?) RETURNING id", org, key);
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
+                () -> fsc.post("/api/tickets/" + first + "/state", Map.of("to", "assigned", "assignee", "ole.fsc")));
+        assertEquals(409, e.getStatus().getCode());
+        assertTrue(e.getResponse().getBody(String.class).orElse("").contains("Ticket " + second + " is open for the same problem"),
+                e.getResponse().getBody(String.class).orElse(""));
+        assertEquals("solved", fixtures.text("SELECT state FROM tickets WHERE id = ?", first));
     }
 
     @Test

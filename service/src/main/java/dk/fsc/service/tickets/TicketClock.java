@@ -33,7 +33,9 @@ public record TicketClock(SlaCalendar calendar, long ownTarget, long resolveTarg
         long left = target - used;
         String state = used > target ? "breached" : stopped ? "met" : running ? "running" : "paused";
         Instant due = running && left > 0 ? calendar.plus(now, left) : null;
-        boolean warning = !stopped && left > 0 && left <= target * warnFraction;
+        // Only a running clock warns: a warning is recorded once, and one recorded while the ticket waited
+        // on the customer (no due time) left none for when the clock ran again near its end.
+        boolean warning = running && left > 0 && left <= target * warnFraction;
         return new Reading(name, state, target, used, due, warning);
     }
 

@@ -69,5 +69,8 @@ class SlaCalendarTest {
         TicketClock.Reading late = new TicketClock(SlaCalendar.ALWAYS, 1800, 8 * 3600, 0, 0, t0, null, null).own(t0.plusSeconds(1500), 0.2);
         assertTrue(late.warning(), "300 s of 1800 left is less than a fifth");
         assertEquals(t0.plusSeconds(1800), late.dueAt());
+        TicketClock waiting = new TicketClock(SlaCalendar.ALWAYS, 1800, 8 * 3600, 0, 0, t0, null, null).changed(t0.plusSeconds(1500), false, false, false);
+        assertFalse(waiting.own(t0.plusSeconds(1600), 0.2).warning(), "a paused clock does not warn: its warning comes when it runs again");
+        assertTrue(waiting.changed(t0.plusSeconds(3000), true, false, false).own(t0.plusSeconds(3001), 0.2).warning());
     }
 }

@@ -138,6 +138,17 @@ class ReferralsPageController {
         if (!referral.status().equals("open")) {
             errors.add("assessment", "referral.field.assessment", "referral.error.answered");
         }
+        if (errors.isEmpty()) {
+            try {
+                answers.answer(user, referral, assessment, classification.isEmpty() ? null : classification, plan, next);
+            } catch (Refusal r) {
+                if (r.kind() != Refusal.Kind.CONFLICT) {
+                    throw r;
+                }
+                // Answered by a colleague (or a double click) since this page was read: the text typed stays in the form.
+                errors.add("assessment", "referral.field.assessment", "referral.error.answered");
+            }
+        }
         if (!errors.isEmpty()) {
             Map<String, Object> model = model(user, referralId);
             model.put("errors", errors);
@@ -145,7 +156,6 @@ class ReferralsPageController {
             model.put("form", form);
             return pages.page(request, "clinic/referral", model);
         }
-        answers.answer(user, referral, assessment, classification.isEmpty() ? null : classification, plan, next);
         accessLog.record(user, referral.patientId(), "assess wound", "wound assessment", referralId.toString());
         return HttpResponse.seeOther(URI.create("/referrals/" + referralId + "?saved=true"));
     }

@@ -4,10 +4,12 @@ import dk.fsc.service.audit.AccessLogEntry;
 import dk.fsc.service.audit.AccessLogWriter;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,13 +24,16 @@ import reactor.core.scheduler.Schedulers;
  */
 @Singleton
 public class AlertStream {
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+    /** Sent after the last keep-alive when the viewer is no longer signed in: ends the stream. */
+    private static final Item ENDED = new Item(null, null);
     private final AlertFeed feed;
     private final AccessLogWriter accessLogWriter;
+    private final Duration keepAlive;
 
-    AlertStream(AlertFeed feed, AccessLogWriter accessLogWriter) {
+    AlertStream(AlertFeed feed, AccessLogWriter accessLogWriter, @Value("${fsc.alerts.keep-alive:20s}") Duration keepAlive) {
         this.feed = feed;
         this.accessLogWriter = accessLogWriter;
+        this.keepAlive = keepAlive;
     }
 
     /**
@@ -49,9 +54,12 @@ public class AlertStream {
     /**
      * The user's organisation's events after {@code after} (null: from now on), each turned into
      * the data sent by {@code data} (which may read the database: it runs off the feed's and the
-     * writer's threads, on a thread that may block).
+     * writer's threads, on a thread that may block). At each keep-alive {@code signedIn} is asked
+     * (on a thread that may block) whether the viewer still is: a stream ends with the console
+     * session signed out, ended or its account deactivated, and with the API token's expiry (it
+     * went on sending citizens' names for as long as the connection stood).
      */
-    public Flux<Item> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data) {
+    public Flux<Item> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data, BooleanSupplier signedIn) {
         // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
         // events that arrive before the response is subscribed wait in the unicast buffer.
         Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer();
@@ -72,8 +80,17 @@ public class AlertStream {
                 .doFinally(signal -> subscription.close());
         // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
         // an event without data is ignored by EventSource clients.
-        Flux<Item> keepAlive = Flux.interval(Duration.ZERO, KEEP_ALIVE).map(i -> new Item(null, null));
-        return Flux.merge(keepAlive, events);
+        Flux<Item> keepAlives = Flux.interval(Duration.ZERO, keepAlive).publishOn(Schedulers.boundedElastic())
+                .map(i -> i == 0 || signedIn.getAsBoolean() ? new Item(null, null) : ENDED);
+        return Flux.merge(keepAlives, events).takeWhile(item -> item != ENDED);
+    }
+
+    /** Signed in until the bearer token's expiry ({@code exp}, seconds or a date); always, for a token without one. */
+    public static BooleanSupplier untilExpiry(io.micronaut.security.authentication.Authentication auth) {
+        Object exp = auth.getAttributes().get("exp");
+        java.time.Instant until = exp instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue())
+                : exp instanceof java.util.Date d ? d.toInstant() : null;
+        return until == null ? () -> true : () -> java.time.Instant.now().isBefore(until);
     }
 
     /** The id to resume after, from a Last-Event-ID header (or a query parameter); null when none. */

@@ -2,6 +2,7 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.staff.Colleagues;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
@@ -34,9 +35,11 @@ class AlertsController {
     private static final Set<String> STATUS_FILTERS = Set.of("active", "open", "acknowledged", "resolved", "all");
     private final AlertStore store;
     private final AlertStream stream;
+    private final Colleagues colleagues;
     private final AccessLog accessLog;
 
-    AlertsController(AlertStore store, AlertStream stream, AccessLog accessLog) {
+    AlertsController(AlertStore store, AlertStream stream, AccessLog accessLog, Colleagues colleagues) {
+        this.colleagues = colleagues;
         this.store = store;
         this.stream = stream;
         this.accessLog = accessLog;
@@ -100,7 +103,10 @@ class AlertsController {
     @Transactional
     AlertView assign(@PathVariable long id, @Valid @Body AlertRequests.Assign body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
-        store.assign(id, user.organisationId(), user.username(), body.assignee());
+        store.assign(id, user.organisationId(), user.username(), body.assignee()); // another organisation's alert: 404 first
+        if (!colleagues.assignable(user.organisationId(), user.username(), body.assignee())) {
+            throw Refusal.invalid("assignee '" + body.assignee() + "' is not an active nurse or clinician of your organisation"); // undone
+        }
         return changed(id, user, "assign alert");
     }
 
@@ -134,7 +140,7 @@ class AlertsController {
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<?>> stream(@Nullable @Header("Last-Event-ID") String lastEventId, Authentication auth) {
-        return stream.open(StaffUser.of(auth), AlertStream.parseEventId(lastEventId), event -> event)
+        return stream.open(StaffUser.of(auth), AlertStream.parseEventId(lastEventId), event -> event, AlertStream.untilExpiry(auth))
                 .map(i -> i.keepAlive() ? Event.of("").comment("keep-alive") : Event.of(i.data()).id(i.id()));
     }
 

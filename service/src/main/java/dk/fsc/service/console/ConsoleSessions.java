@@ -4,6 +4,7 @@ import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.security.CprCipher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,7 +55,12 @@ public class ConsoleSessions {
         return new Opened(id, session);
     }
 
-    /** The session of a cookie value, if it exists and was used within the idle timeout. */
+    /**
+     * The session of a cookie value, if it exists and was used within the idle timeout, and, for
+     * a password sign-in, its account is still active with the role and organisation it signed in
+     * with (a deactivated or moved colleague's open session ended only at its idle timeout; a
+     * provider's sign-in is its provider's to end).
+     */
     Optional<Found> find(String cookieValue) {
         if (cookieValue == null || cookieValue.length() != 43) {
             return Optional.empty();
@@ -64,7 +70,7 @@ public class ConsoleSessions {
         return db.withConnection(sql -> {
             Optional<Found> found = sql.one("""
                     SELECT username, role, organisation_id, csrf_token, extract(epoch FROM now() - last_seen_at), cpr_encrypted
-                    FROM console_sessions WHERE id_hash = decode(?, 'hex') AND last_seen_at > now() - make_interval(secs => ?)""",
+                    FROM console_sessions s WHERE""" + " " + LIVE,
                     rs -> new Found(hash, new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
                             rs.getDouble(5), rs.getBytes(6) == null ? null : cipher.decrypt(rs.getBytes(6))),
                     hash, idleSeconds);
@@ -73,6 +79,22 @@ public class ConsoleSessions {
             }
             return found;
         });
+    }
+
+    /** A session by its hash, within the idle timeout, and (a password sign-in) of an account as it signed in. */
+    private static final String LIVE = """
+            id_hash = decode(?, 'hex') AND last_seen_at > now() - make_interval(secs => ?)
+             AND (signed_in_by <> 'password' OR EXISTS (SELECT 1 FROM staff_users u WHERE u.username = s.username AND u.active
+                                                       AND u.role = s.role AND u.organisation_id = s.organisation_id))""";
+
+    /**
+     * Whether the session behind a request the console's cookie authenticated is still open, as
+     * {@link #find} would find it, without counting as activity (an open stream asks every 20 s).
+     */
+    public boolean stillOpen(Authentication auth) {
+        Object hash = auth.getAttributes().get(ConsoleSession.SESSION_ATTRIBUTE);
+        return hash != null && db.withConnection(sql -> sql.one("SELECT 1 FROM console_sessions s WHERE " + LIVE, rs -> 1, hash,
+                settings.idle().toSeconds()).isPresent());
     }
 
     /** Half a minute, or a tenth of a short idle timeout (else a session of under 30 s idle could never be kept alive). */

@@ -33,9 +33,8 @@ class DeviceSignIn {
                 int colon = pair.indexOf(':');
                 if (colon > 0 && colon < 200) {
                     String account = "device:" + pair.substring(0, colon);
-                    long locked = lockout.secondsLocked(account);
+                    long locked = lockout.attempt(account, clientAddress);
                     if (locked > 0) {
-                        lockout.refused(account, clientAddress, locked);
                         throw Refusal.tooMany("Too many failed sign-ins for this device account; try again in " + locked + " s");
                     }
                     var device = devices.deviceWithCredentials(pair.substring(0, colon), pair.substring(colon + 1));

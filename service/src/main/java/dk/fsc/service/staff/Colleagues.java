@@ -16,6 +16,11 @@ public class Colleagues {
     public record Colleague(String username, String displayName, String role) {
     }
 
+    /** Whether an alert may be assigned to {@code assignee}: oneself, or an active nurse or clinician of the organisation. */
+    public boolean assignable(String organisation, String me, String assignee) {
+        return assignee.equals(me) || careStaff(organisation).stream().anyMatch(c -> c.username().equals(assignee));
+    }
+
     public List<Colleague> careStaff(String organisation) {
         return db.withConnection(sql -> sql.list("""
                 SELECT username, display_name, role FROM staff_users

@@ -1,9 +1,12 @@
 package dk.fsc.service.staff;
 
 import dk.fsc.service.platform.database.Database;
+import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.CprCipher;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,32 +35,68 @@ public class LoginLockout {
         this.backoff = new LoginBackoff(failures, firstLock, maxLock);
     }
 
-    /** Whole seconds the account is still locked for; 0 when it is not. */
-    public long secondsLocked(String username) {
-        return db.withConnection(sql -> sql.one("""
-                SELECT ceil(extract(epoch FROM locked_until - now()))::bigint FROM login_failures
-                 WHERE username = ? AND locked_until > now()""", rs -> Math.max(1, rs.getLong(1)), key(username)).orElse(0L));
+    /**
+     * Begins a login attempt: whole seconds the account is still locked for (the attempt is
+     * refused, and logged), or 0, and then the attempt is counted as a failure before the password
+     * is checked, and the lock its count calls for is set. Counted afterwards (until 2026-12-05),
+     * 200 guesses sent at once all passed the check while the first was still hashing; now they
+     * wait for each other on the account's row, and those past the count are refused unhashed.
+     * {@link #succeeded} clears the count, so a right password on the lock's threshold still signs in.
+     */
+    public long attempt(String username, String clientAddress) {
+        String key = key(username);
+        String address = clean(clientAddress);
+        long locked;
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            try {
+                sql.update("INSERT INTO login_failures (username, failures, last_failure_at, last_address) VALUES (?, 0, now(), ?)"
+                        + " ON CONFLICT (username) DO NOTHING", key, address);
+                long[] row = sql.one("""
+                        SELECT failures, coalesce(ceil(extract(epoch FROM locked_until - now()))::bigint, 0)
+                          FROM login_failures WHERE username = ? FOR UPDATE""", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, key)
+                        .orElseThrow();
+                if (row[1] > 0) {
+                    c.commit();
+                    locked = row[1];
+                } else {
+                    int inARow = (int) row[0] + 1;
+                    Duration lock = backoff.lockAfter(inARow);
+                    sql.update("""
+                            UPDATE login_failures SET failures = ?, last_failure_at = now(), last_address = ?,
+                                   locked_until = CASE WHEN ? > 0 THEN now() + ? * interval '1 second' ELSE locked_until END
+                             WHERE username = ?""", inARow, address, lock.toSeconds(), lock.toSeconds(), key);
+                    c.commit();
+                    locked = 0;
+                }
+            } catch (RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new Sql.DataError(e);
+        }
+        if (locked > 0) {
+            LOG.warn("Login for locked account '{}' from {} refused, {} s left", key, address, locked);
+        }
+        return locked;
     }
 
-    /** Counts a failed login and locks the account when the count calls for it. */
+    /** A failed login, counted already by {@link #attempt}: logged with the count and the lock it set. */
     public void failed(String username, String clientAddress) {
         String key = key(username);
         String address = clean(clientAddress);
         db.withConnection(sql -> {
-            // One statement, so two instances counting at once both count.
-            int inARow = sql.one("""
-                    INSERT INTO login_failures (username, failures, last_failure_at, last_address) VALUES (?, 1, now(), ?)
-                    ON CONFLICT (username) DO UPDATE SET failures = login_failures.failures + 1, last_failure_at = now(),
-                           last_address = excluded.last_address
-                    RETURNING failures""", rs -> rs.getInt(1), key, address).orElseThrow();
-            LOG.warn("Failed login for '{}' from {} ({} in a row)", key, address, inARow);
-            Duration lock = backoff.lockAfter(inARow);
-            if (!lock.isZero()) {
-                sql.update("UPDATE login_failures SET locked_until = now() + ? * interval '1 second' WHERE username = ?",
-                        lock.toSeconds(), key);
-                LOG.warn("Account '{}' locked for {} s after {} failed logins in a row, the last from {}", key, lock.toSeconds(), inARow,
-                        address);
-            }
+            sql.one("SELECT failures, coalesce(ceil(extract(epoch FROM locked_until - now()))::bigint, 0) FROM login_failures WHERE username = ?",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)}, key).ifPresent(row -> {
+                        LOG.warn("Failed login for '{}' from {} ({} in a row)", key, address, row[0]);
+                        if (row[1] > 0) {
+                            LOG.warn("Account '{}' locked for {} s after {} failed logins in a row, the last from {}", key, row[1], row[0], address);
+                        }
+                    });
             // names that stopped failing
             sql.update("DELETE FROM login_failures WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())");
             return null;
@@ -67,10 +106,6 @@ public class LoginLockout {
     /** A successful login: the count starts again. */
     public void succeeded(String username) {
         db.withConnection(sql -> sql.update("DELETE FROM login_failures WHERE username = ?", key(username)));
-    }
-
-    public void refused(String username, String address, long seconds) {
-        LOG.warn("Login for locked account '{}' from {} refused, {} s left", key(username), clean(address), seconds);
     }
 
     /** The name as counted and logged: control characters replaced, a CPR number never kept. */

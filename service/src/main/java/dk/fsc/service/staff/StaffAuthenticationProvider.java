@@ -23,6 +23,8 @@ import java.util.Map;
  */
 @Singleton
 class StaffAuthenticationProvider<B> implements HttpRequestExecutorAuthenticationProvider<B> {
+    /** A hash of a random password, checked for names that have no account (made once, as real ones are). */
+    private static final String UNKNOWN_ACCOUNT_HASH = PasswordHasher.hash(java.util.UUID.randomUUID().toString());
     private final StaffAccounts accounts;
     private final LoginLockout lockout;
     private final HttpClientAddressResolver addresses;
@@ -43,19 +45,18 @@ class StaffAuthenticationProvider<B> implements HttpRequestExecutorAuthenticatio
         }
         String address = address(request);
         try {
-            long locked = lockout.secondsLocked(username);
+            long locked = lockout.attempt(username, address);
             if (locked > 0) {
-                lockout.refused(username, address, locked);
                 if (request != null) {
                     request.setAttribute(LockedLoginAnswer.LOCKED_SECONDS, locked);
                 }
                 return AuthenticationResponse.failure(AuthenticationFailureReason.ACCOUNT_LOCKED);
             }
             AuthenticationResponse answer = check(username, password);
-            if (answer.isAuthenticated()) {
-                lockout.succeeded(username);
-            } else if (!(answer instanceof AuthenticationFailed f && f.getReason() == AuthenticationFailureReason.USER_DISABLED)) {
-                lockout.failed(username, address); // a disabled account with the right password is not a guess
+            if (answer.isAuthenticated() || answer instanceof AuthenticationFailed f && f.getReason() == AuthenticationFailureReason.USER_DISABLED) {
+                lockout.succeeded(username); // a disabled account with the right password is not a guess
+            } else {
+                lockout.failed(username, address);
             }
             return answer;
         } catch (Sql.DataError e) {
@@ -65,7 +66,12 @@ class StaffAuthenticationProvider<B> implements HttpRequestExecutorAuthenticatio
 
     private AuthenticationResponse check(String username, String password) {
         StaffAccounts.Account account = accounts.find(username).orElse(null);
-        if (account == null || !PasswordHasher.matches(password, account.passwordHash())) {
+        if (account == null) {
+            // As long as a wrong password for a real account takes: the answer's time says nothing of which names exist.
+            PasswordHasher.matches(password, UNKNOWN_ACCOUNT_HASH);
+            return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
+        }
+        if (!PasswordHasher.matches(password, account.passwordHash())) {
             return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
         }
         if (!account.active()) {

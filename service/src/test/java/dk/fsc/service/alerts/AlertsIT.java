@@ -86,20 +86,24 @@ class AlertsIT extends IntegrationTest {
         String org = fixtures.organisation();
         UUID patient = fixtures.patient(org);
         Api nurse = new Api(http, fixtures.nurse(org));
-        Api stranger = new Api(http, fixtures.nurse(fixtures.organisation()));
+        Fixtures.Login strangerLogin = fixtures.nurse(fixtures.organisation());
+        Api stranger = new Api(http, strangerLogin);
+        String colleague = fixtures.nurse(org).username();
         nurse.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", OffsetDateTime.now().minusMinutes(1).toString(),
                 "observations", List.of(Map.of("type", "consciousness", "value", 3, "unit", "{score}"))));
         long id = ((Number) awaitAlert(nurse, patient, "tobs", "red").get("id")).longValue();
 
         assertEquals(404, stranger.statusOf(() -> stranger.post("/api/alerts/" + id + "/acknowledge", Map.of("note", "x"))));
         nurse.post("/api/alerts/" + id + "/acknowledge", Map.of("note", "calling the patient"));
-        nurse.post("/api/alerts/" + id + "/assign", Map.of("assignee", "akut.nurse.2"));
+        assertEquals(400, nurse.statusOf(() -> nurse.post("/api/alerts/" + id + "/assign", Map.of("assignee", strangerLogin.username()))),
+                "only a colleague of the organisation (the console checked it, the API did not)");
+        nurse.post("/api/alerts/" + id + "/assign", Map.of("assignee", colleague));
         nurse.post("/api/alerts/" + id + "/comments", Map.of("text", "ambulance not needed"));
         Map<String, Object> resolved = nurse.post("/api/alerts/" + id + "/resolve", Map.of("outcome", "visited, stable"));
         assertEquals(409, nurse.statusOf(() -> nurse.post("/api/alerts/" + id + "/resolve", Map.of("outcome", "again"))));
 
         assertEquals("resolved", resolved.get("status"));
-        assertEquals("akut.nurse.2", resolved.get("assignee"));
+        assertEquals(colleague, resolved.get("assignee"));
         assertNull(resolved.get("escalateAt"), "acknowledging stops the escalation");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> events = (List<Map<String, Object>>) nurse.get("/api/alerts/" + id).get("events");

@@ -244,6 +244,18 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         b.assertAccessible();
     }
 
+    /** A colleague deactivated (or given another role) is signed out at her next page, not at her session's idle timeout. */
+    @Test
+    void aDeactivatedColleaguesOpenSessionEndsAtHerNextPage() {
+        String org = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(org);
+        Browser b = browser().signIn(nurse).open("/worklist");
+        assertEquals("/worklist", b.path());
+        fixtures.update("UPDATE staff_users SET active = false WHERE username = ?", nurse.username());
+        b.open("/worklist");
+        assertTrue(b.path().startsWith("/sign-in"), "sent to sign in: " + b.path());
+    }
+
     private void line(Fixtures.Login who, String org, UUID patient, String action, Instant at) {
         fixtures.update("INSERT INTO access_log (at, username, organisation_id, role, patient_id, action, purpose) VALUES (?, ?, ?, 'nurse', ?, ?, 'care')",
                 OffsetDateTime.ofInstant(at, ZoneOffset.UTC), who.username(), org, patient, action);

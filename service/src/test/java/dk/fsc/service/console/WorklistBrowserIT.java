@@ -41,6 +41,8 @@ class WorklistBrowserIT extends BrowserTest {
         Map<String, String> p = super.getProperties();
         p.put("fsc.alerts.missing-check", "1h");
         p.put("fsc.alerts.max-replay", String.valueOf(MAX_REPLAY));
+        p.put("fsc.alerts.keep-alive", "1s"); // the stream's sign-in check comes with each
+
         return p;
     }
 
@@ -177,6 +179,20 @@ class WorklistBrowserIT extends BrowserTest {
         assertTrue(b.driver().getTitle().startsWith("(1) "), b.driver().getTitle());
         assertEquals(0, fixtures.count("SELECT count(*) FROM access_log WHERE username = ? AND action LIKE 'alert stream event %'", nurse.username()),
                 "no event was replayed (each would be an access-log line)");
+    }
+
+    /** Signed out in another tab (a shared ward PC): the open worklist's stream ends at its next keep-alive, not at the page's idle timer. */
+    @Test
+    void theStreamEndsWhenTheSessionIsSignedOutElsewhere() throws Exception {
+        String org = fixtures.organisation();
+        Fixtures.Login nurse = fixtures.nurse(org);
+        Browser b = openWorklist(nurse);
+        fixtures.update("DELETE FROM console_sessions WHERE username = ?", nurse.username());
+        b.waitFor(WAIT, x -> Boolean.FALSE.equals(b.script("return window.__worklist.connected")));
+        long red = raise(patient(org, "Efter Log Ud"), org, "threshold", Severity.RED);
+        Thread.sleep(3000); // reconnecting meanwhile, refused
+        assertTrue(b.all("#alert-" + red).isEmpty(), "nothing more reaches a signed-out page");
+        assertEquals(Boolean.FALSE, b.script("return window.__worklist.connected"));
     }
 
     @Test

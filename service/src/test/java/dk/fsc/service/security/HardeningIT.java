@@ -115,6 +115,25 @@ class HardeningIT extends IntegrationTest {
         assertEquals(200, call(HttpRequest.GET("/api/alerts").bearerAuth(other), address).status(), "another account is not held up");
     }
 
+    /**
+     * One spelling per route: a trailing slash or an empty segment is sent, with its query, to the
+     * canonical path (308 keeps the method and body), so no filter that compares paths (the login
+     * limit, the locked-account answer, the sign-in form's CSRF check) can be passed by a slash.
+     */
+    @Test
+    void aPathWithATrailingSlashIsSentToItsOneSpelling() throws Exception {
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient(); // follows no redirect
+        for (String[] sent : new String[][] {{"/login/", "/login"}, {"/sign-in//?next=%2Fworklist", "/sign-in?next=%2Fworklist"},
+                {"//api//alerts/", "/api/alerts"}}) {
+            java.net.http.HttpResponse<String> r = plain.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + server.getPort() + sent[0]))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(308, r.statusCode(), sent[0]);
+            assertEquals(sent[1], r.headers().firstValue("Location").orElse(""), sent[0]);
+        }
+    }
+
     @Test
     void passwordGuessingFromOneAddressIsSlowedDown() {
         String address = address();

@@ -144,4 +144,50 @@ class LoginLockoutIT extends IntegrationTest {
             assertFalse(e.getFormattedMessage().contains(secretGuess) || e.getFormattedMessage().contains(nurse.password()), e.getFormattedMessage());
         }
     }
+
+    /**
+     * Guesses sent at once wait for each other on the account's count: no more than the lock's
+     * threshold have their password checked (all 20 were checked while the first was still
+     * hashing, when the count came after the check: security review).
+     */
+    @Test
+    void guessesSentAtOnceAreCountedBeforeTheyAreChecked() throws Exception {
+        Fixtures.Login nurse = fixtures.nurse(fixtures.organisation());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Answer>> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                sent.add(pool.submit(() -> login(nurse.username(), "parallel-" + n)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : sent) {
+                statuses.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+            }
+            assertEquals(5, statuses.stream().filter(s -> s == 401).count(), "five checked, the rest refused as locked: " + statuses);
+            assertEquals(15, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A name without an account takes as long to refuse as a wrong password: the answer's time does not tell which names exist. */
+    @Test
+    void anUnknownNameTakesAsLongAsAWrongPassword() {
+        Fixtures.Login nurse = fixtures.nurse(fixtures.organisation());
+        login(nurse.username(), "warm-up");
+        fixtures.update("DELETE FROM login_failures WHERE username = ?", nurse.username());
+        long known = 0;
+        long unknown = 0;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            login(nurse.username(), "wrong-" + i);
+            long t1 = System.nanoTime();
+            login("nobody-" + UUID.randomUUID(), "wrong-" + i);
+            long t2 = System.nanoTime();
+            known += t1 - t0;
+            unknown += t2 - t1;
+        }
+        assertTrue(unknown > known / 2, "unknown " + unknown / 3_000_000 + " ms against known " + known / 3_000_000 + " ms a login");
+    }
 }

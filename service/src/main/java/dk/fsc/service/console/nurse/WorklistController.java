@@ -5,6 +5,7 @@ import dk.fsc.service.alerts.AlertStore;
 import dk.fsc.service.alerts.AlertStream;
 import dk.fsc.service.alerts.AlertView;
 import dk.fsc.service.console.ConsoleSession;
+import dk.fsc.service.console.ConsoleSessions;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.Colleagues;
@@ -54,9 +55,12 @@ class WorklistController {
     private final WorklistActions actions;
     private final AlertStore store;
     private final AlertStream stream;
+    private final ConsoleSessions sessions;
     private final Colleagues colleagues;
 
-    WorklistController(Pages pages, WorklistActions actions, AlertStore store, AlertStream stream, Colleagues colleagues) {
+    WorklistController(Pages pages, WorklistActions actions, AlertStore store, AlertStream stream, Colleagues colleagues,
+                       ConsoleSessions sessions) {
+        this.sessions = sessions;
         this.pages = pages;
         this.actions = actions;
         this.store = store;
@@ -162,7 +166,7 @@ class WorklistController {
                 data.put("actor", event.actor());
                 data.put("html", row(request, base, WorklistFilter.DEFAULT, alert, null, Set.of()));
                 return data;
-            });
+            }, () -> sessions.stillOpen(auth));
         } catch (Refusal r) {
             if (r.kind() != Refusal.Kind.CONFLICT) {
                 throw r;
@@ -199,8 +203,7 @@ class WorklistController {
     HttpResponse<?> assign(HttpRequest<?> request, @PathVariable long id, @Body Map<String, String> form, Authentication auth) {
         StaffUser me = ConsoleSession.of(auth).user();
         String assignee = text(form, "assignee");
-        boolean known = assignee != null && (assignee.equals(me.username())
-                || colleagues.careStaff(me.organisationId()).stream().anyMatch(c -> c.username().equals(assignee)));
+        boolean known = assignee != null && colleagues.assignable(me.organisationId(), me.username(), assignee);
         return act(request, auth, id, "assign", form, known ? null : "worklist.problem.assigneeUnknown",
                 user -> actions.assign(user, id, assignee));
     }

@@ -48,7 +48,8 @@ class RateLimits implements Ordered {
         if (address == null) {
             address = request.getRemoteAddress().getAddress().getHostAddress(); // the configured header was missing
         }
-        if (request.getPath().equals("/login")) {
+        // Password guesses: the API's login and the console's sign-in form (paths canonical by CanonicalPaths).
+        if (request.getPath().equals("/login") || request.getPath().equals("/sign-in") && request.getMethod() == io.micronaut.http.HttpMethod.POST) {
             return refusal(request, logins.take("login " + address), "Too many login attempts from your address; wait ");
         }
         String account = request.getUserPrincipal().map(Principal::getName).map(n -> "account " + n).orElse("address " + address);

@@ -1,6 +1,7 @@
 package dk.fsc.service.console;
 
 import dk.fsc.service.platform.security.CitizenCpr;
+import dk.fsc.service.platform.web.PublicUrl;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -12,7 +13,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
-import io.micronaut.http.server.util.HttpHostResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -54,12 +54,12 @@ class ProviderSignIn {
     private final ConsoleSessions sessions;
     private final SignInController signIn;
     private final RolesFinder roles;
-    private final HttpHostResolver hosts;
+    private final PublicUrl hosts;
     private final String cprClaim;
     private final CitizenCpr citizenCpr;
     private final String redirectUri;
 
-    ProviderSignIn(OidcClient oidc, ConsoleSessions sessions, SignInController signIn, RolesFinder roles, HttpHostResolver hosts,
+    ProviderSignIn(OidcClient oidc, ConsoleSessions sessions, SignInController signIn, RolesFinder roles, PublicUrl hosts,
                    CitizenCpr citizenCpr, @Nullable @Value("${fsc.oidc.redirect-uri:}") String redirectUri) {
         this.oidc = oidc;
         this.sessions = sessions;
@@ -143,7 +143,7 @@ class ProviderSignIn {
 
     /** The callback's absolute URL, as registered at the provider: FSC_OIDC_REDIRECT_URI, or this server's own address. */
     private String redirectUri(HttpRequest<?> request) {
-        return redirectUri != null ? redirectUri : hosts.resolve(request) + CALLBACK;
+        return redirectUri != null ? redirectUri : hosts.of(request) + CALLBACK;
     }
 
     private Cookie flowCookie(HttpRequest<?> request, String value, Duration maxAge) {

@@ -1,5 +1,6 @@
 package dk.fsc.service.fhir;
 
+import dk.fsc.service.platform.web.PublicUrl;
 import ca.uhn.fhir.context.FhirContext;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
@@ -18,7 +19,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.server.util.HttpClientAddressResolver;
-import io.micronaut.http.server.util.HttpHostResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -48,13 +48,13 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 class FhirController {
     private final FhirContext context;
     private final FhirReads reads;
-    private final HttpHostResolver hosts;
+    private final PublicUrl publicUrl;
     private final FhirWrites writes;
     private final DeviceSignIn devices;
     private final HttpClientAddressResolver addresses;
     private final Questionnaires questionnaires;
 
-    FhirController(FhirContext context, FhirReads reads, HttpHostResolver hosts, FhirWrites writes, DeviceSignIn devices,
+    FhirController(FhirContext context, FhirReads reads, PublicUrl publicUrl, FhirWrites writes, DeviceSignIn devices,
                    HttpClientAddressResolver addresses, Questionnaires questionnaires) {
         this.questionnaires = questionnaires;
         this.addresses = addresses;
@@ -62,7 +62,7 @@ class FhirController {
         this.devices = devices;
         this.context = context;
         this.reads = reads;
-        this.hosts = hosts;
+        this.publicUrl = publicUrl;
     }
 
     /**
@@ -100,11 +100,12 @@ class FhirController {
     HttpResponse<String> everything(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                     @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
-        FhirReads.Everything page = reads.everything(StaffUser.of(auth), id, request.getParameters().asMap(), hosts.resolve(request),
+        FhirReads.Everything page = reads.everything(StaffUser.of(auth), id, request.getParameters().asMap(), publicUrl.of(request),
                 AccessLog.purpose(purpose));
         String path = "/Patient/" + page.query().patientId() + "/$everything?";
-        return write(Resources.searchSet(base(request), path + page.query().everythingQuery(null),
-                page.next() == null ? null : path + page.query().everythingQuery(page.next()), page.resources(), false), chosen);
+        String kept = formatKept(format);
+        return write(Resources.searchSet(base(request), path + page.query().everythingQuery(null) + kept,
+                page.next() == null ? null : path + page.query().everythingQuery(page.next()) + kept, page.resources(), false, page.cut()), chosen);
     }
 
     @Get("/Observation")
@@ -115,8 +116,15 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         ObservationQuery query = ObservationQuery.parse(request.getParameters().asMap());
         FhirReads.Page page = reads.observations(StaffUser.of(auth), query, AccessLog.purpose(purpose));
-        return write(Resources.searchSet(base(request), "/Observation?" + query.queryString(null),
-                page.next() == null ? null : "/Observation?" + query.queryString(page.next()), page.observations(), false), chosen);
+        String kept = formatKept(format);
+        return write(Resources.searchSet(base(request), "/Observation?" + query.queryString(null) + kept,
+                page.next() == null ? null : "/Observation?" + query.queryString(page.next()) + kept, page.observations(), false), chosen);
+    }
+
+    /** A {@code _format} asked for, kept in the self and next links (page 2 of an XML search came as JSON). */
+    private static String formatKept(@Nullable String format) {
+        return format == null || format.isBlank() ? ""
+                : "&_format=" + java.net.URLEncoder.encode(format.strip().replace(' ', '+'), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Get("/Observation/{id}")
@@ -136,7 +144,7 @@ class FhirController {
                                @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
         UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "Media", Set.of("_format"));
-        List<Media> found = reads.media(StaffUser.of(auth), patientId, hosts.resolve(request), AccessLog.purpose(purpose));
+        List<Media> found = reads.media(StaffUser.of(auth), patientId, publicUrl.of(request), AccessLog.purpose(purpose));
         return write(Resources.searchSet(base(request), "/Media?patient=" + patientId, null, found, true), chosen);
     }
 
@@ -146,7 +154,7 @@ class FhirController {
     HttpResponse<String> medium(@PathVariable String id, HttpRequest<?> request, @Nullable @QueryValue("_format") String format,
                                 @Nullable @Header("X-FSC-Purpose") String purpose, Authentication auth) {
         FhirFormat chosen = format(request, format);
-        return write(reads.medium(StaffUser.of(auth), id, hosts.resolve(request), AccessLog.purpose(purpose)), chosen);
+        return write(reads.medium(StaffUser.of(auth), id, publicUrl.of(request), AccessLog.purpose(purpose)), chosen);
     }
 
     /** A patient's wound assessments as ClinicalImpressions, newest first: {@code patient} (or {@code subject}) is the one search parameter. */
@@ -179,8 +187,9 @@ class FhirController {
         UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", Set.of("_format"));
         List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
         // At most ALERTS_SHOWN: a full page does not know the total.
-        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found,
-                found.size() < FhirReads.ALERTS_SHOWN), chosen);
+        boolean cut = found.size() >= FhirReads.ALERTS_SHOWN;
+        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found, !cut,
+                cut ? FhirReads.cut("alerts", FhirReads.ALERTS_SHOWN) : null), chosen);
     }
 
     @Get("/DetectedIssue/{id}")
@@ -220,8 +229,9 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "QuestionnaireResponse", Set.of("_format"));
         List<QuestionnaireResponse> found = reads.questionnaireResponses(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
-        return write(Resources.searchSet(base(request), "/QuestionnaireResponse?patient=" + patientId, null, found,
-                found.size() < FhirReads.RESPONSES_SHOWN), chosen);
+        boolean cut = found.size() >= FhirReads.RESPONSES_SHOWN;
+        return write(Resources.searchSet(base(request), "/QuestionnaireResponse?patient=" + patientId, null, found, !cut,
+                cut ? FhirReads.cut("answered questionnaires", FhirReads.RESPONSES_SHOWN) : null), chosen);
     }
 
     @Get("/QuestionnaireResponse/{id}")
@@ -242,7 +252,7 @@ class FhirController {
     }
 
     private String base(HttpRequest<?> request) {
-        return hosts.resolve(request) + "/fhir";
+        return publicUrl.of(request) + "/fhir";
     }
 
     /** The format first, so a request for one we do not write is refused before anything is read or logged. */

@@ -28,7 +28,8 @@ enum FhirFormat {
     /** The format asked for; a {@code _format} we do not write is refused, an Accept we do not know gives JSON. */
     static FhirFormat of(@Nullable String format, @Nullable String accept) {
         if (format != null && !format.isBlank()) {
-            FhirFormat named = named(format.strip());
+            // An unencoded application/fhir+json arrives as "application/fhir json": the + repaired, as dates' are.
+            FhirFormat named = named(format.strip().replace(' ', '+'));
             if (named == null) {
                 throw Refusal.invalid("_format '" + format.strip() + "' is not supported; use json or xml"
                         + " (or application/fhir+json, application/fhir+xml)");

@@ -120,6 +120,7 @@ public class FhirReads {
         ObservationQuery query = ObservationQuery.everything(patientId, parameters);
         access.requireCareAccess(user, patientId);
         List<Resource> resources = new ArrayList<>();
+        String cut = null;
         boolean first = query.after() == null;
         if (first) {
             resources.add(patientResource(patientId));
@@ -127,8 +128,18 @@ public class FhirReads {
                 resources.add(Resources.device(devices.one(deviceId)));
             }
             photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root, p.view().imageUrl())));
-            alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
-            answers.newest(patientId, RESPONSES_SHOWN).forEach(a -> resources.add(questionnaires.response(a)));
+            var shownAlerts = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN);
+            shownAlerts.forEach(a -> resources.add(Resources.detectedIssue(a)));
+            var shownAnswers = answers.newest(patientId, RESPONSES_SHOWN);
+            shownAnswers.forEach(a -> resources.add(questionnaires.response(a)));
+            List<String> left = new ArrayList<>();
+            if (shownAlerts.size() >= ALERTS_SHOWN) {
+                left.add(cut("alerts", ALERTS_SHOWN));
+            }
+            if (shownAnswers.size() >= RESPONSES_SHOWN) {
+                left.add(cut("answered questionnaires", RESPONSES_SHOWN));
+            }
+            cut = left.isEmpty() ? null : String.join(" ", left);
             for (WoundViews.Wound wound : wounds.forPatient(patientId)) {
                 wounds.measurements(wound).forEach(m -> resources.add(WoundResources.measurement(wound, m)));
                 for (WoundViews.Referral referral : referrals.forWound(wound.id())) {
@@ -140,11 +151,19 @@ public class FhirReads {
         resources.addAll(page.observations());
         accessLog.record(user, patientId, "export patient record (FHIR)", purpose, (first ? "first page: record, devices, photos, alerts, questionnaire answers, wound measurements and assessments, and "
                 : "next page: ") + page.observations().size() + " observation(s)");
-        return new Everything(query, resources, page.next());
+        return new Everything(query, resources, page.next(), cut);
     }
 
-    /** A page of $everything, and where the next starts (null on the last page). */
-    public record Everything(ObservationQuery query, List<Resource> resources, @Nullable PageKey next) {
+    /** What a search without pages left out: the newest {@code shown} of more. */
+    static String cut(String what, int shown) {
+        return "Only the newest " + shown + " " + what + " of the patient are in this bundle; there are more, which this search does not page.";
+    }
+
+    /**
+     * A page of $everything, and where the next starts (null on the last page); {@code cut} says
+     * what its first page left out (the newest 200 alerts of more), null when nothing.
+     */
+    public record Everything(ObservationQuery query, List<Resource> resources, @Nullable PageKey next, @Nullable String cut) {
     }
 
     private Page page(ObservationQuery query) {

@@ -110,6 +110,12 @@ final class ObservationCodes {
             }
             types.addAll(found);
         }
+        // A pressure is served as the blood-pressure panel with both components: asked for one, both are read,
+        // or the panel came with half of it (not valid for R4's profile, and unlike the same id read alone).
+        if (types.contains(ObservationType.SYSTOLIC_BP.wireName()) || types.contains(ObservationType.DIASTOLIC_BP.wireName())) {
+            types.add(ObservationType.SYSTOLIC_BP.wireName());
+            types.add(ObservationType.DIASTOLIC_BP.wireName());
+        }
         return List.copyOf(types);
     }
 

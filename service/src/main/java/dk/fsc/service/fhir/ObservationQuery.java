@@ -138,10 +138,12 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8).split("\\|", 4);
             if (parts.length == 4) {
-                return new PageKey(Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS), parts[2], parts[3],
-                        Integer.parseInt(parts[1]));
+                Instant at = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
+                if (!at.isBefore(EARLIEST) && !at.isAfter(LATEST)) { // a tampered one far out failed in the database (500)
+                    return new PageKey(at, parts[2], parts[3], Integer.parseInt(parts[1]));
+                }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             // said below
         }
         throw Refusal.invalid("_cursor is not one this server wrote; follow the next link of a search as it is");
@@ -216,11 +218,29 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
             }
             // An unencoded '+' of a zone arrives as a space: read it as the '+' it was.
             Instant at = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
-            return new Instant[] {at, at.plusNanos(1000)};
+            return new Instant[] {at, at.plus(precision(value))};
         } catch (DateTimeParseException | NumberFormatException e) {
             throw Refusal.invalid("date '" + value + "' is not a FHIR date or dateTime: give 2026-11-30, 2026-11 or 2026, or a time with its zone "
                     + "such as 2026-11-30T08:00:00+01:00");
         }
+    }
+
+    /**
+     * How long a dateTime given to its precision lasts, as FHIR reads it: a minute, a second, or
+     * the fraction of a second written (08:00:00.4 is a tenth of a second); at least a microsecond,
+     * what readings are stored to. It was a microsecond always, so 08:00:00 missed a reading at
+     * 08:00:00.400, and the milliseconds an Observation shows could not find it with eq.
+     */
+    private static java.time.Duration precision(String value) {
+        java.util.regex.Matcher time = java.util.regex.Pattern.compile("T\\d{2}:\\d{2}(:\\d{2}(\\.(\\d+))?)?").matcher(value);
+        if (!time.find() || time.group(1) == null) {
+            return java.time.Duration.ofMinutes(1);
+        }
+        if (time.group(3) == null) {
+            return java.time.Duration.ofSeconds(1);
+        }
+        int digits = Math.min(time.group(3).length(), 6);
+        return java.time.Duration.ofNanos((long) Math.pow(10, 9 - digits));
     }
 
     private static Instant[] days(LocalDate start, LocalDate end) {

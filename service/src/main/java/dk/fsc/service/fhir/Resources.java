@@ -157,6 +157,16 @@ final class Resources {
      * holds everything also says the total), each entry with its full URL.
      */
     static Bundle searchSet(String base, String self, @Nullable String next, List<? extends Resource> resources, boolean complete) {
+        return searchSet(base, self, next, resources, complete, null);
+    }
+
+    /**
+     * As above; {@code cut} says what a search without further pages left out (the newest 200
+     * alerts of more): an OperationOutcome entry (search mode outcome), so a client does not take
+     * the bundle for all there is.
+     */
+    static Bundle searchSet(String base, String self, @Nullable String next, List<? extends Resource> resources, boolean complete,
+                            @Nullable String cut) {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.SEARCHSET);
         bundle.setMeta(new Meta().setLastUpdated(new Date()));
@@ -170,6 +180,14 @@ final class Resources {
         for (Resource r : resources) {
             bundle.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        if (cut != null) {
+            org.hl7.fhir.r4.model.OperationOutcome outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+            outcome.addIssue().setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.WARNING)
+                    .setCode(org.hl7.fhir.r4.model.OperationOutcome.IssueType.INCOMPLETE).setDiagnostics(cut);
+            String id = java.util.UUID.randomUUID().toString();
+            outcome.setId(id);
+            bundle.addEntry().setFullUrl("urn:uuid:" + id).setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
         }
         return bundle;
     }

@@ -3,6 +3,7 @@ package dk.fsc.service.logistics;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.errors.Times;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
@@ -123,6 +124,9 @@ public class InventoryStore {
                 change.modelId(), type).isEmpty()) {
             throw Refusal.invalid("modelId " + change.modelId() + " is not a model of " + type + " in the catalogue");
         }
+        Times.requireDay("purchasedOn", change.purchasedOn());
+        Times.requireDay("nextCalibrationOn", change.nextCalibrationOn());
+        Times.requireDay("nextCleaningOn", change.nextCleaningOn());
         if (change.assetTag() != null && sql.one("SELECT 1 FROM devices WHERE asset_tag = ? AND id <> ?", rs -> 1, change.assetTag(), id)
                 .isPresent()) {
             throw Refusal.conflict("Asset tag " + change.assetTag() + " is on another device.");

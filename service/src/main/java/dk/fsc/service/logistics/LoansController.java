@@ -2,6 +2,7 @@ package dk.fsc.service.logistics;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.logistics.LoanStore.LoanView;
+import dk.fsc.service.platform.errors.Flags;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
@@ -138,14 +139,14 @@ class LoansController {
     @Get
     @Transactional
     List<LoanView> list(@Nullable @QueryValue String status, @Nullable @QueryValue String organisation,
-                        @Nullable @QueryValue Boolean overdue, @Nullable @QueryValue Integer limit, Authentication auth) {
+                        @Nullable @QueryValue String overdue, @Nullable @QueryValue Integer limit, Authentication auth) {
         LoanStatus only = status == null ? null
                 : LoanStatus.of(status).orElseThrow(() -> Refusal.invalid("status must be reserved, active, ended or cancelled"));
         int rows = limit == null ? 500 : limit;
         if (rows < 1 || rows > 5000) {
             throw Refusal.invalid("limit must be between 1 and 5000");
         }
-        List<LoanView> found = loans.list(only, organisation, Boolean.TRUE.equals(overdue), rows);
+        List<LoanView> found = loans.list(only, organisation, Boolean.TRUE.equals(Flags.parse("overdue", overdue)), rows);
         // The list names citizens (ids) and where they live (shipping and pickup addresses): a line for each in their access log.
         accessLog.recordEach(StaffUser.of(auth), found.stream().map(LoanView::patientId).toList(), "read loan list", "logistics");
         return found;

@@ -1,6 +1,7 @@
 package dk.fsc.service.quarantine;
 
 import dk.fsc.gateway.replay.QuarantineReplays;
+import dk.fsc.service.platform.errors.Flags;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.quarantine.QuarantineStore.Entry;
 import dk.fsc.service.quarantine.QuarantineStore.Page;
@@ -70,13 +71,13 @@ class QuarantineController {
      * @param before paging: only ids below this (take {@code nextBefore} of the previous page)
      */
     @Get
-    Page list(@Nullable @QueryValue String code, @Nullable @QueryValue String deviceId, @Nullable @QueryValue Boolean open,
+    Page list(@Nullable @QueryValue String code, @Nullable @QueryValue String deviceId, @Nullable @QueryValue String open,
               @Nullable @QueryValue Long before, @Nullable @QueryValue Integer limit) {
         int rows = limit == null ? 100 : limit;
         if (rows < 1 || rows > MAX_LIST) {
             throw Refusal.invalid("limit must be between 1 and " + MAX_LIST);
         }
-        return quarantine.page(code, deviceId, open, before, rows);
+        return quarantine.page(code, deviceId, Flags.parse("open", open), before, rows);
     }
 
     @Get("/{id}")

@@ -2,6 +2,7 @@ package dk.fsc.service.wounds;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.WoundViews.Referral;
 import io.micronaut.http.HttpStatus;
@@ -69,7 +70,8 @@ class ReferralsController {
     Referral assess(@PathVariable UUID referralId, @Valid @Body WoundRequests.Assess body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         Referral referral = access.requireReferral(user, referralId);
-        Referral answered = answers.answer(user, referral, body.assessment(), body.classification(), body.treatmentPlan(), body.nextPhotoDue());
+        Referral answered = answers.answer(user, referral, body.assessment(), body.classification(), body.treatmentPlan(),
+                Times.requireDay("nextPhotoDue", body.nextPhotoDue()));
         accessLog.record(user, referral.patientId(), "assess wound", "wound assessment", referralId.toString());
         return answered;
     }

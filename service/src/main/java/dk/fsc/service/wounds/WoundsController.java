@@ -6,6 +6,7 @@ import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.photos.PhotoFile;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.errors.Times;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.WoundViews.Clinic;
 import dk.fsc.service.wounds.WoundViews.Consents;
@@ -81,7 +82,7 @@ class WoundsController {
         patients.requireCareAccess(user, patientId);
         String key = body.key() != null ? body.key() : WoundStore.key(body.woundType(), body.bodySite());
         Wound wound = wounds.create(patientId, key, body.woundType(), body.bodySite(), body.side(),
-                body.onset(), body.followUpDays(), user.username());
+                Times.requireDay("onset", body.onset()), body.followUpDays(), user.username());
         accessLog.record(user, patientId, "register wound", "care", wound.key());
         return wound;
     }
@@ -103,7 +104,7 @@ class WoundsController {
     Wound change(@PathVariable UUID woundId, @Valid @Body WoundRequests.ChangeWound body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         WoundStore.Owner owner = access.requireCare(user, woundId);
-        Wound wound = wounds.update(woundId, body.status(), body.side(), body.onset(), body.followUpDays());
+        Wound wound = wounds.update(woundId, body.status(), body.side(), Times.requireDay("onset", body.onset()), body.followUpDays());
         accessLog.record(user, owner.patientId(), "change wound", "care", owner.key() + ": " + body.status());
         return wound;
     }
@@ -117,7 +118,7 @@ class WoundsController {
         if (body.lengthCm() == null && body.widthCm() == null && body.depthCm() == null && body.areaCm2() == null) {
             throw Refusal.invalid("Give at least one of lengthCm, widthCm, depthCm, areaCm2");
         }
-        Instant at = body.measuredAt() == null ? Instant.now() : body.measuredAt();
+        Instant at = body.measuredAt() == null ? Instant.now() : Times.require("measuredAt", body.measuredAt());
         if (at.isAfter(Instant.now().plusSeconds(300))) {
             throw Refusal.invalid("measuredAt " + at + " is in the future");
         }
@@ -204,7 +205,7 @@ class WoundsController {
     Consents giveConsent(@PathVariable UUID patientId, @Valid @Body WoundRequests.GiveConsent body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
         patients.requireCareAccess(user, patientId);
-        Instant given = body.givenAt() == null ? Instant.now() : body.givenAt();
+        Instant given = body.givenAt() == null ? Instant.now() : Times.require("givenAt", body.givenAt());
         if (given.isAfter(Instant.now().plusSeconds(300))) {
             throw Refusal.invalid("givenAt " + given + " is in the future");
         }

@@ -108,6 +108,12 @@ class FhirIT extends IntegrationTest {
         assertEquals(Set.of(MEDCOM + "|MCS88019", LOINC + "|8480-6", MDC + "|150021"), codings(systolic.getCode().getCoding()));
         assertEquals(128.0, systolic.getValueQuantity().getValue().doubleValue(), 1e-9);
         assertEquals("mm[Hg]", systolic.getValueQuantity().getCode());
+        // Searched by one pressure's code: the whole panel, as reading it by id gives it.
+        Bundle bySystolic = fhir.newJsonParser().parseResource(Bundle.class,
+                get(nurse, "/fhir/Observation?patient=" + patient + "&code=" + LOINC + "%7C8480-6").body());
+        assertEquals(1, bySystolic.getEntry().size());
+        assertEquals(2, ((Observation) bySystolic.getEntryFirstRep().getResource()).getComponent().size(), "both components");
+        assertValid(bySystolic);
 
         // Read by id: the same resource, as the search's fullUrl says.
         String id = spo2.getIdElement().getIdPart();
@@ -120,8 +126,8 @@ class FhirIT extends IntegrationTest {
                 get(nurse, "/fhir/Observation/" + bp.getIdElement().getIdPart()).body());
         assertEquals(2, readBp.getComponent().size());
 
-        assertEquals(3, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE '%(FHIR)'", patient),
-                "the search and both reads are in the access log");
+        assertEquals(4, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action LIKE '%(FHIR)'", patient),
+                "the two searches and both reads are in the access log");
     }
 
     @Test
@@ -171,6 +177,22 @@ class FhirIT extends IntegrationTest {
         assertEquals(from, first.getEffectiveDateTimeType().getValue().toInstant(), "oldest first with _sort=date");
         assertNull(range.getLink("next"));
         assertValid(range);
+
+        // eq with the time an Observation shows (to the millisecond; stored to the microsecond) finds it: a time is as long as its precision.
+        String shown = first.getEffectiveDateTimeType().getValueAsString();
+        Bundle same = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient + "&date=eq"
+                + java.net.URLEncoder.encode(shown, java.nio.charset.StandardCharsets.UTF_8)).body());
+        assertTrue(same.getEntry().stream().anyMatch(e -> e.getResource().getIdElement().getIdPart().equals(first.getIdElement().getIdPart())),
+                "date=eq" + shown + " finds the Observation showing it");
+
+        // Asked for as XML, the next page is XML too: _format is kept in the links.
+        Bundle xmlPage = fhir.newXmlParser().parseResource(Bundle.class, get(nurse, "/fhir/Observation?patient=" + patient + "&_count=3&_format=xml").body());
+        assertTrue(xmlPage.getLink("next").getUrl().endsWith("&_format=xml"), xmlPage.getLink("next").getUrl());
+        String xmlNext = xmlPage.getLink("next").getUrl();
+        assertTrue(get(nurse, xmlNext.substring(xmlNext.indexOf("/fhir/"))).body().startsWith("<Bundle"));
+        // A cursor tampered to a time the database cannot hold: 400, not 500.
+        String far = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("-9223372036854775808|0|d|m".getBytes());
+        assertTrue(diagnostics(refused(nurse, "/fhir/Observation?patient=" + patient + "&_cursor=" + far, 400)).contains("_cursor"));
     }
 
     @Test
@@ -214,13 +236,16 @@ class FhirIT extends IntegrationTest {
         HttpResponse<String> xml = get(nurse, "/fhir/Patient/" + patient + "?_format=xml");
         assertEquals("application/fhir+xml;charset=utf-8", xml.getContentType().orElseThrow().toString());
         assertEquals(patient.toString(), fhir.newXmlParser().parseResource(Patient.class, xml.body()).getIdElement().getIdPart());
+        // Unencoded, as a client pasting it sends it: the + arrives as a space.
+        assertEquals("application/fhir+xml;charset=utf-8", get(nurse, "/fhir/Patient/" + patient + "?_format=application/fhir+xml")
+                .getContentType().orElseThrow().toString());
         HttpResponse<String> byAccept = http.toBlocking().exchange(HttpRequest.GET("/fhir/Patient/" + patient)
                 .bearerAuth(nurse.token()).header("Accept", "application/fhir+xml"), String.class);
         assertTrue(byAccept.body().startsWith("<Patient"), byAccept.body());
         HttpResponse<String> browser = http.toBlocking().exchange(HttpRequest.GET("/fhir/Patient/" + patient)
                 .bearerAuth(nurse.token()).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"), String.class);
         assertEquals("application/fhir+json;charset=utf-8", browser.getContentType().orElseThrow().toString(), "JSON unless asked otherwise");
-        assertEquals(4, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'read patient record (FHIR)'",
+        assertEquals(5, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'read patient record (FHIR)'",
                 patient));
     }
 
@@ -321,6 +346,28 @@ class FhirIT extends IntegrationTest {
         refused(other, "/fhir/Media/" + media.getIdElement().getIdPart(), 404);
         refused(other, "/fhir/Media?patient=" + patient, 404);
         assertTrue(diagnostics(refused(nurse, "/fhir/Media?patient=" + patient + "&_count=3", 400)).contains("_count"));
+    }
+
+    /** A search cut at its cap says so in an OperationOutcome entry: a bundle without total or next is not taken for all there is. */
+    @Test
+    void aPatientsAlertsCutAtTheCapEndWithAnOutcomeSayingSo() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        fixtures.update("""
+                INSERT INTO alerts (patient_id, organisation_id, kind, severity, summary, status, resolved_at, resolved_by, outcome,
+                                    opened_at, updated_at)
+                SELECT ?, ?, 'tobs', 'yellow', 'TOBS 2', 'resolved', now() - n * interval '1 hour', 'nurse', 'ok',
+                       now() - n * interval '1 hour', now() - n * interval '1 hour' FROM generate_series(1, 201) n""", patient, org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, get(nurse, "/fhir/DetectedIssue?patient=" + patient).body());
+        assertValid(bundle);
+        assertEquals(201, bundle.getEntry().size(), "200 alerts and the outcome");
+        assertFalse(bundle.hasTotal());
+        Bundle.BundleEntryComponent last = bundle.getEntry().get(200);
+        assertEquals(Bundle.SearchEntryMode.OUTCOME, last.getSearch().getMode());
+        OperationOutcome outcome = (OperationOutcome) last.getResource();
+        assertEquals(OperationOutcome.IssueType.INCOMPLETE, outcome.getIssueFirstRep().getCode());
+        assertTrue(outcome.getIssueFirstRep().getDiagnostics().startsWith("Only the newest 200 alerts"), outcome.getIssueFirstRep().getDiagnostics());
     }
 
     @Test

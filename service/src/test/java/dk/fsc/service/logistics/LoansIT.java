@@ -189,6 +189,8 @@ class LoansIT extends IntegrationTest {
         assertEquals("Skovvej 2, 8600 Silkeborg", one.get("patientAddress"));
         assertEquals("Testvej 1, 8000 Aarhus C", one.get("shippingAddress"));
         assertNull(fsc.getList("/api/loans?organisation=" + region).get(0).get("patientName"), "lists carry no names");
+        assertEquals(400, fsc.statusOf(() -> fsc.getList("/api/loans?organisation=" + region + "&overdue=1")),
+                "overdue=1 is no flag (it listed every loan, each citizen an access-log line)");
         assertEquals(List.of("order loan " + loan, "read loan list", "read shipping details of loan " + loan),
                 fixtures.strings("SELECT action FROM access_log WHERE patient_id = ? AND purpose = 'logistics' ORDER BY action", patient),
                 "the order's answer, the single loan and the list all named the citizen");

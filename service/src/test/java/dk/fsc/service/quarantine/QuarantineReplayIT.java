@@ -71,6 +71,7 @@ class QuarantineReplayIT extends IntegrationTest {
         assertNotNull(entry.get("replayedAt"));
         assertEquals(2, ((Number) entry.get("replayCount")).intValue());
         assertTrue(support.get("/api/quarantine?deviceId=" + device + "&open=false").get("items").toString().contains("late-1"));
+        assertEquals(400, support.statusOf(() -> support.get("/api/quarantine?deviceId=" + device + "&open=0")), "a flag is true or false");
         assertTrue(items(support.get("/api/quarantine?deviceId=" + device)).isEmpty(), "no longer open");
 
         // A third replay finds it stored: a duplicate, still one reading.

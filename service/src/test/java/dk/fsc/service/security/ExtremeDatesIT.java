@@ -1,6 +1,7 @@
 package dk.fsc.service.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -71,5 +72,31 @@ class ExtremeDatesIT extends IntegrationTest {
         assertEquals(List.of(), about.stream().map(ILoggingEvent::getFormattedMessage).toList(), "nothing logged as an error");
         assertEquals(200, nurse.statusOf(() -> nurse.get("/api/patients/" + patient + "/readings?from=1900-01-01T00:00:00Z"
                 + "&to=9999-12-31T23:59:59Z")), "the edges of the range are allowed");
+    }
+
+    /**
+     * A body's time outside the range is refused where it enters (it was stored as whatever the
+     * driver made of year -300000), and a value PostgreSQL cannot store that no check foresaw (a NUL
+     * character in a query) is the caller's to fix: 400 saying what kind of value, not 500 (FHIR and API review).
+     */
+    @Test
+    void aValueTheDatabaseCannotStoreIsTheCallersToFix() {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        Map<String, Object> wound = nurse.post("/api/patients/" + patient + "/wounds", Map.of("woundType", "venous_leg_ulcer",
+                "bodySite", "shin", "side", "left"));
+        HttpClientResponseException past = assertThrows(HttpClientResponseException.class,
+                () -> nurse.post("/api/wounds/" + wound.get("id") + "/measurements", Map.of("measuredAt", "-300000-01-01T00:00:00Z", "lengthCm", 2)));
+        assertEquals(400, past.getStatus().getCode());
+        assertTrue(String.valueOf(past.getResponse().getBody(Map.class).orElseThrow().get("detail")).startsWith("measuredAt must be between"),
+                past.getResponse().getBody(String.class).orElse(""));
+
+        Api support = new Api(http, fixtures.staff(fixtures.organisation("fsc"), "fsc_support"));
+        HttpClientResponseException nul = assertThrows(HttpClientResponseException.class,
+                () -> support.get("/api/devices?q=a%00b"));
+        assertEquals(400, nul.getStatus().getCode());
+        assertTrue(String.valueOf(nul.getResponse().getBody(Map.class).orElseThrow().get("detail")).contains("NUL"),
+                nul.getResponse().getBody(String.class).orElse(""));
     }
 }

@@ -30,6 +30,14 @@ public final class Times {
         return require(name, at);
     }
 
+    /** A day already read (a JSON body field), refused when outside the range; null passes (not given). */
+    public static java.time.LocalDate requireDay(String name, java.time.LocalDate day) {
+        if (day != null && (day.isBefore(java.time.LocalDate.of(1900, 1, 1)) || day.isAfter(java.time.LocalDate.of(9999, 12, 31)))) {
+            throw Refusal.invalid(name + " must be a day between 1900-01-01 and 9999-12-31, e.g. 2026-11-22");
+        }
+        return day;
+    }
+
     /** A time already read (e.g. a JSON body field), refused when outside the range. */
     public static Instant require(String name, Instant at) {
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {

@@ -110,8 +110,16 @@ final class ObservationCodes {
             }
             types.addAll(found);
         }
-        // A pressure is served as the blood-pressure panel with both components: asked for one, both are read,
-        // or the panel came with half of it (not valid for R4's profile, and unlike the same id read alone).
+        return List.copyOf(types);
+    }
+
+    /**
+     * The types a search reads for the codes asked: as {@link #typesFor}, and a pressure asked for
+     * alone brings the other, as it is served in the blood-pressure panel with both components (the
+     * panel came with half of it: not valid for R4's profile, and unlike the same id read alone).
+     */
+    static List<String> typesSearchedFor(String parameter) {
+        Set<String> types = new LinkedHashSet<>(typesFor(parameter));
         if (types.contains(ObservationType.SYSTOLIC_BP.wireName()) || types.contains(ObservationType.DIASTOLIC_BP.wireName())) {
             types.add(ObservationType.SYSTOLIC_BP.wireName());
             types.add(ObservationType.DIASTOLIC_BP.wireName());

@@ -40,7 +40,7 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
     static ObservationQuery parse(Map<String, List<String>> parameters) {
         UUID patientId = patientOf(parameters, "Observation", PARAMETERS);
         String code = single(parameters, "code");
-        List<String> types = code == null || ObservationCodes.isWoundPanel(code) ? List.of() : ObservationCodes.typesFor(code);
+        List<String> types = code == null || ObservationCodes.isWoundPanel(code) ? List.of() : ObservationCodes.typesSearchedFor(code);
         List<String> dates = parameters.getOrDefault("date", List.of());
         Instant from = EARLIEST;
         Instant to = LATEST;

@@ -526,7 +526,7 @@ class ReadingStore implements StoreRetries.Store {
             }
             PreparedStatement s = prepared("""
                     SELECT d.id, d.state, l.patient_id, l.starts_at, l.ends_at, d.device_number
-                      FROM devices d LEFT JOIN loans l ON l.device_id = d.id
+                      FROM devices d LEFT JOIN loans l ON l.device_id = d.id AND l.status <> 'reserved'
                      WHERE d.id = ANY(?)""");
             s.setArray(1, c.createArrayOf("text", ids.toArray()));
             Map<String, String> states = new HashMap<>();

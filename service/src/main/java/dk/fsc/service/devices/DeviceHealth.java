@@ -35,12 +35,12 @@ final class DeviceHealth {
     static final String SILENT_SQL = """
              AND d.id IN (SELECT sc.device_id FROM device_status sc WHERE sc.seen_hour < (now() AT TIME ZONE 'UTC') - make_interval(secs => %1$d)
                           UNION ALL
-                          SELECT lc.device_id FROM loans lc WHERE lc.starts_at < now() - make_interval(secs => %1$d)
+                          SELECT lc.device_id FROM loans lc WHERE lc.status <> 'reserved' AND lc.starts_at < now() - make_interval(secs => %1$d)
                              AND (lc.ends_at IS NULL OR lc.ends_at > now())
                              AND NOT EXISTS (SELECT 1 FROM device_status sn WHERE sn.device_id = lc.device_id))
              AND m.schedule IS NOT NULL AND m.schedule <> 'none'
              AND NOT EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id AND p.starts_at <= now() AND p.ends_at > now())
-             AND coalesce(s.last_seen_at, l.starts_at) + CASE WHEN m.schedule = 'copd_standard' AND now() < m.started_at + interval '14 days'
+             AND greatest(s.last_seen_at, l.starts_at) + CASE WHEN m.schedule = 'copd_standard' AND now() < m.started_at + interval '14 days'
                  THEN make_interval(secs => %1$d) ELSE make_interval(secs => %2$d) END < now()"""
             .formatted(DAILY_SILENCE.toSeconds(), WEEKLY_SILENCE.toSeconds());
 

@@ -24,7 +24,7 @@ public class DeviceReader {
     private static final String SELECT = """
             SELECT d.id, d.device_type, d.model, d.serial_number, d.state, l.organisation_id AS loan_organisation,
                    d.model_id, d.asset_tag, d.purchased_on, d.next_calibration_on, d.next_cleaning_on,
-                   coalesce(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
+                   greatest(s.last_seen_at, l.starts_at) AS heard_since, s.last_seen_at, s.reported_at, s.battery_percent,
                    s.firmware, s.signal_dbm, coalesce(s.faults, '{}') AS faults, m.schedule, m.started_at,
                    EXISTS (SELECT 1 FROM monitoring_pauses p WHERE p.patient_id = l.patient_id
                             AND p.starts_at <= now() AND p.ends_at > now()) AS paused,
@@ -33,13 +33,13 @@ public class DeviceReader {
               FROM devices d
               LEFT JOIN device_status s ON s.device_id = d.id
               LEFT JOIN quarantine_quota q ON q.device_id = d.id
-              LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
+              LEFT JOIN loans l ON l.device_id = d.id AND l.status <> 'reserved' AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())
               LEFT JOIN patient_monitoring m ON m.patient_id = l.patient_id""";
     /** The search's count: only the joins its filters use (each costs a scan over 50 000 devices: docs/benchmarks.md). */
     private static final String COUNT = "SELECT count(*) FROM devices d";
     private static final String STATUS_JOIN = " LEFT JOIN device_status s ON s.device_id = d.id";
     private static final String QUOTA_JOIN = " LEFT JOIN quarantine_quota q ON q.device_id = d.id";
-    private static final String LOAN_JOIN = " LEFT JOIN loans l ON l.device_id = d.id AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())";
+    private static final String LOAN_JOIN = " LEFT JOIN loans l ON l.device_id = d.id AND l.status <> 'reserved' AND l.starts_at <= now() AND (l.ends_at IS NULL OR l.ends_at > now())";
     private final Database db;
     private final int batteryLowPercent;
 

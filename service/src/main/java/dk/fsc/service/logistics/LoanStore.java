@@ -117,6 +117,7 @@ public class LoanStore {
         if (state != DeviceState.ready) {
             throw Refusal.conflict("Device " + deviceId + " is " + state + ", not ready; it cannot be lent now.");
         }
+        requireMaintained(sql, deviceId);
         UUID id = UUID.randomUUID();
         LoanStatus status = reservation ? LoanStatus.reserved : LoanStatus.active;
         sql.update("""
@@ -129,9 +130,31 @@ public class LoanStore {
         return find(id, false);
     }
 
-    /** Ships a reserved device: the loan starts now. */
+    /**
+     * Refuses (409) to lend a device whose calibration or cleaning is overdue (in Danish days):
+     * its values would drive a citizen's alerts. Checked when it is lent and again when a
+     * reservation ships, as the date may have passed in between.
+     */
+    private static void requireMaintained(Sql sql, String deviceId) {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Copenhagen"));
+        sql.one("SELECT next_calibration_on, next_cleaning_on FROM devices WHERE id = ?",
+                rs -> new java.time.LocalDate[] {rs.getObject(1, java.time.LocalDate.class), rs.getObject(2, java.time.LocalDate.class)}, deviceId)
+                .ifPresent(due -> {
+                    if (due[0] != null && due[0].isBefore(today)) {
+                        throw Refusal.conflict("Device " + deviceId + " was due for calibration on " + due[0]
+                                + "; calibrate it and record the next date before it is lent.");
+                    }
+                    if (due[1] != null && due[1].isBefore(today)) {
+                        throw Refusal.conflict("Device " + deviceId + " was due for cleaning on " + due[1]
+                                + "; clean it and record the next date before it is lent.");
+                    }
+                });
+    }
+
+    /** Ships a reserved device: the loan starts now (unless its calibration or cleaning fell due meanwhile). */
     @Transactional
     public LoanView ship(UUID id, StaffUser user) {
+        db.sql().one("SELECT device_id FROM loans WHERE id = ?", rs -> rs.getString(1), id).ifPresent(device -> requireMaintained(db.sql(), device));
         return step(id, LoanStatus.reserved, LoanStatus.active, DeviceState.shipped, "reservation shipped", user, "starts_at = now()");
     }
 
@@ -184,7 +207,9 @@ public class LoanStore {
             params.add(organisation);
         }
         params.add(limit);
-        return db.sql().list(SELECT + where + " ORDER BY l.created_at DESC, l.id LIMIT ?", rs -> view(rs, false), params.toArray());
+        // Overdue: the most overdue first, so a cut list keeps those (it kept the newest loans and dropped the oldest debts).
+        return db.sql().list(SELECT + where + (overdue ? " ORDER BY l.due_on, l.id" : " ORDER BY l.created_at DESC, l.id") + " LIMIT ?",
+                rs -> view(rs, false), params.toArray());
     }
 
     /** The device's current loan, for a job on a connection of its own. */

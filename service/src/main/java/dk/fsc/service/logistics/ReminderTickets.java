@@ -51,6 +51,9 @@ class ReminderTickets {
                 if (d.organisation() == null) {
                     continue; // not lent and no FSC organisation to own it
                 }
+                if (tickets.everOpened(sql, d.key())) {
+                    continue; // once per loan and per due date (docs/logistics.md): solved is not opened again the next hour
+                }
                 Long id = tickets.open(sql, new TicketStore.Opening(d.title(), null, 2, d.impact(), null, d.organisation(), d.device(),
                         d.loan(), d.patient(), "reminder", d.key(), false), "reminders");
                 c.commit();

@@ -78,6 +78,10 @@ class InventoryAndReportsIT extends IntegrationTest {
         reminderTickets.openTickets();
         assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE source = 'reminder' AND device_id = ? AND organisation_id = ?",
                 lent, region));
+        // Solved (support phoned the citizen), it is not opened again at the next run: once per loan.
+        fixtures.update("UPDATE tickets SET state = 'solved', solved_at = now() WHERE source = 'reminder' AND device_id = ?", lent);
+        reminderTickets.openTickets();
+        assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE source = 'reminder' AND device_id = ?", lent));
         fixtures.update("UPDATE devices SET next_calibration_on = current_date WHERE id = ?", device);
         reminderTickets.openTickets();
         assertEquals(List.of("Device " + device + " calibration due " + LocalDate.now()),

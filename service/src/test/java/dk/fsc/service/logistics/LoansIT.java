@@ -152,7 +152,7 @@ class LoansIT extends IntegrationTest {
     }
 
     @Test
-    void aReservationHoldsTheDeviceUntilShippedOrCancelled() {
+    void aReservationHoldsTheDeviceUntilShippedOrCancelled() throws Exception {
         String region = fixtures.organisation("region");
         UUID patient = fixtures.patient(fixtures.organisation());
         String device = fixtures.device("ready");
@@ -167,6 +167,18 @@ class LoansIT extends IntegrationTest {
         assertEquals(cancelled.get("startsAt"), cancelled.get("endsAt"), "an empty range attributes no reading");
 
         Map<String, Object> again = fsc.post("/api/loans", order(device, patient, region, "startsAt", later));
+        // Its day came, but the device is still on FSC's shelf (switched on at the bench): not the citizen's reading.
+        fixtures.update("UPDATE loans SET starts_at = now() - interval '1 hour' WHERE id = ?::uuid", again.get("id"));
+        try (TestDevice d = new TestDevice(TestInfrastructure.brokerUrl(), device)) {
+            d.publishReading(reading("bench", Instant.now().minusSeconds(60)));
+            String reply = d.nextReply(Duration.ofSeconds(20));
+            assertTrue(reply.contains("DEVICE_NOT_ON_LOAN"), "a reservation is no loan until shipped: " + reply);
+        }
+        assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
+        // Its calibration fell due while it waited: not shipped until calibrated.
+        fixtures.update("UPDATE devices SET next_calibration_on = current_date - 1 WHERE id = ?", device);
+        assertEquals(409, fsc.statusOf(() -> fsc.post("/api/loans/" + again.get("id") + "/ship", Map.of())));
+        fixtures.update("UPDATE devices SET next_calibration_on = current_date + 365 WHERE id = ?", device);
         Map<String, Object> shipped = fsc.post("/api/loans/" + again.get("id") + "/ship", Map.of());
         assertEquals("active", shipped.get("status"));
         assertEquals("shipped", shipped.get("deviceState"));

@@ -11,12 +11,28 @@
 --       members of fsc_runtime, which reads and writes rows but cannot create, alter or drop
 --       anything, and may only add to the access log (no UPDATE, DELETE or TRUNCATE).
 -- Partitions are made and old ones dropped through functions that run as the owner (V28).
--- Passwords are given on the command line, never stored here.
+-- Passwords are given on the command line, never stored here. It may run again (after a restore
+-- onto the same server, ops/backup: the roles exist then): roles that exist get the passwords given
+-- and their membership, and every grant below is made again.
 
 \set ON_ERROR_STOP on
-CREATE ROLE fsc_runtime NOLOGIN;
-CREATE ROLE fsc_service LOGIN PASSWORD :'service_pw' IN ROLE fsc_runtime;
-CREATE ROLE fsc_gateway LOGIN PASSWORD :'gateway_pw' IN ROLE fsc_runtime;
+SELECT set_config('fsc_roles.service_pw', :'service_pw', false), set_config('fsc_roles.gateway_pw', :'gateway_pw', false);
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fsc_runtime') THEN
+        CREATE ROLE fsc_runtime NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fsc_service') THEN
+        CREATE ROLE fsc_service LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fsc_gateway') THEN
+        CREATE ROLE fsc_gateway LOGIN;
+    END IF;
+    EXECUTE format('ALTER ROLE fsc_service LOGIN PASSWORD %L', current_setting('fsc_roles.service_pw'));
+    EXECUTE format('ALTER ROLE fsc_gateway LOGIN PASSWORD %L', current_setting('fsc_roles.gateway_pw'));
+    GRANT fsc_runtime TO fsc_service;
+    GRANT fsc_runtime TO fsc_gateway;
+END $$;
+SELECT set_config('fsc_roles.service_pw', '', false), set_config('fsc_roles.gateway_pw', '', false);
 
 -- Nobody but the owner creates anything in the schema.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -167,7 +167,12 @@ class DeployFilesTest {
         String controller = Files.readString(OPS.resolve("../service/src/main/java/dk/fsc/service/devices/BrokerLoginController.java"));
         String logins = Files.readString(OPS.resolve("../service/src/main/java/dk/fsc/service/devices/BrokerLogins.java"));
         assertTrue(controller.contains("@Controller(\"/api/broker\")") && controller.contains("@Post(\"/login\")"), "the route moved");
-        assertTrue(conf.contains("url = \"http://fsc-service:8080/api/broker/login\""), "emqx.conf asks another route");
+        // In Kubernetes the Service fsc-service (port 80); in compose the nodes name service-1 (FSC_BROKER_LOGIN_URL).
+        assertTrue(conf.contains("url = \"http://fsc-service/api/broker/login\"") && conf.contains("url = ${?FSC_BROKER_LOGIN_URL}"),
+                "emqx.conf asks another route");
+        String k8s = Files.readString(OPS.resolve("k8s/service.yaml"));
+        assertTrue(k8s.contains("name: fsc-service") && k8s.contains("{name: http, port: 80, targetPort: 8080}"), "the Service's port moved");
+        assertTrue(k8s.contains("- name: FSC_BROKER_LOGIN_TOKEN"), "the service in Kubernetes has no broker-login token: every login refused");
         Matcher header = Pattern.compile("TOKEN_HEADER = \"([^\"]+)\"").matcher(logins);
         assertTrue(header.find());
         assertTrue(conf.contains("\"" + header.group(1) + "\" = ${FSC_BROKER_LOGIN_TOKEN}"),
@@ -179,11 +184,16 @@ class DeployFilesTest {
         }
         assertTrue(conf.contains("no_match = deny"), "what the login's ACL does not allow is denied");
         assertTrue(variablesTheCodeReads().contains("FSC_BROKER_LOGIN_TOKEN"));
+        Map<String, Map<String, Object>> composeServices = (Map<String, Map<String, Object>>) yaml(OPS.resolve("compose/compose.yaml")).get(0)
+                .get("services");
         Map<String, Object> compose = yaml(OPS.resolve("emqx/compose.yaml")).get(0);
         Map<String, Map<String, Object>> nodes = (Map<String, Map<String, Object>>) compose.get("services");
         assertEquals(3, nodes.size(), "three nodes");
         for (var node : nodes.entrySet()) {
-            String name = ((Map<String, Object>) node.getValue().get("environment")).get("EMQX_NODE__NAME").toString();
+            Map<String, Object> environment = (Map<String, Object>) node.getValue().get("environment");
+            String name = environment.get("EMQX_NODE__NAME").toString();
+            assertEquals("http://service-1:" + env(composeServices, "service-1", "FSC_HTTP_PORT") + "/api/broker/login",
+                    String.valueOf(environment.get("FSC_BROKER_LOGIN_URL")), node.getKey() + " asks no service of ops/compose");
             assertTrue(conf.contains("\"" + name + "\""), node.getKey() + " (" + name + ") is not among the cluster's seeds");
             for (Object volume : (List<Object>) node.getValue().get("volumes")) {
                 String source = volume.toString().split(":")[0];

@@ -81,6 +81,8 @@ class LeastPrivilegeIT extends IntegrationTest {
                     .replace(":\"owner\"", OWNER).replace(":'service_pw'", "'" + PASSWORD + "'").replace(":'gateway_pw'", "'" + PASSWORD + "'")
                     .replace("fsc_runtime", RUNTIME).replace("fsc_service", SERVICE).replace("fsc_gateway", GATEWAY);
             s.execute(script);
+            s.execute(script); // again, as after a restore onto the same server (ops/backup): the roles exist then
+
         } catch (Exception e) {
             throw new IllegalStateException("roles.sql: " + e.getMessage(), e);
         }

@@ -127,9 +127,13 @@ public class InventoryStore {
         Times.requireDay("purchasedOn", change.purchasedOn());
         Times.requireDay("nextCalibrationOn", change.nextCalibrationOn());
         Times.requireDay("nextCleaningOn", change.nextCleaningOn());
-        if (change.assetTag() != null && sql.one("SELECT 1 FROM devices WHERE asset_tag = ? AND id <> ?", rs -> 1, change.assetTag(), id)
-                .isPresent()) {
-            throw Refusal.conflict("Asset tag " + change.assetTag() + " is on another device.");
+        // The scan page finds a device by id, serial number or asset tag, in any case: a tag another device
+        // answers to in any of these made both unscannable ("ambiguous").
+        if (change.assetTag() != null && sql.one("""
+                SELECT 1 FROM devices WHERE id <> ?
+                   AND (lower(asset_tag) = lower(?) OR lower(id) = lower(?) OR lower(serial_number) = lower(?))""",
+                rs -> 1, id, change.assetTag(), change.assetTag(), change.assetTag()).isPresent()) {
+            throw Refusal.conflict("Asset tag " + change.assetTag() + " is another device's id, serial number or asset tag.");
         }
         sql.update("""
                 UPDATE devices SET model_id = coalesce(?, model_id), asset_tag = coalesce(?, asset_tag),

@@ -76,6 +76,7 @@ class LoansBrowserIT extends BrowserTest {
         b.assertAccessible();
 
         b.open("/loans/" + loan);
+        assertTrue(b.all("#step-request-return").isEmpty(), "not asked back while on its way (it is ended 'not delivered')");
         // The hand-over needs who received it.
         b.find("#step-handover button").click();
         b.waitFor(WAIT, d -> !b.all("#step-problems").isEmpty());

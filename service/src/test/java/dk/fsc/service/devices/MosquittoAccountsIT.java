@@ -15,14 +15,12 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,16 +40,8 @@ class MosquittoAccountsIT extends IntegrationTest {
 
     @Override
     public Map<String, String> getProperties() {
-        Assumptions.assumeTrue(LocalMosquitto.unavailable().isEmpty(), () -> "skipped: " + LocalMosquitto.unavailable().get());
-        try {
-            mosquitto = LocalMosquitto.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
         Map<String, String> p = super.getProperties();
-        p.put("fsc.gateway.broker-url", mosquitto.url());
-        p.put("fsc.gateway.username", mosquitto.gatewayUser);
-        p.put("fsc.gateway.password", mosquitto.gatewayPassword);
+        mosquitto = LocalMosquitto.startForGateway(p, m -> new String[] {m.gatewayUser, m.gatewayPassword});
         p.put("fsc.mqtt-accounts.kind", "mosquitto-dynsec");
         p.put("fsc.mqtt-accounts.url", mosquitto.url());
         p.put("fsc.mqtt-accounts.username", mosquitto.adminUser);

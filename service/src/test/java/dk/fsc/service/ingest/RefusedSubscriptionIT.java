@@ -12,11 +12,9 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,17 +35,9 @@ class RefusedSubscriptionIT extends IntegrationTest {
 
     @Override
     public Map<String, String> getProperties() {
-        Assumptions.assumeTrue(LocalMosquitto.unavailable().isEmpty(), () -> "skipped: " + LocalMosquitto.unavailable().get());
-        try {
-            mosquitto = LocalMosquitto.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
         Map<String, String> p = super.getProperties();
-        p.put("fsc.gateway.broker-url", mosquitto.url());
         // An account that may log in and publish, but subscribe to nothing.
-        p.put("fsc.gateway.username", mosquitto.simulatorUser);
-        p.put("fsc.gateway.password", mosquitto.simulatorPassword);
+        mosquitto = LocalMosquitto.startForGateway(p, m -> new String[] {m.simulatorUser, m.simulatorPassword});
         return p;
     }
 

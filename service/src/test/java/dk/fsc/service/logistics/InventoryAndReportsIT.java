@@ -59,6 +59,10 @@ class InventoryAndReportsIT extends IntegrationTest {
         assertEquals(model, support.get("/api/devices/" + device).get("modelId"), "the device shows its inventory data");
         assertEquals(409, support.statusOf(() -> support.put("/api/devices/" + fixtures.device("ready") + "/inventory",
                 Map.of("assetTag", tag))));
+        assertEquals(409, support.statusOf(() -> support.put("/api/devices/" + fixtures.device("ready") + "/inventory",
+                Map.of("assetTag", tag.toLowerCase()))), "the scan page matches any case");
+        assertEquals(409, support.statusOf(() -> support.put("/api/devices/" + fixtures.device("ready") + "/inventory",
+                Map.of("assetTag", device.toLowerCase()))), "another device's id would make both unscannable");
         assertEquals(400, support.statusOf(() -> support.put("/api/devices/" + device + "/inventory", Map.of("modelId", "no-such"))));
 
         // Cleaning starts the next cleaning interval (30 days for an oximeter).

@@ -81,6 +81,26 @@ public final class LocalMosquitto implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * A broker of the test's own for its application context, skipping the test where Mosquitto
+     * cannot run; the gateway logs in with the account {@code account} names (username, password).
+     */
+    public static LocalMosquitto startForGateway(java.util.Map<String, String> properties,
+                                                 java.util.function.Function<LocalMosquitto, String[]> account) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(unavailable().isEmpty(), () -> "skipped: " + unavailable().get());
+        LocalMosquitto broker;
+        try {
+            broker = start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String[] login = account.apply(broker);
+        properties.put("fsc.gateway.broker-url", broker.url());
+        properties.put("fsc.gateway.username", login[0]);
+        properties.put("fsc.gateway.password", login[1]);
+        return broker;
+    }
+
     public String url() {
         return "tcp://127.0.0.1:" + port;
     }

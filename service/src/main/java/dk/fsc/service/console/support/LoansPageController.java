@@ -289,7 +289,9 @@ class LoansPageController {
             if (loan.handoverAcceptedAt() == null) {
                 steps.add("handover");
             }
-            if (loan.returnRequestedAt() == null) {
+            // Asked back only once handed over: before that the device is still on its way, and the loan is
+            // ended "not delivered" (the state machine refused the request, and the page offered it).
+            if (loan.returnRequestedAt() == null && loan.handoverAcceptedAt() != null) {
                 steps.add("request-return");
             }
             steps.add("end");

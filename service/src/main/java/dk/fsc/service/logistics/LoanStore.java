@@ -198,7 +198,7 @@ public class LoanStore {
     public List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit) {
         String where = " WHERE " + (status == null ? "l.status IN ('reserved', 'active')" : "l.status = ?")
                 + (organisation == null ? "" : " AND l.organisation_id = ?")
-                + (overdue ? " AND l.status = 'active' AND l.due_on < current_date" : "");
+                + (overdue ? " AND l.status = 'active' AND l.due_on < (now() AT TIME ZONE 'Europe/Copenhagen')::date" : "");
         List<Object> params = new ArrayList<>();
         if (status != null) {
             params.add(status.name());
@@ -282,7 +282,7 @@ public class LoanStore {
         return new LoanView(rs.getObject("id", UUID.class), rs.getString("device_id"), rs.getString("device_type"),
                 rs.getString("device_state"), rs.getObject("patient_id", UUID.class), rs.getString("organisation_id"), status.name(),
                 Sql.instant(rs, "starts_at"), Sql.instant(rs, "ends_at"), due,
-                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now()),
+                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now(java.time.ZoneId.of("Europe/Copenhagen"))),
                 rs.getString("shipping_address"), rs.getString("pickup_address"), Sql.instant(rs, "handover_accepted_at"),
                 rs.getString("handover_accepted_by"), Sql.instant(rs, "return_requested_at"), rs.getString("end_reason"),
                 withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null,

@@ -44,9 +44,9 @@ public class ReportStore {
     @Transactional(readOnly = true)
     public List<OverdueLoan> overdueLoans() {
         return db.sql().list("""
-                SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, current_date - l.due_on
+                SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, (now() AT TIME ZONE 'Europe/Copenhagen')::date - l.due_on
                   FROM loans l JOIN devices d ON d.id = l.device_id
-                 WHERE l.status = 'active' AND l.due_on < current_date ORDER BY 1, l.due_on, 2""",
+                 WHERE l.status = 'active' AND l.due_on < (now() AT TIME ZONE 'Europe/Copenhagen')::date ORDER BY 1, l.due_on, 2""",
                 rs -> new OverdueLoan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getObject(5, LocalDate.class),
                         rs.getLong(6)));
     }
@@ -61,7 +61,8 @@ public class ReportStore {
         return db.sql().list("""
                 SELECT to_char(date_trunc('month', e.at AT TIME ZONE 'Europe/Copenhagen'), 'YYYY-MM'), t.organisation_id, e.clock, count(*)
                   FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-                 WHERE e.kind = 'sla_breach' AND e.at >= date_trunc('month', now() AT TIME ZONE 'Europe/Copenhagen') - interval '11 months'
+                 WHERE e.kind = 'sla_breach'
+                   AND e.at >= (date_trunc('month', now() AT TIME ZONE 'Europe/Copenhagen') - interval '11 months') AT TIME ZONE 'Europe/Copenhagen'
                  GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3""",
                 rs -> new BreachMonth(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
     }

@@ -2,6 +2,8 @@ package dk.fsc.gateway.ingest;
 
 import dk.fsc.gateway.GatewayConfig;
 import dk.fsc.gateway.contract.DeviceTopic;
+import dk.fsc.gateway.contract.RejectedMessage;
+import dk.fsc.gateway.contract.RejectionCode;
 import dk.fsc.gateway.limits.GatewayBacklog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -287,10 +289,12 @@ public class MqttIngest implements MqttCallback {
         Parsed parsed;
         try {
             parsed = chain.check(incoming);
-        } catch (RuntimeException e) { // a defect in a check: the message stays unacknowledged, as in a failed batch
-            LOG.error("Unexpected failure checking a message on {}; it stays unacknowledged", topic, e);
-            inFlight.release(size);
-            return;
+        } catch (RuntimeException e) {
+            // A defect in a check: the message is refused, kept in quarantine and answered. Left unacknowledged (until
+            // 2026-12-05) it was never delivered again on this connection and held one of the broker's in-flight slots.
+            LOG.error("Unexpected failure checking a message on {}; quarantined", topic, e);
+            parsed = Parsed.refused(incoming, DeviceTopic.deviceIdOf(topic), new RejectedMessage(RejectionCode.STORE_REFUSED,
+                    "the gateway could not check the message (an error of ours); it is kept for an operator"));
         }
         while (!queue.offer(parsed, WAIT_STEP_MS, TimeUnit.MILLISECONDS)) {
             if (epoch.get() != arrivedOn || !running) {

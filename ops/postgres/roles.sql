@@ -16,7 +16,9 @@
 -- and their membership, and every grant below is made again.
 
 \set ON_ERROR_STOP on
-SELECT set_config('fsc_roles.service_pw', :'service_pw', false), set_config('fsc_roles.gateway_pw', :'gateway_pw', false);
+-- (Kept for the block below without being printed: psql shows a query's result, and it would show the passwords.)
+SELECT set_config('fsc_roles.service_pw', :'service_pw', false) IS NOT NULL
+   AND set_config('fsc_roles.gateway_pw', :'gateway_pw', false) IS NOT NULL AS passwords_given;
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fsc_runtime') THEN
         CREATE ROLE fsc_runtime NOLOGIN;
@@ -32,7 +34,7 @@ DO $$ BEGIN
     GRANT fsc_runtime TO fsc_service;
     GRANT fsc_runtime TO fsc_gateway;
 END $$;
-SELECT set_config('fsc_roles.service_pw', '', false), set_config('fsc_roles.gateway_pw', '', false);
+SELECT set_config('fsc_roles.service_pw', '', false) = '' AND set_config('fsc_roles.gateway_pw', '', false) = '' AS passwords_forgotten;
 
 -- Nobody but the owner creates anything in the schema.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -93,16 +93,22 @@ final class StoreRetries {
 
     /** The messages' outcomes from one transaction (or one each, when the database refuses the batch). */
     private List<Outcome> storeTogether(List<Parsed> batch) throws InterruptedException {
+        return storeTogether(batch, PHOTO_STORE_ATTEMPTS);
+    }
+
+    /** @param photoStoreTries how often the photo store is tried (1 for the messages of a batch that waited for it already) */
+    private List<Outcome> storeTogether(List<Parsed> batch, int photoStoreTries) throws InterruptedException {
         long delay = 100;
         int photoStoreAttempts = 0;
         while (running.getAsBoolean()) {
             try {
                 return store.write(batch);
             } catch (SQLException e) {
-                if (e instanceof PhotoStoreUnavailable && ++photoStoreAttempts >= PHOTO_STORE_ATTEMPTS) {
+                if (e instanceof PhotoStoreUnavailable && ++photoStoreAttempts >= photoStoreTries) {
                     // The photo store stays away (or refuses for good: an S3 403): the batch's readings are
-                    // stored without waiting for it, its photos kept in quarantine to be replayed.
-                    return batch.size() > 1 ? storeOneByOne(batch) : refused(batch.get(0), e);
+                    // stored without waiting for it, its photos tried once more each and kept in quarantine to be
+                    // replayed (not each waited for again: a batch of k photos was held k + 1 times as long).
+                    return batch.size() > 1 ? storeOneByOne(batch, 1) : refused(batch.get(0), e);
                 }
                 if (isTransient(e)) {
                     LOG.warn("Database unavailable ({}); batch of {} kept unacknowledged, retrying in {} ms",
@@ -127,7 +133,7 @@ final class StoreRetries {
         return null;
     }
 
-    /** Attempts (about 16 s, backing off) before a batch stops waiting for the photo store. */
+    /** Attempts (about 11 s, backing off) before a batch stops waiting for the photo store. */
     static final int PHOTO_STORE_ATTEMPTS = 8;
 
     /** The photo store (files, S3) cannot take a photo: retried like the database, but not for ever. */
@@ -138,9 +144,13 @@ final class StoreRetries {
     }
 
     private List<Outcome> storeOneByOne(List<Parsed> batch) throws InterruptedException {
+        return storeOneByOne(batch, PHOTO_STORE_ATTEMPTS);
+    }
+
+    private List<Outcome> storeOneByOne(List<Parsed> batch, int photoStoreTries) throws InterruptedException {
         List<Outcome> all = new ArrayList<>();
         for (Parsed message : batch) {
-            List<Outcome> one = storeTogether(List.of(message));
+            List<Outcome> one = storeTogether(List.of(message), photoStoreTries);
             if (one == null) {
                 return null;
             }

@@ -96,7 +96,8 @@ public class AlertStore {
 
     /** One alert of the organisation as the worklist shows it (after an action on it). */
     public AlertView alert(String organisation, long id) {
-        return db.sql().one(SELECT + " AND a.id = ?", rs -> view(rs, null), organisation, id).orElseThrow();
+        return db.sql().one(SELECT + " AND a.id = ?", rs -> view(rs, null), organisation, id)
+                .orElseThrow(() -> Refusal.notFound("No alert " + id + " for your organisation."));
     }
 
     /** Which of these alerts of the organisation are red. */

@@ -103,10 +103,11 @@ class AlertsController {
     @Transactional
     AlertView assign(@PathVariable long id, @Valid @Body AlertRequests.Assign body, Authentication auth) {
         StaffUser user = StaffUser.of(auth);
-        store.assign(id, user.organisationId(), user.username(), body.assignee()); // another organisation's alert: 404 first
+        store.alert(user.organisationId(), id); // another organisation's alert: 404 before anything else is said
         if (!colleagues.assignable(user.organisationId(), user.username(), body.assignee())) {
-            throw Refusal.invalid("assignee '" + body.assignee() + "' is not an active nurse or clinician of your organisation"); // undone
+            throw Refusal.invalid("assignee '" + body.assignee() + "' is not an active nurse or clinician of your organisation");
         }
+        store.assign(id, user.organisationId(), user.username(), body.assignee());
         return changed(id, user, "assign alert");
     }
 

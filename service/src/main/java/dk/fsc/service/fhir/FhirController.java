@@ -187,8 +187,9 @@ class FhirController {
         UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "DetectedIssue", Set.of("_format"));
         List<DetectedIssue> found = reads.alerts(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
         // At most ALERTS_SHOWN: a full page does not know the total.
-        boolean cut = found.size() >= FhirReads.ALERTS_SHOWN;
-        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null, found, !cut,
+        boolean cut = found.size() > FhirReads.ALERTS_SHOWN; // one more was read than is shown
+        return write(Resources.searchSet(base(request), "/DetectedIssue?patient=" + patientId, null,
+                cut ? found.subList(0, FhirReads.ALERTS_SHOWN) : found, !cut,
                 cut ? FhirReads.cut("alerts", FhirReads.ALERTS_SHOWN) : null), chosen);
     }
 
@@ -229,8 +230,9 @@ class FhirController {
         FhirFormat chosen = format(request, format);
         UUID patientId = ObservationQuery.patientOf(request.getParameters().asMap(), "QuestionnaireResponse", Set.of("_format"));
         List<QuestionnaireResponse> found = reads.questionnaireResponses(StaffUser.of(auth), patientId, AccessLog.purpose(purpose));
-        boolean cut = found.size() >= FhirReads.RESPONSES_SHOWN;
-        return write(Resources.searchSet(base(request), "/QuestionnaireResponse?patient=" + patientId, null, found, !cut,
+        boolean cut = found.size() > FhirReads.RESPONSES_SHOWN; // one more was read than is shown
+        return write(Resources.searchSet(base(request), "/QuestionnaireResponse?patient=" + patientId, null,
+                cut ? found.subList(0, FhirReads.RESPONSES_SHOWN) : found, !cut,
                 cut ? FhirReads.cut("answered questionnaires", FhirReads.RESPONSES_SHOWN) : null), chosen);
     }
 

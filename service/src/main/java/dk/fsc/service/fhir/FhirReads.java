@@ -128,15 +128,16 @@ public class FhirReads {
                 resources.add(Resources.device(devices.one(deviceId)));
             }
             photos.forPatient(patientId).forEach(p -> resources.add(Resources.media(p.view(), root, p.view().imageUrl())));
-            var shownAlerts = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN);
-            shownAlerts.forEach(a -> resources.add(Resources.detectedIssue(a)));
-            var shownAnswers = answers.newest(patientId, RESPONSES_SHOWN);
-            shownAnswers.forEach(a -> resources.add(questionnaires.response(a)));
+            // One more than shown: whether there are more is known, not guessed from a full page.
+            var shownAlerts = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN + 1);
+            shownAlerts.stream().limit(ALERTS_SHOWN).forEach(a -> resources.add(Resources.detectedIssue(a)));
+            var shownAnswers = answers.newest(patientId, RESPONSES_SHOWN + 1);
+            shownAnswers.stream().limit(RESPONSES_SHOWN).forEach(a -> resources.add(questionnaires.response(a)));
             List<String> left = new ArrayList<>();
-            if (shownAlerts.size() >= ALERTS_SHOWN) {
+            if (shownAlerts.size() > ALERTS_SHOWN) {
                 left.add(cut("alerts", ALERTS_SHOWN));
             }
-            if (shownAnswers.size() >= RESPONSES_SHOWN) {
+            if (shownAnswers.size() > RESPONSES_SHOWN) {
                 left.add(cut("answered questionnaires", RESPONSES_SHOWN));
             }
             cut = left.isEmpty() ? null : String.join(" ", left);
@@ -358,7 +359,8 @@ public class FhirReads {
     /** A patient's alerts as DetectedIssues, newest first, at most {@link #ALERTS_SHOWN}. */
     public List<DetectedIssue> alerts(StaffUser user, UUID patientId, String purpose) {
         access.requireCareAccess(user, patientId);
-        List<DetectedIssue> found = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN).stream()
+        // One more than shown: the caller says "there are more" only when there are (FhirController).
+        List<DetectedIssue> found = alerts.patientAlerts(user.organisationId(), patientId, ALERTS_SHOWN + 1).stream()
                 .map(Resources::detectedIssue).toList();
         accessLog.record(user, patientId, "read alerts (FHIR)", purpose, found.size() + " alert(s)");
         return found;
@@ -388,7 +390,7 @@ public class FhirReads {
     /** A patient's answered questionnaires, newest first, at most {@link #RESPONSES_SHOWN}. */
     public List<QuestionnaireResponse> questionnaireResponses(StaffUser user, UUID patientId, String purpose) {
         access.requireCareAccess(user, patientId);
-        List<QuestionnaireResponse> found = answers.newest(patientId, RESPONSES_SHOWN).stream().map(questionnaires::response).toList();
+        List<QuestionnaireResponse> found = answers.newest(patientId, RESPONSES_SHOWN + 1).stream().map(questionnaires::response).toList();
         accessLog.record(user, patientId, "read questionnaire answers (FHIR)", purpose, found.size() + " questionnaire(s)");
         return found;
     }

@@ -6,8 +6,11 @@ import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -86,11 +89,10 @@ public class AlertStream {
     }
 
     /** Signed in until the bearer token's expiry ({@code exp}, seconds or a date); always, for a token without one. */
-    public static BooleanSupplier untilExpiry(io.micronaut.security.authentication.Authentication auth) {
+    public static BooleanSupplier untilExpiry(Authentication auth) {
         Object exp = auth.getAttributes().get("exp");
-        java.time.Instant until = exp instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue())
-                : exp instanceof java.util.Date d ? d.toInstant() : null;
-        return until == null ? () -> true : () -> java.time.Instant.now().isBefore(until);
+        Instant until = exp instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : exp instanceof Date d ? d.toInstant() : null;
+        return until == null ? () -> true : () -> Instant.now().isBefore(until);
     }
 
     /** The id to resume after, from a Last-Event-ID header (or a query parameter); null when none. */

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ import java.util.UUID;
  */
 @Singleton
 public class LoanStore {
+    /** Due days and maintenance dates are Danish days, as the SQL's (now() AT TIME ZONE 'Europe/Copenhagen')::date. */
+    private static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
     /** An order that starts later than this is a reservation. */
     private static final Duration RESERVATION_AFTER = Duration.ofHours(1);
     /** How a loan can end: the device came back (also when it never reached the citizen), or it is lost. */
@@ -136,9 +139,9 @@ public class LoanStore {
      * reservation ships, as the date may have passed in between.
      */
     private static void requireMaintained(Sql sql, String deviceId) {
-        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Copenhagen"));
+        LocalDate today = LocalDate.now(DANISH);
         sql.one("SELECT next_calibration_on, next_cleaning_on FROM devices WHERE id = ?",
-                rs -> new java.time.LocalDate[] {rs.getObject(1, java.time.LocalDate.class), rs.getObject(2, java.time.LocalDate.class)}, deviceId)
+                rs -> new LocalDate[] {rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class)}, deviceId)
                 .ifPresent(due -> {
                     if (due[0] != null && due[0].isBefore(today)) {
                         throw Refusal.conflict("Device " + deviceId + " was due for calibration on " + due[0]
@@ -282,7 +285,7 @@ public class LoanStore {
         return new LoanView(rs.getObject("id", UUID.class), rs.getString("device_id"), rs.getString("device_type"),
                 rs.getString("device_state"), rs.getObject("patient_id", UUID.class), rs.getString("organisation_id"), status.name(),
                 Sql.instant(rs, "starts_at"), Sql.instant(rs, "ends_at"), due,
-                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now(java.time.ZoneId.of("Europe/Copenhagen"))),
+                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now(DANISH)),
                 rs.getString("shipping_address"), rs.getString("pickup_address"), Sql.instant(rs, "handover_accepted_at"),
                 rs.getString("handover_accepted_by"), Sql.instant(rs, "return_requested_at"), rs.getString("end_reason"),
                 withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null,

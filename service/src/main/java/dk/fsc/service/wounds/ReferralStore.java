@@ -95,11 +95,18 @@ public class ReferralStore {
         return find(id).orElseThrow();
     }
 
-    /** The nurse asks again on an answered referral (a new photo to assess): a new answer is due by the next working day. */
+    /**
+     * The nurse asks again on an answered referral (a new photo to assess): a new answer is due by
+     * the next working day, and the earlier answer no longer stops the clock.
+     *
+     * @throws Refusal conflict when the referral is no longer answered (asked again or closed meanwhile)
+     */
     public Referral askAgain(UUID referralId, String question, Instant now) {
-        db.sql().update("""
-                UPDATE wound_referrals SET status = 'open', question = ?, answer_due = ?, warned_at = NULL, breached_at = NULL
-                 WHERE id = ? AND status = 'answered'""", question, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now), referralId);
+        if (db.sql().update("""
+                UPDATE wound_referrals SET status = 'open', question = ?, answer_due = ?, answered_at = NULL, warned_at = NULL, breached_at = NULL
+                 WHERE id = ? AND status = 'answered'""", question, dk.fsc.service.tickets.SlaCalendar.endOfNextWorkingDay(now), referralId) == 0) {
+            throw Refusal.conflict("The referral was asked again or closed meanwhile; open it again to see how it stands.");
+        }
         return find(referralId).orElseThrow();
     }
 
@@ -115,14 +122,14 @@ public class ReferralStore {
      */
     public Assessment assess(UUID referralId, String specialist, String assessment, @Nullable String classification, String treatmentPlan,
                              @Nullable LocalDate nextPhotoDue) {
-        if (db.sql().update("UPDATE wound_referrals SET status = 'answered' WHERE id = ? AND status = 'open'", referralId) == 0) {
-            throw Refusal.conflict("The referral was answered or closed meanwhile; open it again to see how it stands.");
-        }
-        Assessment saved = db.sql().one("""
-                INSERT INTO wound_assessments (referral_id, specialist, assessment, classification, treatment_plan, next_photo_due)
-                VALUES (?, ?, ?, ?, ?, ?) RETURNING *""", ReferralStore::assessment, referralId, specialist, assessment, classification,
+        Instant answeredAt = db.sql().one("""
+                UPDATE wound_referrals SET status = 'answered', answered_at = now() WHERE id = ? AND status = 'open' RETURNING answered_at""",
+                rs -> Sql.instant(rs, "answered_at"), referralId)
+                .orElseThrow(() -> Refusal.conflict("The referral was answered or closed meanwhile; open it again to see how it stands."));
+        return db.sql().one("""
+                INSERT INTO wound_assessments (referral_id, specialist, assessed_at, assessment, classification, treatment_plan, next_photo_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *""", ReferralStore::assessment, referralId, specialist, answeredAt, assessment, classification,
                 treatmentPlan, nextPhotoDue).orElseThrow();
-        return saved;
     }
 
     public void close(UUID referralId, String by, String reason) {
@@ -179,13 +186,12 @@ public class ReferralStore {
 
     /** A referral's row, before its assessments are read. */
     private record Row(UUID id, UUID woundId, UUID patientId, String clinicId, String clinicName, String referringOrganisationId,
-                       String question, String referredBy, Instant referredAt, Instant due, String status, @Nullable Instant closedAt,
-                       @Nullable String closeReason) {
+                       String question, String referredBy, Instant referredAt, Instant due, String status, @Nullable Instant answeredAt,
+                       @Nullable Instant closedAt, @Nullable String closeReason) {
 
         Referral referral(List<Assessment> assessments, Instant now) {
-            Instant lastAnswer = assessments.isEmpty() ? null : assessments.get(0).assessedAt();
             return new Referral(id, woundId, patientId, clinicId, clinicName, referringOrganisationId, question, referredBy, referredAt, due,
-                    status, clock(status, due, lastAnswer, now), closedAt, closeReason, assessments);
+                    status, clock(status, due, answeredAt, now), closedAt, closeReason, assessments);
         }
     }
 
@@ -193,10 +199,17 @@ public class ReferralStore {
         return new Row(rs.getObject("id", UUID.class), rs.getObject("wound_id", UUID.class), rs.getObject("patient_id", UUID.class),
                 rs.getString("clinic_id"), rs.getString("clinic_name"), rs.getString("referring_organisation_id"), rs.getString("question"),
                 rs.getString("referred_by"), Sql.instant(rs, "referred_at"), Sql.instant(rs, "answer_due"), rs.getString("status"),
+                rs.getObject("answered_at") == null ? null : Sql.instant(rs, "answered_at"),
                 rs.getObject("closed_at") == null ? null : Sql.instant(rs, "closed_at"), rs.getString("close_reason"));
     }
 
-    /** The answer's clock (docs/wounds.md): running, warning, breached while waiting; met or late once answered. */
+    /**
+     * The answer's clock (docs/wounds.md): running, warning, breached while waiting; met or late once
+     * answered; stopped when closed without an answer to the question standing.
+     *
+     * @param answeredAt when the question standing was answered (an answer to an earlier one, before
+     *                   the nurse asked again, does not count)
+     */
     static String clock(String status, Instant due, @Nullable Instant answeredAt, Instant now) {
         if (!status.equals("open")) {
             return answeredAt == null ? "stopped" : answeredAt.isAfter(due) ? "late" : "met";

@@ -41,7 +41,8 @@ public final class WoundViews {
     /**
      * A referral to a hospital wound clinic; {@code clock}: {@code running}, {@code warning} (the
      * answer is due within two hours), {@code breached} (due and not answered), {@code met}
-     * (answered in time), {@code late} (answered after the due moment).
+     * (answered in time), {@code late} (answered after the due moment), {@code stopped} (closed
+     * without an answer to the question standing). Asked again, the earlier answer no longer counts.
      */
     @Serdeable
     public record Referral(UUID id, UUID woundId, UUID patientId, String clinicId, String clinicName, String referringOrganisationId,

@@ -234,6 +234,17 @@ class WoundsIT extends IntegrationTest {
         assertEquals("open", fixtures.text("SELECT status FROM alerts WHERE id = ?", alert), "the second answer needs a nurse's eyes again");
         assertEquals(2, fixtures.count("SELECT count(*) FROM alert_events WHERE alert_id = ? AND type IN ('opened', 'updated')", alert));
 
+        // Asked again, then closed before the clinic answers: the earlier answers do not stop the new question's clock
+        // (until V40 it showed "met", the newest answer's). A second asking on a page read while it was answered: 409.
+        nurse.post("/api/referrals/" + ids[0] + "/ask-again", Map.of("question", "and now?"));
+        assertEquals("running", nurse.get("/api/referrals/" + ids[0]).get("clock"));
+        dk.fsc.service.platform.errors.Refusal askedTwice = assertThrows(dk.fsc.service.platform.errors.Refusal.class,
+                () -> tx.executeWrite(status -> referrals.askAgain(ids[0], "the other nurse's question", java.time.Instant.now())));
+        assertEquals(dk.fsc.service.platform.errors.Refusal.Kind.CONFLICT, askedTwice.kind());
+        assertEquals("and now?", fixtures.text("SELECT question FROM wound_referrals WHERE id = ?", ids[0]));
+        nurse.post("/api/referrals/" + ids[0] + "/close", Map.of("reason", "seen in the clinic"));
+        assertEquals("stopped", nurse.get("/api/referrals/" + ids[0]).get("clock"), "closed without an answer to the question standing");
+
         // Read by the specialist's page, then closed by the nurse, then answered.
         WoundViews.Referral before = tx.executeRead(status -> referrals.find(ids[1]).orElseThrow());
         nurse.post("/api/referrals/" + ids[1] + "/close", Map.of("reason", "healed"));

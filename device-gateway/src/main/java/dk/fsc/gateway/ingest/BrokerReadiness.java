@@ -25,8 +25,9 @@ class BrokerReadiness implements HealthIndicator {
 
     @Override
     public Publisher<HealthResult> getResult() {
-        boolean connected = ingest.isConnected();
-        return Publishers.just(HealthResult.builder("broker", connected ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(Map.of("connected", connected)).build());
+        boolean ready = ingest.isConnected();
+        // Connected but not ready: the broker refused the subscription (its ACL), not the login or the network.
+        return Publishers.just(HealthResult.builder("broker", ready ? HealthStatus.UP : HealthStatus.DOWN)
+                .details(Map.of("connected", ingest.brokerConnected(), "subscribed", ready)).build());
     }
 }

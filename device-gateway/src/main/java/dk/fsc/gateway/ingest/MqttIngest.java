@@ -355,6 +355,11 @@ public class MqttIngest implements MqttCallback {
         return client.isConnected() && subscribed;
     }
 
+    /** Connected to the broker, whether or not it granted the subscription (readiness' details: a refused ACL shows as connected, not subscribed). */
+    public boolean brokerConnected() {
+        return client.isConnected();
+    }
+
     @Override
     public void disconnected(MqttDisconnectResponse response) {
         epoch.incrementAndGet();

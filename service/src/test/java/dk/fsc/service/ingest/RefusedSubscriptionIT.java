@@ -2,6 +2,7 @@ package dk.fsc.service.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.gateway.ingest.MqttIngest;
 import dk.fsc.service.testing.Eventually;
@@ -52,6 +53,7 @@ class RefusedSubscriptionIT extends IntegrationTest {
     void aGatewayWhoseSubscriptionIsRefusedIsNotReady() throws Exception {
         Thread.sleep(3000); // connected and refused by now (the broker answers at once)
         assertFalse(ingest.isConnected(), "a refused subscription is not a working gateway");
+        assertTrue(ingest.brokerConnected(), "logged in: the subscription was refused, not the login");
         int[] status = new int[1];
         Eventually.await("readiness answers 503", Duration.ofSeconds(10), () -> {
             try {

@@ -89,20 +89,11 @@ public class DeviceReader {
             params.add(pattern);
         }
         if (search.problem() != null) {
-            where.append(" AND d.state <> 'retired'");
-            switch (search.problem()) {
-                case DeviceHealth.BATTERY_LOW -> {
-                    where.append(" AND s.battery_percent < ?");
-                    params.add(batteryLowPercent);
-                }
-                case DeviceHealth.FAULT -> where.append(" AND cardinality(s.faults) > 0");
-                case DeviceHealth.QUARANTINE_QUOTA -> where.append(" AND q.window_end > now() AND q.last_exceeded_at >= q.window_start");
-                default -> where.append(" AND l.organisation_id IS NOT NULL"); // silent: only a device on loan can be
-            }
+            where.append(" AND d.state <> 'retired' AND ").append(problemCondition(search.problem()));
         }
         if (DeviceHealth.SILENT.equals(search.problem())) {
             // Narrowed in the database (reading every device on loan took seconds over 50 000: docs/benchmarks.md), decided here.
-            List<DeviceView> silent = sql.list(SELECT + where + " " + DeviceHealth.SILENT_SQL + " ORDER BY d.id", this::view, params.toArray()).stream()
+            List<DeviceView> silent = sql.list(SELECT + where + " ORDER BY d.id", this::view, params.toArray()).stream()
                     .filter(d -> d.problems().contains(DeviceHealth.SILENT)).toList();
             return new Found(silent.size(), offset, silent.subList(Math.min(offset, silent.size()), Math.min(offset + limit, silent.size())));
         }
@@ -143,11 +134,32 @@ public class DeviceReader {
         return unhealthy(db.sql(), problem);
     }
 
-    /** The same on a connection of the caller's (the ticket job's). */
+    /**
+     * The same on a connection of the caller's (the ticket job's, every few minutes). Narrowed in the
+     * database to the devices that may have the problem (any, when none is named), decided here;
+     * until 2026-12-05 it read every device of the fleet, each with its status, loan and schedule.
+     */
     List<DeviceView> unhealthy(Sql sql, @Nullable String problem) {
-        return sql.list(SELECT + " WHERE d.state <> 'retired' ORDER BY d.id", this::view).stream()
+        String condition = problem != null ? problemCondition(problem) : DeviceSearch.PROBLEMS.stream()
+                .map(this::problemCondition).collect(java.util.stream.Collectors.joining(" OR ", "(", ")"));
+        return sql.list(SELECT + " WHERE d.state <> 'retired' AND " + condition + " ORDER BY d.id", this::view).stream()
                 .filter(d -> problem == null ? !d.problems().isEmpty() : d.problems().contains(problem))
                 .toList();
+    }
+
+    /**
+     * The SQL condition (on {@link #SELECT}'s aliases) of the devices that may have the problem: exact
+     * for all but silence, which depends on each loan's schedule and is decided by {@link DeviceHealth}
+     * on the few {@link DeviceHealth#SILENT_SQL} keeps.
+     */
+    private String problemCondition(String problem) {
+        return switch (problem) {
+            case DeviceHealth.BATTERY_LOW -> "s.battery_percent < " + batteryLowPercent;
+            case DeviceHealth.FAULT -> "cardinality(s.faults) > 0";
+            case DeviceHealth.QUARANTINE_QUOTA -> "(q.window_end > now() AND q.last_exceeded_at >= q.window_start)";
+            case DeviceHealth.SILENT -> "(l.organisation_id IS NOT NULL " + DeviceHealth.SILENT_SQL + ")"; // only a device on loan can be
+            default -> throw new IllegalArgumentException("no such problem: " + problem);
+        };
     }
 
     private DeviceView view(ResultSet rs) throws SQLException {

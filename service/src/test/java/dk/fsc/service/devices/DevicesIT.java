@@ -253,6 +253,13 @@ class DevicesIT extends IntegrationTest {
         fixtures.update("UPDATE loans SET starts_at = now() - interval '29 hours' WHERE device_id = ?", newLoan);
         assertEquals(Set.of(quietDevice, justOver, neverHeard), Set.copyOf(ids(support.get("/api/devices?problem=silent&organisation=" + org))),
                 "the copd_standard start is silent after 31 hours; paused, weekly, 29 h 55 min and a 29-hour loan are not");
+
+        // Any problem (the ticket job's read, narrowed in the database by the four problems' conditions at once): the same.
+        List<String> any = ids(support.getList("/api/devices/health"));
+        assertTrue(any.containsAll(List.of(quietDevice, justOver, neverHeard)), any.toString());
+        for (String healthy : List.of(pausedDevice, weeklyDevice, justUnder, newLoan)) {
+            assertFalse(any.contains(healthy), healthy + " has no problem");
+        }
     }
 
     @Test

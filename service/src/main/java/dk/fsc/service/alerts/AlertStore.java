@@ -53,13 +53,13 @@ public class AlertStore {
                 .register(registry);
     }
 
-    /** The organisation's alerts in the given statuses: worst severity first, then the longest waiting. */
-    public List<AlertView> worklist(String organisation, Set<AlertStatus> statuses, int limit) {
+    /** The organisation's alerts in the given statuses: worst severity first, then the longest waiting; {@code limit} from {@code offset}. */
+    public List<AlertView> worklist(String organisation, Set<AlertStatus> statuses, int limit, int offset) {
         Sql sql = db.sql();
         return sql.list(SELECT + " AND a.status = ANY (?)\n" + """
                  ORDER BY CASE a.severity WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, a.opened_at, a.id
-                 LIMIT ?""", rs -> view(rs, null), organisation, sql.array("text", statuses.stream().map(AlertStatus::name).toArray()),
-                limit);
+                 LIMIT ? OFFSET ?""", rs -> view(rs, null), organisation, sql.array("text", statuses.stream().map(AlertStatus::name).toArray()),
+                limit, offset);
     }
 
     /** One alert of the organisation with its history, oldest event first; 404 for any other alert. */

@@ -2,9 +2,12 @@ package dk.fsc.service.alerts;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.web.Paging;
 import dk.fsc.service.staff.Colleagues;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -37,40 +40,41 @@ class AlertsController {
     private final AlertStream stream;
     private final Colleagues colleagues;
     private final AccessLog accessLog;
+    private final Paging paging;
 
-    AlertsController(AlertStore store, AlertStream stream, AccessLog accessLog, Colleagues colleagues) {
+    AlertsController(AlertStore store, AlertStream stream, AccessLog accessLog, Colleagues colleagues, Paging paging) {
         this.colleagues = colleagues;
+        this.paging = paging;
         this.store = store;
         this.stream = stream;
         this.accessLog = accessLog;
     }
 
     /**
-     * The caller's worklist: worst severity first, then the longest waiting.
+     * The caller's worklist: worst severity first, then the longest waiting; a page of {@code limit}
+     * (1–5000, 500) from {@code offset}, with a {@code Link} to the next while more follow ({@link Paging}).
      *
      * @param status {@code active} (open and acknowledged, the default), {@code open},
      *               {@code acknowledged}, {@code resolved} or {@code all}
      */
     @Get
     @Transactional
-    List<AlertView> worklist(@Nullable @QueryValue String status, @Nullable @QueryValue Integer limit, Authentication auth) {
+    HttpResponse<List<AlertView>> worklist(@Nullable @QueryValue String status, @Nullable @QueryValue Integer limit,
+                                           @Nullable @QueryValue Integer offset, Authentication auth, HttpRequest<?> request) {
         String filter = status == null ? "active" : status;
         if (!STATUS_FILTERS.contains(filter)) {
             throw Refusal.invalid("status must be one of " + STATUS_FILTERS);
         }
-        int rows = limit == null ? 500 : limit;
-        if (rows < 1 || rows > 5000) {
-            throw Refusal.invalid("limit must be between 1 and 5000");
-        }
+        Paging.Page page = Paging.page(limit, offset, 500, 5000);
         Set<AlertStatus> statuses = switch (filter) {
             case "active" -> EnumSet.of(AlertStatus.open, AlertStatus.acknowledged);
             case "all" -> EnumSet.allOf(AlertStatus.class);
             default -> EnumSet.of(AlertStatus.of(filter));
         };
         StaffUser user = StaffUser.of(auth);
-        List<AlertView> alerts = store.worklist(user.organisationId(), statuses, rows);
+        HttpResponse<List<AlertView>> alerts = paging.answer(store.worklist(user.organisationId(), statuses, page.read(), page.offset()), page, request);
         // The worklist names citizens and their alerts: each one shown is a line in their access log.
-        accessLog.recordEach(user, alerts.stream().map(AlertView::patientId).toList(), "read alert worklist", "care");
+        accessLog.recordEach(user, alerts.body().stream().map(AlertView::patientId).toList(), "read alert worklist", "care");
         return alerts;
     }
 

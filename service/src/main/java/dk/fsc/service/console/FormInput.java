@@ -1,6 +1,7 @@
 package dk.fsc.service.console;
 
 import dk.fsc.service.console.Format;
+import dk.fsc.service.platform.time.DanishTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
@@ -46,12 +47,12 @@ public final class FormInput {
         if (text == null || text.isBlank()) {
             return null;
         }
-        return ZonedDateTime.of(LocalDateTime.parse(text.strip()), Format.ZONE).toInstant();
+        return ZonedDateTime.of(LocalDateTime.parse(text.strip()), DanishTime.ZONE).toInstant();
     }
 
     /** The value for a {@code datetime-local} field showing this instant in Copenhagen time. */
     public static String localValue(Instant at) {
-        return at == null ? "" : LOCAL.format(at.atZone(Format.ZONE));
+        return at == null ? "" : LOCAL.format(at.atZone(DanishTime.ZONE));
     }
 
     public static String text(java.util.Map<String, String> form, String name) {

@@ -1,10 +1,10 @@
 package dk.fsc.service.console;
 
+import dk.fsc.service.platform.time.DanishTime;
 import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -15,7 +15,6 @@ import java.util.Locale;
  * template as {@code fmt}. One instance serves one request (it keeps a number format, not thread-safe).
  */
 public final class Format {
-    public static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
     private final Locale locale;
     private final Instant now;
     private final DateTimeFormatter dateTime;
@@ -27,9 +26,9 @@ public final class Format {
     public Format(Locale locale, Instant now) {
         this.locale = locale;
         this.now = now;
-        this.dateTime = DateTimeFormatter.ofPattern("d. MMM yyyy HH:mm", locale).withZone(ZONE);
-        this.date = DateTimeFormatter.ofPattern("d. MMM yyyy", locale).withZone(ZONE);
-        this.time = DateTimeFormatter.ofPattern("HH:mm", locale).withZone(ZONE);
+        this.dateTime = DateTimeFormatter.ofPattern("d. MMM yyyy HH:mm", locale).withZone(DanishTime.ZONE);
+        this.date = DateTimeFormatter.ofPattern("d. MMM yyyy", locale).withZone(DanishTime.ZONE);
+        this.time = DateTimeFormatter.ofPattern("HH:mm", locale).withZone(DanishTime.ZONE);
     }
 
     public Locale locale() {
@@ -45,7 +44,7 @@ public final class Format {
         if (at == null) {
             return "";
         }
-        boolean today = ZonedDateTime.ofInstant(at, ZONE).toLocalDate().equals(ZonedDateTime.ofInstant(now, ZONE).toLocalDate());
+        boolean today = ZonedDateTime.ofInstant(at, DanishTime.ZONE).toLocalDate().equals(ZonedDateTime.ofInstant(now, DanishTime.ZONE).toLocalDate());
         return today ? time.format(at) : dateTime.format(at);
     }
 
@@ -67,7 +66,7 @@ public final class Format {
 
     /** Whole days from this day to today in Copenhagen (positive when it has passed). */
     public long daysAgo(LocalDate day) {
-        return day == null ? 0 : java.time.temporal.ChronoUnit.DAYS.between(day, now.atZone(ZONE).toLocalDate());
+        return day == null ? 0 : java.time.temporal.ChronoUnit.DAYS.between(day, now.atZone(DanishTime.ZONE).toLocalDate());
     }
 
     /** The ISO instant, for a {@code <time datetime>} attribute. */

@@ -1,6 +1,7 @@
 package dk.fsc.service.fhir;
 
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.readings.ReadingStore;
 import dk.fsc.service.readings.ReadingStore.PageKey;
 import io.micronaut.core.annotation.Nullable;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,7 +33,6 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
     static final int MAX_COUNT = 1000;
     /** Besides patient and subject. */
     static final Set<String> PARAMETERS = Set.of("code", "date", "_count", "_sort", "_cursor", "_format");
-    private static final ZoneId DANISH = ReadingStore.DANISH_DAYS;
     private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
 
@@ -244,7 +243,7 @@ record ObservationQuery(UUID patientId, @Nullable String code, List<String> type
     }
 
     private static Instant[] days(LocalDate start, LocalDate end) {
-        return new Instant[] {start.atStartOfDay(DANISH).toInstant(), end.atStartOfDay(DANISH).toInstant()};
+        return new Instant[] {start.atStartOfDay(DanishTime.ZONE).toInstant(), end.atStartOfDay(DanishTime.ZONE).toInstant()};
     }
 
     private static String single(Map<String, List<String>> parameters, String name) {

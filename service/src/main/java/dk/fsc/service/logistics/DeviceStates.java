@@ -51,7 +51,7 @@ public class DeviceStates {
         if (from == DeviceState.cleaning && to == DeviceState.ready) {
             // recurring cleaning: the next one is due after the type's interval
             sql.update("""
-                    UPDATE devices d SET next_cleaning_on = (now() AT TIME ZONE 'Europe/Copenhagen')::date + t.cleaning_interval_days
+                    UPDATE devices d SET next_cleaning_on = danish_today() + t.cleaning_interval_days
                       FROM device_types t WHERE t.code = d.device_type AND d.id = ? AND t.cleaning_interval_days IS NOT NULL""", deviceId);
         }
         record(deviceId, from, to, user, reason, loanId);

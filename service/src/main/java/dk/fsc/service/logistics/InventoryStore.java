@@ -154,7 +154,7 @@ public class InventoryStore {
                 .map(o -> new OverdueLoan(o.loanId(), o.deviceId(), o.organisationId(), o.dueOn(), o.daysOverdue())).toList();
         List<ReturnDue> returns = sql.list("""
                 SELECT l.id, l.device_id, d.device_type, l.organisation_id, l.due_on FROM loans l JOIN devices d ON d.id = l.device_id
-                 WHERE l.status = 'active' AND l.due_on >= (now() AT TIME ZONE 'Europe/Copenhagen')::date AND l.due_on <= (now() AT TIME ZONE 'Europe/Copenhagen')::date + ? ORDER BY l.due_on, l.device_id""",
+                 WHERE l.status = 'active' AND l.due_on >= danish_today() AND l.due_on <= danish_today() + ? ORDER BY l.due_on, l.device_id""",
                 rs -> new ReturnDue(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getObject(5, LocalDate.class)), ahead);
         return new Reminders(loans, returns, due(sql, "next_calibration_on", ahead), due(sql, "next_cleaning_on", ahead));
@@ -174,7 +174,7 @@ public class InventoryStore {
         for (String[] kind : new String[][] {{"next_calibration_on", "calibration", "3"}, {"next_cleaning_on", "cleaning", "2"}}) {
             due.addAll(sql.list("SELECT d.id, d." + kind[0] + ", l.organisation_id FROM devices d"
                             + " LEFT JOIN loans l ON l.device_id = d.id AND l.status IN ('reserved', 'active')"
-                            + " WHERE d.state NOT IN ('retired', 'lost') AND d." + kind[0] + " <= (now() AT TIME ZONE 'Europe/Copenhagen')::date",
+                            + " WHERE d.state NOT IN ('retired', 'lost') AND d." + kind[0] + " <= danish_today()",
                     rs -> new Due(kind[1] + ":" + rs.getString(1) + ":" + rs.getObject(2, LocalDate.class),
                             "Device " + rs.getString(1) + " " + kind[1] + " due " + rs.getObject(2, LocalDate.class),
                             rs.getString(3) != null ? rs.getString(3) : fsc, rs.getString(1), null, null,
@@ -185,15 +185,15 @@ public class InventoryStore {
 
     private static List<Overdue> overdueLoans(Sql sql) {
         return sql.list("""
-                SELECT id, device_id, organisation_id, patient_id, due_on, (now() AT TIME ZONE 'Europe/Copenhagen')::date - due_on FROM loans
-                 WHERE status = 'active' AND due_on < (now() AT TIME ZONE 'Europe/Copenhagen')::date ORDER BY due_on, id""",
+                SELECT id, device_id, organisation_id, patient_id, due_on, danish_today() - due_on FROM loans
+                 WHERE status = 'active' AND due_on < danish_today() ORDER BY due_on, id""",
                 rs -> new Overdue(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
                         rs.getObject(5, LocalDate.class), rs.getLong(6)));
     }
 
     private static List<DeviceDue> due(Sql sql, String column, int ahead) {
         return sql.list("SELECT id, device_type, state, asset_tag, " + column + " FROM devices WHERE state <> 'retired' AND " + column
-                        + " <= (now() AT TIME ZONE 'Europe/Copenhagen')::date + ? ORDER BY " + column + ", id",
+                        + " <= danish_today() + ? ORDER BY " + column + ", id",
                 rs -> new DeviceDue(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getObject(5, LocalDate.class)),
                 ahead);
     }

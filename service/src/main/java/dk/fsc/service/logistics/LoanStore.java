@@ -3,6 +3,7 @@ package dk.fsc.service.logistics;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -13,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +29,6 @@ import java.util.UUID;
  */
 @Singleton
 public class LoanStore {
-    /** Due days and maintenance dates are Danish days, as the SQL's (now() AT TIME ZONE 'Europe/Copenhagen')::date. */
-    private static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
     /** An order that starts later than this is a reservation. */
     private static final Duration RESERVATION_AFTER = Duration.ofHours(1);
     /** How a loan can end: the device came back (also when it never reached the citizen), or it is lost. */
@@ -139,7 +137,7 @@ public class LoanStore {
      * reservation ships, as the date may have passed in between.
      */
     private static void requireMaintained(Sql sql, String deviceId) {
-        LocalDate today = LocalDate.now(DANISH);
+        LocalDate today = LocalDate.now(DanishTime.ZONE);
         sql.one("SELECT next_calibration_on, next_cleaning_on FROM devices WHERE id = ?",
                 rs -> new LocalDate[] {rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class)}, deviceId)
                 .ifPresent(due -> {
@@ -197,11 +195,11 @@ public class LoanStore {
                 .orElseThrow(() -> Refusal.notFound("No loan " + id + "."));
     }
 
-    /** Loans newest first: of one status, else the reserved and active ones; {@code overdue}: active and past due. */
-    public List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit) {
+    /** Loans newest first, {@code limit} from {@code offset}: of one status, else the reserved and active ones; {@code overdue}: active and past due. */
+    public List<LoanView> list(@Nullable LoanStatus status, @Nullable String organisation, boolean overdue, int limit, int offset) {
         String where = " WHERE " + (status == null ? "l.status IN ('reserved', 'active')" : "l.status = ?")
                 + (organisation == null ? "" : " AND l.organisation_id = ?")
-                + (overdue ? " AND l.status = 'active' AND l.due_on < (now() AT TIME ZONE 'Europe/Copenhagen')::date" : "");
+                + (overdue ? " AND l.status = 'active' AND l.due_on < danish_today()" : "");
         List<Object> params = new ArrayList<>();
         if (status != null) {
             params.add(status.name());
@@ -210,8 +208,9 @@ public class LoanStore {
             params.add(organisation);
         }
         params.add(limit);
+        params.add(offset);
         // Overdue: the most overdue first, so a cut list keeps those (it kept the newest loans and dropped the oldest debts).
-        return db.sql().list(SELECT + where + (overdue ? " ORDER BY l.due_on, l.id" : " ORDER BY l.created_at DESC, l.id") + " LIMIT ?",
+        return db.sql().list(SELECT + where + (overdue ? " ORDER BY l.due_on, l.id" : " ORDER BY l.created_at DESC, l.id") + " LIMIT ? OFFSET ?",
                 rs -> view(rs, false), params.toArray());
     }
 
@@ -285,7 +284,7 @@ public class LoanStore {
         return new LoanView(rs.getObject("id", UUID.class), rs.getString("device_id"), rs.getString("device_type"),
                 rs.getString("device_state"), rs.getObject("patient_id", UUID.class), rs.getString("organisation_id"), status.name(),
                 Sql.instant(rs, "starts_at"), Sql.instant(rs, "ends_at"), due,
-                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now(DANISH)),
+                status == LoanStatus.active && due != null && due.isBefore(LocalDate.now(DanishTime.ZONE)),
                 rs.getString("shipping_address"), rs.getString("pickup_address"), Sql.instant(rs, "handover_accepted_at"),
                 rs.getString("handover_accepted_by"), Sql.instant(rs, "return_requested_at"), rs.getString("end_reason"),
                 withPatient ? rs.getString("display_name") : null, withPatient ? rs.getString("phone") : null,

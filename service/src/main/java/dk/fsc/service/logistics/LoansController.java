@@ -5,8 +5,11 @@ import dk.fsc.service.logistics.LoanStore.LoanView;
 import dk.fsc.service.platform.errors.Flags;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.errors.Times;
+import dk.fsc.service.platform.web.Paging;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -37,8 +40,10 @@ import java.util.UUID;
 class LoansController {
     private final LoanStore loans;
     private final AccessLog accessLog;
+    private final Paging paging;
 
-    LoansController(LoanStore loans, AccessLog accessLog) {
+    LoansController(LoanStore loans, AccessLog accessLog, Paging paging) {
+        this.paging = paging;
         this.loans = loans;
         this.accessLog = accessLog;
     }
@@ -131,24 +136,24 @@ class LoansController {
     }
 
     /**
-     * Loans across organisations, newest first.
+     * Loans across organisations, newest first (overdue: the longest overdue first); a page of
+     * {@code limit} (1–5000, 500) from {@code offset}, with a {@code Link} to the next while more follow ({@link Paging}).
      *
      * @param status   reserved, active, ended, cancelled (default: reserved and active)
      * @param overdue  only active loans past their due date
      */
     @Get
     @Transactional
-    List<LoanView> list(@Nullable @QueryValue String status, @Nullable @QueryValue String organisation,
-                        @Nullable @QueryValue String overdue, @Nullable @QueryValue Integer limit, Authentication auth) {
+    HttpResponse<List<LoanView>> list(@Nullable @QueryValue String status, @Nullable @QueryValue String organisation,
+                                      @Nullable @QueryValue String overdue, @Nullable @QueryValue Integer limit,
+                                      @Nullable @QueryValue Integer offset, Authentication auth, HttpRequest<?> request) {
         LoanStatus only = status == null ? null
                 : LoanStatus.of(status).orElseThrow(() -> Refusal.invalid("status must be reserved, active, ended or cancelled"));
-        int rows = limit == null ? 500 : limit;
-        if (rows < 1 || rows > 5000) {
-            throw Refusal.invalid("limit must be between 1 and 5000");
-        }
-        List<LoanView> found = loans.list(only, organisation, Boolean.TRUE.equals(Flags.parse("overdue", overdue)), rows);
+        boolean onlyOverdue = Boolean.TRUE.equals(Flags.parse("overdue", overdue));
+        Paging.Page page = Paging.page(limit, offset, 500, 5000);
+        HttpResponse<List<LoanView>> found = paging.answer(loans.list(only, organisation, onlyOverdue, page.read(), page.offset()), page, request);
         // The list names citizens (ids) and where they live (shipping and pickup addresses): a line for each in their access log.
-        accessLog.recordEach(StaffUser.of(auth), found.stream().map(LoanView::patientId).toList(), "read loan list", "logistics");
+        accessLog.recordEach(StaffUser.of(auth), found.body().stream().map(LoanView::patientId).toList(), "read loan list", "logistics");
         return found;
     }
 

@@ -44,9 +44,9 @@ public class ReportStore {
     @Transactional(readOnly = true)
     public List<OverdueLoan> overdueLoans() {
         return db.sql().list("""
-                SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, (now() AT TIME ZONE 'Europe/Copenhagen')::date - l.due_on
+                SELECT l.organisation_id, l.id::text, l.device_id, d.device_type, l.due_on, danish_today() - l.due_on
                   FROM loans l JOIN devices d ON d.id = l.device_id
-                 WHERE l.status = 'active' AND l.due_on < (now() AT TIME ZONE 'Europe/Copenhagen')::date ORDER BY 1, l.due_on, 2""",
+                 WHERE l.status = 'active' AND l.due_on < danish_today() ORDER BY 1, l.due_on, 2""",
                 rs -> new OverdueLoan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getObject(5, LocalDate.class),
                         rs.getLong(6)));
     }

@@ -4,6 +4,7 @@ import dk.fsc.gateway.contract.ObservationType;
 import dk.fsc.service.lifecycle.Retention;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.time.DanishTime;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -53,9 +53,6 @@ public class ReadingStore {
     List<ReadingView> history(UUID patientId, @Nullable String type, Instant from, Instant to, int limit) {
         return db.sql().list(HISTORY, ReadingStore::view, patientId, type, type, from, to, limit);
     }
-
-    /** The zone of the daily rollups' days (V19). */
-    public static final ZoneId DANISH_DAYS = ZoneId.of("Europe/Copenhagen");
 
     /**
      * A history as asked for: the readings themselves ({@code raw}), or rollup buckets, never both.
@@ -114,7 +111,7 @@ public class ReadingStore {
                     Instant start = Sql.instant(rs, "bucket");
                     int counted = rs.getInt("hours");
                     Integer hours = rs.wasNull() ? null : counted;
-                    return new Day(bucket(rs, start, start.atZone(DANISH_DAYS).toLocalDate().plusDays(1).atStartOfDay(DANISH_DAYS).toInstant()),
+                    return new Day(bucket(rs, start, start.atZone(DanishTime.ZONE).toLocalDate().plusDays(1).atStartOfDay(DanishTime.ZONE).toInstant()),
                             hours);
                 }, patientId, type, from, to);
         long readings = days.stream().mapToLong(d -> d.bucket().count()).sum();
@@ -184,7 +181,7 @@ public class ReadingStore {
                     rs -> bucket(rs, Sql.instant(rs, "bucket"), Sql.instant(rs, "bucket").plus(Duration.ofHours(1))),
                     patientId, type, type, from, to, limit + 1), limit);
             case DAY -> {
-                LocalDate first = from.atZone(DANISH_DAYS).toLocalDate();
+                LocalDate first = from.atZone(DanishTime.ZONE).toLocalDate();
                 // Group n covers the days [first + n * daysPerPoint, first + (n + 1) * daysPerPoint).
                 yield buckets(resolution, daysPerPoint, db.sql().list("""
                         SELECT type, (CAST(bucket AT TIME ZONE 'Europe/Copenhagen' AS date) - CAST(? AS date)) / ? AS n,
@@ -200,8 +197,8 @@ public class ReadingStore {
                          LIMIT ?""",
                         rs -> {
                             LocalDate start = first.plusDays(rs.getLong("n") * daysPerPoint);
-                            return bucket(rs, start.atStartOfDay(DANISH_DAYS).toInstant(),
-                                    start.plusDays(daysPerPoint).atStartOfDay(DANISH_DAYS).toInstant());
+                            return bucket(rs, start.atStartOfDay(DanishTime.ZONE).toInstant(),
+                                    start.plusDays(daysPerPoint).atStartOfDay(DanishTime.ZONE).toInstant());
                         },
                         first, daysPerPoint, patientId, type, type, from, to, limit + 1), limit);
             }

@@ -1,5 +1,6 @@
 package dk.fsc.service.readings;
 
+import dk.fsc.service.platform.time.DanishTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public enum Resolution {
 
     /** The calendar days (Danish) that [from, to) touches, at least 1. */
     static long daysTouched(Instant from, Instant to) {
-        var zone = ReadingStore.DANISH_DAYS;
+        var zone = DanishTime.ZONE;
         var last = to.atZone(zone);
         boolean endsAtMidnight = last.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
         return Math.max(1, ChronoUnit.DAYS.between(from.atZone(zone).toLocalDate(), last.toLocalDate()) + (endsAtMidnight ? 0 : 1));

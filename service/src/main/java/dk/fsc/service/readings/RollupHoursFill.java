@@ -3,6 +3,7 @@ package dk.fsc.service.readings;
 import dk.fsc.service.lifecycle.Retention;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.platform.time.DanishTime;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -116,7 +117,7 @@ public class RollupHoursFill {
             c.setAutoCommit(false);
             try {
                 Sql sql = Sql.on(c);
-                LocalDate oldestKept = LocalDate.ofInstant(Instant.now().minus(hourlyKept), ReadingStore.DANISH_DAYS);
+                LocalDate oldestKept = LocalDate.ofInstant(Instant.now().minus(hourlyKept), DanishTime.ZONE);
                 Optional<Left> marker = sql.one("SELECT next_day, until_day FROM reading_rollups_hours_fill FOR UPDATE SKIP LOCKED",
                         rs -> {
                             LocalDate next = rs.getObject(1, LocalDate.class);
@@ -127,8 +128,8 @@ public class RollupHoursFill {
                     return marker;
                 }
                 LocalDate day = marker.get().from();
-                Instant start = day.atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
-                Instant end = day.plusDays(1).atStartOfDay(ReadingStore.DANISH_DAYS).toInstant();
+                Instant start = day.atStartOfDay(DanishTime.ZONE).toInstant();
+                Instant end = day.plusDays(1).atStartOfDay(DanishTime.ZONE).toInstant();
                 // The table lock a rebuild_reading_rollups waits for (else it could take its own between our row locks and
                 // our UPDATE: a deadlock); then the day's uncounted rows, in the order the rollups' fold locks rows
                 // (patient, type, day), so the two never wait for each other in a circle; then, a statement later and

@@ -1,6 +1,7 @@
 package dk.fsc.service.simulator;
 
 import dk.fsc.gateway.contract.Questionnaire;
+import dk.fsc.service.platform.time.DanishTime;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +24,6 @@ import javax.imageio.ImageIO;
  * sends the same messages over a connection per device.
  */
 public final class Messages {
-    private static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
 
     /** One message to publish and what the system should make of it. */
     public record Message(String topic, byte[] payload, String device, String messageId, String kind, String expect, String code,
@@ -61,7 +60,7 @@ public final class Messages {
 
     /** A reading of the device's type at {@code at}; red values when the patient has deteriorated. */
     public static Message reading(SimulatedFleet.Device d, String messageId, Instant at, Baseline b, boolean deteriorated, Random r) {
-        double hour = at.atZone(DANISH).getHour() + at.atZone(DANISH).getMinute() / 60.0;
+        double hour = at.atZone(DanishTime.ZONE).getHour() + at.atZone(DanishTime.ZONE).getMinute() / 60.0;
         double afternoon = Math.sin(2 * Math.PI * (hour - 10) / 24); // peaks about 16:00, lowest about 04:00
         StringBuilder obs = new StringBuilder();
         String answers = null;

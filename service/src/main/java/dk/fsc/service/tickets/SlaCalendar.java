@@ -1,11 +1,11 @@
 package dk.fsc.service.tickets;
 
+import dk.fsc.service.platform.time.DanishTime;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.Set;
@@ -18,7 +18,6 @@ import java.util.Set;
 public final class SlaCalendar {
     public static final SlaCalendar ALWAYS = new SlaCalendar(true);
     public static final SlaCalendar BUSINESS = new SlaCalendar(false);
-    static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
     static final LocalTime OPENS = LocalTime.of(8, 0);
     static final LocalTime CLOSES = LocalTime.of(16, 0);
     private final boolean always;
@@ -48,14 +47,14 @@ public final class SlaCalendar {
             return Duration.between(from, to).getSeconds();
         }
         long total = 0;
-        LocalDate day = from.atZone(ZONE).toLocalDate();
-        LocalDate last = to.atZone(ZONE).toLocalDate();
+        LocalDate day = from.atZone(DanishTime.ZONE).toLocalDate();
+        LocalDate last = to.atZone(DanishTime.ZONE).toLocalDate();
         for (; !day.isAfter(last); day = day.plusDays(1)) {
             if (!isWorkingDay(day)) {
                 continue;
             }
-            Instant open = day.atTime(OPENS).atZone(ZONE).toInstant();
-            Instant close = day.atTime(CLOSES).atZone(ZONE).toInstant();
+            Instant open = day.atTime(OPENS).atZone(DanishTime.ZONE).toInstant();
+            Instant close = day.atTime(CLOSES).atZone(DanishTime.ZONE).toInstant();
             Instant a = from.isAfter(open) ? from : open;
             Instant b = to.isBefore(close) ? to : close;
             if (b.isAfter(a)) {
@@ -71,11 +70,11 @@ public final class SlaCalendar {
             return from.plusSeconds(seconds);
         }
         long left = seconds;
-        ZonedDateTime t = from.atZone(ZONE);
+        ZonedDateTime t = from.atZone(DanishTime.ZONE);
         for (int guard = 0; guard < 20_000; guard++) {
             LocalDate day = t.toLocalDate();
-            ZonedDateTime open = day.atTime(OPENS).atZone(ZONE);
-            ZonedDateTime close = day.atTime(CLOSES).atZone(ZONE);
+            ZonedDateTime open = day.atTime(OPENS).atZone(DanishTime.ZONE);
+            ZonedDateTime close = day.atTime(CLOSES).atZone(DanishTime.ZONE);
             if (isWorkingDay(day) && t.isBefore(close)) {
                 ZonedDateTime start = t.isBefore(open) ? open : t;
                 long available = Duration.between(start, close).getSeconds();
@@ -84,7 +83,7 @@ public final class SlaCalendar {
                 }
                 left -= available;
             }
-            t = day.plusDays(1).atStartOfDay(ZONE);
+            t = day.plusDays(1).atStartOfDay(DanishTime.ZONE);
         }
         throw new IllegalArgumentException("more than fifty years of business hours");
     }
@@ -95,11 +94,11 @@ public final class SlaCalendar {
      * next working day"). A referral on Friday is due Monday; before Easter, the Tuesday after.
      */
     public static Instant endOfNextWorkingDay(Instant from) {
-        LocalDate day = from.atZone(ZONE).toLocalDate().plusDays(1);
+        LocalDate day = from.atZone(DanishTime.ZONE).toLocalDate().plusDays(1);
         while (!isWorkingDay(day)) {
             day = day.plusDays(1);
         }
-        return day.atTime(CLOSES).atZone(ZONE).toInstant();
+        return day.atTime(CLOSES).atZone(DanishTime.ZONE).toInstant();
     }
 
     static boolean isWorkingDay(LocalDate day) {

@@ -57,13 +57,14 @@ public class TicketReader {
                 .orElseThrow(() -> Refusal.notFound("No ticket " + id + "."));
     }
 
-    /** Tickets, most urgent first, without their events. */
+    /** Tickets, most urgent first, without their events: the filter's limit from {@code offset}. */
     @Transactional
-    public List<TicketView> list(Filter f) {
+    public List<TicketView> list(Filter f, int offset) {
         List<Object> params = new ArrayList<>();
         String where = where(f, params);
         params.add(f.limit());
-        return db.sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ?",
+        params.add(offset);
+        return db.sql().list("SELECT t.* FROM tickets t" + where + " ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? OFFSET ?",
                 rs -> view(rs, null), params.toArray());
     }
 

@@ -2,9 +2,12 @@ package dk.fsc.service.tickets;
 
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.web.Paging;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.tickets.TicketReader.TicketView;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -35,8 +38,10 @@ class TicketsController {
     private final TicketStore store;
     private final TicketReader reader;
     private final AccessLog accessLog;
+    private final Paging paging;
 
-    TicketsController(TicketStore store, TicketReader reader, AccessLog accessLog) {
+    TicketsController(TicketStore store, TicketReader reader, AccessLog accessLog, Paging paging) {
+        this.paging = paging;
         this.store = store;
         this.reader = reader;
         this.accessLog = accessLog;
@@ -113,7 +118,8 @@ class TicketsController {
     }
 
     /**
-     * Tickets, most urgent first.
+     * Tickets, most urgent first; a page of {@code limit} (1–5000, 500) from {@code offset}, with a
+     * {@code Link} to the next while more follow ({@link Paging}).
      *
      * @param state  one state, or {@code open} (default: not solved or closed) or {@code all}
      * @param sla    {@code warning} or {@code breached}: only tickets with such a record
@@ -122,9 +128,10 @@ class TicketsController {
      */
     @Get
     @Transactional
-    List<TicketView> list(@Nullable @QueryValue String state, @Nullable @QueryValue String organisation, @Nullable @QueryValue String sla,
-                          @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan, @Nullable @QueryValue Integer limit,
-                          Authentication auth) {
+    HttpResponse<List<TicketView>> list(@Nullable @QueryValue String state, @Nullable @QueryValue String organisation,
+                                        @Nullable @QueryValue String sla, @Nullable @QueryValue String device, @Nullable @QueryValue UUID loan,
+                                        @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset, Authentication auth,
+                                        HttpRequest<?> request) {
         String filter = state == null ? "open" : state;
         Optional<TicketState> one = TicketState.of(filter);
         if (one.isEmpty() && !Set.of("open", "all").contains(filter)) {
@@ -133,14 +140,12 @@ class TicketsController {
         if (sla != null && !Set.of("warning", "breached").contains(sla)) {
             throw Refusal.invalid("sla must be warning or breached");
         }
-        int rows = limit == null ? 500 : limit;
-        if (rows < 1 || rows > 5000) {
-            throw Refusal.invalid("limit must be between 1 and 5000");
-        }
-        List<TicketView> tickets = reader.list(new TicketReader.Filter(one.orElse(null), filter.equals("all"), organisation,
-                sla == null ? null : sla.equals("warning") ? "sla_warning" : "sla_breach", device, loan, rows));
+        Paging.Page page = Paging.page(limit, offset, 500, 5000);
+        HttpResponse<List<TicketView>> tickets = paging.answer(reader.list(new TicketReader.Filter(one.orElse(null), filter.equals("all"),
+                organisation, sla == null ? null : sla.equals("warning") ? "sla_warning" : "sla_breach", device, loan, page.read()),
+                page.offset()), page, request);
         // A ticket names its citizen: a line in the access log of each citizen the list shows.
-        accessLog.recordEach(StaffUser.of(auth), tickets.stream().map(TicketView::patientId).filter(java.util.Objects::nonNull).toList(),
+        accessLog.recordEach(StaffUser.of(auth), tickets.body().stream().map(TicketView::patientId).filter(java.util.Objects::nonNull).toList(),
                 "read ticket list", "support");
         return tickets;
     }

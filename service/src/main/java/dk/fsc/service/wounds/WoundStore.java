@@ -5,6 +5,7 @@ import dk.fsc.service.photos.PhotoFile;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.wounds.WoundViews.Measurement;
 import dk.fsc.service.wounds.WoundViews.Photo;
 import dk.fsc.service.wounds.WoundViews.Referral;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.UUID;
  */
 @Singleton
 public class WoundStore {
-    public static final ZoneId DANISH = ZoneId.of("Europe/Copenhagen");
     /** The wound types (the device contract's, docs/mqtt.md). */
     public static final String TYPES = "venous_leg_ulcer|diabetic_foot_ulcer|pressure_ulcer|other";
     private static final String SELECT = """
@@ -216,7 +215,7 @@ public class WoundStore {
         }
         Instant from = lastPhoto != null && (since == null || lastPhoto.isAfter(since)) ? lastPhoto : since;
         Instant byRhythm = from == null ? null : from.plus(Duration.ofDays(days));
-        Instant byAssessment = assessedDue == null ? null : assessedDue.plusDays(1).atStartOfDay(DANISH).toInstant();
+        Instant byAssessment = assessedDue == null ? null : assessedDue.plusDays(1).atStartOfDay(DanishTime.ZONE).toInstant();
         if (byAssessment != null && (lastPhoto == null || byAssessment.isAfter(lastPhoto))
                 && (byRhythm == null || byAssessment.isAfter(byRhythm))) {
             return byAssessment;

@@ -143,6 +143,16 @@ class AlertsIT extends IntegrationTest {
         assertTrue(open.stream().noneMatch(x -> id(x) == ya || id(x) == yb));
         List<Map<String, Object>> active = nurse.getList("/api/alerts");
         assertEquals("red", active.get(0).get("severity"), "the worklist starts with the worst");
+        // In pages of one, in the worklist's order, and no link after the last.
+        List<Long> paged = new java.util.ArrayList<>();
+        String next = "/api/alerts?limit=1";
+        for (int pages = 0; next != null; pages++) {
+            assertTrue(pages < active.size(), "an alert a page");
+            Api.Page page = nurse.getPage(next);
+            page.rows().forEach(x -> paged.add(id(x)));
+            next = page.next();
+        }
+        assertEquals(active.stream().map(x -> id(x)).toList(), paged);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dk.fsc.service.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
@@ -37,10 +38,24 @@ class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
         fixtures.deviceOnLoanTo(second, org);
         Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
 
-        List<Map<String, Object>> loans = new Api(http, support).getList("/api/loans?organisation=" + org);
-        assertEquals(2, loans.size());
+        UUID third = fixtures.patient(org);
+        fixtures.deviceOnLoanTo(third, org);
 
-        for (UUID patient : new UUID[] {first, second}) {
+        // In pages of two: the first with a link to the rest, the second the last. Each citizen is logged on the page that shows them,
+        // not for the one more row read to know there is more.
+        Api.Page page = new Api(http, support).getPage("/api/loans?organisation=" + org + "&limit=2");
+        assertEquals(2, page.rows().size());
+        assertEquals("/api/loans?organisation=" + org + "&limit=2&offset=2", page.next());
+        Api.Page last = new Api(http, support).getPage(page.next());
+        assertEquals(1, last.rows().size());
+        assertNull(last.next(), "the last page links nowhere");
+        List<Map<String, Object>> loans = new java.util.ArrayList<>(page.rows());
+        loans.addAll(last.rows());
+        assertEquals(java.util.Set.of(first.toString(), second.toString(), third.toString()),
+                java.util.Set.copyOf(loans.stream().map(l -> (String) l.get("patientId")).toList()), "each loan once over the pages");
+        assertEquals(400, new Api(http, support).statusOf(() -> new Api(http, support).getList("/api/loans?offset=-1")));
+
+        for (UUID patient : new UUID[] {first, second, third}) {
             assertEquals(1, fixtures.count("""
                     SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read loan list'
                        AND purpose = 'logistics'""", patient, support.username()));
@@ -65,7 +80,11 @@ class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
         }
         Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
 
-        assertEquals(2, new Api(http, support).getList("/api/tickets?organisation=" + org).size());
+        Api.Page page = new Api(http, support).getPage("/api/tickets?organisation=" + org + "&limit=1");
+        Api.Page last = new Api(http, support).getPage(page.next());
+        assertEquals(List.of(1, 1), List.of(page.rows().size(), last.rows().size()), "a ticket a page");
+        assertNull(last.next());
+        assertEquals(2, java.util.Set.of(page.rows().get(0).get("id"), last.rows().get(0).get("id")).size(), "two tickets, each once");
 
         assertEquals(1, fixtures.count("""
                 SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'read ticket list'

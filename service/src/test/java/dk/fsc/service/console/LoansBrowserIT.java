@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.platform.security.PasswordHasher;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.testing.Browser;
 import dk.fsc.service.testing.BrowserTest;
 import dk.fsc.service.testing.Fixtures;
@@ -143,7 +144,7 @@ class LoansBrowserIT extends BrowserTest {
         String org = fixtures.organisation();
         Fixtures.Login support = fixtures.staff(fixtures.organisation("fsc"), "fsc_support");
         // Days in Danish time, as the pages count them (the database's current_date is UTC's: a day behind after midnight here).
-        java.time.LocalDate today = java.time.LocalDate.now(Format.ZONE);
+        java.time.LocalDate today = java.time.LocalDate.now(DanishTime.ZONE);
         String late = fixtures.deviceOnLoanTo(fixtures.patient(org), org);
         fixtures.update("UPDATE loans SET due_on = ? WHERE device_id = ?", today.minusDays(3), late);
         String soon = fixtures.deviceOnLoanTo(fixtures.patient(org), org);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.testing.Browser;
 import dk.fsc.service.testing.BrowserTest;
 import dk.fsc.service.testing.Fixtures;
@@ -202,7 +203,7 @@ class OrganisationConsoleBrowserIT extends BrowserTest {
         assertEquals(List.of("read alert 17"), actions(b));
 
         b.find("#action").clear();
-        String day = LocalDate.ofInstant(now.minus(2, ChronoUnit.DAYS), Format.ZONE).toString();
+        String day = LocalDate.ofInstant(now.minus(2, ChronoUnit.DAYS), DanishTime.ZONE).toString();
         b.open("/access-log?patient=" + patient + "&from=" + day + "&to=" + day);
         assertEquals(List.of("read alert 17"), actions(b), "one day, from and to inclusive");
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.service.lifecycle.Timescale;
 import dk.fsc.service.lifecycle.TimescaleMaintenance;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
@@ -61,7 +62,7 @@ class ReadingRollupsIT extends IntegrationTest {
         UUID patient = fixtures.patient(org);
         String device = fixtures.deviceOnLoanTo(patient, org);
         // Noon two Danish days ago: the seeded day always straddles two Danish days, whatever the hour the test runs at.
-        Instant day = java.time.LocalDate.now(ReadingStore.DANISH_DAYS).minusDays(2).atTime(12, 0).atZone(ReadingStore.DANISH_DAYS).toInstant();
+        Instant day = java.time.LocalDate.now(DanishTime.ZONE).minusDays(2).atTime(12, 0).atZone(DanishTime.ZONE).toInstant();
         fixtures.update("""
                 INSERT INTO readings (device_id, message_id, seq, measured_at, patient_id, type, value)
                 SELECT ?, 'seed-' || i, 0, CAST(? AS timestamptz) + i * interval '10 minutes', ?, 'spo2', 90 + i % 7

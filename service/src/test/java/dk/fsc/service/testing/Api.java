@@ -37,6 +37,26 @@ public final class Api {
         return http.toBlocking().retrieve(auth(HttpRequest.PUT(path, body)), Argument.mapOf(String.class, Object.class));
     }
 
+    /** A page of a list and the address of the next one ({@code Link: <...>; rel="next"}, its path and query), null on the last. */
+    public record Page(List<Map<String, Object>> rows, String next) {
+    }
+
+    /** A page of a paged list (docs/api.md, "Lists"). */
+    public Page getPage(String path) {
+        io.micronaut.http.HttpResponse<List<Map<String, Object>>> answer = http.toBlocking().exchange(auth(HttpRequest.GET(path)),
+                Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        String link = answer.getHeaders().get("Link");
+        String next = null;
+        if (link != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^<https?://[^/>]+([^>]*)>; rel=\"next\"$").matcher(link);
+            if (!m.matches()) {
+                throw new AssertionError("not a next link: " + link);
+            }
+            next = m.group(1);
+        }
+        return new Page(answer.body(), next);
+    }
+
     /** A binary answer (a photo, a payload download), with its headers. */
     public io.micronaut.http.HttpResponse<byte[]> getBytes(String path) {
         return http.toBlocking().exchange(auth(HttpRequest.GET(path)), byte[].class);

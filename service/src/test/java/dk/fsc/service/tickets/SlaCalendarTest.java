@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.service.platform.time.DanishTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class SlaCalendarTest {
     private static Instant cph(String local) {
-        return LocalDateTime.parse(local).atZone(SlaCalendar.ZONE).toInstant();
+        return LocalDateTime.parse(local).atZone(DanishTime.ZONE).toInstant();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.platform.web.Csv;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
@@ -185,8 +186,8 @@ class AccessLogPageController {
         if (!errors.isEmpty()) {
             return null;
         }
-        Instant start = from == null ? Instant.EPOCH : from.atStartOfDay(Format.ZONE).toInstant();
-        Instant end = to == null ? Instant.now() : to.plusDays(1).atStartOfDay(Format.ZONE).toInstant();
+        Instant start = from == null ? Instant.EPOCH : from.atStartOfDay(DanishTime.ZONE).toInstant();
+        Instant end = to == null ? Instant.now() : to.plusDays(1).atStartOfDay(DanishTime.ZONE).toInstant();
         return new Checked(patientId, start, end, new AccessLogReader.Filter(q.person(), q.action()));
     }
 

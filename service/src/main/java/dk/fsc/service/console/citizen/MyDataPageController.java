@@ -7,6 +7,7 @@ import dk.fsc.service.console.Format;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.security.CitizenCpr;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.platform.web.Csv;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.context.MessageSource;
@@ -78,7 +79,7 @@ class MyDataPageController {
         List<String> header = List.of("at", "person", "organisation", "role", "action", "purpose").stream()
                 .map(c -> text("myData.col." + c, locale, c)).toList();
         return Csv.file(Csv.dialect(as), text("myData.file", locale, "who-has-seen-my-data") + ".csv", header, lines,
-                l -> l.values(FILE_TIME.format(l.at().atZone(Format.ZONE))));
+                l -> l.values(FILE_TIME.format(l.at().atZone(DanishTime.ZONE))));
     }
 
     private List<MyDataLine> lines(String cpr, Locale locale, int limit) {

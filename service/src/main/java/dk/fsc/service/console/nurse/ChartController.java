@@ -16,6 +16,7 @@ import dk.fsc.service.logistics.LoanStore;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.patients.PatientStore;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.readings.ReadingStore;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
@@ -98,7 +99,7 @@ class ChartController {
         List<AccessLogEntry> log = new ArrayList<>();
         Map<String, Object> model = new HashMap<>();
         model.put("patient", patient);
-        model.put("age", patients.birthDate(patientId).map(b -> Period.between(b, LocalDate.now(Format.ZONE)).getYears()).orElse(null));
+        model.put("age", patients.birthDate(patientId).map(b -> Period.between(b, LocalDate.now(DanishTime.ZONE)).getYears()).orElse(null));
         model.put("plan", monitoring.plan(patientId).orElse(null));
         model.put("lastMeasuredAt", readings.lastMeasuredAt(patientId).orElse(null));
         log.add(AccessLogEntry.of(user, patientId, "read patient record", "care", null));

@@ -31,7 +31,7 @@ class WorklistActions {
 
     @Transactional
     public List<AlertView> worklist(StaffUser user, WorklistFilter filter) {
-        List<AlertView> alerts = store.worklist(user.organisationId(), filter.statuses(), filter.narrowed() ? NARROWED_READ : ROWS);
+        List<AlertView> alerts = store.worklist(user.organisationId(), filter.statuses(), filter.narrowed() ? NARROWED_READ : ROWS, 0);
         if (filter.narrowed()) {
             alerts = alerts.stream().filter(a -> filter.matches(a, user.username())).limit(ROWS).toList();
         }
@@ -43,7 +43,7 @@ class WorklistActions {
     /** Ids of the organisation's open red alerts (the page title's count); shows no citizen. */
     @Transactional
     public List<Long> openRed(StaffUser user) {
-        return store.worklist(user.organisationId(), EnumSet.of(AlertStatus.open), NARROWED_READ).stream()
+        return store.worklist(user.organisationId(), EnumSet.of(AlertStatus.open), NARROWED_READ, 0).stream()
                 .filter(a -> a.severity().equals("red")).map(AlertView::id).toList();
     }
 

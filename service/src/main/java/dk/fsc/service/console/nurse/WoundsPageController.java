@@ -10,6 +10,7 @@ import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;
 import dk.fsc.service.patients.PatientAccess;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.ConsentStore;
 import dk.fsc.service.wounds.ReferralStore;
@@ -365,7 +366,7 @@ class WoundsPageController {
         }
         try {
             LocalDate onset = LocalDate.parse(text);
-            if (onset.isAfter(LocalDate.now(WoundStore.DANISH))) {
+            if (onset.isAfter(LocalDate.now(DanishTime.ZONE))) {
                 errors.add(field, "wounds.field.onset", "wounds.error.onsetFuture");
             }
             return onset;

@@ -250,7 +250,7 @@ class DevicesPageController {
         model.put("retirable", state.canMoveTo(DeviceState.retired) && !DeviceState.LOAN_STATES.contains(state));
         // Its loans and tickets, without the citizens' names (so no access-log line): each links to its own page.
         model.put("loans", loans.ofDevice(id));
-        model.put("tickets", tickets.list(new TicketReader.Filter(null, true, null, null, id, null, 50)));
+        model.put("tickets", tickets.list(new TicketReader.Filter(null, true, null, null, id, null, 50), 0));
         return model;
     }
 

@@ -12,6 +12,7 @@ import dk.fsc.service.logistics.LoanStatus;
 import dk.fsc.service.logistics.LoanStore;
 import dk.fsc.service.logistics.LoanStore.LoanView;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.staff.StaffUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -78,7 +79,7 @@ class LoansPageController {
         LoanStatus only = status == null || status.isBlank() ? null : LoanStatus.of(status).orElse(null);
         String org = organisation == null || organisation.isBlank() ? null : organisation.strip();
         boolean late = Boolean.TRUE.equals(overdue);
-        List<LoanView> found = new ArrayList<>(loans.list(only, org, late, LIST_MAX));
+        List<LoanView> found = new ArrayList<>(loans.list(only, org, late, LIST_MAX, 0));
         if (late) {
             found.sort((a, b) -> a.dueOn().compareTo(b.dueOn())); // the longest overdue first
         }
@@ -99,7 +100,7 @@ class LoansPageController {
     HttpResponse<String> calendar(HttpRequest<?> request, @Nullable @QueryValue Integer days) {
         int ahead = days == null ? CALENDAR_DAYS : Math.max(1, Math.min(CALENDAR_MAX, days));
         InventoryStore.Reminders r = inventory.reminders(ahead);
-        LocalDate today = LocalDate.now(dk.fsc.service.console.Format.ZONE);
+        LocalDate today = LocalDate.now(DanishTime.ZONE);
         // One list per day; a calibration or cleaning already past due is shown on today, marked late.
         TreeMap<LocalDate, List<Map<String, Object>>> byDay = new TreeMap<>();
         r.returnsDue().forEach(x -> add(byDay, x.dueOn(), "return", x.deviceId(), x.deviceType(), x.organisationId(), x.loanId(), false));

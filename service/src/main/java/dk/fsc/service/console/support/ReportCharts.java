@@ -3,6 +3,7 @@ package dk.fsc.service.console.support;
 import dk.fsc.service.console.Format;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.ReportStore;
+import dk.fsc.service.platform.time.DanishTime;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -88,7 +89,7 @@ public final class ReportCharts {
 
     /** The last twelve months (this one last), breaches of each clock summed over the organisations; months without any too. */
     public static Months breaches(List<ReportStore.BreachMonth> rows, Locale locale) {
-        YearMonth now = YearMonth.from(LocalDate.now(Format.ZONE));
+        YearMonth now = YearMonth.from(LocalDate.now(DanishTime.ZONE));
         Map<String, long[]> counts = new LinkedHashMap<>();
         for (int i = 11; i >= 0; i--) {
             counts.put(now.minusMonths(i).toString(), new long[2]);

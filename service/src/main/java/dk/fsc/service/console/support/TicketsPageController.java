@@ -86,7 +86,7 @@ class TicketsPageController {
         Format fmt = pages.format(request);
         for (String c : alone == null ? COLUMNS : List.of(alone)) {
             List<TicketReader.TicketView> shown = tickets.list(new TicketReader.Filter(TicketState.of(c).orElseThrow(), false, org, slaKind,
-                    null, null, alone == null ? COLUMN_SHOWN : COLUMN_ALONE));
+                    null, null, alone == null ? COLUMN_SHOWN : COLUMN_ALONE), 0);
             columns.put(c, shown.stream().map(t -> TicketCards.card(t, fmt)).toList());
             shown.stream().map(TicketReader.TicketView::patientId).filter(Objects::nonNull).forEach(citizens::add);
         }

@@ -18,6 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
 
 /**
  * An organisation's alert events as Server-Sent Events, for every stream that shows them (the
@@ -27,16 +28,25 @@ import reactor.core.scheduler.Schedulers;
  */
 @Singleton
 public class AlertStream {
-    /** Sent after the last keep-alive when the viewer is no longer signed in: ends the stream. */
+    /** Ends the stream: after the last keep-alive when the viewer is no longer signed in, or after what a stream too far behind held. */
     private static final Item ENDED = new Item(null, null);
     private final AlertFeed feed;
     private final AccessLogWriter accessLogWriter;
     private final Duration keepAlive;
+    /** Events a stream holds for a client that reads slower than they come: twice a replay, so a full replay leaves room for new ones. */
+    private final int maxBehind;
 
-    AlertStream(AlertFeed feed, AccessLogWriter accessLogWriter, @Value("${fsc.alerts.keep-alive:20s}") Duration keepAlive) {
+    AlertStream(AlertFeed feed, AccessLogWriter accessLogWriter, @Value("${fsc.alerts.keep-alive:20s}") Duration keepAlive,
+                @Value("${fsc.alerts.max-replay:2000}") int maxReplay) {
         this.feed = feed;
         this.accessLogWriter = accessLogWriter;
         this.keepAlive = keepAlive;
+        this.maxBehind = 2 * maxReplay;
+    }
+
+    /** How many events a stream holds for its client before it ends (the client resumes with Last-Event-ID). */
+    int maxBehind() {
+        return maxBehind;
     }
 
     /**
@@ -60,19 +70,26 @@ public class AlertStream {
      * writer's threads, on a thread that may block). At each keep-alive {@code signedIn} is asked
      * (on a thread that may block) whether the viewer still is: a stream ends with the console
      * session signed out, ended or its account deactivated, and with the API token's expiry (it
-     * went on sending citizens' names for as long as the connection stood).
+     * went on sending citizens' names for as long as the connection stood). A client that falls
+     * {@link #maxBehind()} events behind (its connection stands but it does not read: a laptop
+     * asleep) gets what the stream holds and then the stream ends; it resumes with Last-Event-ID
+     * from the database. Until 2026-12-05 the stream held every event for it, without a bound.
      */
     public Flux<Item> open(StaffUser user, @Nullable Long after, Function<AlertEventView, Object> data, BooleanSupplier signedIn) {
         // Opened here, not inside the Flux, so a refusal (too many streams) is an ordinary 429 answer;
         // events that arrive before the response is subscribed wait in the unicast buffer.
-        Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer();
+        Sinks.Many<Logged> out = Sinks.many().unicast().onBackpressureBuffer(Queues.<Logged>get(maxBehind).get());
         AlertFeed.Subscription subscription = feed.subscribe(user.organisationId(), user.username(), after, event -> {
             // Each event shown names a citizen: its line is handed to the access log's writer (the
             // feed's thread goes on), and the event is sent once that line is committed.
             CompletableFuture<Void> line = accessLogWriter.append(AccessLogEntry.of(user, event.patientId(),
                     "alert stream event " + event.id(), "care", "alert " + event.alertId()));
-            if (out.tryEmitNext(new Logged(event, line)).isFailure()) {
-                throw new IllegalStateException("stream closed"); // the feed drops this subscriber
+            Sinks.EmitResult emitted = out.tryEmitNext(new Logged(event, line));
+            if (emitted == Sinks.EmitResult.FAIL_OVERFLOW) {
+                out.tryEmitComplete(); // what it holds goes out, then the stream ends
+            }
+            if (emitted.isFailure()) {
+                throw new IllegalStateException("stream closed or too far behind"); // the feed drops this subscriber
             }
         });
         // In order, each after its line; a line that cannot be written ends the stream with an error.
@@ -80,6 +97,7 @@ public class AlertStream {
                 // publishOn: the event is built and written off the access-log writer's thread, which completes the futures
                 .concatMap(l -> Mono.fromFuture(l.line()).publishOn(Schedulers.boundedElastic())
                         .then(Mono.fromCallable(() -> new Item(String.valueOf(l.event().id()), data.apply(l.event())))))
+                .concatWith(Mono.just(ENDED)) // only when too far behind: the whole stream ends, keep-alives too
                 .doFinally(signal -> subscription.close());
         // A comment at once (the client sees the stream is open) and then every 20 s (proxies keep it open);
         // an event without data is ignored by EventSource clients.

@@ -49,6 +49,9 @@ class AlertStreamIT extends IntegrationTest {
     @Inject
     AlertFeed feed;
 
+    @Inject
+    AlertStream alertStream;
+
     private final Fixtures fixtures = new Fixtures();
 
     /** One open event stream: its events' (id, data) as they arrive. */
@@ -274,6 +277,63 @@ class AlertStreamIT extends IntegrationTest {
             fixtures.update("DROP TRIGGER " + function + " ON access_log");
             fixtures.update("DROP FUNCTION " + function + "()");
         }
+    }
+
+    /**
+     * A client whose connection stands but that reads nothing (a laptop asleep) is given what the
+     * stream holds, at most twice a replay, and then the stream ends: it resumes with Last-Event-ID
+     * from the database. Until 2026-12-05 the stream held every event for such a client.
+     */
+    @Test
+    void aStreamWhoseClientFallsTooFarBehindEndsAfterWhatItHolds() throws Exception {
+        String org = fixtures.organisation();
+        long alert = alert(fixtures.patient(org), org);
+        dk.fsc.service.staff.StaffUser nurse = new dk.fsc.service.staff.StaffUser(fixtures.nurse(org).username(), "nurse", org);
+        List<Long> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+        reactor.core.publisher.BaseSubscriber<AlertStream.Item> asleep = new reactor.core.publisher.BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                subscription.request(1); // the first keep-alive, then nothing
+            }
+
+            @Override
+            protected void hookOnNext(AlertStream.Item item) {
+                if (!item.keepAlive()) {
+                    shown.add(Long.parseLong(item.id()));
+                }
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                ended.complete(null);
+            }
+
+            @Override
+            protected void hookOnError(Throwable failure) {
+                ended.completeExceptionally(failure);
+            }
+        };
+        int streamsBefore = feed.openStreams();
+        alertStream.open(nurse, null, AlertEventView::id, () -> true).subscribe(asleep);
+        Eventually.await("the stream joined the feed", Duration.ofSeconds(10), () -> feed.openStreams() == streamsBefore + 1);
+        int sent = 2 * alertStream.maxBehind();
+        fixtures.update("INSERT INTO alert_events (alert_id, organisation_id, type, actor, severity, note)"
+                + " SELECT ?, ?, 'commented', 'colleague', 'yellow', 'note ' || n FROM generate_series(1, ?) n", alert, org, sent);
+        long newest = fixtures.longValue("SELECT max(id) FROM alert_events WHERE alert_id = ?", alert);
+        Eventually.await("the feed passed the events on", Duration.ofSeconds(30), () -> feed.lastSent() >= newest);
+        assertEquals(streamsBefore, feed.openStreams(), "the stream too far behind left the feed");
+
+        asleep.request(Long.MAX_VALUE); // awake: what the stream held, then its end
+        ended.get(30, TimeUnit.SECONDS);
+        assertTrue(shown.size() >= alertStream.maxBehind() && shown.size() < sent, shown.size() + " of " + sent + " events held and shown");
+        List<String> expected = fixtures.strings("SELECT e.id::text FROM alert_events e WHERE e.alert_id = ? ORDER BY e.id LIMIT ?", alert, shown.size());
+        List<String> got = shown.stream().map(String::valueOf).toList();
+        int differ = 0;
+        while (differ < got.size() && got.get(differ).equals(expected.get(differ))) {
+            differ++;
+        }
+        assertEquals(got.size(), differ, "from the first event on, in order and without a gap; first difference at " + differ);
     }
 
     private long alert(UUID patient, String organisation) {

@@ -56,24 +56,38 @@ class EvaluationBatch {
      * times a second, spent an eighth of the database's time on it: docs/benchmarks.md).
      */
     double waiting() {
+        return counted()[0];
+    }
+
+    /**
+     * Of them, patients set aside because their evaluation failed (a gauge, counted with the other):
+     * their readings are stored but raise no alert until the fault is fixed, so it pages
+     * (FscEvaluationFailing). Until 2026-12-05 only the log said so.
+     */
+    double failing() {
+        return counted()[1];
+    }
+
+    private double[] counted() {
         long now = System.nanoTime();
+        double[] counts = waitingCounts;
         if (waitingCountedAt != 0 && now - waitingCountedAt < WAITING_COUNTED_EVERY.toNanos()) {
-            return waitingCount;
+            return counts;
         }
-        double n;
         try {
-            n = queue.waiting();
+            long[] n = queue.waitingAndFailing();
+            counts = new double[] {n[0], n[1]};
         } catch (RuntimeException e) {
-            n = -1;
+            counts = new double[] {-1, -1};
         }
-        waitingCount = n;
+        waitingCounts = counts;
         waitingCountedAt = now;
-        return n;
+        return counts;
     }
 
     /** How old the gauge of patients waiting may be: a third of Prometheus' usual 15 s scrape. */
     static final java.time.Duration WAITING_COUNTED_EVERY = java.time.Duration.ofSeconds(5);
-    private volatile double waitingCount;
+    private volatile double[] waitingCounts = {0, 0};
     private volatile long waitingCountedAt;
 
     /**

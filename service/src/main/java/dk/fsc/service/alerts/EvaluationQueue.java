@@ -26,9 +26,10 @@ class EvaluationQueue {
         this.db = db;
     }
 
-    /** Patients waiting. */
-    long waiting() {
-        return autocommit(sql -> sql.one("SELECT count(*) FROM evaluation_requests", rs -> rs.getLong(1)).orElse(0L));
+    /** Patients waiting, and of them those set aside after their evaluation failed (one scan for both gauges). */
+    long[] waitingAndFailing() {
+        return autocommit(sql -> sql.one("SELECT count(*), count(*) FILTER (WHERE attempts > 0) FROM evaluation_requests",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}).orElse(new long[2]));
     }
 
     /**
@@ -162,7 +163,7 @@ class EvaluationQueue {
         }
         if (!newer.isEmpty()) {
             sql.update("""
-                    UPDATE evaluation_requests r SET claimed_until = NULL, requested_at = now(),
+                    UPDATE evaluation_requests r SET claimed_until = NULL, requested_at = now(), attempts = 0, last_error = NULL,
                            urgent_version = CASE WHEN r.urgent_version > c.version THEN r.urgent_version END
                       FROM unnest(?::uuid[], ?::bigint[]) AS c(patient_id, version)
                      WHERE r.patient_id = c.patient_id""",

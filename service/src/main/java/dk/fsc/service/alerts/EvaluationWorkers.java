@@ -30,6 +30,7 @@ class EvaluationWorkers {
                       MeterRegistry registry, AlertFeed feed) {
         this.round = round;
         registry.gauge("fsc.evaluation.waiting", batch, EvaluationBatch::waiting);
+        registry.gauge("fsc.evaluation.failing", batch, EvaluationBatch::failing);
         registry.gauge("fsc.alerts.streams.open", feed, AlertFeed::openStreams);
         notifications.listen("fsc_evaluate", () -> wake.release(config.getWorkers()));
         for (int i = 0; i < config.getWorkers(); i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.fsc.gateway.storage.EvaluationRequestRows;
 import dk.fsc.service.platform.database.Sql;
+import dk.fsc.service.testing.Eventually;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
 import dk.fsc.service.testing.TestDevice;
@@ -181,6 +182,8 @@ class EvaluationQueueIT extends IntegrationTest {
                 SELECT count(*) FROM evaluation_requests
                  WHERE patient_id = ? AND attempts = 1 AND last_error LIKE '%must be above%' AND claimed_until IS NULL AND not_before > now()""",
                 broken), "the failing patient is set aside with its reason");
+        // And counted, for the page to operations (FscEvaluationFailing): no alert comes for it until it is fixed.
+        Eventually.await("the failing gauge counts it", Duration.ofSeconds(15), () -> batch.failing() >= 1);
         // A new reading keeps it aside; one at a red limit ends the pause: a red value does not wait up to 30 minutes.
         fixtures.update(EvaluationRequestRows.UPSERT, new UUID[] {broken}, new Boolean[] {false});
         assertEquals(1, fixtures.count("SELECT count(*) FROM evaluation_requests WHERE patient_id = ? AND not_before > now()", broken),

@@ -26,8 +26,9 @@ class BrokerReadiness implements HealthIndicator {
     @Override
     public Publisher<HealthResult> getResult() {
         boolean ready = ingest.isConnected();
-        // Connected but not ready: the broker refused the subscription (its ACL), not the login or the network.
+        // Connected but not ready: the broker refused the subscription (its ACL), not the login or the network. The details
+        // show where health details are visible; the gauges fsc_gateway_broker_connected and _subscribed say it everywhere.
         return Publishers.just(HealthResult.builder("broker", ready ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(Map.of("connected", ingest.brokerConnected(), "subscribed", ready)).build());
+                .details(Map.of("connected", ready || ingest.brokerConnected(), "subscribed", ready)).build());
     }
 }

@@ -87,6 +87,9 @@ public class MqttIngest implements MqttCallback {
         this.chain = MessageChain.live(config);
         this.inFlight = new InFlightBytes(config.getMaxInFlightBytes());
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
+        // Connected but not subscribed: the broker refused the subscription (its ACL), not the login or the network.
+        registry.gauge("fsc.gateway.broker.connected", this, i -> i.brokerConnected() ? 1 : 0);
+        registry.gauge("fsc.gateway.broker.subscribed", this, i -> i.isConnected() ? 1 : 0);
         client.setManualAcks(true);
         client.setCallback(this); // before connect: queued messages arrive right after CONNACK
         this.replies = new ReplySender(config);

@@ -65,5 +65,9 @@ class RefusedSubscriptionIT extends IntegrationTest {
             return status[0] == 503;
         });
         assertEquals(503, status[0]);
+        // What operations see (health details are not shown to anonymous callers): logged in, not subscribed.
+        String metrics = http.toBlocking().retrieve("/prometheus");
+        assertTrue(metrics.contains("fsc_gateway_broker_connected 1.0"), "connected");
+        assertTrue(metrics.contains("fsc_gateway_broker_subscribed 0.0"), "not subscribed");
     }
 }

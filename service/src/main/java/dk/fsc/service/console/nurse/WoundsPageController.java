@@ -228,7 +228,16 @@ class WoundsPageController {
             return again(request, user, patient, woundId, errors, form);
         }
         if (action.equals("again")) {
-            referrals.askAgain(referral.id(), text, Instant.now());
+            try {
+                referrals.askAgain(referral.id(), text, Instant.now());
+            } catch (Refusal r) {
+                if (r.kind() != Refusal.Kind.CONFLICT) {
+                    throw r;
+                }
+                // A colleague asked again (or closed it) since this page was read: the question typed stays in the form.
+                errors.add(action + "-" + woundId, "wounds.field." + action, "wounds.error.notAnswered");
+                return again(request, user, patient, woundId, errors, form);
+            }
             accessLog.record(user, patientId, "ask clinic again", "care", referral.id().toString());
         } else {
             referrals.close(referral.id(), user.username(), text);

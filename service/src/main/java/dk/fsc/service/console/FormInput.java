@@ -1,6 +1,5 @@
 package dk.fsc.service.console;
 
-import dk.fsc.service.console.Format;
 import dk.fsc.service.platform.time.DanishTime;
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -4,6 +4,7 @@ import dk.fsc.gateway.blobs.BlobStore;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import dk.fsc.service.platform.security.PasswordHasher;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.tickets.SlaCalendar;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.transaction.annotation.Transactional;
@@ -64,7 +65,7 @@ class DemoWounds {
         UUID wound = sql.one("""
                 INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, side, onset, status, follow_up_days, follow_up_since, created_by)
                 VALUES (?, 'w-left-shin-1', 'venous_leg_ulcer', 'lower leg, medial', 'left', ?, 'healing', 14, ?, 'nurse.aarhus')
-                RETURNING id""", rs -> rs.getObject(1, UUID.class), karen.id(), LocalDate.now().minusDays(60), start).orElseThrow();
+                RETURNING id""", rs -> rs.getObject(1, UUID.class), karen.id(), LocalDate.now(DanishTime.ZONE).minusDays(60), start).orElseThrow();
         double[][] sizes = {{4.2, 2.8, 0.4}, {3.6, 2.3, 0.3}, {3.1, 1.9, 0.2}};
         for (int i = 0; i < sizes.length; i++) {
             Instant taken = start.plus(Duration.ofDays(14L * i));
@@ -95,7 +96,7 @@ class DemoWounds {
                 VALUES (?, ?, ?, ?, ?, ?, ?)""", referral, SPECIALIST.username(), referred.plus(Duration.ofHours(20)),
                 "Venous leg ulcer with about 30 % yellow slough, no signs of infection, edges flat.", "venous ulcer, CEAP C6",
                 "Compression 40 mmHg daily, mechanical debridement at each dressing change, dressings twice a week.",
-                LocalDate.now().minusDays(16));
+                LocalDate.now(DanishTime.ZONE).minusDays(16));
         return true;
     }
 

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -96,7 +95,7 @@ public class LoanStore {
         if (start.isBefore(now.minus(Duration.ofMinutes(5)))) {
             throw Refusal.invalid("startsAt is in the past; a loan starts now or later (attribution of readings starts with it)");
         }
-        if (o.dueOn() != null && !o.dueOn().isAfter(LocalDate.ofInstant(start, ZoneOffset.UTC))) {
+        if (o.dueOn() != null && !o.dueOn().isAfter(LocalDate.ofInstant(start, DanishTime.ZONE))) {
             throw Refusal.invalid("dueOn must be after the start; leave it out for an open-ended loan");
         }
         boolean reservation = start.isAfter(now.plus(RESERVATION_AFTER));

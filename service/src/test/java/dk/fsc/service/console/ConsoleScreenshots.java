@@ -223,9 +223,9 @@ class ConsoleScreenshots extends BrowserTest {
         }
         // One loan due back soon and one overdue, so the list and the calendar have something to show.
         fixtures.update("""
-                UPDATE loans SET due_on = current_date + 4 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id LIMIT 1)""");
+                UPDATE loans SET due_on = danish_today() + 4 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id LIMIT 1)""");
         fixtures.update("""
-                UPDATE loans SET due_on = current_date - 2 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id DESC LIMIT 1)""");
+                UPDATE loans SET due_on = danish_today() - 2 WHERE id = (SELECT id FROM loans WHERE status = 'active' ORDER BY device_id DESC LIMIT 1)""");
         shoot(browser.open("/loans"), "loans");
         String loan = browser.all("#loans-table tbody a[href^='/loans/']").stream().map(a -> URI.create(a.getAttribute("href")).getPath())
                 .findFirst().orElse(null);

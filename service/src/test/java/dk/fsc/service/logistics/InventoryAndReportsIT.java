@@ -3,6 +3,7 @@ package dk.fsc.service.logistics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.testing.Api;
 import dk.fsc.service.testing.Fixtures;
 import dk.fsc.service.testing.IntegrationTest;
@@ -54,7 +55,7 @@ class InventoryAndReportsIT extends IntegrationTest {
         String device = fixtures.device("ready");
         String tag = "FSC-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> inv = support.put("/api/devices/" + device + "/inventory", Map.of("modelId", model, "assetTag", tag,
-                "purchasedOn", "2025-03-01", "nextCalibrationOn", LocalDate.now().plusDays(5).toString()));
+                "purchasedOn", "2025-03-01", "nextCalibrationOn", LocalDate.now(DanishTime.ZONE).plusDays(5).toString()));
         assertEquals(tag, inv.get("assetTag"));
         assertEquals(model, support.get("/api/devices/" + device).get("modelId"), "the device shows its inventory data");
         assertEquals(409, support.statusOf(() -> support.put("/api/devices/" + fixtures.device("ready") + "/inventory",
@@ -68,11 +69,11 @@ class InventoryAndReportsIT extends IntegrationTest {
         // Cleaning starts the next cleaning interval (30 days for an oximeter).
         support.post("/api/devices/" + device + "/transitions", Map.of("to", "cleaning", "reason", "routine"));
         support.post("/api/devices/" + device + "/transitions", Map.of("to", "ready", "reason", "cleaned"));
-        assertEquals(LocalDate.now().plusDays(30).toString(), fixtures.text("SELECT next_cleaning_on::text FROM devices WHERE id = ?", device));
+        assertEquals(LocalDate.now(DanishTime.ZONE).plusDays(30).toString(), fixtures.text("SELECT next_cleaning_on::text FROM devices WHERE id = ?", device));
 
         String region = fixtures.organisation("region");
         String lent = fixtures.device("on_loan");
-        fixtures.update("INSERT INTO loans (device_id, patient_id, organisation_id, starts_at, due_on) VALUES (?, ?, ?, now() - interval '40 days', current_date - 3)",
+        fixtures.update("INSERT INTO loans (device_id, patient_id, organisation_id, starts_at, due_on) VALUES (?, ?, ?, now() - interval '40 days', danish_today() - 3)",
                 lent, fixtures.patient(fixtures.organisation()), region);
         Map<String, Object> reminders = support.get("/api/logistics/reminders");
         assertTrue(ids(reminders, "calibrationDue", "deviceId").contains(device), reminders.toString());
@@ -86,16 +87,16 @@ class InventoryAndReportsIT extends IntegrationTest {
         fixtures.update("UPDATE tickets SET state = 'solved', solved_at = now() WHERE source = 'reminder' AND device_id = ?", lent);
         reminderTickets.openTickets();
         assertEquals(1, fixtures.count("SELECT count(*) FROM tickets WHERE source = 'reminder' AND device_id = ?", lent));
-        fixtures.update("UPDATE devices SET next_calibration_on = current_date WHERE id = ?", device);
+        fixtures.update("UPDATE devices SET next_calibration_on = danish_today() WHERE id = ?", device);
         reminderTickets.openTickets();
-        assertEquals(List.of("Device " + device + " calibration due " + LocalDate.now()),
+        assertEquals(List.of("Device " + device + " calibration due " + LocalDate.now(DanishTime.ZONE)),
                 fixtures.strings("SELECT title FROM tickets WHERE source = 'reminder' AND device_id = ?", device));
 
         HttpResponse<String> csv = http.toBlocking().exchange(HttpRequest.GET("/api/reports/loans-overdue?format=csv")
                 .bearerAuth(support.token()), String.class);
         assertTrue(csv.body().startsWith("organisation_id,loan_id,device_id,device_type,due_on,days_overdue\r\n"));
         assertTrue(csv.body().contains(region + ","), csv.body());
-        assertTrue(csv.body().contains("," + lent + ",pulse_oximeter," + LocalDate.now().minusDays(3) + ",3\r\n"), csv.body());
+        assertTrue(csv.body().contains("," + lent + ",pulse_oximeter," + LocalDate.now(DanishTime.ZONE).minusDays(3) + ",3\r\n"), csv.body());
         List<Map<String, Object>> devices = support.getList("/api/reports/devices");
         assertTrue(devices.stream().anyMatch(r -> r.get("organisationId").equals(region) && r.get("state").equals("on_loan")
                 && ((Number) r.get("devices")).intValue() == 1), devices.toString());

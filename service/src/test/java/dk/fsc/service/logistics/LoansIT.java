@@ -176,9 +176,9 @@ class LoansIT extends IntegrationTest {
         }
         assertEquals(0, fixtures.count("SELECT count(*) FROM " + Fixtures.DEVICE_READINGS + " AND patient_id = ?", device, patient));
         // Its calibration fell due while it waited: not shipped until calibrated.
-        fixtures.update("UPDATE devices SET next_calibration_on = current_date - 1 WHERE id = ?", device);
+        fixtures.update("UPDATE devices SET next_calibration_on = danish_today() - 1 WHERE id = ?", device);
         assertEquals(409, fsc.statusOf(() -> fsc.post("/api/loans/" + again.get("id") + "/ship", Map.of())));
-        fixtures.update("UPDATE devices SET next_calibration_on = current_date + 365 WHERE id = ?", device);
+        fixtures.update("UPDATE devices SET next_calibration_on = danish_today() + 365 WHERE id = ?", device);
         Map<String, Object> shipped = fsc.post("/api/loans/" + again.get("id") + "/ship", Map.of());
         assertEquals("active", shipped.get("status"));
         assertEquals("shipped", shipped.get("deviceState"));

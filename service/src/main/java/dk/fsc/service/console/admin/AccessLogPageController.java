@@ -5,7 +5,6 @@ import dk.fsc.service.audit.AccessLogReader;
 import dk.fsc.service.audit.AccessLogReader.StaffLine;
 import dk.fsc.service.audit.LogRange;
 import dk.fsc.service.console.ConsoleSession;
-import dk.fsc.service.console.Format;
 import dk.fsc.service.console.FormErrors;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.Patient;

@@ -3,7 +3,6 @@ package dk.fsc.service.console.citizen;
 import dk.fsc.service.audit.AccessLogReader;
 import dk.fsc.service.audit.AccessLogReader.CitizenEntry;
 import dk.fsc.service.audit.LogRange;
-import dk.fsc.service.console.Format;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.platform.errors.Refusal;
 import dk.fsc.service.platform.security.CitizenCpr;

@@ -10,6 +10,7 @@ import dk.fsc.service.console.Pages;
 import dk.fsc.service.patients.PatientStore;
 import dk.fsc.service.photos.PhotoFile;
 import dk.fsc.service.platform.errors.Refusal;
+import dk.fsc.service.platform.time.DanishTime;
 import dk.fsc.service.staff.StaffUser;
 import dk.fsc.service.wounds.ReferralAnswers;
 import dk.fsc.service.wounds.ReferralStore;
@@ -128,7 +129,7 @@ class ReferralsPageController {
         if (!nextText.isEmpty()) {
             try {
                 next = LocalDate.parse(nextText);
-                if (next.isBefore(LocalDate.now())) {
+                if (next.isBefore(LocalDate.now(DanishTime.ZONE))) {
                     errors.add("nextPhotoDue", "referral.field.nextPhotoDue", "referral.error.past");
                 }
             } catch (DateTimeParseException e) {

@@ -10,7 +10,6 @@ import dk.fsc.service.alerts.ThresholdsView;
 import dk.fsc.service.audit.AccessLog;
 import dk.fsc.service.audit.AccessLogEntry;
 import dk.fsc.service.console.ConsoleSession;
-import dk.fsc.service.console.Format;
 import dk.fsc.service.console.Pages;
 import dk.fsc.service.logistics.LoanStore;
 import dk.fsc.service.patients.Patient;

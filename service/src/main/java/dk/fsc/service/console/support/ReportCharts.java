@@ -1,6 +1,5 @@
 package dk.fsc.service.console.support;
 
-import dk.fsc.service.console.Format;
 import dk.fsc.service.logistics.DeviceState;
 import dk.fsc.service.logistics.ReportStore;
 import dk.fsc.service.platform.time.DanishTime;

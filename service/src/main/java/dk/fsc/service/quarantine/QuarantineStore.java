@@ -106,10 +106,14 @@ public class QuarantineStore {
     /**
      * Whose readings the message may hold: the citizen of the device's loan when the message came
      * (the last loan started by then, which also covers a backlog sent just after the loan ended).
+     * A reservation not shipped and a cancelled order never reached a citizen: until 2026-12-05 a
+     * reservation's start named its future citizen in the access log instead of the one whose
+     * readings the message held.
      */
     Optional<UUID> citizenOf(long id) {
         return db.sql().one("""
                 SELECT l.patient_id FROM quarantine q JOIN loans l ON l.device_id = q.device_id AND l.starts_at <= q.received_at
+                                                               AND l.status IN ('active', 'ended')
                  WHERE q.id = ? ORDER BY l.starts_at DESC LIMIT 1""", rs -> rs.getObject(1, UUID.class), id);
     }
 

@@ -111,5 +111,21 @@ class OperationsReadsAreInTheAccessLogIT extends IntegrationTest {
         assertEquals(1, fixtures.count("""
                 SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = ? AND purpose = 'operations'""",
                 patient, admin.username(), "read quarantined message " + id));
+
+        // The loan ended; the device then reserved for another citizen, the reservation's start passed but not shipped, and a
+        // cancelled order: a message from now is still the first citizen's backlog (neither later loan reached the other).
+        UUID next = fixtures.patient(org);
+        fixtures.update("UPDATE loans SET status = 'ended', ends_at = now() WHERE device_id = ?", device);
+        fixtures.update("""
+                INSERT INTO loans (device_id, patient_id, organisation_id, status, starts_at, ends_at, due_on, created_by)
+                VALUES (?, ?, ?, 'reserved', now() - interval '1 minute', NULL, danish_today() + 30, 'test'),
+                       (?, ?, ?, 'cancelled', now() - interval '30 seconds', now() - interval '30 seconds', danish_today() + 30, 'test')""",
+                device, next, org, device, next, org);
+        long later = fixtures.longValue("""
+                INSERT INTO quarantine (topic, device_id, code, detail, payload) VALUES ('fsc/v1/devices/x/readings', ?, 'MALFORMED_JSON', 'x', '\\x7b')
+                RETURNING id""", device);
+        new Api(http, admin).getBytes("/api/quarantine/" + later + "/payload");
+        assertEquals(List.of(patient.toString()), fixtures.strings("SELECT patient_id::text FROM access_log WHERE action = ?",
+                "read quarantined message " + later), "the citizen whose device it was, not the reservation's");
     }
 }

@@ -56,7 +56,7 @@ public class Paging {
     public <T> MutableHttpResponse<List<T>> answer(List<T> read, Page page, HttpRequest<?> request) {
         boolean more = read.size() > page.limit();
         MutableHttpResponse<List<T>> response = HttpResponse.ok(more ? read.subList(0, page.limit()) : read);
-        if (more) {
+        if (more && page.offset() + page.limit() <= MAX_OFFSET) { // past it the list ends here: a narrower filter reaches the rest
             UriBuilder next = UriBuilder.of(request.getPath());
             for (String name : request.getParameters().names()) {
                 if (!name.equals("offset")) {

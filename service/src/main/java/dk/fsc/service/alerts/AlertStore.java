@@ -245,7 +245,27 @@ public class AlertStore {
     }
 
     public void resolve(long id, String organisation, String actor, String outcome) {
-        Sql sql = db.sql();
+        resolve(db.sql(), id, organisation, actor, outcome);
+    }
+
+    /**
+     * Resolves the patient's open missing-measurement alert (on the caller's transaction) when no
+     * period checked since it opened is missing any more: their measurements arrived late.
+     */
+    void resolveMissingMeasurementIfFilled(Sql sql, UUID patientId, MonitoringStore monitoring) {
+        record Open(long id, String organisation, Instant openedAt) {
+        }
+        Optional<Open> open = sql.one("SELECT id, organisation_id, opened_at FROM alerts WHERE patient_id = ? AND kind = 'missing_measurement'"
+                + " AND status <> 'resolved'", rs -> new Open(rs.getLong(1), rs.getString(2), Sql.instant(rs, "opened_at")), patientId);
+        // The periods it was raised for: checked since it opened (its first in the same transaction, the opening moment the
+        // job's clock, the check's the database's: a few minutes' leeway; the periods are a day apart at least).
+        if (open.isPresent() && !monitoring.stillMissingSince(sql, patientId, open.get().openedAt().minus(Duration.ofMinutes(10)))) {
+            resolve(sql, open.get().id(), open.get().organisation(), "system",
+                    "Measurements arrived late: the period(s) this alert was raised for now have their measurements.");
+        }
+    }
+
+    private void resolve(Sql sql, long id, String organisation, String actor, String outcome) {
         Severity severity = lockForAction(sql, id, organisation, AlertStatus.resolved);
         sql.update("UPDATE alerts SET status = ?, resolved_at = now(), resolved_by = ?, outcome = ?, escalate_at = NULL,"
                 + " acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ?), updated_at = now() WHERE id = ?",

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "fsc.alerts.evaluation-enabled", notEquals = "false")
 class MissingMeasurementJob {
     private static final Logger LOG = LoggerFactory.getLogger(MissingMeasurementJob.class);
+    /** How long after its check a missed period is filled by measurements that arrive late (a device's backlog is a few days). */
+    static final java.time.Duration LATE_WINDOW = java.time.Duration.ofDays(14);
     private final Database db;
     private final MonitoringStore monitoring;
     private final AlertStore store;
@@ -48,7 +50,10 @@ class MissingMeasurementJob {
         }
     }
 
-    /** Checks every monitored patient's last completed period as of {@code now}; returns alerts raised. */
+    /**
+     * Checks every monitored patient's last completed period as of {@code now}, then the periods
+     * found missing in the last {@link #LATE_WINDOW} whose measurements arrived since; returns alerts raised.
+     */
     int check(Instant now) throws SQLException {
         int raised = 0;
         try (Connection c = db.ownConnection()) {
@@ -73,7 +78,41 @@ class MissingMeasurementJob {
                 }
             }
         }
+        fillLate();
         return raised;
+    }
+
+    /**
+     * Periods found missing whose measurements arrived later (a device out of reach sends its
+     * backlog; a nurse enters what the citizen measured): each is marked filled, and the patient's
+     * open missing-measurement alert is resolved by the system once no period checked since it
+     * opened is still missing. Each patient commits on its own, as above.
+     */
+    void fillLate() throws SQLException {
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            Sql sql = Sql.on(c);
+            List<MonitoringStore.Filled> filled = monitoring.filledSinceChecked(sql, LATE_WINDOW);
+            c.commit();
+            java.util.Map<java.util.UUID, List<MonitoringStore.Filled>> byPatient = new java.util.LinkedHashMap<>();
+            filled.forEach(f -> byPatient.computeIfAbsent(f.patientId(), k -> new java.util.ArrayList<>()).add(f));
+            for (var patient : byPatient.entrySet()) {
+                try {
+                    int marked = 0;
+                    for (MonitoringStore.Filled f : patient.getValue()) {
+                        marked += monitoring.markFilled(sql, f) ? 1 : 0;
+                    }
+                    if (marked > 0) {
+                        store.resolveMissingMeasurementIfFilled(sql, patient.getKey(), monitoring);
+                    }
+                    c.commit();
+                } catch (RuntimeException e) {
+                    c.rollback();
+                    LOG.warn("Late measurements of patient {} not taken into account ({}); tried again at the next interval",
+                            patient.getKey(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** Claims the period's check and raises its alert when measurements are missing; true when one was raised. */
@@ -81,7 +120,7 @@ class MissingMeasurementJob {
         boolean paused = monitoring.pausedDuring(sql, m.patientId(), p.start(), p.end());
         long taken = paused ? 0 : monitoring.measurementsDuring(sql, m.patientId(), p.start(), p.end());
         boolean missing = !paused && taken < p.required();
-        if (!monitoring.claimPeriodCheck(sql, m.patientId(), p.start(), missing) || !missing) {
+        if (!monitoring.claimPeriodCheck(sql, m.patientId(), p, missing) || !missing) {
             return false;
         }
         store.raise(sql, new Finding(m.patientId(), m.organisationId(), "missing_measurement", Severity.BLUE,

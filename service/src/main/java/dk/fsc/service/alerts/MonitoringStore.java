@@ -7,6 +7,7 @@ import dk.fsc.service.alerts.scoring.ThresholdSet;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,21 +170,52 @@ public class MonitoringStore {
                 rs -> rs.getLong(1), patientId, start, end).orElse(0L);
     }
 
-    /** Records that the period was checked; false when it had been (by this or another instance). */
-    boolean claimPeriodCheck(Sql sql, UUID patientId, Instant periodStart, boolean missing) {
+    /** Records that the period was checked, with its end and what it asked for; false when it had been (by this or another instance). */
+    boolean claimPeriodCheck(Sql sql, UUID patientId, MeasurementSchedule.Period period, boolean missing) {
         return sql.update("""
-                INSERT INTO missing_measurement_checks (patient_id, period_start, missing) VALUES (?, ?, ?)
-                ON CONFLICT DO NOTHING""", patientId, periodStart, missing) == 1;
+                INSERT INTO missing_measurement_checks (patient_id, period_start, period_end, required, missing) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""", patientId, period.start(), period.end(), period.required(), missing) == 1;
+    }
+
+    /** A period found missing whose measurements have arrived since. */
+    record Filled(UUID patientId, Instant periodStart) {
+    }
+
+    /**
+     * The periods found missing within {@code window} (by their check) that now have as many
+     * measurements as they asked for: a device's backlog or a nurse's entry came after the check.
+     */
+    List<Filled> filledSinceChecked(Sql sql, Duration window) {
+        return sql.list("""
+                SELECT c.patient_id, c.period_start FROM missing_measurement_checks c
+                 WHERE c.missing AND c.filled_at IS NULL AND c.period_end IS NOT NULL AND c.checked_at > now() - make_interval(secs => ?)
+                   AND (SELECT count(DISTINCT (r.device_id, r.device_number, r.message_id)) FROM readings r
+                         WHERE r.patient_id = c.patient_id AND r.measured_at >= c.period_start AND r.measured_at < c.period_end) >= c.required
+                 ORDER BY c.patient_id, c.period_start""",
+                rs -> new Filled(rs.getObject(1, UUID.class), Sql.instant(rs, "period_start")), window.toSeconds());
+    }
+
+    /** Marks the period filled; false when it was already (by another instance). */
+    boolean markFilled(Sql sql, Filled f) {
+        return sql.update("UPDATE missing_measurement_checks SET filled_at = now() WHERE patient_id = ? AND period_start = ? AND filled_at IS NULL",
+                f.patientId(), f.periodStart()) == 1;
+    }
+
+    /** Whether a period checked since {@code since} is still missing and not filled. */
+    boolean stillMissingSince(Sql sql, UUID patientId, Instant since) {
+        return sql.one("SELECT 1 FROM missing_measurement_checks WHERE patient_id = ? AND missing AND filled_at IS NULL AND checked_at >= ?",
+                rs -> true, patientId, since).isPresent();
     }
 
     /**
      * The starts of the patient's schedule periods in [from, to) that ended with fewer measurements
-     * than the schedule asks for (as the missing-measurement check found them), oldest first.
+     * than the schedule asks for (as the missing-measurement check found them), oldest first; not
+     * those whose measurements arrived later (filled).
      */
     public List<Instant> missedPeriods(UUID patientId, Instant from, Instant to) {
         return db.sql().list("""
                 SELECT period_start FROM missing_measurement_checks
-                 WHERE patient_id = ? AND missing AND period_start >= ? AND period_start < ?
+                 WHERE patient_id = ? AND missing AND filled_at IS NULL AND period_start >= ? AND period_start < ?
                  ORDER BY period_start""", rs -> Sql.instant(rs, "period_start"), patientId, from, to);
     }
 

@@ -46,6 +46,9 @@ class AlertsIT extends IntegrationTest {
     MissingMeasurementJob missingMeasurements;
 
     @Inject
+    MonitoringStore monitoring;
+
+    @Inject
     TransactionOperations<Connection> tx;
 
     private final Fixtures fixtures = new Fixtures();
@@ -321,6 +324,42 @@ class AlertsIT extends IntegrationTest {
 
         assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'missing_measurement' AND severity = 'blue'", missed));
         assertEquals(0, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'missing_measurement'", paused));
+    }
+
+    /**
+     * Yesterday's measurements that arrive today (a device out of reach sends its backlog, a nurse
+     * enters them): the period is filled, the chart no longer shows it missed, and the blue alert is
+     * resolved by the system once the period has all it asked for. Until V42 it stayed open.
+     */
+    @Test
+    void measurementsThatArriveLateFillTheMissedPeriodAndResolveItsAlert() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        Api nurse = new Api(http, fixtures.nurse(org));
+        fixtures.update("INSERT INTO patient_monitoring (patient_id, schedule, started_at, updated_by) VALUES (?, 'copd_standard', ?, 'test')",
+                patient, OffsetDateTime.now().minusDays(3));
+        missingMeasurements.check(Instant.now());
+        long alert = fixtures.longValue("SELECT id FROM alerts WHERE patient_id = ? AND kind = 'missing_measurement' AND status = 'open'", patient);
+
+        java.time.ZonedDateTime yesterdayNoon = java.time.LocalDate.now(dk.fsc.service.platform.time.DanishTime.ZONE).minusDays(1).atTime(12, 0)
+                .atZone(dk.fsc.service.platform.time.DanishTime.ZONE);
+        for (int hours = 0; hours < 2; hours++) {
+            nurse.post("/api/patients/" + patient + "/observations", Map.of("measuredAt", yesterdayNoon.plusHours(hours).toOffsetDateTime().toString(),
+                    "observations", List.of(Map.of("type", "pulse", "value", 72, "unit", "/min"))));
+            missingMeasurements.check(Instant.now());
+            if (hours == 0) {
+                assertEquals("open", fixtures.text("SELECT status FROM alerts WHERE id = ?", alert), "one of the two asked for: still missing");
+            }
+        }
+
+        assertEquals("resolved", fixtures.text("SELECT status FROM alerts WHERE id = ?", alert), "both arrived: the alert is resolved");
+        assertEquals("system", fixtures.text("SELECT resolved_by FROM alerts WHERE id = ?", alert));
+        assertTrue(fixtures.text("SELECT outcome FROM alerts WHERE id = ?", alert).startsWith("Measurements arrived late"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alert_events WHERE alert_id = ? AND type = 'resolved' AND actor = 'system'", alert));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM missing_measurement_checks WHERE patient_id = ? AND missing AND filled_at IS NOT NULL",
+                patient), "it was missing when checked, and filled since");
+        assertEquals(List.of(), tx.executeRead(status -> monitoring.missedPeriods(patient, Instant.now().minus(Duration.ofDays(7)), Instant.now())),
+                "the chart no longer shows the period missed");
     }
 
     private void publish(String device, String messageId, int minutesAgo, String observation) throws Exception {

@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 class MigrationsReadiness implements HealthIndicator {
-    /** The newest migration of this build (db/migration/V41__...); a new migration raises it. */
-    static final int BUILD_VERSION = 41;
+    /** The newest migration of this build (db/migration/V42__...); a new migration raises it. */
+    static final int BUILD_VERSION = 42;
     private final Database db;
 
     MigrationsReadiness(Database db) {

@@ -13,8 +13,8 @@ class InFlightBytesTest {
 
     @Test
     void aMessageWaitsUntilCommittedOnesFreeTheirBytes() throws Exception {
-        InFlightBytes budget = new InFlightBytes(20 * 1024 * 1024);
-        budget.acquire(12 * 1024 * 1024); // a 12 MiB photo in flight
+        InFlightBytes budget = new InFlightBytes(60 * 1024 * 1024);
+        budget.acquire(12 * 1024 * 1024); // a 12 MiB photo in flight: 36 MiB
         CountDownLatch second = new CountDownLatch(1);
         Thread receiver = new Thread(() -> {
             try {
@@ -25,10 +25,21 @@ class InFlightBytesTest {
             }
         });
         receiver.start();
-        assertFalse(second.await(300, TimeUnit.MILLISECONDS), "a second 12 MiB photo must wait: 24 MiB > 20 MiB");
+        assertFalse(second.await(300, TimeUnit.MILLISECONDS), "a second 12 MiB photo must wait: 72 MiB > 60 MiB");
         budget.release(12 * 1024 * 1024); // the first one committed
         assertTrue(second.await(5, TimeUnit.SECONDS), "and go on once the first is committed");
         receiver.join();
+    }
+
+    /** A message costs the memory it holds while it waits: its payload and what is decoded from it, three times the payload. */
+    @Test
+    void aMessageCostsThreeTimesItsPayload() throws Exception {
+        InFlightBytes budget = new InFlightBytes(60L * 1024 * 1024);
+        assertTrue(budget.tryAcquire(10 * 1024 * 1024, 1, TimeUnit.MILLISECONDS), "a 10 MiB photo holds 30 MiB");
+        assertTrue(budget.tryAcquire(10 * 1024 * 1024, 1, TimeUnit.MILLISECONDS), "a second: 60 MiB");
+        assertFalse(budget.tryAcquire(1, 1, TimeUnit.MILLISECONDS), "nothing more fits");
+        budget.release(10 * 1024 * 1024);
+        assertTrue(budget.tryAcquire(9 * 1024 * 1024, 1, TimeUnit.MILLISECONDS), "27 MiB of the 30 freed");
     }
 
     @Test

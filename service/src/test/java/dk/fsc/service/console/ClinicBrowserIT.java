@@ -130,6 +130,10 @@ class ClinicBrowserIT extends BrowserTest {
         b.find("#photo-save-" + wound).click();
         b.waitFor(WAIT, d -> !b.all("#wound-problems-" + wound).isEmpty());
         assertTrue(b.find("#wound-problems-" + wound).getText().contains("filen er ikke et billede"), b.find("#wound-problems-" + wound).getText());
+        // The wound's own form still shows the wound as it is (a blank "days between photos" after another form's refusal, saved, ended
+        // the follow-up).
+        assertEquals("14", b.find("#followUpDays-" + wound).getAttribute("value"), "the wound's days, not the refused photo form's blank");
+        assertEquals("right", new org.openqa.selenium.support.ui.Select(b.find("#side-" + wound)).getFirstSelectedOption().getAttribute("value"));
         b.find("#file-" + wound).sendKeys(jpeg.toString());
         b.find("#photo-lengthCm-" + wound).sendKeys("2,2");
         b.find("#photo-widthCm-" + wound).sendKeys("1,5");
@@ -215,6 +219,13 @@ class ClinicBrowserIT extends BrowserTest {
         b.find("#classification").sendKeys("venøst bensår, CEAP C6");
         b.find("#treatmentPlan").sendKeys("Fortsæt kompression; nyt billede om 14 dage.");
         b.script("document.getElementById('nextPhotoDue').value = arguments[0]", LocalDate.now().plusDays(14).toString());
+        // A colleague answered while this was typed: the refusal is shown with the text typed (the form vanished with both).
+        fixtures.update("UPDATE wound_referrals SET status = 'answered' WHERE id = ?::uuid", referral.get("id"));
+        b.find("#answer-save").click();
+        b.waitFor(WAIT, d -> !b.all("#answer-problems").isEmpty());
+        assertTrue(b.find("#answer-problems").getText().contains("allerede besvaret"), b.find("#answer-problems").getText());
+        assertEquals("Rene sårkanter, ingen tegn på infektion.", b.find("#assessment").getAttribute("value"), "the text typed stays");
+        fixtures.update("UPDATE wound_referrals SET status = 'open' WHERE id = ?::uuid", referral.get("id")); // (as if it had not been)
         b.find("#answer-save").click();
         b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
         assertTrue(b.find("#referral-clock").getText().contains("besvaret i tide"), b.find("#referral-clock").getText());

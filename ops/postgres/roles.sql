@@ -46,6 +46,13 @@ GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO fsc_runtime;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO fsc_runtime;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO fsc_runtime;
 
+-- Retention drops whole old months through the owner's function (V28, V43), which only the runtime may run.
+DO $$ BEGIN
+    IF to_regprocedure('drop_monthly_partition(regclass, text)') IS NOT NULL THEN
+        GRANT EXECUTE ON FUNCTION drop_monthly_partition(regclass, text) TO fsc_runtime;
+    END IF;
+END $$;
+
 -- The access log and the security log: insert and read only; Flyway's history the owner's alone
 -- (V28 does the same at its migration and for each new month of the log).
 DO $$ BEGIN

@@ -45,6 +45,7 @@ class LeastPrivilegeIT extends IntegrationTest {
     private static final String SERVICE = "fsc_lp_service_" + SUFFIX;
     private static final String RUNTIME = "fsc_lp_runtime_" + SUFFIX;
     private static final String GATEWAY = "fsc_lp_gateway_" + SUFFIX;
+    private static final String READER = "fsc_lp_reader_" + SUFFIX;
     private static final String DATABASE = "fsc_lp_" + SUFFIX;
     private static final String PASSWORD = "lp-" + SUFFIX; // throw-away, for this test's roles only
 
@@ -100,7 +101,7 @@ class LeastPrivilegeIT extends IntegrationTest {
         TestInfrastructure.Database admin = TestInfrastructure.database();
         try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password()); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            for (String role : new String[] {SERVICE, GATEWAY, RUNTIME, OWNER}) {
+            for (String role : new String[] {SERVICE, GATEWAY, RUNTIME, READER, OWNER}) {
                 s.execute("DROP ROLE IF EXISTS " + role);
             }
         } catch (SQLException e) {
@@ -161,6 +162,23 @@ class LeastPrivilegeIT extends IntegrationTest {
             } catch (SQLException e) {
                 assertTrue(e.getMessage().contains("less than a year old"), e.getMessage());
             }
+            // Nor the current month of the readings (or, on TimescaleDB, of the keys).
+            String current = table + "_" + LocalDate.now(ZoneOffset.UTC).toString().substring(0, 7).replace('-', '_');
+            try (Statement s = runtime.createStatement()) {
+                s.executeQuery("SELECT drop_monthly_partition('" + table + "', '" + current + "')");
+                fail("the current month of " + table + " was dropped");
+            } catch (SQLException e) {
+                assertTrue(e.getMessage().contains("has not ended"), e.getMessage());
+            }
+        }
+        // Another role of the server (a reporting account) may not run it at all (PUBLIC could until V43).
+        try (Connection admin = DriverManager.getConnection(url, TestInfrastructure.database().user() == null ? "postgres"
+                : TestInfrastructure.database().user(), TestInfrastructure.database().password()); Statement s = admin.createStatement()) {
+            s.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + PASSWORD + "'");
+            s.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + READER);
+        }
+        try (Connection reader = DriverManager.getConnection(url, READER, PASSWORD)) {
+            refused(reader, "SELECT drop_monthly_partition('readings', 'readings_2000_01')");
         }
         assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ?", patient) >= 1, "the lines are all still there");
     }

@@ -217,8 +217,10 @@ public class Retention {
         for (Step step : db.withConnection(sql -> steps(sql, now))) {
             try {
                 if (step.partition() != null) {
-                    if (dropPartition(step)) {
-                        done.add(step);
+                    switch (dropPartition(step)) {
+                        case DROPPED -> done.add(step);
+                        case WAITS -> failed++; // not done: the run is not a finished one (FscRetentionStale counts on that)
+                        case GONE -> { } // another instance dropped it: its run counted it
                     }
                 } else {
                     long rows = deleteRows(step);
@@ -241,10 +243,13 @@ public class Retention {
         return done;
     }
 
-    private boolean dropPartition(Step step) throws SQLException {
+    /** What became of a partition to drop. */
+    private enum Dropped { DROPPED, WAITS, GONE }
+
+    private Dropped dropPartition(Step step) throws SQLException {
         if (timescale.chunked(step.table())) { // drop_chunks: this chunk and any older one left (TimescaleDB takes its locks)
             timescale.dropChunks(step.table(), step.olderThan());
-            return true;
+            return Dropped.DROPPED;
         }
         try (Connection c = db.ownConnection()) {
             c.setAutoCommit(false);
@@ -252,15 +257,15 @@ public class Retention {
             if (!MonthlyPartitions.tryLock(sql)) {
                 LOG.info("Retention: partition maintenance runs elsewhere; {} waits for the next run", step.partition());
                 c.rollback();
-                return false;
+                return Dropped.WAITS;
             }
             // Detaching takes the table's strongest lock for a moment; while it waits for that lock, every
             // insert and read of the table queues behind it, so it gives up soon and tries the next day.
             MonthlyPartitions.lockTimeout(sql, "2s");
-            MonthlyPartitions.of(sql, step.table()).stream().filter(p -> p.name().equals(step.partition())).findFirst()
-                    .ifPresent(p -> MonthlyPartitions.drop(sql, p));
+            var partition = MonthlyPartitions.of(sql, step.table()).stream().filter(p -> p.name().equals(step.partition())).findFirst();
+            partition.ifPresent(p -> MonthlyPartitions.drop(sql, p));
             c.commit();
-            return true;
+            return partition.isPresent() ? Dropped.DROPPED : Dropped.GONE;
         }
     }
 

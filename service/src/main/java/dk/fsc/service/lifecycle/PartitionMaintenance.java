@@ -234,7 +234,11 @@ class PartitionMaintenance {
     /**
      * How many months before the current one a table gets partitions: backlogs of readings (and
      * their rollups) up to {@code months-back}, of idempotency keys as far as the backlog window
-     * reaches, none for the access log; never as far back as its retention drops.
+     * reaches, none for the access log; never as far back as its retention drops: the month m back
+     * ends less than 31·m days ago, so with m ≤ kept days / 31 retention does not drop it at once
+     * (until 2026-12-05 one month less: the idempotency keys' partitions reached one month back
+     * where a 30-day backlog reaches two at a month's start, and the keys went to the default
+     * partition, which retention never empties).
      */
     int monthsBack(String table) {
         long wanted = switch (table) {
@@ -247,7 +251,7 @@ class PartitionMaintenance {
             case "reading_rollups_hourly" -> policy.hourlyRollupsKept().toDays();
             case "device_messages" -> policy.deviceMessages().toDays();
             default -> policy.accessLog().toDays();
-        } / 31 - 1;
+        } / 31;
         return (int) Math.max(0, Math.min(wanted, kept));
     }
 

@@ -290,8 +290,10 @@ class RetentionIT extends IntegrationTest {
     @Test
     void partitionsAreMadeBackOnlyAsFarAsBacklogsReachAndRetentionKeeps() {
         assertEquals(12, maintenance.monthsBack("readings"), "backlogs of readings, months-back");
-        assertEquals(11, maintenance.monthsBack("reading_rollups_hourly"), "hourly rollups are kept 400 days: 11 whole months back");
-        assertEquals(1, maintenance.monthsBack("device_messages"), "the backlog window (30 days) reaches one month back; 62 days keep one more");
+        assertEquals(12, maintenance.monthsBack("reading_rollups_hourly"), "hourly rollups are kept 400 days: a month 12 back ends within them");
+        // 30 days back from the 1st of March is in January: two months back (with one, until 2026-12-05, such a backlog's keys went to the
+        // default partition, which retention never empties); a month two back ends less than 62 days ago, so retention keeps it.
+        assertEquals(2, maintenance.monthsBack("device_messages"), "the backlog window (30 days) reaches two months back; 62 days keep them");
         assertEquals(0, maintenance.monthsBack("access_log"), "always written now");
     }
 

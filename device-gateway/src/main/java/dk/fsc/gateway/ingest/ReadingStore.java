@@ -350,6 +350,10 @@ class ReadingStore implements StoreRetries.Store {
             }
             // The photo names its wound by the device's key: a wound the patient has no record of yet gets one.
             run(PhotoRows.WOUND, PhotoRows.woundParameters(patient, photo, "device " + deviceId));
+            lockFile(BlobStore.sha256(cleaned.image()));
+            if (cleaned.thumbnail() != null) {
+                lockFile(BlobStore.sha256(cleaned.thumbnail()));
+            }
             try {
                 blobs.put(cleaned.image());
                 if (cleaned.thumbnail() != null) {
@@ -588,6 +592,13 @@ class ReadingStore implements StoreRetries.Store {
         private void requestEvaluations() throws SQLException {
             if (!patientsToEvaluate.isEmpty()) {
                 run(EvaluationRequestRows.UPSERT, patientsToEvaluate.parameters(c::createArrayOf));
+            }
+        }
+
+        /** The photo file's lock, shared, to the commit ({@link PhotoRows#LOCK_FILE_TO_WRITE}). */
+        private void lockFile(String sha256) throws SQLException {
+            try (ResultSet rs = bound(PhotoRows.LOCK_FILE_TO_WRITE, new Object[] {sha256}).executeQuery()) {
+                rs.next();
             }
         }
 

@@ -22,6 +22,20 @@ public final class PhotoRows {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?::float8, ?::float8, ?::float8, ?::float8, ?, ?, ?, ?, ?::int, ?::int, ?, ?, ?)
             ON CONFLICT (device_id, message_id) DO NOTHING""";
 
+    /**
+     * Taken (shared, to the commit) by a writer before it puts a file whose row it inserted, and
+     * (exclusive) by retention before it deletes a file no row names: retention then waits for the
+     * writer's commit and sees its row, or the writer waits and writes the file again. Without it a
+     * photo row could commit naming a file retention deleted a moment before (the same bytes sent
+     * again while the old photo went). Writers never wait for each other (shared), and retention
+     * holds one such lock at a time: no deadlock. Keyed by the file's SHA-256, in a key space
+     * ({@link #FILE_LOCK_CLASS}, two-int keys) of its own.
+     */
+    public static final String LOCK_FILE_TO_WRITE = "SELECT pg_advisory_xact_lock_shared(" + PhotoRows.FILE_LOCK_CLASS + ", hashtext(?))";
+    public static final String LOCK_FILE_TO_DELETE = "SELECT pg_advisory_xact_lock(" + PhotoRows.FILE_LOCK_CLASS + ", hashtext(?))";
+    /** 'FSCB' (FSC blob): the first key of the photo files' locks. */
+    public static final int FILE_LOCK_CLASS = 0x46534342;
+
     /** A photo naming a wound the patient has no record of makes one, from the photo's type and body site. */
     public static final String WOUND = """
             INSERT INTO wounds (patient_id, wound_key, wound_type, body_site, created_by) VALUES (?, ?, ?, ?, ?)

@@ -1,6 +1,7 @@
 package dk.fsc.service.lifecycle;
 
 import dk.fsc.gateway.blobs.BlobStore;
+import dk.fsc.gateway.storage.PhotoRows;
 import dk.fsc.service.platform.database.Database;
 import dk.fsc.service.platform.database.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -231,6 +232,14 @@ public class Retention {
                 LOG.warn("Retention: could not remove {} ({}); the next run tries again", describe(step), e.getMessage());
             }
         }
+        // Photo files still listed to delete (a run stopped or a file that could not be removed): every run tries them.
+        try (Connection c = db.ownConnection()) {
+            c.setAutoCommit(false);
+            deleteFiles(c, Sql.on(c));
+        } catch (SQLException | RuntimeException e) {
+            failed++;
+            LOG.warn("Retention: the photo files listed to delete could not be read ({}); the next run tries again", e.getMessage());
+        }
         done.forEach(s -> {
             LOG.info("Retention: removed {}", describe(s));
             registry.counter("fsc.retention.removed.rows", "table", s.table()).increment(s.rows());
@@ -290,24 +299,46 @@ public class Retention {
                             step.olderThan());
                 }
                 c.commit();
-                deleteFiles(sql, files);
+                if (!files.isEmpty()) {
+                    deleteFiles(c, sql);
+                }
                 total += n;
             } while (n == RetentionStore.BATCH);
         }
         return total;
     }
 
-    /** After the rows are committed: each file no photo names any more (the same bytes may have come again). */
-    private void deleteFiles(Sql sql, List<String> files) {
-        for (String sha : files.stream().distinct().toList()) {
-            if (!RetentionStore.fileInUse(sql, sha)) {
+    /**
+     * After the rows are committed, the files listed to delete (V44; also those an earlier run left):
+     * each under its lock ({@link PhotoRows#LOCK_FILE_TO_DELETE}), so a writer that is storing the
+     * same bytes again has either committed its row (the file stays) or waits and writes the file
+     * anew; then it comes off the list, in the same transaction. A file that cannot be deleted
+     * stays listed for the next run.
+     */
+    void deleteFiles(Connection c, Sql sql) throws SQLException {
+        List<String> files;
+        do {
+            files = RetentionStore.filesToDelete(sql, RetentionStore.BATCH);
+            c.commit();
+            int left = 0;
+            for (String sha : files) {
                 try {
-                    blobs.delete(sha);
-                } catch (IOException e) {
-                    LOG.warn("Retention: photo file {} could not be removed ({}); its row is gone", sha, e.getMessage());
+                    sql.one(PhotoRows.LOCK_FILE_TO_DELETE, rs -> 1, sha);
+                    if (!RetentionStore.fileInUse(sql, sha)) {
+                        blobs.delete(sha);
+                    }
+                    RetentionStore.fileHandled(sql, sha);
+                    c.commit();
+                } catch (IOException | RuntimeException e) {
+                    c.rollback();
+                    left++;
+                    LOG.warn("Retention: photo file {} could not be removed ({}); it stays listed for the next run", sha, e.getMessage());
                 }
             }
-        }
+            if (left > 0) {
+                return; // the next run tries those again
+            }
+        } while (files.size() == RetentionStore.BATCH);
     }
 
     static String describe(Step s) {

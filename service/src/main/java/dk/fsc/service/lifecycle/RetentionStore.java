@@ -85,7 +85,7 @@ final class RetentionStore {
     record PhotosGone(int rows, List<String> files) {
     }
 
-    /** Deletes one batch of photos taken before the cutoff. */
+    /** Deletes one batch of photos taken before the cutoff, and lists their files to delete (V44) in the same transaction. */
     static PhotosGone deletePhotos(Sql sql, Instant cutoff) {
         List<String> files = new ArrayList<>();
         int rows = sql.list("""
@@ -98,7 +98,21 @@ final class RetentionStore {
                     }
                     return 1;
                 }, cutoff, BATCH).size();
+        if (!files.isEmpty()) {
+            sql.update("INSERT INTO photo_files_to_delete (sha256) SELECT DISTINCT unnest(?::text[]) ON CONFLICT DO NOTHING",
+                    sql.array("text", files.toArray()));
+        }
         return new PhotosGone(rows, files);
+    }
+
+    /** Files listed to delete, oldest first (also those a stopped or failed run left). */
+    static List<String> filesToDelete(Sql sql, int limit) {
+        return sql.list("SELECT sha256 FROM photo_files_to_delete ORDER BY listed_at, sha256 LIMIT ?", rs -> rs.getString(1), limit);
+    }
+
+    /** Takes the file off the list (deleted, or named by a photo again). */
+    static void fileHandled(Sql sql, String sha256) {
+        sql.update("DELETE FROM photo_files_to_delete WHERE sha256 = ?", sha256);
     }
 
     /** Whether a photo row still names this file (the same bytes sent again, as photo or thumbnail). */

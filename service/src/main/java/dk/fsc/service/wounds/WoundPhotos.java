@@ -94,6 +94,10 @@ public class WoundPhotos {
         }
         Sql sql = db.sql();
         sql.update(PhotoRows.INSERT, PhotoRows.parameters(ReadingRows.STAFF_DEVICE, wound.patientId(), photo, cleaned, takenBy, sql::array));
+        sql.one(PhotoRows.LOCK_FILE_TO_WRITE, rs -> 1, BlobStore.sha256(cleaned.image()));
+        if (cleaned.thumbnail() != null) {
+            sql.one(PhotoRows.LOCK_FILE_TO_WRITE, rs -> 1, BlobStore.sha256(cleaned.thumbnail()));
+        }
         try {
             blobs.put(cleaned.image());
             if (cleaned.thumbnail() != null) {

@@ -335,6 +335,66 @@ class RetentionIT extends IntegrationTest {
         return id;
     }
 
+    /**
+     * Photo files retention is to delete are listed with the rows' delete (V44): one a stopped run left
+     * listed goes at the next run; one whose bytes a writer is storing again (its row not committed,
+     * its lock taken) waits for the writer and stays, as the writer's photo names it. Until V44 the
+     * file was deleted under the writer's uncommitted row, which then named no file.
+     */
+    @Test
+    void aListedFileGoesAtTheNextRunUnlessAWriterIsStoringTheSameBytes() throws Exception {
+        String org = fixtures.organisation();
+        UUID patient = fixtures.patient(org);
+        String device = fixtures.deviceOnLoanTo(patient, org);
+        String left = blobs.put(("left listed " + UUID.randomUUID()).getBytes());
+        fixtures.update("INSERT INTO photo_files_to_delete (sha256, listed_at) VALUES (?, now() - interval '1 day')", left);
+        byte[] again = ("sent again " + UUID.randomUUID()).getBytes();
+        String sha = blobs.put(again);
+        fixtures.update("INSERT INTO photo_files_to_delete (sha256) VALUES (?)", sha);
+        java.util.concurrent.CompletableFuture<Void> run;
+        try (java.sql.Connection writer = TestInfrastructure.database().connect()) {
+            writer.setAutoCommit(false);
+            try (java.sql.PreparedStatement insert = writer.prepareStatement("""
+                    INSERT INTO photos (device_id, message_id, patient_id, taken_at, wound_id, wound_type, body_site, content_type, sha256, size_bytes)
+                    VALUES (?, ?, ?, now(), 'w1', 'other', 'leg', 'image/jpeg', ?, ?)""");
+                 java.sql.PreparedStatement lock = writer.prepareStatement(dk.fsc.gateway.storage.PhotoRows.LOCK_FILE_TO_WRITE)) {
+                insert.setString(1, device);
+                insert.setString(2, "photo-" + UUID.randomUUID());
+                insert.setObject(3, patient);
+                insert.setString(4, sha);
+                insert.setInt(5, again.length);
+                insert.executeUpdate();
+                lock.setString(1, sha);
+                lock.executeQuery().close();
+            }
+            run = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    retention.run(Instant.now());
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            dk.fsc.service.testing.Eventually.await("the file left listed is deleted", Duration.ofSeconds(30), () -> {
+                try {
+                    blobs.get(left);
+                    return false;
+                } catch (BlobStore.MissingBlobException gone) {
+                    return true;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            dk.fsc.service.testing.Eventually.await("retention waits for the file's lock", Duration.ofSeconds(30), () -> fixtures.count(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = CAST(? AS bigint)::oid AND objsubid = 2 AND NOT granted",
+                    (long) dk.fsc.gateway.storage.PhotoRows.FILE_LOCK_CLASS) == 1);
+            assertFalse(run.isDone(), "retention waits for the writer storing the same bytes");
+            writer.commit();
+        }
+        run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(again.length, blobs.get(sha).length, "the file the writer's photo names stays");
+        assertEquals(0, fixtures.count("SELECT count(*) FROM photo_files_to_delete WHERE sha256 IN (?, ?)", left, sha), "both handled");
+    }
+
     private String photo(UUID patient, String device, Instant at, byte[] bytes) throws Exception {
         return photo(patient, device, at, bytes, "w1");
     }

@@ -113,6 +113,22 @@ class MonitoringController {
         return created;
     }
 
+    /**
+     * Ends a pause now (one that began) or cancels it (one that has not): the patient's pauses as
+     * they are then; 404 for a pause of the patient that is over or unknown.
+     */
+    @Post("/monitoring/pauses/{pauseId}/end")
+    @Transactional
+    List<PauseView> endPause(@PathVariable UUID patientId, @PathVariable long pauseId, Authentication auth) {
+        StaffUser user = StaffUser.of(auth);
+        access.requireCareAccess(user, patientId);
+        MonitoringStore.PauseEnd done = monitoring.endPause(patientId, pauseId)
+                .orElseThrow(() -> Refusal.notFound("The patient has no pause " + pauseId + " that is not over."));
+        accessLog.record(user, patientId, done == MonitoringStore.PauseEnd.ENDED ? "end monitoring pause" : "cancel monitoring pause", "care",
+                String.valueOf(pauseId));
+        return pauses(patientId, auth);
+    }
+
     /** The patient's pauses, the latest ending first: those not over yet, and the last 100 that are. */
     @Get("/monitoring/pauses")
     @Transactional

@@ -115,6 +115,28 @@ public class MonitoringStore {
         return PauseView.of(id, pause, reason, createdBy);
     }
 
+    /** What ending a pause did. */
+    public enum PauseEnd { ENDED, CANCELLED }
+
+    /**
+     * Ends the patient's pause now, one that began (missing measurements count again from now), or
+     * cancels one that has not begun (its row goes; the access log keeps who did it). Empty when
+     * the patient has no such pause not over. A wrong "to" kept the citizen's missing-measurement
+     * alerts silent for up to 90 days: until 2026-12-05 a pause could not be ended.
+     */
+    public java.util.Optional<PauseEnd> endPause(UUID patientId, long pauseId) {
+        Sql sql = db.sql();
+        return sql.one("SELECT starts_at > now() FROM monitoring_pauses WHERE id = ? AND patient_id = ? AND ends_at > now() FOR UPDATE",
+                rs -> rs.getBoolean(1), pauseId, patientId).map(planned -> {
+                    if (planned) {
+                        sql.update("DELETE FROM monitoring_pauses WHERE id = ?", pauseId);
+                        return PauseEnd.CANCELLED;
+                    }
+                    sql.update("UPDATE monitoring_pauses SET ends_at = greatest(now(), starts_at + interval '1 millisecond') WHERE id = ?", pauseId);
+                    return PauseEnd.ENDED;
+                });
+    }
+
     /** The patient's pauses, the latest ending first: those not over yet, and the last 100 that are. */
     public List<PauseView> pauses(UUID patientId) {
         return db.sql().list("(SELECT " + PAUSE_COLUMNS + " FROM monitoring_pauses WHERE patient_id = ? AND ends_at > now())\n"

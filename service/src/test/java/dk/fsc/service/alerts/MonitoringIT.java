@@ -133,6 +133,22 @@ class MonitoringIT extends IntegrationTest {
         List<Map<String, Object>> ofPatient = nurse.getList("/api/patients/" + admitted + "/monitoring/pauses");
         assertEquals(1, ofPatient.size());
         assertEquals(true, ofPatient.get(0).get("longPause"));
+
+        // Ended (registered by mistake): over now, and no longer counted; a planned one is cancelled; neither twice; not another's.
+        Object id = longOne.get("id");
+        nurse.postForList("/api/patients/" + admitted + "/monitoring/pauses/" + id + "/end");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM monitoring_pauses WHERE id = ? AND ends_at <= now()", ((Number) id).longValue()));
+        assertEquals(0, ((Number) nurse.get("/api/monitoring/long-pauses").get("count")).intValue());
+        assertEquals(404, nurse.statusOf(() -> nurse.postForList("/api/patients/" + admitted + "/monitoring/pauses/" + id + "/end")));
+        Map<String, Object> planned = nurse.post("/api/patients/" + holiday + "/monitoring/pauses", Map.of("from",
+                now.plus(Duration.ofDays(2)).toString(), "to", now.plus(Duration.ofDays(5)).toString(), "reason", "holiday later"));
+        Api stranger = new Api(http, fixtures.nurse(fixtures.organisation()));
+        assertEquals(404, stranger.statusOf(() -> stranger.postForList("/api/patients/" + holiday + "/monitoring/pauses/" + planned.get("id")
+                + "/end")), "not another organisation's");
+        List<Map<String, Object>> left = nurse.postForList("/api/patients/" + holiday + "/monitoring/pauses/" + planned.get("id") + "/end");
+        assertEquals(List.of(shortOne.get("id")), left.stream().map(p -> p.get("id")).toList(), "the planned one is gone, the other stays");
+        assertEquals(List.of("cancel monitoring pause", "end monitoring pause"), fixtures.strings(
+                "SELECT action FROM access_log WHERE patient_id IN (?, ?) AND action LIKE '% monitoring pause' ORDER BY action", admitted, holiday));
     }
 
     @Test

@@ -188,6 +188,16 @@ class CareActionsBrowserIT extends BrowserTest {
         assertEquals(1, fixtures.count("SELECT count(*) FROM monitoring_pauses WHERE patient_id = ? AND reason = 'Indlagt på OUH'", patient));
         assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'pause monitoring'", patient));
         b.assertAccessible();
+
+        // A pause registered by mistake ends at once: missing measurements count again from now (it could not be ended).
+        long pause = fixtures.longValue("SELECT id FROM monitoring_pauses WHERE patient_id = ?", patient);
+        b.find("#end-pause-" + pause).click();
+        b.waitFor(PAGE, d -> !b.all("#saved").isEmpty() && b.find("#saved").getText().contains("afsluttet"));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM monitoring_pauses WHERE id = ? AND ends_at <= now()", pause), "over now");
+        assertTrue(b.find("#pauses-table tbody tr").getText().contains("afsluttet"), b.find("#pauses-table tbody tr").getText());
+        assertTrue(b.all("#end-pause-" + pause).isEmpty(), "an ended pause has nothing to end");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND action = 'end monitoring pause'", patient));
+        b.assertAccessible();
     }
 
     @Test

@@ -194,6 +194,9 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
                 INSERT INTO tickets (title, urgency, impact, priority, organisation_id, device_id, patient_id, calendar, own_target_s,
                                      resolve_target_s, created_by) VALUES ('t', 3, 3, 3, ?, ?, ?, 'business', 1, 1, 'test') RETURNING id""",
                 orgA, device, patient);
+        long pause = fixtures.longValue("""
+                INSERT INTO monitoring_pauses (patient_id, starts_at, ends_at, reason, created_by)
+                VALUES (?, now(), now() + interval '1 day', 'admitted', 'test') RETURNING id""", patient);
         String orgB = fixtures.organisation();
         String clinicianB = token(fixtures.staff(orgB, "clinician"));
         String support = token(fixtures.staff(orgB, "fsc_support"));
@@ -211,7 +214,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
             walked++;
             HttpMethod method = route.getHttpMethod();
             Target path = fill(template, patient, alert, photo, device, quarantined, loan, ticket, observation, response, wound, referral,
-                    assessment);
+                    assessment, pause);
             Object body = bodies.get(method + " " + template);
             if (takesBody(route)) {
                 withBody++;
@@ -270,7 +273,7 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
 
     /** The path with A's records, and the same path with records that do not exist. */
     private static Target fill(String template, UUID patient, long alert, UUID photo, String device, long quarantined, UUID loan, long ticket,
-                               String observation, String response, UUID wound, UUID referral, long assessment) {
+                               String observation, String response, UUID wound, UUID referral, long assessment, long pause) {
         String existing = template;
         String missing = template;
         String other = UUID.randomUUID().toString();
@@ -308,6 +311,8 @@ class EveryEndpointRefusesStrangersIT extends IntegrationTest {
         missing = missing.replace("{woundId}", other);
         existing = existing.replace("{referralId}", referral.toString());
         missing = missing.replace("{referralId}", other);
+        existing = existing.replace("{pauseId}", String.valueOf(pause));
+        missing = missing.replace("{pauseId}", "987654321");
         existing = existing.replace("{type}", "spo2");
         existing = existing.replace("{code}", "pulse_oximeter");
         missing = missing.replace("{code}", "pulse_oximeter");

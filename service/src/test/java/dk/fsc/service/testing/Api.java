@@ -33,6 +33,11 @@ public final class Api {
         return http.toBlocking().retrieve(auth(HttpRequest.POST(path, body)), Argument.mapOf(String.class, Object.class));
     }
 
+    /** A POST without a body that answers a list. */
+    public List<Map<String, Object>> postForList(String path) {
+        return http.toBlocking().retrieve(auth(HttpRequest.POST(path, Map.of())), Argument.listOf(Argument.mapOf(String.class, Object.class)));
+    }
+
     public Map<String, Object> put(String path, Object body) {
         return http.toBlocking().retrieve(auth(HttpRequest.PUT(path, body)), Argument.mapOf(String.class, Object.class));
     }

@@ -66,6 +66,7 @@ class PausesPageController {
         model.put("to", "");
         model.put("reason", "");
         model.put("saved", saved != null);
+        model.put("savedWhat", "ended".equals(saved) || "cancelled".equals(saved) ? saved : "registered");
         return pages.page(request, "nurse/pauses", model);
     }
 
@@ -96,6 +97,27 @@ class PausesPageController {
         monitoring.addPause(patientId, pause, reason, user.username());
         accessLog.record(user, patientId, "pause monitoring", "care", pause.from() + " to " + pause.to());
         return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/pauses?saved=true"));
+    }
+
+    /** Ends a pause now, or cancels one not begun (the API's end): the list again, saying which. */
+    @Post(value = "/pauses/{pauseId}/end", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Transactional
+    HttpResponse<String> end(HttpRequest<?> request, @PathVariable UUID patientId, @PathVariable long pauseId, Authentication auth) {
+        StaffUser user = ConsoleSession.of(auth).user();
+        Patient patient = access.requireCareAccess(user, patientId);
+        var done = monitoring.endPause(patientId, pauseId);
+        if (done.isEmpty()) { // ended by a colleague meanwhile, or over: the list as it is, saying so
+            Map<String, Object> model = model(user, patient);
+            model.put("from", FormInput.localValue(Instant.now()));
+            model.put("to", "");
+            model.put("reason", "");
+            model.put("saved", false);
+            model.put("endRefused", true);
+            return pages.page(request, "nurse/pauses", model);
+        }
+        boolean ended = done.get() == dk.fsc.service.alerts.MonitoringStore.PauseEnd.ENDED;
+        accessLog.record(user, patientId, ended ? "end monitoring pause" : "cancel monitoring pause", "care", String.valueOf(pauseId));
+        return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/pauses?saved=" + (ended ? "ended" : "cancelled")));
     }
 
     /** The list, read as the API's "read monitoring pauses". */

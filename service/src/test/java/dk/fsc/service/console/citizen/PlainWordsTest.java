@@ -35,6 +35,17 @@ class PlainWordsTest {
         assertEquals(List.of(), unknown, "actions the citizen would read in the staff's English: add them to PlainWords");
     }
 
+    /** Actions written with a variable part (the pattern above sees only literals): a ticket's or a loan's change, a pause ended. */
+    @Test
+    void actionsBuiltFromTheirObjectHavePlainWordsToo() {
+        for (String action : List.of("move ticket 12", "comment on ticket 12", "report adverse event on ticket 12", "order loan 7f0c",
+                "ship loan 7f0c", "cancel loan 7f0c", "hand over loan 7f0c", "request return of loan 7f0c", "end loan 7f0c",
+                "printed shipping page of loan 7f0c", "end monitoring pause", "cancel monitoring pause")) {
+            assertTrue(PlainWords.action(action) != null, action + " reaches the citizen in the staff's English");
+        }
+        assertEquals("myData.action.shipping", PlainWords.action("printed shipping page of loan 7f0c"));
+    }
+
     @Test
     void aFhirReadIsTheSameWordsAsTheApisRead() {
         assertEquals(PlainWords.action("read readings"), PlainWords.action("read readings (FHIR)"));

@@ -1,6 +1,7 @@
 // The signed-in page's session: its CSRF token for scripts' requests, and the idle warning.
 // The server signs a session out after FSC_CONSOLE_IDLE without a request; shortly before, this
 // shows a warning with a button that keeps the session, and when the time is up it goes to sign-in.
+// Typing in the page counts as a request: it tells the server the session is still in use.
 
 const tokenMeta = document.querySelector('meta[name="csrf-token"]');
 
@@ -17,7 +18,11 @@ export function touched() {
 
 const idleMeta = document.querySelector('meta[name="fsc-idle"]');
 let lastRequest = Date.now();
+let typedAt = 0;
 const warning = document.getElementById('idle-warning');
+// Typing is being there: a form being filled in keeps the session. Counted by requests alone, a nurse
+// writing a long note was signed out mid-sentence and the text was lost.
+document.addEventListener('input', () => { typedAt = Date.now(); }, true);
 
 function hideWarning() {
   if (warning) warning.hidden = true;
@@ -30,8 +35,20 @@ if (idleMeta && warning) {
     const answer = await fetch('/session/alive', { headers: { 'X-Requested-With': 'fetch' } });
     if (answer.ok) touched(); else window.location.assign('/sign-in?expired=true');
   });
-  setInterval(() => {
-    const idle = Date.now() - lastRequest;
+  setInterval(async () => {
+    let idle = Date.now() - lastRequest;
+    if (typedAt > lastRequest && idle >= Math.min(60000, idleMs - warnMs)) {
+      try {
+        const answer = await fetch('/session/alive', { headers: { 'X-Requested-With': 'fetch' } });
+        if (answer.ok) {
+          touched();
+          return;
+        }
+      } catch (e) {
+        // the network is away for a moment: the clock below decides as before
+      }
+      idle = Date.now() - lastRequest;
+    }
     if (idle >= idleMs) {
       window.location.assign('/sign-in?expired=true&next=' + encodeURIComponent(location.pathname + location.search));
     } else if (idle >= idleMs - warnMs && warning.hidden) {

@@ -63,4 +63,21 @@ class IdleTimeoutBrowserIT extends BrowserTest {
                 .header("Cookie", "fsc_session=" + cookie).header("X-Requested-With", "test").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, answer.statusCode(), "the idle session's cookie opens nothing");
     }
+
+    /** Someone typing is there: a form being filled in keeps the session past the idle time, without a warning taking the focus. */
+    @Test
+    void typingInAFormKeepsTheSession() throws Exception {
+        Fixtures.Login admin = fixtures.staff(fixtures.organisation(), "org_admin");
+        Browser browser = browser().signIn(admin).open("/access-log");
+        Instant until = Instant.now().plus(IDLE).plusSeconds(4);
+        while (Instant.now().isBefore(until)) {
+            browser.find("#person").sendKeys("a");
+            Thread.sleep(1500);
+        }
+        assertFalse(browser.path().startsWith("/sign-in"), browser.path());
+        assertFalse(browser.find("#idle-warning").isDisplayed(), "no warning while typing");
+        assertEquals("person", browser.script("return document.activeElement.id"), "the focus stays where the typing is");
+        assertEquals(1, fixtures.count("SELECT count(*) FROM console_sessions WHERE username = ? AND last_seen_at > now() - make_interval(secs => ?)",
+                admin.username(), IDLE.toSeconds()), "the server's idle clock was restarted");
+    }
 }

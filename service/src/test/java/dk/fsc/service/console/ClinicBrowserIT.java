@@ -88,6 +88,15 @@ class ClinicBrowserIT extends BrowserTest {
         b.waitFor(WAIT, d -> !b.all("#saved").isEmpty() && b.all("#referral-" + wound).isEmpty());
         assertEquals("closed", fixtures.text("SELECT status FROM wound_referrals WHERE wound_id = ?::uuid", wound));
         b.assertAccessible();
+
+        // Withdrawing the consent closes every referral and cannot be undone: it asks to be confirmed first.
+        b.find("#consent-withdraw").click();
+        b.waitFor(WAIT, d -> !b.all("#withdraw-confirm-problem").isEmpty());
+        assertEquals(0, fixtures.count("SELECT count(*) FROM wound_consents WHERE patient_id = ? AND withdrawn_at IS NOT NULL", patient));
+        b.find("#withdraw-confirm").click();
+        b.find("#consent-withdraw").click();
+        b.waitFor(WAIT, d -> !b.all("#saved").isEmpty());
+        assertEquals(1, fixtures.count("SELECT count(*) FROM wound_consents WHERE patient_id = ? AND withdrawn_at IS NOT NULL", patient));
     }
 
     @Test

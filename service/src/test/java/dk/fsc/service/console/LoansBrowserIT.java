@@ -203,6 +203,10 @@ class LoansBrowserIT extends BrowserTest {
         b.find("#credentials-continue").click();
         b.waitFor(WAIT, d -> b.path().equals("/devices/" + id));
         assertFalse(b.find("main").getText().contains(first), "the password is not shown again");
+        b.find("#credentials-new").click(); // not confirmed: nothing changes, the page says why
+        b.waitFor(WAIT, d -> !b.all("#credentials-confirm-problem").isEmpty());
+        assertTrue(PasswordHasher.matches(first, fixtures.text("SELECT mqtt_password_hash FROM devices WHERE id = ?", id)), "still the first");
+        b.find("#credentials-confirm").click();
         b.find("#credentials-new").click();
         b.waitFor(WAIT, d -> !b.all("#mqtt-password").isEmpty());
         String second = b.find("#mqtt-password").getText();

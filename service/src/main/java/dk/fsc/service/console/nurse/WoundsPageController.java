@@ -112,9 +112,14 @@ class WoundsPageController {
 
     @Post(value = "/consent/withdraw", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Transactional
-    HttpResponse<String> withdraw(@PathVariable UUID patientId, @Body Map<String, String> form, Authentication auth) {
+    HttpResponse<String> withdraw(HttpRequest<?> request, @PathVariable UUID patientId, @Body Map<String, String> form, Authentication auth) {
         StaffUser user = ConsoleSession.of(auth).user();
-        access.requireCareAccess(user, patientId);
+        Patient patient = access.requireCareAccess(user, patientId);
+        if (!"yes".equals(form.get("confirm"))) { // it closes every referral at once and cannot be undone: one click was enough
+            Map<String, Object> model = model(user, patient);
+            model.put("consentErrors", new FormErrors().add("withdraw-confirm", "wounds.field.withdrawConfirm", "wounds.error.withdrawConfirm"));
+            return pages.page(request, "nurse/wounds", model);
+        }
         int closed = consents.withdraw(patientId, user.username());
         accessLog.record(user, patientId, "withdraw wound consent", "care", closed + " referral(s) closed");
         return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/wounds?saved=withdrawn"));

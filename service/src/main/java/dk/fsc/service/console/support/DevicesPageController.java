@@ -140,7 +140,16 @@ class DevicesPageController {
     /** A new MQTT password (FSC administrators, as the API): the old one stops working at once. */
     @Post(value = "/{id}/credentials", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured(StaffUser.Role.FSC_ADMIN)
-    HttpResponse<String> newCredentials(HttpRequest<?> request, @PathVariable String id, Authentication auth) {
+    HttpResponse<String> newCredentials(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form, Authentication auth) {
+        if (!"yes".equals(form.get("confirm"))) { // the device in the citizen's home is cut off at once: one click was enough
+            Map<String, Object> model = model(id);
+            model.put("moved", null);
+            model.put("errors", new FormErrors().add("credentials-confirm", "device.credentials.confirm", "device.credentials.error.confirm"));
+            model.put("to", "");
+            model.put("reason", "");
+            model.put("retireReason", "");
+            return pages.page(request, "support/device", model);
+        }
         return credentialsPage(request, registry.newCredentials(id, ConsoleSession.of(auth).user()), false);
     }
 

@@ -240,6 +240,12 @@ class ClinicBrowserIT extends BrowserTest {
         assertTrue(b.find("#referral-clock").getText().contains("besvaret i tide"), b.find("#referral-clock").getText());
         assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'wound_assessment'"
                 + " AND summary LIKE '%CEAP C6%'", patient), "the answer is on the nurses' feed");
+        // On the nurses' worklist in Danish (its summary is the API's English).
+        long alert = fixtures.longValue("SELECT id FROM alerts WHERE patient_id = ? AND kind = 'wound_assessment'", patient);
+        Browser worklist = browser().signIn(fixtures.nurse(org)).open("/worklist");
+        String shown = worklist.find("#alert-" + alert + " .trigger").getText();
+        assertTrue(shown.contains("Sårvurdering") && shown.contains("fra ") && shown.contains("CEAP C6") && shown.contains("nyt foto senest")
+                && !shown.contains("next photo"), shown);
         assertTrue(fixtures.count("SELECT count(*) FROM access_log WHERE patient_id = ? AND username = ? AND action = 'view wound photo'",
                 patient, specialist.username()) >= 2, "the photos the specialist looked at are in the citizen's access log");
     }

@@ -51,6 +51,13 @@ final class WorklistRow {
             row.put("fromKg", fmt.number(number(a.details().get("fromKg"))));
             row.put("toKg", fmt.number(number(a.details().get("toKg"))));
         }
+        // The wound alerts in the page's words from their details (their summary is written in English, for the API).
+        if (a.kind().equals("wound_assessment") && a.details().get("nextPhotoDue") instanceof String next) {
+            row.put("nextPhotoDue", fmt.day(java.time.LocalDate.parse(next)));
+        }
+        if (a.kind().equals("missing_photo") && a.details().get("due") instanceof String due) {
+            row.put("photoDue", fmt.date(java.time.Instant.parse(due)));
+        }
         row.put("escalation", a.escalationLevel() > 0 ? String.valueOf(a.escalationLevel()) : "–");
         row.put("rank", a.severity().equals("red") ? 3 : a.severity().equals("yellow") ? 2 : 1);
         row.put("openedAtMillis", a.openedAt().toEpochMilli());

@@ -66,6 +66,17 @@ class WorklistRowTest {
         assertEquals(3, row.get("rank"));
     }
 
+    /** The wound alerts' dates in Danish from their details (the summary is the API's English). */
+    @Test
+    void theWoundAlertsShowTheirDatesInDanish() {
+        Map<String, Object> answer = WorklistRow.of(alert(12, "wound_assessment", "blue", "open", new java.util.HashMap<>(Map.of(
+                "clinic", "Sårklinikken AUH", "nextPhotoDue", "2026-12-16")), Duration.ofMinutes(1)), PLAIN);
+        assertEquals("onsdag 16. dec. 2026", answer.get("nextPhotoDue"));
+        Map<String, Object> photo = WorklistRow.of(alert(13, "missing_photo", "blue", "open", Map.of("woundId", UUID.randomUUID().toString(),
+                "due", "2026-12-01T22:59:59.999Z"), Duration.ofMinutes(1)), PLAIN);
+        assertEquals("1. dec. 2026", photo.get("photoDue"), "the Danish day the photo was due");
+    }
+
     @Test
     void addressesKeepTheFiltersAndTheRowOpensOnlyWhenAskedOrWithAProblem() {
         WorklistFilter mine = WorklistFilter.of("open", "red", null, "true");

@@ -35,17 +35,25 @@ if (idleMeta && warning) {
     const answer = await fetch('/session/alive', { headers: { 'X-Requested-With': 'fetch' } });
     if (answer.ok) touched(); else window.location.assign('/sign-in?expired=true');
   });
+  let pinging = false;
   setInterval(async () => {
     let idle = Date.now() - lastRequest;
-    if (typedAt > lastRequest && idle >= Math.min(60000, idleMs - warnMs)) {
+    if (typedAt > lastRequest && idle >= Math.min(60000, idleMs - warnMs) && !pinging) {
+      pinging = true;
       try {
         const answer = await fetch('/session/alive', { headers: { 'X-Requested-With': 'fetch' } });
         if (answer.ok) {
           touched();
           return;
         }
+        if (answer.status === 401) { // signed out elsewhere (or ended): say so now, not after more typing
+          window.location.assign('/sign-in?expired=true');
+          return;
+        }
       } catch (e) {
         // the network is away for a moment: the clock below decides as before
+      } finally {
+        pinging = false;
       }
       idle = Date.now() - lastRequest;
     }

@@ -170,7 +170,9 @@ public class AlertStore {
     public void raise(Sql sql, Finding f, Instant now) {
         Optional<Open> open = unresolved(sql, f.patientId(), f.kind());
         if (open.isEmpty()) {
-            Optional<Instant> lastResolved = sql.one("SELECT max(resolved_at) AS t FROM alerts WHERE patient_id = ? AND kind = ? AND status = 'resolved'",
+            // A nurse's resolution only: one by the system (late measurements filled the periods) knew nothing of what came after.
+            Optional<Instant> lastResolved = sql.one("SELECT max(resolved_at) AS t FROM alerts WHERE patient_id = ? AND kind = ? AND status = 'resolved'"
+                            + " AND resolved_by IS DISTINCT FROM 'system'",
                     rs -> Sql.instant(rs, "t"), f.patientId(), f.kind());
             if (lastResolved.isPresent() && lastResolved.get() != null && !f.evidenceAt().isAfter(lastResolved.get())) {
                 return;

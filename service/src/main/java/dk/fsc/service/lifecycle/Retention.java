@@ -235,7 +235,7 @@ public class Retention {
         // Photo files still listed to delete (a run stopped or a file that could not be removed): every run tries them.
         try (Connection c = db.ownConnection()) {
             c.setAutoCommit(false);
-            deleteFiles(c, Sql.on(c));
+            failed += deleteFiles(c, Sql.on(c)); // files left on the list: not a finished run (FscRetentionStale)
         } catch (SQLException | RuntimeException e) {
             failed++;
             LOG.warn("Retention: the photo files listed to delete could not be read ({}); the next run tries again", e.getMessage());
@@ -315,7 +315,7 @@ public class Retention {
      * anew; then it comes off the list, in the same transaction. A file that cannot be deleted
      * stays listed for the next run.
      */
-    void deleteFiles(Connection c, Sql sql) throws SQLException {
+    int deleteFiles(Connection c, Sql sql) throws SQLException {
         List<String> files;
         do {
             files = RetentionStore.filesToDelete(sql, RetentionStore.BATCH);
@@ -336,9 +336,10 @@ public class Retention {
                 }
             }
             if (left > 0) {
-                return; // the next run tries those again
+                return left; // the next run tries those again
             }
         } while (files.size() == RetentionStore.BATCH);
+        return 0;
     }
 
     static String describe(Step s) {

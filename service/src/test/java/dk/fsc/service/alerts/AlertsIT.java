@@ -360,6 +360,13 @@ class AlertsIT extends IntegrationTest {
                 patient), "it was missing when checked, and filled since");
         assertEquals(List.of(), tx.executeRead(status -> monitoring.missedPeriods(patient, Instant.now().minus(Duration.ofDays(7)), Instant.now())),
                 "the chart no longer shows the period missed");
+
+        // The system's resolution does not stand for a nurse's: the next period missed raises again, even one that ended before the
+        // resolution (the late backlog came in the minutes between a day's end and its check).
+        fixtures.update("UPDATE alerts SET resolved_at = now() + interval '2 days' WHERE id = ?", alert);
+        missingMeasurements.check(Instant.now().plus(Duration.ofDays(1)));
+        assertEquals(1, fixtures.count("SELECT count(*) FROM alerts WHERE patient_id = ? AND kind = 'missing_measurement' AND status = 'open'",
+                patient), "today's missed measurements raise a new alert");
     }
 
     private void publish(String device, String messageId, int minutesAgo, String observation) throws Exception {

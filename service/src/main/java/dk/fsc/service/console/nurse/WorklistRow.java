@@ -56,7 +56,9 @@ final class WorklistRow {
             row.put("nextPhotoDue", fmt.day(java.time.LocalDate.parse(next)));
         }
         if (a.kind().equals("missing_photo") && a.details().get("due") instanceof String due) {
-            row.put("photoDue", fmt.date(java.time.Instant.parse(due)));
+            // Due at the end of a day (a clinic's date is kept as the next Danish midnight): that day, not the next.
+            java.time.ZonedDateTime at = java.time.Instant.parse(due).atZone(dk.fsc.service.platform.time.DanishTime.ZONE);
+            row.put("photoDue", fmt.day(at.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? at.toLocalDate().minusDays(1) : at.toLocalDate()));
         }
         row.put("escalation", a.escalationLevel() > 0 ? String.valueOf(a.escalationLevel()) : "–");
         row.put("rank", a.severity().equals("red") ? 3 : a.severity().equals("yellow") ? 2 : 1);

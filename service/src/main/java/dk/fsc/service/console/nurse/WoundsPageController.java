@@ -219,8 +219,9 @@ class WoundsPageController {
         Patient patient = access.requireCareAccess(user, patientId);
         ownWound(user, patientId, woundId);
         var referral = wounds.one(woundId).referral();
-        if (referral == null) {
-            throw Refusal.notFound("The wound has no open referral.");
+        if (referral == null) { // closed by a colleague (or the consent withdrawn) since the page was read: said, with the text typed
+            return again(request, user, patient, woundId, new FormErrors().add(action + "-" + woundId, "wounds.field." + action,
+                    "wounds.error.closedMeanwhile"), form);
         }
         String text = FormInput.text(form, "text");
         FormErrors errors = new FormErrors();
@@ -239,7 +240,7 @@ class WoundsPageController {
                 if (r.kind() != Refusal.Kind.CONFLICT) {
                     throw r;
                 }
-                // A colleague asked again (or closed it) since this page was read: the question typed stays in the form.
+                // A colleague asked again since this page was read: the question typed stays in the form.
                 errors.add(action + "-" + woundId, "wounds.field." + action, "wounds.error.notAnswered");
                 return again(request, user, patient, woundId, errors, form);
             }

@@ -73,8 +73,11 @@ class WorklistRowTest {
                 "clinic", "Sårklinikken AUH", "nextPhotoDue", "2026-12-16")), Duration.ofMinutes(1)), PLAIN);
         assertEquals("onsdag 16. dec. 2026", answer.get("nextPhotoDue"));
         Map<String, Object> photo = WorklistRow.of(alert(13, "missing_photo", "blue", "open", Map.of("woundId", UUID.randomUUID().toString(),
-                "due", "2026-12-01T22:59:59.999Z"), Duration.ofMinutes(1)), PLAIN);
-        assertEquals("1. dec. 2026", photo.get("photoDue"), "the Danish day the photo was due");
+                "due", "2026-12-16T23:00:00Z"), Duration.ofMinutes(1)), PLAIN);
+        assertEquals("onsdag 16. dec. 2026", photo.get("photoDue"), "due by the end of the 16th (kept as the next Danish midnight)");
+        Map<String, Object> afterDays = WorklistRow.of(alert(14, "missing_photo", "blue", "open", Map.of("woundId", UUID.randomUUID().toString(),
+                "due", "2026-12-16T09:30:00Z"), Duration.ofMinutes(1)), PLAIN);
+        assertEquals("onsdag 16. dec. 2026", afterDays.get("photoDue"), "14 days after a photo taken at 10:30");
     }
 
     @Test

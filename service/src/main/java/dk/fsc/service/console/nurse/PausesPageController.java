@@ -61,10 +61,7 @@ class PausesPageController {
     HttpResponse<String> show(HttpRequest<?> request, @PathVariable UUID patientId, @Nullable @QueryValue String saved, Authentication auth) {
         StaffUser user = ConsoleSession.of(auth).user();
         Patient patient = access.requireCareAccess(user, patientId);
-        Map<String, Object> model = model(user, patient);
-        model.put("from", FormInput.localValue(Instant.now()));
-        model.put("to", "");
-        model.put("reason", "");
+        Map<String, Object> model = emptyForm(model(user, patient));
         model.put("saved", saved != null);
         model.put("savedWhat", "ended".equals(saved) || "cancelled".equals(saved) ? saved : "registered");
         return pages.page(request, "nurse/pauses", model);
@@ -107,10 +104,7 @@ class PausesPageController {
         Patient patient = access.requireCareAccess(user, patientId);
         var done = monitoring.endPause(patientId, pauseId);
         if (done.isEmpty()) { // ended by a colleague meanwhile, or over: the list as it is, saying so
-            Map<String, Object> model = model(user, patient);
-            model.put("from", FormInput.localValue(Instant.now()));
-            model.put("to", "");
-            model.put("reason", "");
+            Map<String, Object> model = emptyForm(model(user, patient));
             model.put("saved", false);
             model.put("endRefused", true);
             return pages.page(request, "nurse/pauses", model);
@@ -118,6 +112,14 @@ class PausesPageController {
         boolean ended = done.get() == dk.fsc.service.alerts.MonitoringStore.PauseEnd.ENDED;
         accessLog.record(user, patientId, ended ? "end monitoring pause" : "cancel monitoring pause", "care", String.valueOf(pauseId));
         return HttpResponse.seeOther(URI.create("/patients/" + patientId + "/pauses?saved=" + (ended ? "ended" : "cancelled")));
+    }
+
+    /** The new-pause form as it starts: from now, to and reason blank. */
+    private static Map<String, Object> emptyForm(Map<String, Object> model) {
+        model.put("from", FormInput.localValue(Instant.now()));
+        model.put("to", "");
+        model.put("reason", "");
+        return model;
     }
 
     /** The list, read as the API's "read monitoring pauses". */

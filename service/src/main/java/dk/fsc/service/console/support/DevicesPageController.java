@@ -142,13 +142,8 @@ class DevicesPageController {
     @Secured(StaffUser.Role.FSC_ADMIN)
     HttpResponse<String> newCredentials(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form, Authentication auth) {
         if (!"yes".equals(form.get("confirm"))) { // the device in the citizen's home is cut off at once: one click was enough
-            Map<String, Object> model = model(id);
-            model.put("moved", null);
-            model.put("errors", new FormErrors().add("credentials-confirm", "device.credentials.confirm", "device.credentials.error.confirm"));
-            model.put("to", "");
-            model.put("reason", "");
-            model.put("retireReason", "");
-            return pages.page(request, "support/device", model);
+            return refusedOnDevicePage(request, id, new FormErrors().add("credentials-confirm", "device.credentials.confirm",
+                    "device.credentials.error.confirm"), "");
         }
         return credentialsPage(request, registry.newCredentials(id, ConsoleSession.of(auth).user()), false);
     }
@@ -173,12 +168,17 @@ class DevicesPageController {
                 errors.add("retire-reason", "device.retire.reason", "device.move.error.refused", r.getMessage());
             }
         }
+        return refusedOnDevicePage(request, id, errors, form.getOrDefault("reason", ""));
+    }
+
+    /** The device's page again with a registry form's problems (retiring, new credentials), the retire reason as typed. */
+    private HttpResponse<String> refusedOnDevicePage(HttpRequest<?> request, String id, FormErrors errors, String retireReason) {
         Map<String, Object> model = model(id);
         model.put("moved", null);
         model.put("errors", errors);
         model.put("to", "");
         model.put("reason", "");
-        model.put("retireReason", form.getOrDefault("reason", ""));
+        model.put("retireReason", retireReason);
         return pages.page(request, "support/device", model);
     }
 
